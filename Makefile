@@ -1,0 +1,35 @@
+# Two commands on a fresh clone: `make dev` runs the whole stack, `make test` tests it.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
+PACKAGES := shared/src devstack/src login-service/src dashboard-api/src
+TEST_DIRS := shared/tests devstack/tests login-service/tests dashboard-api/tests tests
+
+.PHONY: dev test lint format bench install clean
+
+$(CURDIR)/.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+install: $(UV)
+	$(UV) sync --all-packages --frozen
+
+dev: install
+	$(UV) run --frozen devstack up
+
+test: install
+	$(UV) run --frozen pytest $(PYTEST_ARGS)
+
+lint: install
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen mypy $(PACKAGES)
+
+format: install
+	$(UV) run --frozen ruff check --fix .
+	$(UV) run --frozen ruff format .
+
+bench: install
+	$(UV) run --frozen python -m devstack.bench
+
+clean:
+	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache test-artifacts

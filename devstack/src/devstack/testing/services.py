@@ -1,0 +1,74 @@
+"""Which outside services a test run may use, and the skip-or-fail rule for missing ones."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+MARIADB_HOST = os.environ.get("TEST_MARIADB_HOST", "127.0.0.1")
+MARIADB_PORT = int(os.environ.get("TEST_MARIADB_PORT", "3306"))
+MARIADB_USER = os.environ.get("TEST_MARIADB_USER", "root")
+MARIADB_PASSWORD = os.environ.get("TEST_MARIADB_PASSWORD", "")
+CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+
+
+def services_required() -> bool:
+    """True when REQUIRE_SERVICES=1: a missing service fails the test instead of skipping it."""
+    return os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def skip_or_fail(service: str, reason: str) -> None:
+    message = f"{service} unavailable: {reason}"
+    if services_required():
+        pytest.fail(f"{message} (REQUIRE_SERVICES=1)", pytrace=False)
+    pytest.skip(message)
+
+
+def mariadb_reachable() -> str | None:
+    """None when MariaDB answers on its TCP port, else the reason it does not."""
+    try:
+        with socket.create_connection((MARIADB_HOST, MARIADB_PORT), timeout=2):
+            return None
+    except OSError as exc:
+        return f"{MARIADB_HOST}:{MARIADB_PORT} {exc}"
+
+
+def nginx_binary() -> str | None:
+    return shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None
+    )
+
+
+def chromium_binary() -> str | None:
+    return next((p for p in CHROMIUM_PATHS if Path(p).exists()), None)
+
+
+def missing_reason(service: str) -> str | None:
+    """None when `service` is usable here, else a one-line reason."""
+    if service == "mariadb":
+        return mariadb_reachable()
+    if service == "nginx":
+        return None if nginx_binary() else "no nginx binary on PATH (apt-get install nginx)"
+    if service == "chromium":
+        return None if chromium_binary() else "no /usr/bin/chromium (apt-get install chromium)"
+    raise ValueError(f"unknown service {service!r}")
+
+
+def require(service: str) -> None:
+    reason = missing_reason(service)
+    if reason is not None:
+        skip_or_fail(service, reason)
+
+
+def ory_spec_dir() -> Path | None:
+    """The published Ory specs at ../shared/ory-spec beside the checkout, when present."""
+    env = os.environ.get("ORY_SPEC_DIR")
+    candidates = [Path(env)] if env else []
+    here = Path(__file__).resolve()
+    candidates += [parent / "shared" / "ory-spec" for parent in here.parents]
+    candidates += [parent.parent / "shared" / "ory-spec" for parent in here.parents]
+    return next((c for c in candidates if (c / "hydra-v25.4.0.json").exists()), None)
