@@ -1,0 +1,232 @@
+"""The proxy config in real nginx against small upstream servers: path map, 404s, headers, 429."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from devstack.serve import RunningServer, start_asgi
+from stack_harness.nginx import RunningNginx, start_nginx
+
+pytestmark = pytest.mark.requires("nginx")
+
+UPSTREAMS = ("login_service", "dashboard_api", "kratos_public", "hydra_public")
+
+
+def echo_app(name: str) -> Any:
+    """An ASGI app answering with what it received, so tests can see what nginx forwarded."""
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        body = json.dumps(
+            {
+                "upstream": name,
+                "method": scope["method"],
+                "path": scope["path"],
+                "query": scope["query_string"].decode(),
+                "headers": {k.decode(): v.decode() for k, v in scope["headers"]},
+                # Padding so gzip (min length 1 KiB) has something to compress.
+                "padding": "x" * 2048,
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/json")],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    return app
+
+
+@pytest.fixture(scope="module")
+def upstreams() -> Iterator[dict[str, RunningServer]]:
+    servers = {name: start_asgi(echo_app(name)) for name in UPSTREAMS}
+    yield servers
+    for server in servers.values():
+        server.stop()
+
+
+def start_proxy(prefix: Path, upstreams: dict[str, RunningServer], **kwargs: Any) -> RunningNginx:
+    return start_nginx(
+        prefix,
+        login_service=f"127.0.0.1:{upstreams['login_service'].port}",
+        dashboard_api=f"127.0.0.1:{upstreams['dashboard_api'].port}",
+        kratos_public=f"127.0.0.1:{upstreams['kratos_public'].port}",
+        hydra_public=f"127.0.0.1:{upstreams['hydra_public'].port}",
+        **kwargs,
+    )
+
+
+@pytest.fixture(scope="module")
+def proxy(
+    upstreams: dict[str, RunningServer], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningNginx]:
+    server = start_proxy(
+        tmp_path_factory.mktemp("nginx"), upstreams, selfservice_rate="6r/m", selfservice_burst=3
+    )
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def client(proxy: RunningNginx) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=proxy.url, timeout=5, follow_redirects=False) as c:
+        yield c
+
+
+@pytest.mark.parametrize(
+    ("path", "upstream", "forwarded_path"),
+    [
+        ("/auth/login", "login_service", "/auth/login"),
+        ("/auth/static/app.css", "login_service", "/auth/static/app.css"),
+        ("/api/v1/me", "dashboard_api", "/api/v1/me"),
+        ("/api/docs", "dashboard_api", "/api/docs"),
+        ("/kratos/self-service/login/browser", "kratos_public", "/self-service/login/browser"),
+        ("/kratos/sessions/whoami", "kratos_public", "/sessions/whoami"),
+        ("/oauth2/auth", "hydra_public", "/oauth2/auth"),
+        ("/oauth2/token", "hydra_public", "/oauth2/token"),
+        ("/userinfo", "hydra_public", "/userinfo"),
+        ("/.well-known/openid-configuration", "hydra_public", "/.well-known/openid-configuration"),
+        ("/.well-known/jwks.json", "hydra_public", "/.well-known/jwks.json"),
+    ],
+)
+def test_path_map_routes_each_prefix_to_its_service(
+    client: httpx.Client, path: str, upstream: str, forwarded_path: str
+) -> None:
+    response = client.get(path, params={"flow": "abc"})
+    assert response.status_code == 200
+    seen = response.json()
+    assert seen["upstream"] == upstream
+    assert seen["path"] == forwarded_path
+    assert seen["query"] == "flow=abc"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/kratos/admin/identities",
+        "/kratos/admin",
+        "/kratos//admin/identities",
+        "/kratos/%61dmin/identities",
+        "/kratos/admin/courier/messages",
+        "/admin/clients",
+        "/admin/oauth2/introspect",
+        "/admin/oauth2/auth/requests/login?login_challenge=x",
+        "/internal/v1/consent-decision?subject=a&client_id=b",
+        "/api/internal/v1/consent-decision",
+        "/api/../internal/v1/consent-decision",
+        "/metrics",
+        "/kratos/metrics/prometheus",
+        "/healthz",
+        "/readyz",
+    ],
+)
+def test_admin_internal_and_metrics_paths_answer_404(client: httpx.Client, path: str) -> None:
+    for method in ("GET", "POST", "DELETE"):
+        response = client.request(method, path)
+        assert response.status_code == 404, (method, path)
+        assert "upstream" not in response.text
+
+
+def test_an_incoming_request_id_is_passed_on_and_returned(client: httpx.Client) -> None:
+    response = client.get("/api/v1/me", headers={"X-Request-ID": "test-req-42"})
+    assert response.json()["headers"]["x-request-id"] == "test-req-42"
+    assert response.headers["x-request-id"] == "test-req-42"
+
+
+def test_a_request_id_is_made_when_missing_or_malformed(client: httpx.Client) -> None:
+    first = client.get("/auth/login").json()["headers"]["x-request-id"]
+    second = client.get("/auth/login").json()["headers"]["x-request-id"]
+    assert len(first) == 32
+    assert first != second
+    injected = client.get("/auth/login", headers={"X-Request-ID": 'a" b\\n{'}).json()
+    assert injected["headers"]["x-request-id"] not in {'a" b\\n{', ""}
+
+
+def test_forwarded_headers_describe_the_browser_request(
+    client: httpx.Client, proxy: RunningNginx
+) -> None:
+    headers = client.get("/auth/login").json()["headers"]
+    assert headers["host"] == f"127.0.0.1:{proxy.port}"
+    assert headers["x-forwarded-proto"] == "http"
+    assert headers["x-forwarded-host"] == "127.0.0.1"
+    assert headers["x-forwarded-port"] == str(proxy.port)
+    assert headers["x-forwarded-for"] == "127.0.0.1"
+    assert headers["x-real-ip"] == "127.0.0.1"
+
+
+def test_static_frontend_has_security_headers_and_placeholder_links(client: httpx.Client) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert 'href="/auth/settings"' in response.text
+    assert 'href="/api/docs"' in response.text
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    assert "strict-transport-security" not in response.headers
+    assert "server" not in response.headers or "nginx/" not in response.headers["server"]
+    assert client.get("/style.css").status_code == 200
+    assert client.get("/no-such-page").status_code == 404
+
+
+def test_hsts_is_sent_only_when_the_browser_used_tls(client: httpx.Client) -> None:
+    response = client.get("/", headers={"X-Forwarded-Proto": "https"})
+    assert response.headers["strict-transport-security"].startswith("max-age=31536000")
+    proxied = client.get("/api/v1/me", headers={"X-Forwarded-Proto": "https"})
+    assert "strict-transport-security" in proxied.headers
+    assert proxied.json()["headers"]["x-forwarded-proto"] == "https"
+
+
+def test_api_json_is_gzipped_but_login_pages_are_not(client: httpx.Client) -> None:
+    api = client.get("/api/v1/me", headers={"Accept-Encoding": "gzip"})
+    assert api.headers.get("content-encoding") == "gzip"
+    login = client.get("/auth/login", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in login.headers
+
+
+def test_oversized_bodies_are_refused(client: httpx.Client) -> None:
+    response = client.post("/auth/login", content=b"x" * (2 * 1024 * 1024))
+    assert response.status_code == 413
+
+
+def test_hammering_kratos_form_submissions_answers_429_with_a_readable_page(
+    upstreams: dict[str, RunningServer], tmp_path: Path
+) -> None:
+    proxy = start_proxy(tmp_path, upstreams, selfservice_rate="6r/m", selfservice_burst=3)
+    try:
+        with httpx.Client(base_url=proxy.url, timeout=5) as c:
+            statuses = [
+                c.post("/kratos/self-service/login", params={"flow": "f"}, data={"a": "b"})
+                for _ in range(8)
+            ]
+            codes = [r.status_code for r in statuses]
+            assert codes[:4] == [200] * 4
+            assert codes[-1] == 429
+            refused = statuses[-1]
+            assert refused.headers["content-type"].startswith("text/html")
+            assert "Too many attempts" in refused.text
+            assert "Retry-After" in refused.headers
+            # Page loads and other services are not limited.
+            assert c.get("/kratos/self-service/login/browser").status_code == 200
+            assert c.post("/api/v1/me").status_code == 200
+            for kind in ("recovery", "verification", "settings", "registration"):
+                assert (
+                    c.post(f"/kratos/self-service/{kind}", params={"flow": "f"}).status_code == 429
+                )
+    finally:
+        proxy.stop()
