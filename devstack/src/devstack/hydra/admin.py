@@ -1,0 +1,296 @@
+"""Hydra's admin API: login/consent/logout requests, clients, sessions, introspection, health."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from devstack.hydra.errors import OAuthError, with_query
+from devstack.hydra.flows import Gone, new_challenge
+from devstack.hydra.json_patch import PatchError, apply_patch
+from devstack.hydra.registry import Registry
+
+DEFAULT_PAGE_SIZE = 250
+MAX_PAGE_SIZE = 500
+
+
+def _challenge(request: Request, kind: str) -> str:
+    challenge = request.query_params.get(f"{kind}_challenge") or request.query_params.get(
+        "challenge", ""
+    )
+    if not challenge:
+        raise OAuthError(
+            "invalid_request", "Query parameter 'challenge' is not defined but should have been."
+        )
+    return challenge
+
+
+async def _json_body(request: Request) -> Any:
+    raw = await request.body()
+    try:
+        return json.loads(raw) if raw.strip() else {}
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise OAuthError("invalid_request", f"Unable to decode body because: {exc}") from None
+
+
+async def _json_object(request: Request) -> dict[str, Any]:
+    body = await _json_body(request)
+    if not isinstance(body, dict):
+        raise OAuthError(
+            "invalid_request", "Unable to decode body because: expected a JSON object."
+        )
+    return body
+
+
+def _redirect(url: str) -> JSONResponse:
+    return JSONResponse({"redirect_to": url})
+
+
+def _page_params(request: Request) -> tuple[int, str | None]:
+    raw = request.query_params.get("page_size")
+    try:
+        size = int(raw) if raw else DEFAULT_PAGE_SIZE
+    except ValueError:
+        raise OAuthError("invalid_request", "Unable to parse page_size.") from None
+    size = max(1, min(size, MAX_PAGE_SIZE))
+    return size, request.query_params.get("page_token") or None
+
+
+def _link_headers(response: Response, request: Request, size: int, next_token: str | None) -> None:
+    """ory/x keysetpagination: a `first` link always, a `next` link unless this is the last page."""
+    path = request.url.path
+    others = [
+        (k, v)
+        for k, v in request.query_params.multi_items()
+        if k not in ("page_size", "page_token")
+    ]
+
+    def link(token: str, rel: str) -> str:
+        query = urlencode([*others, ("page_size", str(size)), ("page_token", token)])
+        return f'<{path}?{query}>; rel="{rel}"'
+
+    links = [link("", "first")]
+    if next_token is not None:
+        links.append(link(next_token, "next"))
+    response.headers["Link"] = ",".join(links)
+
+
+class AdminApp:
+    def __init__(self, registry: Registry) -> None:
+        self.r = registry
+
+    # --- login / consent ---------------------------------------------------------------
+    async def get_login(self, request: Request) -> Response:
+        flow = self.r.flows.login_flow(_challenge(request, "login"))
+        if flow["state"] not in ("login_initialized", "login_unused"):
+            return JSONResponse({"redirect_to": flow["request_url"]}, status_code=410)
+        return JSONResponse(self.r.flows.login_request(flow))
+
+    async def accept_login(self, request: Request) -> Response:
+        challenge = _challenge(request, "login")
+        return _redirect(self.r.flows.accept_login(challenge, await _json_object(request)))
+
+    async def reject_login(self, request: Request) -> Response:
+        challenge = _challenge(request, "login")
+        return _redirect(self.r.flows.reject_login(challenge, await _json_object(request)))
+
+    async def get_consent(self, request: Request) -> Response:
+        flow = self.r.flows.consent_flow(_challenge(request, "consent"))
+        if flow["state"] not in ("consent_initialized", "consent_unused"):
+            return JSONResponse({"redirect_to": flow["request_url"]}, status_code=410)
+        return JSONResponse(self.r.flows.consent_request(flow))
+
+    async def accept_consent(self, request: Request) -> Response:
+        challenge = _challenge(request, "consent")
+        return _redirect(self.r.flows.accept_consent(challenge, await _json_object(request)))
+
+    async def reject_consent(self, request: Request) -> Response:
+        challenge = _challenge(request, "consent")
+        return _redirect(self.r.flows.reject_consent(challenge, await _json_object(request)))
+
+    # --- logout ----------------------------------------------------------------------------
+    async def get_logout(self, request: Request) -> Response:
+        logout = self.r.flows.logout(_challenge(request, "logout"))
+        if logout.get("accepted") or logout.get("used"):
+            return JSONResponse({"redirect_to": logout["request_url"]}, status_code=410)
+        return JSONResponse(self.r.flows.logout_view(logout))
+
+    async def accept_logout(self, request: Request) -> Response:
+        logout = self.r.flows.logout(_challenge(request, "logout"))
+        if logout.get("used"):
+            raise Gone(logout["request_url"])
+        verifier = new_challenge()
+        logout["accepted"] = True
+        self.r.flows.save_logout(logout)
+        self.r.store.put("logout_verifier", verifier, {"challenge": logout["challenge"]})
+        url = self.r.config.public_base() + "oauth2/sessions/logout"
+        return _redirect(with_query(url, {"logout_verifier": verifier}))
+
+    async def reject_logout(self, request: Request) -> Response:
+        logout = self.r.flows.logout(_challenge(request, "logout"))
+        # Hydra forgets a rejected logout request: a later GET answers 404.
+        self.r.store.delete("logout", logout["challenge"])
+        return Response(status_code=204)
+
+    # --- clients ---------------------------------------------------------------------------
+    async def list_clients(self, request: Request) -> Response:
+        size, token = _page_params(request)
+        name = request.query_params.get("client_name")
+        owner = request.query_params.get("owner")
+        clients: list[dict[str, Any]] = []
+        after = token
+        more = False
+        # Filters are applied while paging so a page is always full unless it is the last.
+        while len(clients) < size:
+            batch, more = self.r.clients.page(after, size)
+            if not batch:
+                more = False
+                break
+            for client in batch:
+                after = client["client_id"]
+                if (name is None or client["client_name"] == name) and (
+                    owner is None or client["owner"] == owner
+                ):
+                    clients.append(client)
+                    if len(clients) == size:
+                        break
+            if len(clients) == size:
+                more = more or self.r.clients.page(after, 1)[0] != []
+                break
+            if not more:
+                break
+        response = JSONResponse(clients)
+        _link_headers(
+            response, request, size, clients[-1]["client_id"] if more and clients else None
+        )
+        return response
+
+    async def create_client(self, request: Request) -> Response:
+        body = await _json_object(request)
+        return JSONResponse(self.r.clients.create(body), status_code=201)
+
+    def _client(self, request: Request) -> dict[str, Any]:
+        client = self.r.clients.get(request.path_params["id"])
+        if client is None:
+            raise OAuthError("Not Found", "The requested OAuth 2.0 client does not exist.")
+        return client
+
+    async def get_client(self, request: Request) -> Response:
+        return JSONResponse(self.r.clients.view(self._client(request)))
+
+    async def set_client(self, request: Request) -> Response:
+        body = await _json_object(request)
+        self._client(request)
+        return JSONResponse(self.r.clients.replace(request.path_params["id"], body))
+
+    async def patch_client(self, request: Request) -> Response:
+        operations = await _json_body(request)
+        current = self.r.clients.view(self._client(request))
+        try:
+            patched = apply_patch(current, operations)
+        except PatchError as exc:
+            raise OAuthError("invalid_request", str(exc)) from None
+        if patched.get("client_id") != current["client_id"]:
+            raise OAuthError("invalid_request", "The client_id cannot be changed.")
+        return JSONResponse(self.r.clients.replace(current["client_id"], patched))
+
+    async def delete_client(self, request: Request) -> Response:
+        self._client(request)
+        self.r.clients.delete(request.path_params["id"])
+        return Response(status_code=204)
+
+    # --- sessions --------------------------------------------------------------------------
+    async def list_consent_sessions(self, request: Request) -> Response:
+        subject = request.query_params.get("subject", "")
+        if not subject:
+            raise OAuthError(
+                "invalid_request", "Query parameter 'subject' is not defined but should have been."
+            )
+        size, token = _page_params(request)
+        sessions = self.r.flows.consent_sessions(
+            subject, request.query_params.get("login_session_id")
+        )
+        start = int(token) if token and token.isdigit() else 0
+        page = sessions[start : start + size]
+        response = JSONResponse(page)
+        more = start + size < len(sessions)
+        _link_headers(response, request, size, str(start + size) if more else None)
+        return response
+
+    async def revoke_consent_sessions(self, request: Request) -> Response:
+        query = request.query_params
+        subject = query.get("subject", "")
+        client = query.get("client", "")
+        if not subject:
+            raise OAuthError(
+                "invalid_request", "Query parameter 'subject' is not defined but should have been."
+            )
+        if not client and query.get("all") != "true":
+            raise OAuthError("invalid_request", "Query parameter 'client' or 'all' is required.")
+        self.r.flows.revoke_consents(subject, client or None)
+        self.r.tokens.revoke_where(subject=subject, client_id=client or None)
+        return Response(status_code=204)
+
+    async def revoke_login_sessions(self, request: Request) -> Response:
+        subject = request.query_params.get("subject", "")
+        sid = request.query_params.get("sid", "")
+        if not subject and not sid:
+            raise OAuthError(
+                "invalid_request",
+                "Either 'subject' or 'sid' query parameters need to be defined.",
+            )
+        self.r.flows.revoke_login_sessions(subject=subject or None, sid=sid or None)
+        return Response(status_code=204)
+
+    # --- introspection ---------------------------------------------------------------------
+    async def introspect(self, request: Request) -> Response:
+        form = await request.form()
+        token = str(form.get("token", ""))
+        if not token:
+            raise OAuthError("invalid_request", "The POST body can not be empty.")
+        record = self.r.tokens.active(token)
+        if record is None:
+            return JSONResponse({"active": False})
+        wanted = [s for s in str(form.get("scope", "")).split(" ") if s]
+        if not set(wanted) <= set(record["scope"]):
+            return JSONResponse({"active": False})
+        return JSONResponse(self.r.tokens.introspection(record))
+
+    async def version(self, request: Request) -> Response:
+        return JSONResponse({"version": "v25.4.0"})
+
+    def routes(self) -> list[Route]:
+        base = "/admin/oauth2/auth/requests"
+        return [
+            Route(f"{base}/login", self.get_login),
+            Route(f"{base}/login/accept", self.accept_login, methods=["PUT"]),
+            Route(f"{base}/login/reject", self.reject_login, methods=["PUT"]),
+            Route(f"{base}/consent", self.get_consent),
+            Route(f"{base}/consent/accept", self.accept_consent, methods=["PUT"]),
+            Route(f"{base}/consent/reject", self.reject_consent, methods=["PUT"]),
+            Route(f"{base}/logout", self.get_logout),
+            Route(f"{base}/logout/accept", self.accept_logout, methods=["PUT"]),
+            Route(f"{base}/logout/reject", self.reject_logout, methods=["PUT"]),
+            Route("/admin/clients", self.list_clients, methods=["GET"]),
+            Route("/admin/clients", self.create_client, methods=["POST"]),
+            Route("/admin/clients/{id}", self.get_client, methods=["GET"]),
+            Route("/admin/clients/{id}", self.set_client, methods=["PUT"]),
+            Route("/admin/clients/{id}", self.patch_client, methods=["PATCH"]),
+            Route("/admin/clients/{id}", self.delete_client, methods=["DELETE"]),
+            Route("/admin/oauth2/auth/sessions/consent", self.list_consent_sessions),
+            Route(
+                "/admin/oauth2/auth/sessions/consent",
+                self.revoke_consent_sessions,
+                methods=["DELETE"],
+            ),
+            Route(
+                "/admin/oauth2/auth/sessions/login", self.revoke_login_sessions, methods=["DELETE"]
+            ),
+            Route("/admin/oauth2/introspect", self.introspect, methods=["POST"]),
+            Route("/admin/version", self.version),
+        ]

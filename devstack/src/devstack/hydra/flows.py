@@ -1,0 +1,366 @@
+"""Login, consent and logout requests: their records, states and the JSON Hydra shows for them.
+
+A flow moves login_initialized → login_unused (accepted) → login_used (verifier redeemed) →
+consent_initialized → consent_unused → consent_used, or to login_error / consent_error when
+rejected — Hydra's own states. A challenge whose verifier was redeemed (or was rejected) is
+"used": GET answers 410 with the original request URL, as Hydra does.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from devstack.hydra.clients import Clients
+from devstack.hydra.config import HydraConfig
+from devstack.hydra.errors import OAuthError, with_query
+from devstack.hydra.store import Store
+
+FLOW = "flow"
+ALIAS = "flow_alias"
+LOGIN_SESSION = "login_session"
+CONSENT = "consent"
+LOGOUT = "logout"
+
+LOGIN_STATES_OPEN = ("login_initialized", "login_unused", "login_error")
+CONSENT_STATES_OPEN = ("consent_initialized", "consent_unused", "consent_error")
+
+
+def iso(timestamp: float | None) -> str | None:
+    if timestamp is None:
+        return None
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def new_challenge() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Gone(Exception):  # noqa: N818 (named for the HTTP status it stands for)
+    """A challenge that was already used; Hydra answers 410 {"redirect_to": request_url}."""
+
+    def __init__(self, redirect_to: str) -> None:
+        super().__init__(redirect_to)
+        self.redirect_to = redirect_to
+
+
+class Flows:
+    def __init__(self, store: Store, config: HydraConfig, clients: Clients) -> None:
+        self.store = store
+        self.config = config
+        self.clients = clients
+
+    # --- records ----------------------------------------------------------------------------
+    def save(self, flow: dict[str, Any]) -> None:
+        self.store.put(
+            FLOW,
+            flow["login_challenge"],
+            flow,
+            subject=flow.get("subject"),
+            client_id=flow["client_id"],
+        )
+
+    def alias(self, kind: str, value: str, flow: dict[str, Any]) -> None:
+        self.store.put(ALIAS, f"{kind}:{value}", {"flow": flow["login_challenge"]})
+
+    def by_alias(self, kind: str, value: str) -> dict[str, Any] | None:
+        link = self.store.get(ALIAS, f"{kind}:{value}")
+        return None if link is None else self.store.get(FLOW, link["flow"])
+
+    def drop_alias(self, kind: str, value: str) -> None:
+        self.store.delete(ALIAS, f"{kind}:{value}")
+
+    def _fresh(self, flow: dict[str, Any] | None) -> dict[str, Any]:
+        if flow is None:
+            raise OAuthError("Not Found")
+        if flow["requested_at"] + self.config.ttls.login_consent_request < time.time():
+            kind = "consent" if flow["state"].startswith("consent") else "login"
+            raise OAuthError(
+                "request_unauthorized", f"The {kind} request has expired, please try again."
+            )
+        return flow
+
+    def login_flow(self, challenge: str) -> dict[str, Any]:
+        return self._fresh(self.store.get(FLOW, challenge) if challenge else None)
+
+    def consent_flow(self, challenge: str) -> dict[str, Any]:
+        flow = self.by_alias("consent_challenge", challenge) if challenge else None
+        return self._fresh(flow)
+
+    # --- views ------------------------------------------------------------------------------
+    def client_view(self, client_id: str) -> dict[str, Any]:
+        client = self.clients.get(client_id)
+        return Clients.view(client) if client else {"client_id": client_id}
+
+    def login_request(self, flow: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "challenge": flow["login_challenge"],
+            "requested_scope": flow["requested_scope"],
+            "requested_access_token_audience": flow["requested_audience"],
+            "skip": flow["login_skip"],
+            "subject": flow["subject"] if flow["login_skip"] else "",
+            "oidc_context": flow["oidc_context"],
+            "client": self.client_view(flow["client_id"]),
+            "request_url": flow["request_url"],
+            "session_id": flow["session_id"],
+        }
+
+    def consent_request(self, flow: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "challenge": flow["consent_challenge"],
+            "consent_request_id": flow["consent_request_id"],
+            "requested_scope": flow["requested_scope"],
+            "requested_access_token_audience": flow["requested_audience"],
+            "skip": flow["consent_skip"],
+            "subject": flow["subject"],
+            "oidc_context": flow["oidc_context"],
+            "client": self.client_view(flow["client_id"]),
+            "request_url": flow["request_url"],
+            "login_challenge": flow["login_challenge"],
+            "login_session_id": flow["session_id"],
+            "acr": flow.get("acr", ""),
+            "amr": flow.get("amr") or [],
+            "context": flow.get("context") or {},
+        }
+
+    # --- admin decisions --------------------------------------------------------------------
+    def accept_login(self, challenge: str, body: dict[str, Any]) -> str:
+        subject = body.get("subject")
+        if not isinstance(subject, str) or not subject:
+            raise OAuthError("invalid_request", "Field 'subject' must not be empty.")
+        with self.store.transaction():
+            flow = self.login_flow(challenge)
+            if flow["state"] not in LOGIN_STATES_OPEN:
+                raise Gone(flow["request_url"])
+            if flow["login_skip"] and flow["subject"] and subject != flow["subject"]:
+                # Hydra: a different user than the remembered one → restart with prompt=login.
+                return with_query(flow["request_url"], {"prompt": "login"})
+            if flow["login_skip"]:
+                body = dict(body, remember=True)
+            else:
+                flow["authenticated_at"] = int(time.time())
+            flow.update(
+                state="login_unused",
+                subject=subject,
+                login_remember=bool(body.get("remember", False)),
+                login_remember_for=int(body.get("remember_for") or 0),
+                extend_session_lifespan=bool(body.get("extend_session_lifespan", False)),
+                acr=str(body.get("acr") or ""),
+                amr=list(body.get("amr") or []),
+                context=body.get("context") if body.get("context") is not None else {},
+                identity_provider_session_id=str(body.get("identity_provider_session_id") or ""),
+                login_error=None,
+            )
+            verifier = new_challenge()
+            flow["login_verifier"] = verifier
+            self.save(flow)
+            self.alias("login_verifier", verifier, flow)
+        return with_query(flow["request_url"], {"login_verifier": verifier})
+
+    def reject_login(self, challenge: str, body: dict[str, Any]) -> str:
+        error = denied_error(body, "login")
+        with self.store.transaction():
+            flow = self.login_flow(challenge)
+            if flow["state"] not in LOGIN_STATES_OPEN:
+                raise Gone(flow["request_url"])
+            flow.update(state="login_error", login_error=error)
+            verifier = new_challenge()
+            flow["login_verifier"] = verifier
+            self.save(flow)
+            self.alias("login_verifier", verifier, flow)
+        return with_query(flow["request_url"], {"login_verifier": verifier})
+
+    def accept_consent(self, challenge: str, body: dict[str, Any]) -> str:
+        with self.store.transaction():
+            flow = self.consent_flow(challenge)
+            if flow["state"] not in CONSENT_STATES_OPEN:
+                raise Gone(flow["request_url"])
+            session = body.get("session") or {}
+            flow.update(
+                state="consent_unused",
+                grant_scope=list(body.get("grant_scope") or []),
+                grant_audience=list(body.get("grant_access_token_audience") or []),
+                consent_remember=bool(body.get("remember", False)),
+                consent_remember_for=int(body.get("remember_for") or 0),
+                consent_handled_at=time.time(),
+                session_id_token=dict(session.get("id_token") or {}),
+                session_access_token=dict(session.get("access_token") or {}),
+                consent_error=None,
+            )
+            if body.get("context") is not None:
+                flow["context"] = body["context"]
+            verifier = new_challenge()
+            flow["consent_verifier"] = verifier
+            self.save(flow)
+            self.alias("consent_verifier", verifier, flow)
+        return with_query(flow["request_url"], {"consent_verifier": verifier})
+
+    def reject_consent(self, challenge: str, body: dict[str, Any]) -> str:
+        error = denied_error(body, "consent")
+        with self.store.transaction():
+            flow = self.consent_flow(challenge)
+            if flow["state"] not in CONSENT_STATES_OPEN:
+                raise Gone(flow["request_url"])
+            flow.update(state="consent_error", consent_error=error)
+            verifier = new_challenge()
+            flow["consent_verifier"] = verifier
+            self.save(flow)
+            self.alias("consent_verifier", verifier, flow)
+        return with_query(flow["request_url"], {"consent_verifier": verifier})
+
+    # --- login sessions ("remember me") ---------------------------------------------------
+    def login_session(self, sid: str | None) -> dict[str, Any] | None:
+        if not sid:
+            return None
+        session = self.store.get(LOGIN_SESSION, sid)
+        if session is None or not session.get("remember"):
+            return None
+        if session.get("expires_at") and session["expires_at"] < time.time():
+            return None
+        return session
+
+    def save_login_session(self, session: dict[str, Any]) -> None:
+        self.store.put(LOGIN_SESSION, session["id"], session, subject=session["subject"])
+
+    def revoke_login_sessions(self, *, subject: str | None = None, sid: str | None = None) -> None:
+        if sid:
+            self.store.delete(LOGIN_SESSION, sid)
+        if subject:
+            for session_id, _ in self.store.find(LOGIN_SESSION, subject=subject):
+                self.store.delete(LOGIN_SESSION, session_id)
+
+    # --- consent sessions ------------------------------------------------------------------
+    def store_consent(self, flow: dict[str, Any]) -> dict[str, Any]:
+        remember_for = flow.get("consent_remember_for") or 0
+        handled = flow.get("consent_handled_at") or time.time()
+        record = {
+            "consent_request_id": flow["consent_request_id"],
+            "consent_challenge": flow["consent_challenge"],
+            "grant_scope": flow.get("grant_scope") or [],
+            "grant_access_token_audience": flow.get("grant_audience") or [],
+            "session": {
+                "access_token": flow.get("session_access_token") or {},
+                "id_token": flow.get("session_id_token") or {},
+            },
+            "remember": bool(flow.get("consent_remember")),
+            "remember_for": remember_for,
+            "handled_at": handled,
+            # remember_for 0 means "forever" for consent (unlike login), as in Hydra.
+            "expires_at": handled + remember_for if remember_for else None,
+            "context": flow.get("context") or {},
+            "consent_request": self.consent_request(flow),
+            "revoked": False,
+        }
+        self.store.put(
+            CONSENT,
+            flow["consent_request_id"],
+            record,
+            subject=flow["subject"],
+            client_id=flow["client_id"],
+        )
+        return record
+
+    def remembered_consent(self, flow: dict[str, Any]) -> dict[str, Any] | None:
+        """The newest remembered, unexpired consent covering everything this flow asks for."""
+        now = time.time()
+        found = None
+        for _, record in self.store.find(
+            CONSENT, subject=flow["subject"], client_id=flow["client_id"]
+        ):
+            if record["revoked"] or not record["remember"]:
+                continue
+            if record["expires_at"] is not None and record["expires_at"] < now:
+                continue
+            if not set(flow["requested_scope"]) <= set(record["grant_scope"]):
+                continue
+            if not set(flow["requested_audience"]) <= set(record["grant_access_token_audience"]):
+                continue
+            found = record
+        return found
+
+    def consent_sessions(self, subject: str, login_session_id: str | None) -> list[dict[str, Any]]:
+        sessions = []
+        for _, record in self.store.find(CONSENT, subject=subject):
+            if record["revoked"] or not record["remember"]:
+                continue
+            if (
+                login_session_id
+                and record["consent_request"]["login_session_id"] != login_session_id
+            ):
+                continue
+            sessions.append(consent_session_view(record))
+        return sessions
+
+    def revoke_consents(self, subject: str, client_id: str | None) -> None:
+        for record_id, record in self.store.find(CONSENT, subject=subject, client_id=client_id):
+            record["revoked"] = True
+            self.store.put(
+                CONSENT,
+                record_id,
+                record,
+                subject=subject,
+                client_id=record["consent_request"]["client"]["client_id"],
+            )
+
+    # --- logout ----------------------------------------------------------------------------
+    def new_logout(self, request: dict[str, Any]) -> str:
+        challenge = uuid.uuid4().hex
+        request = dict(request, challenge=challenge, handled=False, accepted=False)
+        self.store.put(LOGOUT, challenge, request, subject=request.get("subject"))
+        return challenge
+
+    def logout(self, challenge: str) -> dict[str, Any]:
+        request = self.store.get(LOGOUT, challenge) if challenge else None
+        if request is None:
+            raise OAuthError("Not Found")
+        return request
+
+    def save_logout(self, request: dict[str, Any]) -> None:
+        self.store.put(LOGOUT, request["challenge"], request, subject=request.get("subject"))
+
+    def logout_view(self, request: dict[str, Any]) -> dict[str, Any]:
+        view: dict[str, Any] = {
+            "challenge": request["challenge"],
+            "subject": request.get("subject", ""),
+            "sid": request.get("sid", ""),
+            "request_url": request["request_url"],
+            "rp_initiated": request["rp_initiated"],
+            "requested_at": iso(request["requested_at"]),
+            "expires_at": iso(request["requested_at"] + self.config.ttls.login_consent_request),
+        }
+        if request.get("client_id"):
+            view["client"] = self.client_view(request["client_id"])
+        return view
+
+
+def consent_session_view(record: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "consent_request_id": record["consent_request_id"],
+        "grant_scope": record["grant_scope"],
+        "grant_access_token_audience": record["grant_access_token_audience"],
+        "session": record["session"],
+        "remember": record["remember"],
+        "remember_for": record["remember_for"],
+        "handled_at": iso(record["handled_at"]),
+        "context": record["context"],
+        "consent_request": record["consent_request"],
+    }
+
+
+def denied_error(body: dict[str, Any], kind: str) -> dict[str, Any]:
+    """Hydra's RequestDeniedError with its defaults (error "access_denied", 403)."""
+    error = str(body.get("error") or "access_denied")
+    description = str(body.get("error_description") or "")
+    if not body.get("error") and not description:
+        description = "The resource owner denied the request"
+    return {
+        "error": error,
+        "error_description": description,
+        "error_hint": str(body.get("error_hint") or ""),
+        "status_code": int(body.get("status_code") or 403),
+        "error_debug": str(body.get("error_debug") or ""),
+        "kind": kind,
+    }
