@@ -1,0 +1,1 @@
+"""Request builders of each API: functions returning an ``Operation``."""

@@ -1,0 +1,203 @@
+"""The two thin transports: send an Operation with pooled connections, timeouts and retries.
+
+Both share :func:`retry_delay` (when and how long to wait) and ``Operation.handle`` (what
+the answer means); only the sending and the sleeping differ between sync and async.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import anyio
+import httpx
+
+from stackspin_clients.config import ClientConfig
+from stackspin_clients.errors import error_from_transport
+from stackspin_clients.operation import Operation, Page
+from stackspin_clients.request_id import REQUEST_ID_HEADER, request_id_var
+
+T = TypeVar("T")
+
+#: Answers of a proxy or an overloaded service that a repeated attempt may fix.
+RETRYABLE_STATUSES: frozenset[int] = frozenset({502, 503, 504})
+
+
+def retry_delay(
+    config: ClientConfig,
+    operation: Operation[Any],
+    attempt: int,
+    response: httpx.Response | None,
+) -> float | None:
+    """Seconds to wait before repeating a failed attempt, or None to stop.
+
+    ``attempt`` is 0 for the first try; ``response`` is None after a transport error.
+    Only idempotent operations are repeated, at most ``config.max_retries`` times.
+    """
+    if not operation.idempotent or attempt >= config.max_retries:
+        return None
+    if response is not None and response.status_code not in RETRYABLE_STATUSES:
+        return None
+    return float(config.backoff * (2**attempt))
+
+
+def _timeout(config: ClientConfig) -> httpx.Timeout:
+    return httpx.Timeout(
+        connect=config.connect_timeout,
+        read=config.read_timeout,
+        write=config.read_timeout,
+        pool=config.connect_timeout,
+    )
+
+
+def _request_headers() -> dict[str, str]:
+    request_id = request_id_var.get()
+    return {REQUEST_ID_HEADER: request_id} if request_id else {}
+
+
+def _base_url(config: ClientConfig) -> str:
+    # A trailing slash makes relative paths append to a base with a path prefix.
+    return config.base_url.rstrip("/") + "/"
+
+
+class SyncTransport:
+    """Base of the sync clients: one pooled ``httpx.Client`` per client object."""
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        *,
+        headers: Mapping[str, str] | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        """Open a connection pool to ``config.base_url``.
+
+        ``transport`` replaces the network (e.g. ``httpx.WSGITransport`` for an in-process app).
+        """
+        self.config = config
+        self._http = httpx.Client(
+            base_url=_base_url(config),
+            timeout=_timeout(config),
+            headers=headers,
+            transport=transport,
+            follow_redirects=False,
+        )
+
+    def _send(self, operation: Operation[T]) -> T:
+        """Send ``operation``, retrying where allowed, and return its parsed answer."""
+        attempt = 0
+        while True:
+            request = operation.build_request(self._http, _request_headers())
+            try:
+                response = self._http.send(request)
+            except httpx.TransportError as exc:
+                delay = retry_delay(self.config, operation, attempt, None)
+                if delay is None:
+                    raise error_from_transport(request, exc) from exc
+            else:
+                delay = retry_delay(self.config, operation, attempt, response)
+                if delay is None:
+                    return operation.handle(response)
+                response.close()
+            time.sleep(delay)
+            attempt += 1
+
+    def _iterate(self, page: Callable[[str | None], Operation[Page[T]]]) -> Iterator[T]:
+        """Every item of a keyset-paginated list, fetching pages as needed."""
+        token: str | None = None
+        while True:
+            result = self._send(page(token))
+            yield from result.items
+            if not result.next_page_token or result.next_page_token == token:
+                return
+            token = result.next_page_token
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncTransport:
+    """Base of the async clients: one pooled ``httpx.AsyncClient`` per client object."""
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        *,
+        headers: Mapping[str, str] | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        """Open a connection pool to ``config.base_url``.
+
+        ``transport`` replaces the network (e.g. ``httpx.ASGITransport`` for an in-process app).
+        """
+        self.config = config
+        self._http = httpx.AsyncClient(
+            base_url=_base_url(config),
+            timeout=_timeout(config),
+            headers=headers,
+            transport=transport,
+            follow_redirects=False,
+        )
+
+    async def _send(self, operation: Operation[T]) -> T:
+        """Send ``operation``, retrying where allowed, and return its parsed answer."""
+        attempt = 0
+        while True:
+            request = operation.build_request(self._http, _request_headers())
+            try:
+                response = await self._http.send(request)
+            except httpx.TransportError as exc:
+                delay = retry_delay(self.config, operation, attempt, None)
+                if delay is None:
+                    raise error_from_transport(request, exc) from exc
+            else:
+                delay = retry_delay(self.config, operation, attempt, response)
+                if delay is None:
+                    return operation.handle(response)
+                await response.aclose()
+            await anyio.sleep(delay)
+            attempt += 1
+
+    async def _iterate(self, page: Callable[[str | None], Operation[Page[T]]]) -> AsyncIterator[T]:
+        """Every item of a keyset-paginated list, fetching pages as needed."""
+        token: str | None = None
+        while True:
+            result = await self._send(page(token))
+            for item in result.items:
+                yield item
+            if not result.next_page_token or result.next_page_token == token:
+                return
+            token = result.next_page_token
+
+    async def close(self) -> None:
+        """Close the pooled connections."""
+        await self._http.aclose()
+
+    async def aclose(self) -> None:
+        """Alias of :meth:`close`."""
+        await self.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
