@@ -292,5 +292,5 @@ class AdminApp:
                 "/admin/oauth2/auth/sessions/login", self.revoke_login_sessions, methods=["DELETE"]
             ),
             Route("/admin/oauth2/introspect", self.introspect, methods=["POST"]),
-            Route("/admin/version", self.version),
+            Route("/version", self.version),
         ]
