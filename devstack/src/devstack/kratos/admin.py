@@ -1,0 +1,310 @@
+"""Kratos admin API: identities, sessions, courier messages, recovery links and codes."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from devstack.kratos import clock, errors, identities, jsonpatch, schema, sessions, web
+from devstack.kratos.runtime import Runtime
+from devstack.kratos.store import Doc
+
+MAX_PAGE_SIZE = 1000
+
+
+def _page_params(request: Request, default: int = 250) -> tuple[int, str]:
+    raw_size = request.query_params.get("page_size") or str(default)
+    try:
+        size = int(raw_size)
+    except ValueError as exc:
+        raise errors.bad_request(f"The page_size parameter must be an integer: {raw_size}") from exc
+    if size < 1 or size > MAX_PAGE_SIZE:
+        raise errors.bad_request(f"page_size must be between 1 and {MAX_PAGE_SIZE}")
+    token = request.query_params.get("page_token") or ""
+    after = ""
+    if token:
+        try:
+            after = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))["k"]
+        except (ValueError, KeyError, TypeError, binascii.Error) as exc:
+            raise errors.bad_request("The page_token is invalid.") from exc
+    return size, str(after)
+
+
+def _token_for(key: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"k": key}).encode()).decode().rstrip("=")
+
+
+def _link_header(request: Request, size: int, next_key: str | None) -> str:
+    """ory/x keysetpagination: rel="first" always, rel="next" unless this is the last page."""
+
+    def link(token: str | None) -> str:
+        params = [
+            (k, v)
+            for k, v in request.query_params.multi_items()
+            if k not in ("page_token", "page_size")
+        ]
+        params.append(("page_size", str(size)))
+        if token:
+            params.append(("page_token", token))
+        query = "&".join(f"{k}={v}" for k, v in params)
+        return f"<{request.url.path}?{query}>"
+
+    parts = [f'{link(None)}; rel="first"']
+    if next_key is not None:
+        parts.append(f'{link(_token_for(next_key))}; rel="next"')
+    return ",".join(parts)
+
+
+def _paginate(
+    request: Request, items: list[Doc], key: str = "id"
+) -> tuple[list[Doc], dict[str, str]]:
+    size, after = _page_params(request)
+    remaining = [i for i in items if str(i[key]) > after]
+    page = remaining[:size]
+    next_key = str(page[-1][key]) if len(remaining) > size else None
+    return page, {"Link": _link_header(request, size, next_key)}
+
+
+def _identity_or_404(rt: Runtime, identity_id: str) -> Doc:
+    found = identities.get(rt.store, identity_id)
+    if found is None:
+        raise errors.not_found()
+    return found
+
+
+def _render(rt: Runtime, identity: Doc, declassify: list[str] | None = None) -> Doc:
+    return identities.to_json(
+        rt.config, identity, credentials=True, declassify=declassify, admin_metadata=True
+    )
+
+
+def _save_or_error(rt: Runtime, identity: Doc) -> None:
+    try:
+        identities.save(rt.store, rt.config, identity)
+    except identities.TraitsInvalidError as exc:
+        reasons = "; ".join(f"{p[0]}: {p[1]['text']}" for p in exc.problems)
+        raise errors.bad_request(
+            f"The request was malformed or contained invalid parameters: {reasons}"
+        ) from exc
+    except identities.DuplicateIdentifierError as exc:
+        raise errors.conflict(
+            "This identity conflicts with another identity that already exists."
+        ) from exc
+
+
+def routes(rt: Runtime) -> list[Route]:
+    async def list_identities(request: Request) -> Response:
+        ids = request.query_params.getlist("ids")
+        ident = request.query_params.get("credentials_identifier")
+        found: list[Doc]
+        if ident:
+            one = identities.find_by_identifier(rt.store, "password", ident.lower())
+            found = [one] if one else []
+        else:
+            found = rt.store.all(identities.KIND)
+        if ids:
+            found = [i for i in found if i["id"] in ids]
+        page, headers = _paginate(request, found)
+        declassify = request.query_params.getlist("include_credential") or None
+        return web.json_response([_render(rt, i, declassify) for i in page], headers=headers)
+
+    async def create_identity(request: Request) -> Response:
+        body = await web.read_json(request)
+        identity = identities.from_create_body(rt.config, body)
+        _save_or_error(rt, identity)
+        location = f"{rt.config.admin_url}admin/identities/{identity['id']}"
+        return web.json_response(_render(rt, identity), 201, headers={"Location": location})
+
+    async def batch_identities(request: Request) -> Response:
+        body = await web.read_json(request)
+        items = body.get("identities") if isinstance(body, dict) else None
+        if not isinstance(items, list):
+            raise errors.bad_request("The request body must contain an identities array.")
+        if len(items) > 1000:
+            raise errors.bad_request("Too many identities in one batch (max 1000).")
+        results: list[Doc] = []
+        for item in items:
+            result: Doc = {}
+            if isinstance(item, dict) and item.get("patch_id"):
+                result["patch_id"] = item["patch_id"]
+            try:
+                if not isinstance(item, dict) or not isinstance(item.get("create"), dict):
+                    raise errors.bad_request("Each patch needs a create object.")
+                identity = identities.from_create_body(rt.config, item["create"])
+                _save_or_error(rt, identity)
+                result.update(action="create", identity=identity["id"])
+            except errors.KratosError as exc:
+                result.update(action="error", error=exc.inner())
+            results.append(result)
+        if results and all(r["action"] == "error" for r in results):
+            codes = {r["error"]["code"] for r in results}
+            code = 409 if codes == {409} else 400
+            raise errors.KratosError(code, reason="All identities in the batch failed.")
+        return web.json_response({"identities": results})
+
+    async def get_identity(request: Request) -> Response:
+        identity = _identity_or_404(rt, request.path_params["id"])
+        declassify = request.query_params.getlist("include_credential") or None
+        return web.json_response(_render(rt, identity, declassify))
+
+    async def update_identity(request: Request) -> Response:
+        identity = _identity_or_404(rt, request.path_params["id"])
+        body = await web.read_json(request)
+        if not isinstance(body, dict):
+            raise errors.bad_request("The request body must be a JSON object.")
+        if body.get("schema_id") != schema.SCHEMA_ID:
+            raise errors.bad_request(
+                f"unable to find JSON Schema ID: {body.get('schema_id') or ''}"
+            )
+        state = body.get("state")
+        if state not in identities.STATES:
+            raise errors.bad_request(
+                f"The supplied state ('{state or ''}') was not valid. "
+                "Valid states are ('active', 'inactive')."
+            )
+        if state != identity["state"]:
+            identity["state_changed_at"] = web_now()
+        identity.update(state=state, traits=body.get("traits"))
+        if "metadata_public" in body:
+            identity["metadata_public"] = body["metadata_public"]
+        if "metadata_admin" in body:
+            identity["metadata_admin"] = body["metadata_admin"]
+        if body.get("external_id"):
+            identity["external_id"] = str(body["external_id"])
+        identities.import_credentials(rt.config, identity, body.get("credentials"))
+        _save_or_error(rt, identity)
+        return web.json_response(_render(rt, identity))
+
+    async def patch_identity(request: Request) -> Response:
+        identity = _identity_or_404(rt, request.path_params["id"])
+        ops = await web.read_json(request)
+        current = identities.to_json(rt.config, identity, admin_metadata=True)
+        for op in ops if isinstance(ops, list) else []:
+            path = str(op.get("path", "")) if isinstance(op, dict) else ""
+            if path == "/id" or path.startswith(("/credentials", "/state_changed_at")):
+                raise errors.bad_request(f"patch of path {path} is not allowed")
+        try:
+            patched = jsonpatch.apply(current, ops)
+        except jsonpatch.PatchError as exc:
+            raise errors.bad_request(str(exc)) from exc
+        if patched.get("state") not in identities.STATES:
+            raise errors.bad_request(
+                f"The supplied state ('{patched.get('state')}') was not valid. "
+                "Valid states are ('active', 'inactive')."
+            )
+        if patched["state"] != identity["state"]:
+            identity["state_changed_at"] = web_now()
+        for key in ("traits", "state", "metadata_public", "metadata_admin"):
+            identity[key] = patched.get(key)
+        _save_or_error(rt, identity)
+        return web.json_response(_render(rt, identity))
+
+    async def delete_identity(request: Request) -> Response:
+        identity_id = request.path_params["id"]
+        _identity_or_404(rt, identity_id)
+        sessions.delete_for_identity(rt, identity_id)
+        identities.delete(rt.store, identity_id)
+        return Response(status_code=204)
+
+    async def delete_credentials(request: Request) -> Response:
+        identity = _identity_or_404(rt, request.path_params["id"])
+        cred_type = request.path_params["type"]
+        if cred_type == "password":
+            raise errors.bad_request("You cannot remove first factor credentials.")
+        if not identities.remove_credential(identity, cred_type):
+            raise errors.not_found()
+        _save_or_error(rt, identity)
+        return Response(status_code=204)
+
+    async def list_identity_sessions(request: Request) -> Response:
+        identity = _identity_or_404(rt, request.path_params["id"])
+        found = sessions.for_identity(rt, identity["id"])
+        active = request.query_params.get("active")
+        if active is not None:
+            want = active.lower() == "true"
+            found = [s for s in found if sessions.is_active(rt, s) == want]
+        page, headers = _paginate(request, found)
+        return web.json_response([sessions.to_json(rt, s) for s in page], headers=headers)
+
+    async def delete_identity_sessions(request: Request) -> Response:
+        identity = _identity_or_404(rt, request.path_params["id"])
+        sessions.delete_for_identity(rt, identity["id"])
+        return Response(status_code=204)
+
+    async def get_session(request: Request) -> Response:
+        session = rt.store.get(sessions.KIND, _uuid_or_400(request.path_params["id"]))
+        if session is None:
+            raise errors.not_found()
+        return web.json_response(sessions.to_json(rt, session))
+
+    async def disable_session(request: Request) -> Response:
+        session = rt.store.get(sessions.KIND, _uuid_or_400(request.path_params["id"]))
+        if session is None:
+            raise errors.not_found()
+        sessions.revoke(rt, session)
+        return Response(status_code=204)
+
+    async def list_sessions(request: Request) -> Response:
+        found = rt.store.all(sessions.KIND)
+        active = request.query_params.get("active")
+        if active is not None:
+            want = active.lower() == "true"
+            found = [s for s in found if sessions.is_active(rt, s) == want]
+        page, headers = _paginate(request, found)
+        return web.json_response([sessions.to_json(rt, s) for s in page], headers=headers)
+
+    async def list_messages(request: Request) -> Response:
+        found = rt.courier.list(
+            recipient=request.query_params.get("recipient"),
+            status=request.query_params.get("status"),
+        )
+        size, after = _page_params(request)
+        # newest first: page by position in that order
+        start = 0
+        if after:
+            ids = [m["id"] for m in found]
+            start = ids.index(after) + 1 if after in ids else len(found)
+        page = found[start : start + size]
+        next_key = page[-1]["id"] if start + size < len(found) and page else None
+        return web.json_response(page, headers={"Link": _link_header(request, size, next_key)})
+
+    async def get_message(request: Request) -> Response:
+        found = rt.courier.get(request.path_params["id"])
+        if found is None:
+            raise errors.not_found()
+        return web.json_response(found)
+
+    return [
+        Route("/admin/identities", list_identities, methods=["GET"]),
+        Route("/admin/identities", create_identity, methods=["POST"]),
+        Route("/admin/identities", batch_identities, methods=["PATCH"]),
+        Route("/admin/identities/{id}", get_identity, methods=["GET"]),
+        Route("/admin/identities/{id}", update_identity, methods=["PUT"]),
+        Route("/admin/identities/{id}", patch_identity, methods=["PATCH"]),
+        Route("/admin/identities/{id}", delete_identity, methods=["DELETE"]),
+        Route("/admin/identities/{id}/credentials/{type}", delete_credentials, methods=["DELETE"]),
+        Route("/admin/identities/{id}/sessions", list_identity_sessions, methods=["GET"]),
+        Route("/admin/identities/{id}/sessions", delete_identity_sessions, methods=["DELETE"]),
+        Route("/admin/sessions", list_sessions, methods=["GET"]),
+        Route("/admin/sessions/{id}", get_session, methods=["GET"]),
+        Route("/admin/sessions/{id}", disable_session, methods=["DELETE"]),
+        Route("/admin/courier/messages", list_messages, methods=["GET"]),
+        Route("/admin/courier/messages/{id}", get_message, methods=["GET"]),
+    ]
+
+
+def _uuid_or_400(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError as exc:
+        raise errors.bad_request(f"Invalid UUID: {value}") from exc
+
+
+def web_now() -> str:
+    return clock.fmt(clock.now())

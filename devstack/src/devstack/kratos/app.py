@@ -1,0 +1,69 @@
+"""Assemble the public and admin ASGI apps of the Kratos stand-in."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from devstack.kratos import admin, errors, public, web
+from devstack.kratos.config import KratosConfig
+from devstack.kratos.courier import Courier
+from devstack.kratos.runtime import Runtime
+from devstack.kratos.store import Store
+
+log = logging.getLogger("devstack.kratos")
+VERSION = "v25.4.0"
+
+
+def _common_routes() -> list[Route]:
+    async def alive(request: Request) -> Response:
+        return web.json_response({"status": "ok"})
+
+    async def version(request: Request) -> Response:
+        return web.json_response({"version": VERSION})
+
+    return [
+        Route("/health/alive", alive, methods=["GET"]),
+        Route("/health/ready", alive, methods=["GET"]),
+        Route("/version", version, methods=["GET"]),
+    ]
+
+
+async def _kratos_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, errors.KratosError)
+    return web.error_response(exc)
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return web.error_response(errors.not_found())
+
+
+async def _method_not_allowed(request: Request, exc: Exception) -> Response:
+    return web.error_response(errors.KratosError(405, message="Method Not Allowed"))
+
+
+def create_apps(config: KratosConfig) -> tuple[Starlette, Starlette]:
+    """(public ASGI app, admin ASGI app) sharing one store; `config` is read on every request."""
+    log.warning(
+        "Kratos stand-in (devstack) starting: a development imitation of Ory Kratos %s, "
+        "for loopback use in development and tests only — never in production.",
+        VERSION,
+    )
+    store = Store(config.database)
+    rt = Runtime(config=config, store=store, courier=Courier(config, store))
+    handlers = {errors.KratosError: _kratos_error, 404: _not_found, 405: _method_not_allowed}
+    public_app = Starlette(
+        routes=[*_common_routes(), *public.routes(rt)],
+        exception_handlers=handlers,
+    )
+    admin_app = Starlette(
+        routes=[*_common_routes(), *admin.routes(rt)],
+        exception_handlers=handlers,
+    )
+    public_app.state.kratos = rt
+    admin_app.state.kratos = rt
+    return public_app, admin_app

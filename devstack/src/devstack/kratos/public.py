@@ -1,0 +1,232 @@
+"""Kratos public API: self-service flows, whoami, logout, flow errors, schemas."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from devstack.kratos import errors, flows, identities, login, sessions, web
+from devstack.kratos.runtime import Runtime
+from devstack.kratos.store import Doc
+
+FlowFactory = Callable[..., Doc | Response]
+LOGOUT_KIND = "logout_token"
+
+
+def _flow_factories() -> dict[str, FlowFactory]:
+    from devstack.kratos import recovery, registration, settings, verification
+
+    return {
+        "login": login.create_flow,
+        "registration": registration.create_flow,
+        "recovery": recovery.create_flow,
+        "verification": verification.create_flow,
+        "settings": settings.create_flow,
+    }
+
+
+def _submitters() -> dict[str, Callable[[Runtime, Request], Awaitable[Response]]]:
+    from devstack.kratos import recovery, registration, settings, verification
+
+    return {
+        "login": login.submit,
+        "registration": registration.submit,
+        "recovery": recovery.submit,
+        "verification": verification.submit,
+        "settings": settings.submit,
+    }
+
+
+def routes(rt: Runtime) -> list[Route]:
+    factories = _flow_factories()
+    submitters = _submitters()
+
+    def browser_init(kind: str) -> Callable[[Request], Awaitable[Response]]:
+        async def handler(request: Request) -> Response:
+            cookie, is_new = web.csrf_cookie(rt.config, request)
+            try:
+                made = factories[kind](
+                    rt,
+                    request,
+                    flow_type="browser",
+                    csrf_cookie=cookie,
+                    params=dict(request.query_params),
+                )
+            except errors.KratosError as exc:
+                if web.accepts_json(request):
+                    return web.error_response(exc)
+                return web.redirect(flows.error_redirect_url(rt, exc))
+            if isinstance(made, Response):
+                response = made
+            elif web.accepts_json(request):
+                response = web.json_response(flows.public(made))
+            else:
+                response = web.redirect(flows.ui_redirect_url(rt.config, made))
+            if is_new:
+                web.set_csrf_cookie(rt.config, response, cookie)
+            return response
+
+        return handler
+
+    def api_init(kind: str) -> Callable[[Request], Awaitable[Response]]:
+        async def handler(request: Request) -> Response:
+            made = factories[kind](
+                rt, request, flow_type="api", csrf_cookie=None, params=dict(request.query_params)
+            )
+            if isinstance(made, Response):
+                return made
+            return web.json_response(flows.public(made))
+
+        return handler
+
+    def get_flow(kind: str) -> Callable[[Request], Awaitable[Response]]:
+        async def handler(request: Request) -> Response:
+            flow = flows.load(rt, kind, request.query_params.get("id"))
+            if flows.expired_at(flow):
+                raise errors.KratosError(
+                    410,
+                    error_id="self_service_flow_expired",
+                    message="self-service flow expired",
+                    reason=f"The {kind} flow has expired. Redirect the user to the {kind} flow "
+                    "init endpoint to initialize a new flow: "
+                    f"{rt.config.public_url}self-service/{kind}/browser",
+                )
+            if (
+                flow["type"] == "browser"
+                and kind != "recovery"
+                and not flows.csrf_matches_cookie(rt, request, flow)
+            ):
+                raise errors.csrf_violation()
+            if kind == "settings":
+                session = sessions.from_request(rt, request)
+                if session is None:
+                    raise errors.no_active_session()
+                if session["identity_id"] != flow["_internal"]["identity_id"]:
+                    raise errors.KratosError(
+                        403,
+                        error_id="security_identity_mismatch",
+                        reason="The flow was created by another identity.",
+                    )
+            return web.json_response(flows.public(flow))
+
+        return handler
+
+    def submit(kind: str) -> Callable[[Request], Awaitable[Response]]:
+        async def handler(request: Request) -> Response:
+            try:
+                return await submitters[kind](rt, request)
+            except errors.KratosError as exc:
+                return flows.respond_error(rt, request, exc)
+
+        return handler
+
+    async def whoami(request: Request) -> Response:
+        session = sessions.from_request(rt, request)
+        if session is None:
+            raise errors.no_active_session()
+        identity = identities.get(rt.store, session["identity_id"])
+        assert identity is not None
+        if (
+            rt.config.whoami_required_aal == "highest_available"
+            and identities.has_second_factor(identity)
+            and session["authenticator_assurance_level"] != "aal2"
+        ):
+            raise errors.aal2_required(login.login_browser_url(rt, aal="aal2"))
+        return web.json_response(
+            sessions.to_json(rt, session),
+            headers={"X-Kratos-Authenticated-Identity-Id": identity["id"]},
+        )
+
+    async def logout_browser(request: Request) -> Response:
+        session = sessions.from_request(rt, request)
+        if session is None:
+            raise errors.no_active_session()
+        return_to = flows.checked_return_to(rt.config, request.query_params.get("return_to"))
+        token = secrets.token_urlsafe(24)
+        rt.store.put(LOGOUT_KIND, token, {"session_id": session["id"]})
+        params = {"token": token}
+        if return_to:
+            params["return_to"] = return_to
+        url = flows.with_query(f"{rt.config.public_url}self-service/logout", **params)
+        return web.json_response({"logout_url": url, "logout_token": token})
+
+    async def logout(request: Request) -> Response:
+        token = request.query_params.get("token", "")
+        entry = rt.store.get(LOGOUT_KIND, token) if token else None
+        session = rt.store.get(sessions.KIND, entry["session_id"]) if entry else None
+        if session is None:
+            err = errors.KratosError(
+                401,
+                reason="Unable to log out because the logout token in the URL query does not "
+                "match the session cookie.",
+                message="The request could not be authorized",
+            )
+            return flows.respond_error(rt, request, err)
+        try:
+            return_to = flows.checked_return_to(rt.config, request.query_params.get("return_to"))
+        except errors.KratosError as exc:
+            return flows.respond_error(rt, request, exc)
+        sessions.revoke(rt, session)
+        rt.store.delete(LOGOUT_KIND, token)
+        response: Response
+        if web.accepts_json(request):
+            response = Response(status_code=204)
+        else:
+            response = web.redirect(return_to or rt.config.default_return_url)
+        web.clear_session_cookie(rt.config, response)
+        return response
+
+    async def flow_error(request: Request) -> Response:
+        error_id = request.query_params.get("id", "")
+        if error_id == "stub:500":
+            return web.json_response(
+                {
+                    "id": "stub:500",
+                    "error": errors.KratosError(500, reason="This is a stub error.").inner(),
+                }
+            )
+        found = rt.store.get(flows.ERROR_KIND, error_id) if error_id else None
+        if found is None:
+            raise errors.not_found("The requested error could not be found.")
+        return web.json_response(found)
+
+    async def list_schemas(request: Request) -> Response:
+        ids = identities.load_schema(rt.config)
+        return web.json_response([{"id": "default", "schema": ids.raw}])
+
+    async def get_schema(request: Request) -> Response:
+        ids = identities.load_schema(rt.config)
+        if request.path_params["id"] not in ("default", "ZGVmYXVsdA"):
+            raise errors.not_found()
+        return web.json_response(ids.raw)
+
+    async def recovery_link_get(request: Request) -> Response:
+        from devstack.kratos import recovery
+
+        try:
+            return await recovery.follow_link(rt, request)
+        except errors.KratosError as exc:
+            return flows.respond_error(rt, request, exc)
+
+    out: list[Route] = []
+    for kind in ("login", "registration", "recovery", "verification", "settings"):
+        out += [
+            Route(f"/self-service/{kind}/browser", browser_init(kind), methods=["GET"]),
+            Route(f"/self-service/{kind}/api", api_init(kind), methods=["GET"]),
+            Route(f"/self-service/{kind}/flows", get_flow(kind), methods=["GET"]),
+            Route(f"/self-service/{kind}", submit(kind), methods=["POST"]),
+        ]
+    out += [
+        Route("/self-service/recovery", recovery_link_get, methods=["GET"]),
+        Route("/sessions/whoami", whoami, methods=["GET", "POST"]),
+        Route("/self-service/logout/browser", logout_browser, methods=["GET"]),
+        Route("/self-service/logout", logout, methods=["GET"]),
+        Route("/self-service/errors", flow_error, methods=["GET"]),
+        Route("/schemas", list_schemas, methods=["GET"]),
+        Route("/schemas/{id}", get_schema, methods=["GET"]),
+    ]
+    return out

@@ -1,0 +1,136 @@
+"""Sessions: issue, look up from cookie / X-Session-Token, render, revoke."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from typing import Any
+
+from starlette.requests import Request
+
+from devstack.kratos import clock, identities
+from devstack.kratos.runtime import Runtime
+from devstack.kratos.store import Doc
+from devstack.kratos.web import SESSION_COOKIE
+
+KIND = "session"
+TOKEN_KIND = "session_token"  # noqa: S105 (a store kind name, not a secret)
+
+
+def issue(rt: Runtime, identity: Doc, method: str, aal: str, request: Request | None = None) -> Doc:
+    moment = clock.now()
+    session: Doc = {
+        "id": str(uuid.uuid4()),
+        "token": "ory_st_" + secrets.token_urlsafe(24),
+        "identity_id": identity["id"],
+        "active": True,
+        "expires_at": clock.fmt(clock.later(rt.config.session_lifespan)),
+        "authenticated_at": clock.fmt(moment),
+        "issued_at": clock.fmt(moment),
+        "authenticator_assurance_level": aal,
+        "authentication_methods": [
+            {
+                "method": method,
+                "aal": "aal1" if aal == "aal1" else aal,
+                "completed_at": clock.fmt(moment),
+            }
+        ],
+        "devices": [_device(request)],
+    }
+    save(rt, session)
+    return session
+
+
+def _device(request: Request | None) -> Doc:
+    device: Doc = {"id": str(uuid.uuid4())}
+    if request is not None:
+        device["ip_address"] = request.client.host if request.client else ""
+        device["user_agent"] = request.headers.get("user-agent", "")
+        device["location"] = ""
+    return device
+
+
+def save(rt: Runtime, session: Doc) -> None:
+    with rt.store.transaction():
+        rt.store.put(KIND, session["id"], session)
+        rt.store.set_keys(TOKEN_KIND, session["id"], [session["token"]])
+
+
+def add_method(rt: Runtime, session: Doc, method: str, aal: str) -> None:
+    moment = clock.now()
+    session["authentication_methods"].append(
+        {"method": method, "aal": aal, "completed_at": clock.fmt(moment)}
+    )
+    if aal == "aal2":
+        session["authenticator_assurance_level"] = "aal2"
+    session["authenticated_at"] = clock.fmt(moment)
+    save(rt, session)
+
+
+def by_token(rt: Runtime, token: str | None) -> Doc | None:
+    if not token:
+        return None
+    found = rt.store.find_by_key(TOKEN_KIND, token)
+    return None if found is None else rt.store.get(KIND, found)
+
+
+def is_active(rt: Runtime, session: Doc) -> bool:
+    if not session["active"] or clock.parse(session["expires_at"]) <= clock.now():
+        return False
+    identity = identities.get(rt.store, session["identity_id"])
+    return identity is not None and identity["state"] == "active"
+
+
+def from_request(rt: Runtime, request: Request) -> Doc | None:
+    """The active session of the request (X-Session-Token, Bearer token or cookie)."""
+    token = request.headers.get("x-session-token")
+    auth = request.headers.get("authorization", "")
+    if not token and auth.lower().startswith("bearer "):
+        token = auth[7:].strip()
+    if not token:
+        token = request.cookies.get(SESSION_COOKIE)
+    session = by_token(rt, token)
+    if session is None or not is_active(rt, session):
+        return None
+    return session
+
+
+def is_privileged(rt: Runtime, session: Doc) -> bool:
+    age = (clock.now() - clock.parse(session["authenticated_at"])).total_seconds()
+    return age < rt.config.privileged_session_max_age
+
+
+def to_json(rt: Runtime, session: Doc, *, with_identity: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": session["id"],
+        "active": is_active(rt, session),
+        "expires_at": session["expires_at"],
+        "authenticated_at": session["authenticated_at"],
+        "authenticator_assurance_level": session["authenticator_assurance_level"],
+        "authentication_methods": session["authentication_methods"],
+        "issued_at": session["issued_at"],
+        "devices": session["devices"],
+    }
+    if with_identity:
+        identity = identities.get(rt.store, session["identity_id"])
+        if identity is not None:
+            out["identity"] = identities.to_json(rt.config, identity)
+    return out
+
+
+def for_identity(rt: Runtime, identity_id: str) -> list[Doc]:
+    return [s for s in rt.store.all(KIND) if s["identity_id"] == identity_id]
+
+
+def revoke(rt: Runtime, session: Doc) -> None:
+    session["active"] = False
+    save(rt, session)
+
+
+def delete_for_identity(rt: Runtime, identity_id: str) -> int:
+    found = for_identity(rt, identity_id)
+    with rt.store.transaction():
+        for s in found:
+            rt.store.delete(KIND, s["id"])
+            rt.store.set_keys(TOKEN_KIND, s["id"], [])
+    return len(found)

@@ -1,0 +1,66 @@
+"""Fixtures for the Kratos stand-in tests: both apps served on loopback, fast argon2."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from devstack.kratos import KratosConfig, create_apps
+from devstack.serve import start_asgi
+
+UI = "http://ui.test"
+
+
+@dataclass
+class Kratos:
+    config: KratosConfig
+    public_url: str
+    admin_url: str
+
+    def admin(self) -> httpx.Client:
+        return httpx.Client(base_url=self.admin_url, timeout=10)
+
+    def browser(self) -> httpx.Client:
+        """A browser-like client: keeps cookies, does not follow redirects on its own."""
+        return httpx.Client(base_url=self.public_url, timeout=10)
+
+    def create_identity(
+        self, email: str, password: str | None = "correct horse battery", **extra: object
+    ) -> dict:
+        body: dict = {"schema_id": "default", "traits": {"email": email, "name": "Test Person"}}
+        if password:
+            body["credentials"] = {"password": {"config": {"password": password}}}
+        body.update(extra)
+        with self.admin() as admin:
+            r = admin.post("/admin/identities", json=body)
+        assert r.status_code == 201, r.text
+        return r.json()
+
+
+@pytest.fixture
+def kratos() -> Iterator[Kratos]:
+    config = KratosConfig(
+        argon2_memory_kib=256,
+        argon2_iterations=1,
+        login_ui_url=f"{UI}/auth/login",
+        registration_ui_url=f"{UI}/auth/registration",
+        recovery_ui_url=f"{UI}/auth/recovery",
+        verification_ui_url=f"{UI}/auth/verification",
+        settings_ui_url=f"{UI}/auth/settings",
+        error_ui_url=f"{UI}/auth/error",
+        default_return_url=f"{UI}/",
+        allowed_return_urls=[f"{UI}/"],
+    )
+    public_app, admin_app = create_apps(config)
+    public = start_asgi(public_app)
+    admin = start_asgi(admin_app)
+    config.public_url = public.url + "/"
+    config.admin_url = admin.url + "/"
+    try:
+        yield Kratos(config=config, public_url=public.url, admin_url=admin.url)
+    finally:
+        public.stop()
+        admin.stop()
