@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-
 from devstack.kratos import KratosConfig, create_apps
 from devstack.serve import start_asgi
 
