@@ -21,11 +21,10 @@ import httpx
 import ory_hydra_client as sdk
 import pytest
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
-from openapi_schema_validator import OAS30Validator
-from ory_hydra_client import models
-
 from devstack.hydra import HydraConfig, create_apps
 from devstack.serve import start_asgi
+from openapi_schema_validator import OAS30Validator
+from ory_hydra_client import models
 
 UI = "http://ui.test"
 RP = "http://rp.test/callback"

@@ -212,7 +212,8 @@ def test_client_credentials_token_is_introspectable(hydra):
     client = hydra.create_client(grant_types=["client_credentials"], scope="api")
     oauth = OAuth2Client(client["client_id"], client["client_secret"], scope="api")
     token = oauth.fetch_token(hydra.public_url + "/oauth2/token", grant_type="client_credentials")
-    assert "refresh_token" not in token and "id_token" not in token
+    assert "refresh_token" not in token
+    assert "id_token" not in token
     with hydra.admin() as admin:
         info = admin.post("/admin/oauth2/introspect", data={"token": token["access_token"]}).json()
     assert info["active"] is True
