@@ -1,0 +1,248 @@
+"""Fill the Dutch catalog from this table, then compile it (run from login-service/).
+
+uv run pybabel extract -F babel.cfg -k _l -o /tmp/messages.pot .
+uv run pybabel update -i /tmp/messages.pot -d src/login_service/translations
+uv run python scripts/nl_translations.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+NL = {
+    "Something went wrong": "Er ging iets mis",
+    "This sign-in link is not valid": "Deze inloglink is niet geldig",
+    "Sign-in is temporarily unavailable": "Inloggen is tijdelijk niet mogelijk",
+    "This form has expired": "Dit formulier is verlopen",
+    "The page was open for too long or was submitted twice. Please try again.": (
+        "De pagina stond te lang open of is twee keer verstuurd. Probeer het opnieuw."
+    ),
+    "We could not reach a service that sign-in depends on. Please try again shortly.": (
+        "We konden een dienst die nodig is om in te loggen niet bereiken. "
+        "Probeer het zo dadelijk opnieuw."
+    ),
+    "An identity service gave an unexpected answer. Please start again.": (
+        "Een accountdienst gaf een onverwacht antwoord. Begin opnieuw."
+    ),
+    "Please try again later.": "Probeer het later opnieuw.",
+    "Sign in": "Inloggen",
+    "Please confirm this action by verifying that it is you.": (
+        "Bevestig deze actie door te laten zien dat u het bent."
+    ),
+    "Please complete the second authentication challenge.": "Voltooi de tweede inlogstap.",
+    "Verify": "Controleren",
+    "Authentication code": "Verificatiecode",
+    "Backup recovery code": "Back-up-herstelcode",
+    "Sign in with hardware key": "Inloggen met een beveiligingssleutel",
+    "Use Authenticator": "Authenticator-app gebruiken",
+    "Use backup recovery code": "Back-up-herstelcode gebruiken",
+    "Continue with hardware key": "Doorgaan met beveiligingssleutel",
+    "Continue": "Doorgaan",
+    "Sign in with code": "Inloggen met een code",
+    "Sign in with passkey": "Inloggen met een passkey",
+    "Sign in with password": "Inloggen met wachtwoord",
+    "Sign up": "Registreren",
+    "Sign up with security key": "Registreren met een beveiligingssleutel",
+    "Your changes have been saved!": "Uw wijzigingen zijn opgeslagen!",
+    "Unlink TOTP Authenticator App": "Authenticator-app ontkoppelen",
+    "Authenticator app QR code": "QR-code voor de authenticator-app",
+    "Reveal backup recovery codes": "Back-up-herstelcodes tonen",
+    "Generate new backup recovery codes": "Nieuwe back-up-herstelcodes maken",
+    "These are your back up recovery codes. Please keep them in a safe place!": (
+        "Dit zijn uw back-up-herstelcodes. Bewaar ze op een veilige plek!"
+    ),
+    "Confirm backup recovery codes": "Back-up-herstelcodes bevestigen",
+    "Add security key": "Beveiligingssleutel toevoegen",
+    "Name of the security key": "Naam van de beveiligingssleutel",
+    "Disable this method": "Deze methode uitschakelen",
+    "This is your authenticator app secret. Use it if you can not scan the QR code.": (
+        "Dit is de geheime sleutel voor uw authenticator-app. Gebruik hem als u de "
+        "QR-code niet kunt scannen."
+    ),
+    "Remove security key": "Beveiligingssleutel verwijderen",
+    "You successfully recovered your account. Please change your password now.": (
+        "Uw account is hersteld. Kies nu een nieuw wachtwoord."
+    ),
+    "An email containing a recovery code has been sent to the email address you provided. "
+    "If you have not received an email, check the spelling of the address.": (
+        "Er is een e-mail met een herstelcode verstuurd naar het opgegeven adres. "
+        "Geen e-mail ontvangen? Controleer dan de spelling van het adres."
+    ),
+    "Password": "Wachtwoord",
+    "Save": "Opslaan",
+    "ID": "ID",
+    "Submit": "Versturen",
+    "Verify code": "Code controleren",
+    "Email": "E-mail",
+    "Resend code": "Code opnieuw sturen",
+    "Recovery code": "Herstelcode",
+    "Verification code": "Verificatiecode",
+    "Login code": "Inlogcode",
+    "An email containing a verification code has been sent to the email address you "
+    "provided.": "Er is een e-mail met een verificatiecode verstuurd naar het opgegeven adres.",
+    "You successfully verified your email address.": "Uw e-mailadres is bevestigd.",
+    "Property %(property)s is missing.": "Het veld %(property)s ontbreekt.",
+    "The password can not be used: %(reason)s": (
+        "Dit wachtwoord kan niet worden gebruikt: %(reason)s"
+    ),
+    "The provided credentials are invalid, check for spelling mistakes in your password "
+    "or username, email address, or phone number.": (
+        "De inloggegevens kloppen niet. Controleer uw wachtwoord en uw gebruikersnaam "
+        "of e-mailadres op typfouten."
+    ),
+    "An account with the same identifier (email, phone, username, ...) exists already.": (
+        "Er bestaat al een account met dit e-mailadres of deze gebruikersnaam."
+    ),
+    "The provided authentication code is invalid, please try again.": (
+        "De verificatiecode klopt niet. Probeer het opnieuw."
+    ),
+    "Account not active yet. Did you forget to verify your email address?": (
+        "Uw account is nog niet actief. Heeft u uw e-mailadres al bevestigd?"
+    ),
+    "You have no TOTP device set up.": "U heeft geen authenticator-app ingesteld.",
+    "This backup recovery code has already been used.": (
+        "Deze back-up-herstelcode is al gebruikt."
+    ),
+    "You have no backup recovery codes set up.": "U heeft geen back-up-herstelcodes ingesteld.",
+    "The backup recovery code is not valid.": "Deze back-up-herstelcode is niet geldig.",
+    "The form has expired, please try again.": "Het formulier is verlopen. Probeer het opnieuw.",
+    "The recovery code is invalid or has already been used. Please try again.": (
+        "De herstelcode is ongeldig of al gebruikt. Probeer het opnieuw."
+    ),
+    "The verification code is invalid or has already been used. Please try again.": (
+        "De verificatiecode is ongeldig of al gebruikt. Probeer het opnieuw."
+    ),
+    "An error occurred, please try again.": "Er ging iets mis. Probeer het opnieuw.",
+    "Name": "Naam",
+    "Username": "Gebruikersnaam",
+    "E-Mail": "E-mail",
+    "Create an account": "Account aanmaken",
+    "Recover your account": "Toegang tot uw account herstellen",
+    "Verify your email address": "Bevestig uw e-mailadres",
+    "Account settings": "Accountinstellingen",
+    "Your session check failed": "De veiligheidscontrole is mislukt",
+    "For your security the form could not be accepted: it was opened in another browser "
+    "window, your cookies were cleared, or it was sent twice. Please start again.": (
+        "Voor uw veiligheid konden we het formulier niet aannemen: het is in een ander "
+        "browservenster geopend, uw cookies zijn gewist, of het is twee keer verstuurd. "
+        "Begin opnieuw."
+    ),
+    "That page had expired, so we opened a fresh one. Please try again.": (
+        "Die pagina was verlopen, dus we hebben een nieuwe geopend. Probeer het opnieuw."
+    ),
+    "That page could not be found any more. Please try again.": (
+        "Die pagina bestaat niet meer. Probeer het opnieuw."
+    ),
+    "Second factor": "Tweede stap",
+    "Confirm it is you": "Bevestig dat u het bent",
+    "We could not find the details of this error. Please start again.": (
+        "We konden de details van deze fout niet vinden. Begin opnieuw."
+    ),
+    "Sign-in could not be completed": "Inloggen kon niet worden afgerond",
+    "Please start again.": "Begin opnieuw.",
+    "The link is missing its sign-in challenge. Please start again from the app.": (
+        "Deze link mist zijn inlogcode. Begin opnieuw vanuit de app."
+    ),
+    "The sign-in challenge in this link is malformed.": "De inlogcode in deze link is ongeldig.",
+    "This sign-in link is unknown or no longer valid. Please start again from the app.": (
+        "Deze inloglink is onbekend of niet meer geldig. Begin opnieuw vanuit de app."
+    ),
+    "This sign-in link was already used. Please start again from the app.": (
+        "Deze inloglink is al gebruikt. Begin opnieuw vanuit de app."
+    ),
+    "Know that it is you (your account id)": "Weten dat u het bent (uw account-id)",
+    "Your name and username": "Uw naam en gebruikersnaam",
+    "Your email address": "Uw e-mailadres",
+    "Stay connected while you are not using the app": (
+        "Verbonden blijven als u de app niet gebruikt"
+    ),
+    "You do not have access to %(app)s": "U heeft geen toegang tot %(app)s",
+    "Your account is disabled.": "Uw account is uitgeschakeld.",
+    "This app is not registered with %(site)s.": "Deze app is niet aangemeld bij %(site)s.",
+    "You have not been given access to this app.": "U heeft geen toegang gekregen tot deze app.",
+    "Allow %(app)s?": "%(app)s toestaan?",
+    "You are signed in": "U bent ingelogd",
+    "Your account is disabled": "Uw account is uitgeschakeld",
+    "You cannot sign in with this account. Please contact %(contact)s.": (
+        "U kunt met dit account niet inloggen. Neem contact op met %(contact)s."
+    ),
+    "Sign out": "Uitloggen",
+    "You are signed out": "U bent uitgelogd",
+    "Profile": "Profiel",
+    "Authenticator app": "Authenticator-app",
+    "Backup recovery codes": "Back-up-herstelcodes",
+    "Security keys": "Beveiligingssleutels",
+    "Passkeys": "Passkeys",
+    "Email code": "Code per e-mail",
+    "Email link": "Link per e-mail",
+    "Other accounts": "Andere accounts",
+    "Single sign-on": "Eenmalig inloggen",
+    "Account": "Account",
+    "Are you human?": "Bent u een mens?",
+    "Skip to content": "Naar de inhoud",
+    "Site": "Site",
+    "Language": "Taal",
+    "%(app)s would like to:": "%(app)s wil graag:",
+    "Remember my choice for this app": "Mijn keuze voor deze app onthouden",
+    "Allow": "Toestaan",
+    "Deny": "Weigeren",
+    "If you need %(app)s, ask %(contact)s to give you access.": (
+        "Heeft u %(app)s nodig? Vraag %(contact)s om u toegang te geven."
+    ),
+    "Return to the app": "Terug naar de app",
+    "Try again": "Opnieuw proberen",
+    "Error %(status)s": "Fout %(status)s",
+    "Request id": "Verzoek-id",
+    "Your account is recovered. Please choose a new password first.": (
+        "Uw account is hersteld. Kies eerst een nieuw wachtwoord."
+    ),
+    "Forgot your password?": "Wachtwoord vergeten?",
+    "Back to sign in": "Terug naar inloggen",
+    "You are signed in as %(who)s.": "U bent ingelogd als %(who)s.",
+    "You have been signed out of all apps. You can close this window.": (
+        "U bent uitgelogd bij alle apps. U kunt dit venster sluiten."
+    ),
+    "Sign in again": "Opnieuw inloggen",
+    "%(app)s asks to sign you out. Do you want to sign out of all apps?": (
+        "%(app)s vraagt om u uit te loggen. Wilt u uitloggen bij alle apps?"
+    ),
+    "Do you want to sign out of all apps?": "Wilt u uitloggen bij alle apps?",
+    "Stay signed in": "Ingelogd blijven",
+    "QR code": "QR-code",
+    "Please try again.": "Probeer het opnieuw.",
+    "Tip: sign in from a single browser window, and allow cookies for this site.": (
+        "Tip: log in vanuit één browservenster en sta cookies toe voor deze site."
+    ),
+    "Bad request": "Ongeldig verzoek",
+}
+
+
+def main() -> None:
+    folder = (
+        Path(__file__).resolve().parent.parent / "src/login_service/translations/nl/LC_MESSAGES"
+    )
+    with (folder / "messages.po").open("rb") as f:
+        catalog = read_po(f, locale="nl")
+    missing = []
+    for message in catalog:
+        if not message.id:
+            continue
+        text = NL.get(message.id) if isinstance(message.id, str) else None
+        if text is None:
+            missing.append(message.id)
+            continue
+        message.string = text
+        message.flags.discard("fuzzy")
+    with (folder / "messages.po").open("wb") as f:
+        write_po(f, catalog, width=100)
+    with (folder / "messages.mo").open("wb") as f:
+        write_mo(f, catalog)
+    for msgid in missing:
+        print(f"untranslated: {msgid!r}")
+
+
+if __name__ == "__main__":
+    main()

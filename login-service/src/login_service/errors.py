@@ -1,0 +1,128 @@
+"""Our error types and the one handler that turns every failure into a readable page.
+
+Domain errors carry their HTTP status; client errors from stackspin_clients are mapped here.
+Never a traceback: anything unexpected becomes a 500 page with the request id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from stackspin_clients.errors import OryError, ServiceUnavailable
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from login_service.observability import current_request_id
+
+log = structlog.get_logger(__name__)
+
+
+class LoginServiceError(Exception):
+    """A failure we show to the person as a page with `status`."""
+
+    status = 500
+    title: Any = _l("Something went wrong")
+
+    def __init__(self, detail: Any = None, *, title: Any = None) -> None:
+        super().__init__(str(detail or ""))
+        self.detail = detail
+        if title is not None:
+            self.title = title
+
+
+class BadChallengeError(LoginServiceError):
+    """A missing, malformed, unknown or already used Hydra challenge."""
+
+    status = 400
+    title = _l("This sign-in link is not valid")
+
+
+class DependencyDownError(LoginServiceError):
+    """Hydra, Kratos or dashboard-api did not answer: fail closed."""
+
+    status = 503
+    title = _l("Sign-in is temporarily unavailable")
+
+    def __init__(self, service: str, detail: Any = None) -> None:
+        super().__init__(detail)
+        self.service = service
+
+
+def render_error(
+    status: int,
+    title: Any,
+    detail: Any = None,
+    *,
+    retry_url: str | None = None,
+    template: str = "error.html",
+    **context: Any,
+) -> Response:
+    body = render_template(
+        template,
+        status=status,
+        title=title,
+        detail=detail,
+        retry_url=retry_url,
+        request_id=current_request_id(),
+        **context,
+    )
+    response = Response(body, status=status, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    if status == 503:
+        response.headers["Retry-After"] = "5"
+    return response
+
+
+def _retry_url() -> str:
+    # Retrying the same GET is safe for every page we serve; a POST target is not.
+    return request.full_path.rstrip("?") if request.method == "GET" else request.path
+
+
+def handle_exception(exc: Exception) -> Response:
+    if isinstance(exc, CSRFError):
+        return render_error(
+            400,
+            _l("This form has expired"),
+            _l("The page was open for too long or was submitted twice. Please try again."),
+            retry_url=request.path,
+        )
+    if isinstance(exc, HTTPException):
+        status = exc.code or 500
+        return render_error(status, exc.name, exc.description)
+    if isinstance(exc, DependencyDownError):
+        log.warning("dependency_unavailable", service=exc.service, error=str(exc.detail or ""))
+        return render_error(
+            503,
+            exc.title,
+            _l("We could not reach a service that sign-in depends on. Please try again shortly."),
+            retry_url=_retry_url(),
+        )
+    if isinstance(exc, ServiceUnavailable):
+        log.warning("dependency_unavailable", status=exc.status, error=exc.message)
+        return render_error(
+            503,
+            DependencyDownError.title,
+            _l("We could not reach a service that sign-in depends on. Please try again shortly."),
+            retry_url=_retry_url(),
+        )
+    if isinstance(exc, LoginServiceError):
+        if exc.status >= 500:
+            log.error("login_service_error", error=type(exc).__name__)
+        return render_error(exc.status, exc.title, exc.detail)
+    if isinstance(exc, OryError):
+        log.error("unexpected_ory_error", status=exc.status, error_id=exc.error_id)
+        return render_error(
+            502,
+            _l("Something went wrong"),
+            _l("An identity service gave an unexpected answer. Please start again."),
+        )
+    log.exception("unhandled_exception", error=type(exc).__name__)
+    return render_error(500, _l("Something went wrong"), _l("Please try again later."))
+
+
+def register_error_handler(app: Flask) -> None:
+    app.register_error_handler(Exception, handle_exception)

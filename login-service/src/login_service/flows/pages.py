@@ -1,0 +1,148 @@
+"""The three steps every Kratos page follows: no flow → let Kratos start one; fetch the flow
+with the browser's cookies (and pass Kratos's Set-Cookie back); render its nodes."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlencode
+
+import structlog
+from flask import current_app, flash, make_response, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from stackspin_clients.errors import (
+    BrowserLocationChangeRequired,
+    Forbidden,
+    Gone,
+    NotFound,
+    Unauthorized,
+    ValidationFailed,
+)
+from stackspin_clients.models.kratos import FlowKind
+
+from login_service.clients import calling, clients
+from login_service.config import Settings, origin_of
+from login_service.errors import render_error
+from login_service.kratos_session import browser_cookie, kratos_browser_url
+from login_service.render.nodes import FlowView, flow_view
+from login_service.return_urls import safe_return_url
+
+log = structlog.get_logger(__name__)
+
+_FLOW_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
+# "You successfully recovered your account…": settings must ask for a new password first.
+RECOVERED_MESSAGE = 1060001
+
+TITLES: dict[str, Any] = {
+    "login": _l("Sign in"),
+    "registration": _l("Create an account"),
+    "recovery": _l("Recover your account"),
+    "verification": _l("Verify your email address"),
+    "settings": _l("Account settings"),
+}
+
+CSRF_ERRORS = frozenset({"security_csrf_violation", "csrf_violation"})
+
+
+def _settings() -> Settings:
+    settings: Settings = current_app.config["SETTINGS"]
+    return settings
+
+
+def restart(kind: FlowKind) -> ResponseReturnValue:
+    """Send the browser to Kratos to create a fresh `kind` flow (it answers 303 back here)."""
+    return_to = safe_return_url(request.args.get("return_to"), _settings())
+    return redirect(kratos_browser_url(kind, return_to=return_to), code=303)
+
+
+def csrf_page(kind: str | None) -> ResponseReturnValue:
+    retry = url_for("flows.page", kind=kind) if kind in TITLES and kind != "login" else None
+    return render_error(
+        403,
+        _l("Your session check failed"),
+        _l(
+            "For your security the form could not be accepted: it was opened in another "
+            "browser window, your cookies were cleared, or it was sent twice. "
+            "Please start again."
+        ),
+        retry_url=retry or url_for("login.login"),
+        template="csrf_error.html",
+    )
+
+
+def _flow_links(kind: str, flow: Any) -> dict[str, str | None]:
+    settings = _settings()
+    links: dict[str, str | None] = {}
+    if kind == "login":
+        links["recovery"] = url_for("flows.page", kind="recovery")
+        links["registration"] = (
+            url_for("flows.page", kind="registration") if settings.registration_enabled else None
+        )
+        if getattr(flow, "requested_aal", None) == "aal2" or getattr(flow, "refresh", False):
+            links["logout"] = url_for("logout.logout")
+    elif kind in ("registration", "recovery", "verification"):
+        links["login"] = url_for("login.login")
+    elif kind == "settings":
+        links["logout"] = url_for("logout.logout")
+    return links
+
+
+def render_flow_page(kind: FlowKind) -> ResponseReturnValue:
+    flow_id = request.args.get("flow")
+    if not flow_id or not _FLOW_ID.match(flow_id):
+        return restart(kind)
+    try:
+        with calling("kratos"):
+            result = clients().kratos.get_flow(kind, flow_id, cookie=browser_cookie())
+    except Gone as exc:
+        fresh = exc.use_flow_id if exc.use_flow_id and _FLOW_ID.match(exc.use_flow_id) else None
+        if fresh:
+            return redirect(f"{request.path}?{urlencode({'flow': fresh})}", code=303)
+        flash(gettext("That page had expired, so we opened a fresh one. Please try again."), "info")
+        return restart(kind)
+    except (NotFound, ValidationFailed):
+        flash(gettext("That page could not be found any more. Please try again."), "info")
+        return restart(kind)
+    except Forbidden as exc:
+        if exc.error_id in CSRF_ERRORS:
+            return csrf_page(kind)
+        if exc.redirect_browser_to:
+            return redirect(exc.redirect_browser_to, code=303)
+        raise
+    except Unauthorized:
+        # Settings without a session: Kratos's settings flow sends the browser to login first.
+        return restart(kind)
+    except BrowserLocationChangeRequired as exc:
+        if exc.redirect_browser_to:
+            return redirect(exc.redirect_browser_to, code=303)
+        raise
+
+    flow = result.flow
+    messages = {getattr(m, "id", None) for m in (flow.ui.messages or [])}
+    recovered = kind == "settings" and RECOVERED_MESSAGE in messages
+    view: FlowView = flow_view(
+        flow.ui,
+        kratos_origin=origin_of(_settings().kratos_browser_url),
+        only_groups=frozenset({"password"}) if recovered else None,
+    )
+    title = TITLES[kind]
+    if kind == "login" and getattr(flow, "requested_aal", None) == "aal2":
+        title = _l("Second factor")
+    elif kind == "login" and getattr(flow, "refresh", False):
+        title = _l("Confirm it is you")
+    response = make_response(
+        render_template(
+            "flow.html",
+            kind=kind,
+            title=title,
+            view=view,
+            flow=flow,
+            recovered=recovered,
+            links=_flow_links(kind, flow),
+        )
+    )
+    for cookie in result.set_cookies:
+        response.headers.add("Set-Cookie", cookie)
+    return response

@@ -1,0 +1,234 @@
+"""/auth/consent: dashboard-api decides who may use which app; Hydra gets the answer.
+
+Not allowed → reject (access_denied) and say which app refused and whom to ask. A trusted app or
+a remembered consent → accept without a screen. Otherwise ask, listing the scopes in plain words.
+The decision is asked again on every request, remembered or not, so a removed role takes effect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from flask import Blueprint, current_app, redirect, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from stackspin_clients.errors import NotFound, Unauthorized
+from stackspin_clients.models import (
+    AcceptConsent,
+    ConsentSessionData,
+    RejectRequest,
+)
+
+from login_service.clients import calling, clients
+from login_service.config import Settings
+from login_service.errors import DependencyDownError, render_error
+from login_service.hydra.challenges import (
+    ChallengeUsedError,
+    checked_challenge,
+    fetch,
+    hydra_request,
+    used_challenge_response,
+)
+from login_service.observability import DECISIONS
+
+bp = Blueprint("consent", __name__)
+log = structlog.get_logger(__name__)
+
+SCOPE_DESCRIPTIONS: dict[str, Any] = {
+    "openid": _l("Know that it is you (your account id)"),
+    "profile": _l("Your name and username"),
+    "email": _l("Your email address"),
+    "offline_access": _l("Stay connected while you are not using the app"),
+    "offline": _l("Stay connected while you are not using the app"),
+}
+STANDARD_CLAIMS = ("email", "email_verified", "name", "preferred_username")
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    app_name: str
+    app_url: str | None
+    trusted: bool
+    claims: dict[str, Any]
+    reason: str | None
+
+
+def _settings() -> Settings:
+    settings: Settings = current_app.config["SETTINGS"]
+    return settings
+
+
+def _client_field(consent_request: Any, name: str) -> Any:
+    client = getattr(consent_request, "client", None)
+    if isinstance(client, dict):
+        return client.get(name)
+    return getattr(client, name, None)
+
+
+def consent_decision(consent_request: Any) -> Decision:
+    """Ask dashboard-api; a client linked to no app is refused (fail closed)."""
+    client_id = str(_client_field(consent_request, "client_id") or "")
+    client_name = str(_client_field(consent_request, "client_name") or client_id)
+    try:
+        with calling("dashboard-api"):
+            decision = clients().dashboard.consent_decision(consent_request.subject, client_id)
+    except NotFound:
+        return Decision(False, client_name, None, False, {}, "unknown_app")
+    except Unauthorized as exc:
+        # Our internal token is wrong: an operator problem; nobody gets in meanwhile.
+        raise DependencyDownError("dashboard-api", "internal token refused") from exc
+    app = decision.app
+    return Decision(
+        allowed=bool(decision.allowed),
+        app_name=str(getattr(app, "name", None) or client_name),
+        app_url=getattr(app, "url", None),
+        trusted=bool(getattr(app, "trusted", False)),
+        claims=dict(decision.claims or {}),
+        reason=decision.reason,
+    )
+
+
+def _trait(traits: dict[str, Any], name: str) -> Any:
+    return traits.get(name) if isinstance(traits, dict) else None
+
+
+def _display_name(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, dict):
+        parts = [str(value.get(k) or "") for k in ("first", "last")]
+        joined = " ".join(p for p in parts if p)
+        return joined or None
+    return None
+
+
+def identity_claims(subject: str) -> dict[str, Any]:
+    """email, email_verified, name and preferred_username from the Kratos identity."""
+    with calling("kratos"):
+        identity = clients().kratos_admin.get_identity(subject)
+    traits = getattr(identity, "traits", None) or {}
+    email = _trait(traits, "email")
+    claims: dict[str, Any] = {}
+    if isinstance(email, str) and email:
+        claims["email"] = email
+        claims["email_verified"] = any(
+            _address_field(a, "value") == email and bool(_address_field(a, "verified"))
+            for a in (getattr(identity, "verifiable_addresses", None) or [])
+        )
+    name = _display_name(_trait(traits, "name"))
+    if name:
+        claims["name"] = name
+    username = _trait(traits, "username")
+    if isinstance(username, str) and username:
+        claims["preferred_username"] = username
+    return claims
+
+
+def _address_field(address: Any, name: str) -> Any:
+    return address.get(name) if isinstance(address, dict) else getattr(address, name, None)
+
+
+def _accept(
+    challenge: str, consent_request: Any, decision: Decision, *, remember: bool | None
+) -> ResponseReturnValue:
+    # The app's extra claims first, so they can never overwrite the identity's own claims.
+    id_token = {**decision.claims, **identity_claims(consent_request.subject)}
+    body: dict[str, Any] = {
+        "grant_scope": list(consent_request.requested_scope or []),
+        "grant_access_token_audience": list(consent_request.requested_access_token_audience or []),
+        "session": ConsentSessionData(id_token=id_token, access_token={}),
+    }
+    if remember is not None:
+        body["remember"] = remember
+        body["remember_for"] = _settings().remember_for if remember else 0
+    with hydra_request():
+        result = clients().hydra.accept_consent_request(challenge, AcceptConsent(**body))
+    DECISIONS.labels("consent", "accept").inc()
+    return redirect(result.redirect_to, code=303)
+
+
+def _refuse(challenge: str, decision: Decision) -> ResponseReturnValue:
+    with hydra_request():
+        result = clients().hydra.reject_consent_request(
+            challenge,
+            RejectRequest(
+                error="access_denied",
+                error_description=f"Access to {decision.app_name} is not allowed.",
+                status_code=403,
+            ),
+        )
+    DECISIONS.labels("consent", "reject").inc()
+    log.info("consent_rejected", reason=decision.reason)
+    return render_error(
+        403,
+        _l("You do not have access to %(app)s", app=decision.app_name),
+        _denial_reason(decision),
+        template="consent_denied.html",
+        app_name=decision.app_name,
+        contact=_settings().admin_contact,
+        return_url=result.redirect_to,
+    )
+
+
+def _denial_reason(decision: Decision) -> Any:
+    if decision.reason == "user_inactive":
+        return _l("Your account is disabled.")
+    if decision.reason == "unknown_app":
+        return _l("This app is not registered with %(site)s.", site=_settings().site_name)
+    return _l("You have not been given access to this app.")
+
+
+def _load(raw_challenge: str | None) -> tuple[str, Any, Decision]:
+    challenge = checked_challenge(raw_challenge)
+    consent_request = fetch(clients().hydra.get_consent_request, challenge)
+    return challenge, consent_request, consent_decision(consent_request)
+
+
+@bp.get("/auth/consent")
+def consent() -> ResponseReturnValue:
+    try:
+        challenge, consent_request, decision = _load(request.args.get("consent_challenge"))
+    except ChallengeUsedError as exc:
+        return used_challenge_response(exc)
+    if not decision.allowed:
+        return _refuse(challenge, decision)
+    if decision.trusted:
+        return _accept(challenge, consent_request, decision, remember=False)
+    if consent_request.skip:
+        return _accept(challenge, consent_request, decision, remember=None)
+    scopes = list(consent_request.requested_scope or [])
+    return render_template(
+        "consent.html",
+        title=_l("Allow %(app)s?", app=decision.app_name),
+        challenge=challenge,
+        app_name=decision.app_name,
+        app_url=decision.app_url,
+        scopes=[(s, SCOPE_DESCRIPTIONS.get(s) or s) for s in scopes],
+    )
+
+
+@bp.post("/auth/consent")
+def consent_answer() -> ResponseReturnValue:
+    try:
+        challenge, consent_request, decision = _load(request.form.get("consent_challenge"))
+    except ChallengeUsedError as exc:
+        return used_challenge_response(exc)
+    if not decision.allowed:
+        return _refuse(challenge, decision)
+    if request.form.get("action") != "accept":
+        with hydra_request():
+            result = clients().hydra.reject_consent_request(
+                challenge,
+                RejectRequest(
+                    error="access_denied",
+                    error_description="The user declined.",
+                    status_code=403,
+                ),
+            )
+        DECISIONS.labels("consent", "declined").inc()
+        return redirect(result.redirect_to, code=303)
+    remember = request.form.get("remember") in ("1", "true", "on", "y")
+    return _accept(challenge, consent_request, decision, remember=remember)

@@ -1,0 +1,130 @@
+"""/auth/logout and /auth/logged-out: end the Hydra and the Kratos session together.
+
+With a logout_challenge (an app asked Hydra to log out): confirm unless the client skips logout
+consent, accept at Hydra, and end the browser's Kratos session. Without one (our own "sign out"
+link): confirm, end the Kratos session, then let Hydra end its session too.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import structlog
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from stackspin_clients.errors import NotFound
+from werkzeug.wrappers import Response
+
+from login_service.clients import calling, clients
+from login_service.config import Settings
+from login_service.hydra.challenges import (
+    ChallengeUsedError,
+    checked_challenge,
+    fetch,
+    hydra_request,
+    used_challenge_response,
+)
+from login_service.kratos_session import BrowserSession, current_session
+from login_service.observability import DECISIONS
+
+bp = Blueprint("logout", __name__)
+log = structlog.get_logger(__name__)
+
+KRATOS_SESSION_COOKIE = "ory_kratos_session"
+# Set when the person confirmed on our page; Hydra's own round trip then needs no second "yes".
+CONFIRMED_KEY = "logout_confirmed_at"
+CONFIRMATION_TTL = 120
+
+
+def _settings() -> Settings:
+    settings: Settings = current_app.config["SETTINGS"]
+    return settings
+
+
+def _skips_consent(logout_request: Any) -> bool:
+    client = getattr(logout_request, "client", None)
+    if isinstance(client, dict):
+        return bool(client.get("skip_logout_consent"))
+    return bool(getattr(client, "skip_logout_consent", False))
+
+
+def _recently_confirmed() -> bool:
+    confirmed = session.get(CONFIRMED_KEY)
+    return isinstance(confirmed, int | float) and time.time() - confirmed < CONFIRMATION_TTL
+
+
+def end_kratos_session() -> None:
+    """Revoke the browser's Kratos session (admin API), so no app can skip the password."""
+    state = current_session()
+    if isinstance(state, BrowserSession):
+        try:
+            with calling("kratos"):
+                clients().kratos_admin.disable_session(state.session_id)
+        except NotFound:
+            pass  # already gone: that is what we wanted
+        log.info("kratos_session_ended", subject=state.identity_id)
+
+
+def _forget_kratos_cookie(response: Response) -> Response:
+    response.delete_cookie(KRATOS_SESSION_COOKIE, path="/")
+    return response
+
+
+def _accept(challenge: str) -> Response:
+    end_kratos_session()
+    with hydra_request():
+        result = clients().hydra.accept_logout_request(challenge)
+    session.pop(CONFIRMED_KEY, None)
+    DECISIONS.labels("logout", "accept").inc()
+    return _forget_kratos_cookie(redirect(result.redirect_to, code=303))
+
+
+@bp.get("/auth/logout")
+def logout() -> ResponseReturnValue:
+    if "logout_challenge" not in request.args:
+        return render_template("logout.html", title=_l("Sign out"), challenge=None, app_name=None)
+    challenge = checked_challenge(request.args.get("logout_challenge"))
+    try:
+        logout_request = fetch(clients().hydra.get_logout_request, challenge)
+    except ChallengeUsedError as exc:
+        return used_challenge_response(exc)
+    if _skips_consent(logout_request) or _recently_confirmed():
+        return _accept(challenge)
+    client = getattr(logout_request, "client", None)
+    app_name = getattr(client, "client_name", None) if client is not None else None
+    return render_template(
+        "logout.html", title=_l("Sign out"), challenge=challenge, app_name=app_name or None
+    )
+
+
+@bp.post("/auth/logout")
+def logout_answer() -> ResponseReturnValue:
+    raw = request.form.get("logout_challenge")
+    confirmed = request.form.get("action") == "logout"
+    if raw:
+        challenge = checked_challenge(raw)
+        try:
+            fetch(clients().hydra.get_logout_request, challenge)
+            if confirmed:
+                return _accept(challenge)
+            with hydra_request():
+                clients().hydra.reject_logout_request(challenge)
+        except ChallengeUsedError as exc:
+            return used_challenge_response(exc)
+        DECISIONS.labels("logout", "cancelled").inc()
+        return redirect(url_for("login.login"), code=303)
+    if not confirmed:
+        return redirect(url_for("login.login"), code=303)
+    end_kratos_session()
+    session[CONFIRMED_KEY] = time.time()
+    # Hydra ends its own login session and comes back with a challenge (accepted above), or,
+    # with no Hydra session in this browser, goes straight to its post-logout URL.
+    target = f"{_settings().hydra_public_base}/oauth2/sessions/logout"
+    return _forget_kratos_cookie(redirect(target, code=303))
+
+
+@bp.get("/auth/logged-out")
+def logged_out() -> ResponseReturnValue:
+    return render_template("logged_out.html", title=_l("You are signed out"))

@@ -1,0 +1,116 @@
+"""The browser's Kratos session and links into Kratos's browser flows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import current_app, request
+from stackspin_clients.errors import Forbidden, Unauthorized
+
+from login_service.clients import calling, clients
+from login_service.config import Settings
+
+FLOW_KINDS = ("login", "registration", "recovery", "verification", "settings")
+
+
+def browser_cookie() -> str | None:
+    """The browser's Cookie header, forwarded to Kratos as is (Kratos reads its own cookies)."""
+    return request.headers.get("Cookie") or None
+
+
+@dataclass(frozen=True)
+class BrowserSession:
+    """What the login decision needs from a Kratos session (whoami)."""
+
+    session_id: str
+    identity_id: str
+    identity_state: str
+    aal: str
+    methods: list[str]
+    authenticated_at: datetime | None
+    traits: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SecondFactorRequired:
+    """Kratos has a session, but the identity must still pass its second factor."""
+
+    redirect_browser_to: str | None
+
+
+def _field(obj: Any, name: str) -> Any:
+    if isinstance(obj, dict):
+        return obj.get(name)
+    return getattr(obj, name, None)
+
+
+def _timestamp(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, str) and value:
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return None
+
+
+def session_from_whoami(session: Any) -> BrowserSession:
+    identity = _field(session, "identity")
+    methods = [
+        str(_field(m, "method"))
+        for m in (_field(session, "authentication_methods") or [])
+        if _field(m, "method")
+    ]
+    return BrowserSession(
+        session_id=str(_field(session, "id")),
+        identity_id=str(_field(identity, "id")),
+        identity_state=str(_field(identity, "state") or "active"),
+        aal=str(_field(session, "authenticator_assurance_level") or "aal1"),
+        methods=methods,
+        authenticated_at=_timestamp(_field(session, "authenticated_at")),
+        traits=dict(_field(identity, "traits") or {}),
+    )
+
+
+def current_session() -> BrowserSession | SecondFactorRequired | None:
+    """The browser's Kratos session; None when it has none (or an inactive one)."""
+    cookie = browser_cookie()
+    if not cookie:
+        return None
+    try:
+        with calling("kratos"):
+            session = clients().kratos.whoami(cookie=cookie)
+    except Unauthorized:
+        return None
+    except Forbidden as exc:
+        if exc.error_id == "session_aal2_required":
+            return SecondFactorRequired(exc.redirect_browser_to)
+        raise
+    if _field(session, "active") is False:
+        return None
+    return session_from_whoami(session)
+
+
+def kratos_browser_url(
+    kind: str,
+    *,
+    return_to: str | None = None,
+    refresh: bool = False,
+    aal: str | None = None,
+) -> str:
+    """Where the browser starts a new Kratos `kind` flow (Kratos answers 303 to our page)."""
+    settings: Settings = current_app.config["SETTINGS"]
+    params: dict[str, str] = {}
+    if return_to:
+        params["return_to"] = return_to
+    if refresh:
+        params["refresh"] = "true"
+    if aal:
+        params["aal"] = aal
+    query = f"?{urlencode(params)}" if params else ""
+    return f"{settings.kratos_browser_url}/self-service/{kind}/browser{query}"

@@ -1,0 +1,255 @@
+"""The one generic renderer for Kratos `ui` containers: nodes → forms the templates can print.
+
+Every node type Kratos v25 sends is handled: input (text, email, password, hidden, checkbox,
+submit/button with name and value, WebAuthn triggers), img (the TOTP QR code), text (TOTP secret,
+backup codes), a, script (Kratos's WebAuthn script only) and div. Each non-default group becomes
+its own form, so one method's required fields never block another's submit; hidden default
+nodes (csrf_token) go into every form.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+
+from login_service.config import origin_of
+from login_service.i18n import kratos_text
+
+log = structlog.get_logger(__name__)
+
+_ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+# Input attributes copied onto the <input> as they are; everything else is handled by hand.
+_PASSTHROUGH = ("autocomplete", "pattern", "maxlength")
+_BUTTON_TYPES = frozenset({"submit", "button"})
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: int | None
+    text: str
+    type: str  # info | error | success
+
+
+@dataclass
+class NodeView:
+    kind: str  # input, hidden, checkbox, submit, button, img, text, a, script, div
+    group: str
+    dom_id: str
+    attrs: dict[str, Any]
+    label: str = ""
+    messages: list[MessageView] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)  # backup recovery codes of a text node
+
+    @property
+    def has_error(self) -> bool:
+        return any(m.type == "error" for m in self.messages)
+
+    @property
+    def described_by(self) -> str:
+        return f"{self.dom_id}-messages" if self.messages else ""
+
+
+@dataclass
+class FormView:
+    group: str
+    action: str
+    method: str
+    nodes: list[NodeView]
+
+    @property
+    def visible_nodes(self) -> list[NodeView]:
+        return [n for n in self.nodes if n.kind != "hidden"]
+
+
+@dataclass
+class FlowView:
+    messages: list[MessageView]
+    forms: list[FormView]
+    scripts: list[NodeView]
+
+    def message_ids(self) -> set[int]:
+        return {m.id for m in self.messages if m.id is not None}
+
+
+def _data(obj: Any) -> dict[str, Any]:
+    if obj is None:
+        return {}
+    if isinstance(obj, dict):
+        return obj
+    dump = getattr(obj, "model_dump", None)
+    if callable(dump):
+        dumped: dict[str, Any] = dump(mode="json")
+        return dumped
+    return dict(vars(obj))
+
+
+def message_views(messages: Any) -> list[MessageView]:
+    views = []
+    for raw in messages or []:
+        data = _data(raw)
+        text_id = data.get("id")
+        views.append(
+            MessageView(
+                id=text_id if isinstance(text_id, int) else None,
+                text=kratos_text(data),
+                type=str(data.get("type") or "info"),
+            )
+        )
+    return views
+
+
+def _dom_id(group: str, name: str, index: int) -> str:
+    base = _ID_UNSAFE.sub("-", f"{group}-{name}" if name else f"{group}-node-{index}")
+    return f"node-{base}".strip("-")
+
+
+def node_view(node: Any, index: int, *, kratos_origin: str) -> NodeView | None:
+    """One Kratos node as a NodeView, or None for nodes we refuse to render."""
+    data = _data(node)
+    node_type = str(data.get("type") or "")
+    group = str(data.get("group") or "default")
+    attrs = dict(_data(data.get("attributes")))
+    label = kratos_text(_data(data.get("meta")).get("label"))
+    messages = message_views(data.get("messages"))
+
+    if node_type == "input":
+        input_type = str(attrs.get("type") or "text")
+        name = str(attrs.get("name") or "")
+        kind = {"hidden": "hidden", "checkbox": "checkbox"}.get(input_type, "input")
+        if input_type in _BUTTON_TYPES:
+            kind = "submit" if input_type == "submit" else "button"
+        if not label and attrs.get("label"):
+            label = kratos_text(attrs.get("label"))
+        value = attrs.get("value")
+        shown: dict[str, Any] = {
+            "type": input_type,
+            "name": name,
+            "value": "" if value is None else ("true" if value is True else str(value)),
+            "required": bool(attrs.get("required")),
+            "disabled": bool(attrs.get("disabled")),
+            "checked": value is True or value == "true",
+            # Our static script calls window[trigger]() on click/load; inline onclick is
+            # blocked by our CSP by design.
+            "trigger": attrs.get("onclickTrigger") or "",
+            "load_trigger": attrs.get("onloadTrigger") or "",
+        }
+        for key in _PASSTHROUGH:
+            if attrs.get(key) not in (None, ""):
+                shown[key] = attrs[key]
+        return NodeView(kind, group, _dom_id(group, name, index), shown, label, messages)
+
+    if node_type == "img":
+        shown = {k: attrs.get(k) for k in ("src", "width", "height")}
+        return NodeView(
+            "img", group, _dom_id(group, str(attrs.get("id") or ""), index), shown, label, messages
+        )
+
+    if node_type == "text":
+        text = _data(attrs.get("text"))
+        secrets = (_data(text.get("context")).get("secrets")) or []
+        codes = [str(_data(s).get("text") or "") for s in secrets]
+        shown = {"text": kratos_text(text) if not codes else "", "id": attrs.get("id")}
+        view = NodeView(
+            "text", group, _dom_id(group, str(attrs.get("id") or ""), index), shown, label, messages
+        )
+        view.codes = [c for c in codes if c]
+        return view
+
+    if node_type == "a":
+        shown = {"href": attrs.get("href") or "#", "title": kratos_text(attrs.get("title"))}
+        return NodeView(
+            "a", group, _dom_id(group, str(attrs.get("id") or ""), index), shown, label, messages
+        )
+
+    if node_type == "script":
+        src = str(attrs.get("src") or "")
+        # Only Kratos's own script (WebAuthn) may run; anything else in a flow is refused.
+        if origin_of(src) != kratos_origin:
+            log.warning("script_node_refused", group=group)
+            return None
+        shown = {
+            k: attrs.get(k)
+            for k in ("src", "integrity", "crossorigin", "referrerpolicy", "type", "nonce", "id")
+            if attrs.get(k) not in (None, "")
+        }
+        shown["async"] = bool(attrs.get("async"))
+        return NodeView(
+            "script",
+            group,
+            _dom_id(group, str(attrs.get("id") or ""), index),
+            shown,
+            label,
+            messages,
+        )
+
+    if node_type == "div":
+        shown = {
+            "id": attrs.get("id") or "",
+            "class": attrs.get("class") or "",
+            "data": {
+                _ID_UNSAFE.sub("-", str(k)): str(v) for k, v in _data(attrs.get("data")).items()
+            },
+        }
+        return NodeView(
+            "div",
+            group,
+            str(attrs.get("id") or _dom_id(group, "div", index)),
+            shown,
+            label,
+            messages,
+        )
+
+    log.warning("unknown_node_type", node_type=node_type, group=group)
+    return None
+
+
+def flow_view(
+    ui: Any, *, kratos_origin: str, only_groups: frozenset[str] | None = None
+) -> FlowView:
+    """The forms of a Kratos ui container, one per group, in the order Kratos sent them."""
+    data = _data(ui)
+    action = str(data.get("action") or "")
+    method = str(data.get("method") or "POST").upper()
+    views: list[NodeView] = []
+    for index, node in enumerate(data.get("nodes") or []):
+        view = node_view(node, index, kratos_origin=kratos_origin)
+        if view is not None:
+            views.append(view)
+
+    scripts = [v for v in views if v.kind == "script"]
+    nodes = [v for v in views if v.kind != "script"]
+    shared_hidden = [v for v in nodes if v.group == "default" and v.kind == "hidden"]
+    default_visible = [v for v in nodes if v.group == "default" and v.kind != "hidden"]
+    groups: list[str] = []
+    for v in nodes:
+        if v.group != "default" and v.group not in groups:
+            groups.append(v.group)
+    if only_groups is not None:
+        groups = [g for g in groups if g in only_groups]
+
+    forms: list[FormView] = []
+    for position, group in enumerate(groups):
+        members = [v for v in nodes if v.group == group]
+        # Visible default nodes (e.g. the identifier) belong with the first method only.
+        leading = default_visible if position == 0 else []
+        form_nodes = [_copy_for_form(v, group) for v in shared_hidden]
+        forms.append(FormView(group, action, method, form_nodes + leading + members))
+    if not groups:
+        forms.append(FormView("default", action, method, shared_hidden + default_visible))
+    return FlowView(message_views(data.get("messages")), forms, scripts)
+
+
+def _copy_for_form(view: NodeView, group: str) -> NodeView:
+    # The same hidden node printed in several forms needs a distinct id in each.
+    return NodeView(
+        view.kind,
+        view.group,
+        f"{view.dom_id}-{group}",
+        view.attrs,
+        view.label,
+        view.messages,
+        view.codes,
+    )

@@ -1,0 +1,32 @@
+"""/auth/theme.css: the configured accent colour as CSS (a file, so no inline styles are needed)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app
+
+from login_service.config import Settings
+
+bp = Blueprint("theme", __name__)
+
+
+def theme_css(settings: Settings) -> str:
+    colour = settings.accent_color  # validated as a plain hex colour in Settings
+    return (
+        ":root {\n"
+        f"  --pico-primary: {colour};\n"
+        f"  --pico-primary-background: {colour};\n"
+        f"  --pico-primary-border: {colour};\n"
+        f"  --pico-primary-underline: color-mix(in srgb, {colour} 50%, transparent);\n"
+        f"  --pico-primary-hover: color-mix(in srgb, {colour} 80%, black);\n"
+        f"  --pico-primary-hover-background: color-mix(in srgb, {colour} 80%, black);\n"
+        f"  --pico-primary-focus: color-mix(in srgb, {colour} 30%, transparent);\n"
+        "}\n"
+    )
+
+
+@bp.get("/auth/theme.css", endpoint="theme_css")
+def theme() -> Response:
+    settings: Settings = current_app.config["SETTINGS"]
+    response = Response(theme_css(settings), mimetype="text/css")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
