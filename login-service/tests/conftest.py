@@ -1,0 +1,136 @@
+"""Fixtures: the Ory stand-ins, a stub of dashboard-api's consent decision, the login-service
+served over real HTTP, and a browser-like client with a cookie jar."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from devstack.serve import start_wsgi
+from pytest_httpserver import HTTPServer
+from stackspin_clients import ClientConfig, HydraAdmin, KratosAdmin
+
+# --import-mode=importlib does not put this folder on sys.path; our helper modules need it.
+sys.path.insert(0, str(Path(__file__).parent))
+
+from login_service import Settings, create_app
+from login_testkit import INTERNAL_TOKEN, Browser, DashboardStub, Env
+
+try:
+    import devstack.stack  # noqa: F401  (provides the shared `ory_stack` fixture)
+except ImportError:  # until devstack.stack lands: the same stand-ins, started here
+
+    @dataclass
+    class _LocalStack:
+        hydra_public_url: str
+        hydra_admin_url: str
+        kratos_public_url: str
+        kratos_admin_url: str
+        hydra_config: Any
+        kratos_config: Any
+
+        def point_ui_at(self, base: str) -> None:
+            base = base.rstrip("/")
+            hc = self.hydra_config
+            hc.login_url = f"{base}/auth/login"
+            hc.consent_url = f"{base}/auth/consent"
+            hc.logout_url = f"{base}/auth/logout"
+            hc.post_logout_redirect_url = f"{base}/auth/logged-out"
+            hc.error_url = f"{base}/auth/error"
+            kc = self.kratos_config
+            for kind in ("login", "registration", "recovery", "verification", "settings", "error"):
+                setattr(kc, f"{kind}_ui_url", f"{base}/auth/{kind}")
+            kc.default_return_url = f"{base}/auth/login"
+            kc.allowed_return_urls = [f"{base}/", self.hydra_public_url + "/"]
+
+    @pytest.fixture
+    def ory_stack() -> Iterator[_LocalStack]:
+        from devstack.hydra import HydraConfig
+        from devstack.hydra import create_apps as hydra_apps
+        from devstack.kratos import KratosConfig
+        from devstack.kratos import create_apps as kratos_apps
+        from devstack.serve import start_asgi
+
+        hydra_config = HydraConfig()
+        kratos_config = KratosConfig(argon2_memory_kib=1024, argon2_iterations=1)
+        h_public, h_admin = hydra_apps(hydra_config)
+        k_public, k_admin = kratos_apps(kratos_config)
+        servers = [start_asgi(app) for app in (h_public, h_admin, k_public, k_admin)]
+        hydra_config.issuer = servers[0].url + "/"
+        kratos_config.public_url = servers[2].url + "/"
+        kratos_config.admin_url = servers[3].url + "/"
+        try:
+            yield _LocalStack(
+                servers[0].url,
+                servers[1].url,
+                servers[2].url,
+                servers[3].url,
+                hydra_config,
+                kratos_config,
+            )
+        finally:
+            for server in servers:
+                server.stop()
+
+
+@pytest.fixture
+def dashboard(httpserver: HTTPServer) -> DashboardStub:
+    return DashboardStub(httpserver)
+
+
+def _settings(stack: Any, dashboard_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "environment": "development",
+        "secret_key": "test-secret-key-0123456789abcdef",
+        "public_url": "http://127.0.0.1:1",  # replaced once the port is known
+        "hydra_admin_url": stack.hydra_admin_url,
+        "hydra_browser_url": stack.hydra_public_url,
+        "kratos_public_url": stack.kratos_public_url,
+        "kratos_browser_url": stack.kratos_public_url,
+        "kratos_admin_url": stack.kratos_admin_url,
+        "dashboard_internal_url": dashboard_url,
+        "dashboard_internal_token": INTERNAL_TOKEN,
+        "max_retries": 0,
+        "connect_timeout": 1.0,
+        "read_timeout": 5.0,
+        "admin_contact": "the helpdesk (help@example.org)",
+        **overrides,
+    }
+    return Settings(**values)
+
+
+@pytest.fixture
+def env(ory_stack: Any, dashboard: DashboardStub) -> Iterator[Env]:
+    """The login-service on a random port, with Hydra and Kratos pointed at it."""
+    settings = _settings(ory_stack, dashboard.url)
+    server = start_wsgi(create_app(settings))
+    settings.public_url = server.url  # Settings are read per request
+    ory_stack.point_ui_at(server.url)
+    hydra = HydraAdmin(ClientConfig(ory_stack.hydra_admin_url))
+    kratos = KratosAdmin(ClientConfig(ory_stack.kratos_admin_url))
+    try:
+        yield Env(
+            login_url=server.url,
+            hydra_public_url=ory_stack.hydra_public_url.rstrip("/"),
+            kratos_public_url=ory_stack.kratos_public_url.rstrip("/"),
+            hydra=hydra,
+            kratos=kratos,
+            dashboard=dashboard,
+            stack=ory_stack,
+            settings=settings,
+        )
+    finally:
+        hydra.close()
+        kratos.close()
+        server.stop()
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    b = Browser()
+    yield b
+    b.close()

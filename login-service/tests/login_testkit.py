@@ -1,0 +1,216 @@
+"""Helpers for the login-service tests: a dashboard-api stub, a browser-like client, the
+test environment (named uniquely: tests of several packages share one sys.path)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
+
+import httpx
+from login_html import Page, parse
+from login_service import Settings
+from pytest_httpserver import HTTPServer
+from stackspin_clients import HydraAdmin, KratosAdmin
+from stackspin_clients.models import CreateIdentity, OAuth2Client
+from werkzeug.wrappers import Request, Response
+
+INTERNAL_TOKEN = "test-internal-token-0123456789"
+PASSWORD = "correct horse battery staple 42"
+CALLBACK = "http://127.0.0.1:9/callback"  # never contacted: the browser stops there
+
+
+class DashboardStub:
+    """A real HTTP server answering GET /internal/v1/consent-decision like dashboard-api."""
+
+    def __init__(self, server: HTTPServer) -> None:
+        self.server = server
+        self.decisions: dict[str, dict[str, Any]] = {}
+        self.calls: list[dict[str, str]] = []
+        server.expect_request("/internal/v1/consent-decision").respond_with_handler(self._answer)
+        server.expect_request("/healthz").respond_with_json({"status": "ok"})
+
+    @property
+    def url(self) -> str:
+        return self.server.url_for("").rstrip("/")
+
+    def allow(
+        self,
+        client_id: str,
+        *,
+        name: str = "Notes",
+        trusted: bool = False,
+        role: str = "user",
+        claims: dict[str, Any] | None = None,
+    ) -> None:
+        self.decisions[client_id] = {
+            "allowed": True,
+            "app": {"slug": name.lower(), "name": name, "url": None, "trusted": trusted},
+            "role": role,
+            "claims": claims if claims is not None else {"role": role},
+            "reason": None,
+        }
+
+    def deny(self, client_id: str, *, name: str = "Notes", reason: str = "no_role") -> None:
+        self.decisions[client_id] = {
+            "allowed": False,
+            "app": {"slug": name.lower(), "name": name, "url": None, "trusted": False},
+            "role": None,
+            "claims": {},
+            "reason": reason,
+        }
+
+    def _answer(self, request: Request) -> Response:
+        if request.headers.get("Authorization") != f"Bearer {INTERNAL_TOKEN}":
+            return Response('{"title": "Unauthorized"}', 401, mimetype="application/problem+json")
+        client_id = request.args.get("client_id", "")
+        self.calls.append({"subject": request.args.get("subject", ""), "client_id": client_id})
+        decision = self.decisions.get(client_id)
+        if decision is None:
+            return Response('{"title": "Not Found"}', 404, mimetype="application/problem+json")
+        return Response(json.dumps(decision), 200, mimetype="application/json")
+
+
+@dataclass
+class Visit:
+    """Where the browser ended after following redirects, and every URL on the way."""
+
+    response: httpx.Response
+    urls: list[str] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return str(self.response.url) if not self.urls else self.urls[-1]
+
+    @property
+    def page(self) -> Page:
+        return parse(self.response.text)
+
+    @property
+    def status(self) -> int:
+        return self.response.status_code
+
+
+class Browser:
+    """httpx with a cookie jar, following redirects by hand so tests can stop at the app."""
+
+    def __init__(self, stop_prefix: str = CALLBACK, accept_language: str = "en") -> None:
+        self.http = httpx.Client(
+            follow_redirects=False,
+            timeout=15,
+            headers={"Accept": "text/html", "Accept-Language": accept_language},
+        )
+        self.stop_prefix = stop_prefix
+
+    def close(self) -> None:
+        self.http.close()
+
+    def _follow(self, response: httpx.Response, urls: list[str]) -> Visit:
+        for _ in range(25):
+            if response.status_code not in (301, 302, 303, 307, 308):
+                return Visit(response, urls)
+            location = urljoin(str(response.url), response.headers["location"])
+            urls.append(location)
+            if location.startswith(self.stop_prefix):
+                return Visit(response, urls)
+            response = self.http.get(location)
+        raise AssertionError(f"redirect loop: {urls[-6:]}")
+
+    def get(self, url: str) -> Visit:
+        return self._follow(self.http.get(url), [url])
+
+    def post(self, url: str, data: dict[str, str]) -> Visit:
+        return self._follow(self.http.post(url, data=data), [url])
+
+    def submit(self, visit: Visit, form_group: str | None, button: str, **values: str) -> Visit:
+        form = visit.page.form(form_group, button=button)
+        action = urljoin(visit.url, form.action)
+        return self.post(action, form.data(button, **values))
+
+
+@dataclass
+class Env:
+    """Everything a login-service test talks to."""
+
+    login_url: str
+    hydra_public_url: str
+    kratos_public_url: str
+    hydra: HydraAdmin
+    kratos: KratosAdmin
+    dashboard: DashboardStub
+    stack: Any
+    settings: Settings
+
+    def create_user(
+        self,
+        email: str | None = None,
+        *,
+        password: str = PASSWORD,
+        name: str = "Ada Lovelace",
+        username: str = "ada",
+        state: str = "active",
+    ) -> tuple[str, str]:
+        email = email or f"ada-{secrets.token_hex(4)}@example.org"
+        identity = self.kratos.create_identity(
+            CreateIdentity(
+                traits={"email": email, "name": name, "username": username},
+                credentials={"password": {"config": {"password": password}}},
+                state=state,  # type: ignore[arg-type]
+            )
+        )
+        return identity.id, email
+
+    def create_client(self, **overrides: Any) -> OAuth2Client:
+        body = {
+            "client_name": "Notes",
+            "redirect_uris": [CALLBACK],
+            "grant_types": ["authorization_code", "refresh_token"],
+            "response_types": ["code"],
+            "scope": "openid email profile offline_access",
+            "token_endpoint_auth_method": "client_secret_post",
+            **overrides,
+        }
+        return self.hydra.create_oauth2_client(OAuth2Client(**body))
+
+    def authorize_url(self, client: OAuth2Client, **extra: str) -> str:
+        params = {
+            "client_id": client.client_id or "",
+            "response_type": "code",
+            "scope": "openid email profile",
+            "redirect_uri": CALLBACK,
+            "state": secrets.token_urlsafe(12),
+            "nonce": secrets.token_urlsafe(12),
+            **extra,
+        }
+        return f"{self.hydra_public_url}/oauth2/auth?{urlencode(params)}"
+
+    def exchange_code(self, client: OAuth2Client, callback_url: str) -> dict[str, Any]:
+        query = parse_qs(urlsplit(callback_url).query)
+        assert "code" in query, f"no code in {callback_url}"
+        response = httpx.post(
+            f"{self.hydra_public_url}/oauth2/token",
+            data={
+                "grant_type": "authorization_code",
+                "code": query["code"][0],
+                "redirect_uri": CALLBACK,
+                "client_id": client.client_id,
+                "client_secret": client.client_secret,
+            },
+            timeout=10,
+        )
+        assert response.status_code == 200, response.text
+        tokens: dict[str, Any] = response.json()
+        return tokens
+
+    def courier_messages(self, recipient: str) -> list[dict[str, Any]]:
+        return self.kratos.list_courier_messages(recipient=recipient)
+
+
+def jwt_claims(token: str) -> dict[str, Any]:
+    payload = token.split(".")[1]
+    payload += "=" * (-len(payload) % 4)
+    claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload))
+    return claims
