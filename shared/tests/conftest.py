@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 from pytest_httpserver import HTTPServer
-
 from stackspin_clients import (
     AsyncDashboardInternal,
     AsyncHydraAdmin,

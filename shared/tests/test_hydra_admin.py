@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
-
 from stackspin_clients.models import (
     AcceptConsent,
     AcceptLogin,

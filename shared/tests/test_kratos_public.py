@@ -6,9 +6,8 @@ from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
-from werkzeug import Response
-
 from stackspin_clients.errors import Forbidden, Unauthorized
+from werkzeug import Response
 
 pytestmark = pytest.mark.anyio
 

@@ -14,7 +14,6 @@ import ory_hydra_client.models as hydra_sdk
 import ory_kratos_client.models as kratos_sdk
 import pytest
 from pydantic import BaseModel, TypeAdapter
-
 from stackspin_clients import models
 
 
