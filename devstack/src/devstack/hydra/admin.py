@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from devstack.hydra.clients import client_not_found
 from devstack.hydra.errors import OAuthError, with_query
 from devstack.hydra.flows import Gone, new_challenge
 from devstack.hydra.json_patch import PatchError, apply_patch
 from devstack.hydra.registry import Registry
 
 DEFAULT_PAGE_SIZE = 250
-MAX_PAGE_SIZE = 500
+MAX_PAGE_SIZE = 1000
 
 
 def _challenge(request: Request, kind: str) -> str:
@@ -30,12 +31,33 @@ def _challenge(request: Request, kind: str) -> str:
     return challenge
 
 
-async def _json_body(request: Request) -> Any:
+async def _decode(request: Request) -> Any:
     raw = await request.body()
+    return json.loads(raw) if raw.strip() else {}
+
+
+async def _json_body(request: Request) -> Any:
     try:
-        return json.loads(raw) if raw.strip() else {}
+        return await _decode(request)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise OAuthError("invalid_request", f"Unable to decode body because: {exc}") from None
+
+
+async def _client_body(request: Request) -> Any:
+    """Client endpoints decode with herodot's 400 wording rather than fosite's."""
+    try:
+        body = await _decode(request)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise bad_request(f"Unable to decode the request body: {exc}") from None
+    if not isinstance(body, dict):
+        raise bad_request("Unable to decode the request body: expected a JSON object")
+    return body
+
+
+def bad_request(reason: str) -> OAuthError:
+    return OAuthError(
+        "The request was malformed or contained invalid parameters", status=400, description=reason
+    )
 
 
 async def _json_object(request: Request) -> dict[str, Any]:
@@ -171,32 +193,36 @@ class AdminApp:
         return response
 
     async def create_client(self, request: Request) -> Response:
-        body = await _json_object(request)
-        return JSONResponse(self.r.clients.create(body), status_code=201)
+        created = self.r.clients.create(await _client_body(request))
+        location = "/admin/clients/" + quote(created["client_id"], safe="")
+        return JSONResponse(created, status_code=201, headers={"Location": location})
 
     def _client(self, request: Request) -> dict[str, Any]:
         client = self.r.clients.get(request.path_params["id"])
         if client is None:
-            raise OAuthError("Not Found", "The requested OAuth 2.0 client does not exist.")
+            raise client_not_found()
         return client
 
     async def get_client(self, request: Request) -> Response:
         return JSONResponse(self.r.clients.view(self._client(request)))
 
     async def set_client(self, request: Request) -> Response:
-        body = await _json_object(request)
+        body = await _client_body(request)
         self._client(request)
         return JSONResponse(self.r.clients.replace(request.path_params["id"], body))
 
     async def patch_client(self, request: Request) -> Response:
-        operations = await _json_body(request)
+        try:
+            operations = await _decode(request)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise bad_request(f"Unable to decode the request body: {exc}") from None
         current = self.r.clients.view(self._client(request))
         try:
             patched = apply_patch(current, operations)
         except PatchError as exc:
-            raise OAuthError("invalid_request", str(exc)) from None
+            raise bad_request(str(exc)) from None
         if patched.get("client_id") != current["client_id"]:
-            raise OAuthError("invalid_request", "The client_id cannot be changed.")
+            raise bad_request("The client_id cannot be changed.")
         return JSONResponse(self.r.clients.replace(current["client_id"], patched))
 
     async def delete_client(self, request: Request) -> Response:

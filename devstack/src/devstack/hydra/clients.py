@@ -9,7 +9,7 @@ import string
 import uuid
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from devstack.hydra.config import HydraConfig
 from devstack.hydra.errors import OAuthError
@@ -68,6 +68,25 @@ LIFESPAN_FIELDS = (
     "device_authorization_grant_id_token_lifespan",
     "device_authorization_grant_refresh_token_lifespan",
 )
+# Hydra tags these `omitempty`: absent from its JSON when empty. `skip_logout_consent` is a
+# NullBool that Hydra sends as null when unset; the OpenAPI schema says boolean, so it is left out.
+OMIT_EMPTY = frozenset(
+    {
+        "sector_identifier_uri",
+        "jwks_uri",
+        "jwks",
+        "token_endpoint_auth_signing_alg",
+        "request_uris",
+        "request_object_signing_alg",
+        "frontchannel_logout_uri",
+        "frontchannel_logout_session_required",
+        "post_logout_redirect_uris",
+        "backchannel_logout_uri",
+        "backchannel_logout_session_required",
+        "access_token_strategy",
+        "skip_logout_consent",
+    }
+)
 AUTH_METHODS = ("client_secret_basic", "client_secret_post", "none", "private_key_jwt")
 
 
@@ -76,7 +95,7 @@ def now_iso() -> str:
 
 
 def generate_secret() -> str:
-    return "".join(secrets.choice(SECRET_ALPHABET) for _ in range(32))
+    return "".join(secrets.choice(SECRET_ALPHABET) for _ in range(26))
 
 
 def hash_secret(secret: str) -> str:
@@ -92,6 +111,11 @@ def secret_matches(secret: str, stored: str) -> bool:
         return False
     candidate = hashlib.pbkdf2_hmac("sha256", secret.encode(), bytes.fromhex(salt), 25_000).hex()
     return secrets.compare_digest(candidate, digest)
+
+
+def client_not_found() -> OAuthError:
+    """Hydra's SQL "no rows" error as its admin API words it."""
+    return OAuthError("Unable to locate the resource", status=404, description="")
 
 
 def _metadata_error(hint: str) -> OAuthError:
@@ -118,6 +142,8 @@ def normalize(body: Any, config: HydraConfig) -> dict[str, Any]:
         client[name] = value or ""
     for name in BOOL_FIELDS:
         client[name] = bool(body.get(name, False))
+    if body.get("skip_logout_consent") is None:
+        client["skip_logout_consent"] = None
     for name in LIFESPAN_FIELDS:
         if body.get(name) is not None:
             client[name] = body[name]
@@ -176,20 +202,27 @@ class Clients:
             raise _metadata_error("Field client_id must be a string.")
         if self.get(client_id) is not None:
             raise OAuthError(
-                "Conflict",
                 "Unable to insert or update resource because a resource with that value exists "
-                "already.",
+                "already",
+                status=409,
+                description="",
             )
         client["client_id"] = client_id
         client["created_at"] = client["updated_at"] = now_iso()
         secret = self._secret_for(body, client)
         self._save(client, secret)
-        return self.view(client, secret)
+        shown = self.view(client, secret)
+        # Hydra answers a creation with the (unused here) dynamic-registration handle too.
+        shown["registration_access_token"] = "ory_at_" + secrets.token_urlsafe(32)
+        shown["registration_client_uri"] = (
+            self.config.public_base() + "oauth2/register/" + quote(client_id, safe="")
+        )
+        return shown
 
     def replace(self, client_id: str, body: Any) -> dict[str, Any]:
         existing = self.get(client_id)
         if existing is None:
-            raise OAuthError("Not Found")
+            raise client_not_found()
         client = normalize(body, self.config)
         client["client_id"] = client_id
         client["created_at"] = existing["created_at"]
@@ -200,7 +233,7 @@ class Clients:
             self._save(client, new_secret)
             return self.view(client, new_secret)
         client["_secret_hash"] = existing.get("_secret_hash")
-        if client["token_endpoint_auth_method"] != "none" and not client["_secret_hash"]:  # noqa: S105
+        if not client["_secret_hash"]:
             secret = generate_secret()
             self._save(client, secret)
             return self.view(client, secret)
@@ -209,7 +242,7 @@ class Clients:
 
     def delete(self, client_id: str) -> None:
         if not self.store.delete(KIND, client_id):
-            raise OAuthError("Not Found")
+            raise client_not_found()
 
     def page(self, page_token: str | None, page_size: int) -> tuple[list[dict[str, Any]], bool]:
         rows = self.store.page_by_id(KIND, page_token, page_size + 1)
@@ -220,8 +253,6 @@ class Clients:
         if given:
             self._check_secret(given)
             return str(given)
-        if client["token_endpoint_auth_method"] == "none":  # noqa: S105
-            return None
         return generate_secret()
 
     @staticmethod
@@ -238,8 +269,12 @@ class Clients:
     @staticmethod
     def view(client: dict[str, Any], secret: str | None = None) -> dict[str, Any]:
         """The client as Hydra answers it: never the stored hash, the secret only when given."""
-        shown = {k: copy.deepcopy(v) for k, v in client.items() if not k.startswith("_")}
-        if secret:
+        shown = {
+            k: copy.deepcopy(v)
+            for k, v in client.items()
+            if not k.startswith("_") and not (k in OMIT_EMPTY and not v)
+        }
+        if secret and client["token_endpoint_auth_method"] != "none":  # noqa: S105
             shown["client_secret"] = secret
         return shown
 

@@ -86,7 +86,9 @@ class OAuthError(Exception):
         self.error = error
         self.status = status or default_status
         base = description if description is not None else default_description
-        self.description = f"{base} {hint}".strip() if hint else base
+        # fosite turns double quotes into single ones in every description it sends.
+        text = f"{base} {hint}".strip() if hint else base
+        self.description = text.replace('"', "'")
         super().__init__(f"{error}: {self.description}")
 
     def body(self) -> dict[str, Any]:
