@@ -1,0 +1,1 @@
+"""The one-process local stack behind `make dev` (`devstack up`)."""

@@ -1,0 +1,101 @@
+"""Several ASGI apps served by uvicorn in one background thread and one event loop.
+
+One thread for all of them keeps an `OryStack` cheap to start (tests start one per test).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import uvicorn
+
+from devstack.serve import LOOPBACK, bind_loopback
+
+
+@dataclass(frozen=True)
+class Served:
+    name: str
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://{LOOPBACK}:{self.port}"
+
+
+class AsgiServers:
+    """`add(name, app, port)` binds at once (so URLs are known before apps are built);
+    `start()` serves all added apps; `stop()` shuts them down and closes the sockets."""
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[str, Any, socket.socket, bool]] = []
+        self._servers: list[uvicorn.Server] = []
+        self._sockets: list[socket.socket] = []
+        self._threads: list[threading.Thread] = []
+
+    def bind(self, port: int = 0) -> socket.socket:
+        sock = bind_loopback(port)
+        self._sockets.append(sock)
+        return sock
+
+    def add(
+        self, name: str, app: Any, *, sock: socket.socket | None = None, trust_proxy: bool = True
+    ) -> Served:
+        """Queue `app` on `sock` (a new free port when None). `trust_proxy=False` for the
+        router: it must see the real peer, not the X-Forwarded-For a browser sent."""
+        sock = sock or self.bind()
+        self._pending.append((name, app, sock, trust_proxy))
+        return Served(name, sock.getsockname()[1])
+
+    def start(self, timeout: float = 10.0) -> None:
+        pending, self._pending = self._pending, []
+        servers = [
+            uvicorn.Server(
+                uvicorn.Config(
+                    app,
+                    log_level="warning",
+                    access_log=False,
+                    lifespan="auto",
+                    proxy_headers=trust_proxy,
+                    server_header=False,
+                    timeout_graceful_shutdown=2,
+                )
+            )
+            for _, app, _, trust_proxy in pending
+        ]
+        self._servers += servers
+
+        async def serve_all() -> None:
+            await asyncio.gather(
+                *(
+                    server.serve(sockets=[sock])
+                    for server, (_, _, sock, _) in zip(servers, pending, strict=True)
+                )
+            )
+
+        thread = threading.Thread(
+            target=lambda: asyncio.run(serve_all()), name="devstack-asgi", daemon=True
+        )
+        thread.start()
+        self._threads.append(thread)
+        deadline = time.monotonic() + timeout
+        while not all(server.started for server in servers):
+            if not thread.is_alive() or time.monotonic() > deadline:
+                names = ", ".join(name for name, *_ in pending)
+                raise RuntimeError(f"could not start {names}")
+            time.sleep(0.002)
+
+    def stop(self) -> None:
+        for server in self._servers:
+            server.should_exit = True
+        for thread in self._threads:
+            thread.join(timeout=5)
+        for sock in self._sockets:
+            sock.close()
+        self._servers.clear()
+        self._threads.clear()
+        self._sockets.clear()
