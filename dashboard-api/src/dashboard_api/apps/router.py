@@ -1,0 +1,99 @@
+"""/api/v1/apps (admins): apps and their OAuth2 clients."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response, status
+
+from dashboard_api.apps import service
+from dashboard_api.apps.schemas import (
+    AppCreate,
+    AppOut,
+    AppUpdate,
+    ClientCreate,
+    ClientOut,
+    ClientUpdate,
+    ClientWithSecret,
+)
+from dashboard_api.deps import AdminContext
+from dashboard_api.errors import problem_responses
+
+router = APIRouter(prefix="/apps", tags=["apps"])
+
+AppSlug = Annotated[str, Path(min_length=1, max_length=64)]
+ClientId = Annotated[str, Path(min_length=1, max_length=255)]
+ERRORS = (401, 403, 422)
+ONE = (*ERRORS, 404)
+
+
+@router.get("", responses=problem_responses(401, 403))
+def list_apps(ctx: AdminContext) -> list[AppOut]:
+    return service.list_apps(ctx)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(*ERRORS, 409))
+def create_app(ctx: AdminContext, body: AppCreate) -> AppOut:
+    return service.create_app(ctx, body)
+
+
+@router.get("/{slug}", responses=problem_responses(*ONE))
+def get_app(ctx: AdminContext, slug: AppSlug) -> AppOut:
+    return service.to_out(service.get_app(ctx, slug))
+
+
+@router.patch("/{slug}", responses=problem_responses(*ONE))
+def update_app(ctx: AdminContext, slug: AppSlug, body: AppUpdate) -> AppOut:
+    return service.update_app(ctx, slug, body)
+
+
+@router.delete(
+    "/{slug}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=problem_responses(*ONE, 409),
+)
+def delete_app(ctx: AdminContext, slug: AppSlug) -> None:
+    """Delete the app, everyone's roles on it and its OAuth2 clients."""
+    service.delete_app(ctx, slug)
+
+
+@router.get("/{slug}/clients", responses=problem_responses(*ONE))
+def list_app_clients(ctx: AdminContext, slug: AppSlug) -> list[ClientOut]:
+    return service.list_clients(ctx, slug)
+
+
+@router.post(
+    "/{slug}/clients",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(*ONE),
+)
+def create_app_client(ctx: AdminContext, slug: AppSlug, body: ClientCreate) -> ClientWithSecret:
+    """Register an OAuth2 client in Hydra for the app; the secret is shown this once."""
+    return service.create_client(ctx, slug, body)
+
+
+@router.patch("/{slug}/clients/{client_id}", responses=problem_responses(*ONE))
+def update_app_client(
+    ctx: AdminContext, slug: AppSlug, client_id: ClientId, body: ClientUpdate
+) -> ClientOut:
+    """Change the client's redirect URIs."""
+    return service.update_client(ctx, slug, client_id, body)
+
+
+@router.post("/{slug}/clients/{client_id}/rotate-secret", responses=problem_responses(*ONE, 409))
+def rotate_app_client_secret(
+    ctx: AdminContext, slug: AppSlug, client_id: ClientId
+) -> ClientWithSecret:
+    """A new secret for the client (shown this once); the old one stops working."""
+    return service.rotate_secret(ctx, slug, client_id)
+
+
+@router.delete(
+    "/{slug}/clients/{client_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=problem_responses(*ONE),
+)
+def delete_app_client(ctx: AdminContext, slug: AppSlug, client_id: ClientId) -> None:
+    service.delete_client(ctx, slug, client_id)

@@ -1,0 +1,85 @@
+"""/api/v1/auth: the dashboard frontend's login through Hydra, its callback and logout."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, status
+from fastapi.responses import RedirectResponse
+
+from dashboard_api.auth import service
+from dashboard_api.deps import SystemContext, cookie_scheme
+from dashboard_api.errors import InvalidRequest, problem_responses
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+REDIRECT = {"description": "Redirect (Location header)"}
+
+
+@router.get(
+    "/login",
+    status_code=status.HTTP_302_FOUND,
+    response_class=RedirectResponse,
+    responses={302: REDIRECT, **problem_responses(400, 422)},
+)
+def login(
+    ctx: SystemContext,
+    return_to: Annotated[
+        str | None, Query(max_length=512, description="a path, e.g. /users")
+    ] = None,
+) -> RedirectResponse:
+    """Start the login: off to Hydra with PKCE."""
+    return RedirectResponse(service.start_login(ctx, return_to), status.HTTP_302_FOUND)
+
+
+@router.get(
+    "/callback",
+    status_code=status.HTTP_302_FOUND,
+    response_class=RedirectResponse,
+    responses={302: REDIRECT, **problem_responses(400, 422)},
+)
+def callback(
+    ctx: SystemContext,
+    state: Annotated[str | None, Query(max_length=512)] = None,
+    code: Annotated[str | None, Query(max_length=2048)] = None,
+    error: Annotated[str | None, Query(max_length=256)] = None,
+    error_description: Annotated[str | None, Query(max_length=2048)] = None,
+) -> RedirectResponse:
+    """Hydra sends the browser back here; a session cookie is set and the browser goes on."""
+    if error:
+        raise InvalidRequest(f"The login did not complete: {error_description or error}")
+    if not state or not code:
+        raise InvalidRequest("The callback needs state and code.")
+    new = service.finish_login(ctx, state=state, code=code)
+    response = RedirectResponse(new.return_to, status.HTTP_302_FOUND)
+    response.set_cookie(
+        service.SESSION_COOKIE,
+        new.token,
+        max_age=ctx.settings.session_lifetime,
+        path="/",
+        httponly=True,
+        secure=ctx.settings.cookie_secure,
+        samesite="lax",
+    )
+    return response
+
+
+@router.post(
+    "/logout",
+    status_code=status.HTTP_303_SEE_OTHER,
+    response_class=RedirectResponse,
+    responses={303: REDIRECT, **problem_responses()},
+)
+def logout(
+    ctx: SystemContext, session_token: Annotated[str | None, Depends(cookie_scheme)]
+) -> RedirectResponse:
+    """End the dashboard session and log out at Hydra (RP-initiated logout)."""
+    response = RedirectResponse(service.logout(ctx, session_token), status.HTTP_303_SEE_OTHER)
+    response.delete_cookie(
+        service.SESSION_COOKIE,
+        path="/",
+        httponly=True,
+        secure=ctx.settings.cookie_secure,
+        samesite="lax",
+    )
+    return response

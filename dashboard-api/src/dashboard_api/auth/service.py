@@ -1,0 +1,183 @@
+"""Backend-for-frontend login through Hydra (authorization code + PKCE with Authlib) and the
+resolution of a session cookie or Bearer token to a principal."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from authlib.common.security import generate_token
+from authlib.integrations.base_client.errors import OAuthError
+from authlib.integrations.httpx_client import OAuth2Client
+from httpx import HTTPError
+from sqlalchemy import select
+
+from dashboard_api.apps.models import DASHBOARD_APP_SLUG, App, OAuthClientLink
+from dashboard_api.auth import repository
+from dashboard_api.auth.introspection import IntrospectionCache
+from dashboard_api.auth.models import DashboardSession, LoginState
+from dashboard_api.auth.schemas import Principal
+from dashboard_api.config import Settings
+from dashboard_api.context import Context
+from dashboard_api.db import utcnow
+from dashboard_api.errors import DependencyUnavailable, InvalidRequest, Unauthenticated
+from dashboard_api.roles import service as roles
+
+SESSION_COOKIE = "dashboard_session"
+
+
+def _digest(settings: Settings, value: str) -> str:
+    """Keyed hash: a leaked table of hashes cannot be turned back into cookies or states."""
+    return hmac.new(settings.secret_key.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def _oauth_client(settings: Settings) -> OAuth2Client:
+    return OAuth2Client(
+        client_id=settings.oauth_client_id,
+        client_secret=settings.oauth_client_secret,
+        scope=settings.oauth_scope,
+        redirect_uri=settings.redirect_uri,
+        code_challenge_method="S256",
+        timeout=settings.read_timeout,
+    )
+
+
+def safe_return_to(return_to: str | None) -> str:
+    """Only paths on our own origin: never an open redirect."""
+    if not return_to:
+        return "/"
+    if not return_to.startswith("/") or return_to.startswith("//") or "\\" in return_to:
+        raise InvalidRequest("return_to must be a path on this site, like /users.")
+    return return_to
+
+
+def start_login(ctx: Context, return_to: str | None) -> str:
+    """Remember a PKCE verifier and nonce under a fresh state; the URL to send the browser to."""
+    target = safe_return_to(return_to)
+    state, verifier, nonce = generate_token(32), generate_token(64), generate_token(24)
+    repository.delete_expired(ctx.session, utcnow())
+    repository.add_login_state(
+        ctx.session,
+        LoginState(
+            state_hash=_digest(ctx.settings, state),
+            code_verifier=verifier,
+            nonce=nonce,
+            return_to=target,
+            expires_at=utcnow() + timedelta(seconds=ctx.settings.login_state_lifetime),
+        ),
+    )
+    with _oauth_client(ctx.settings) as client:
+        url, _ = client.create_authorization_url(
+            f"{ctx.settings.hydra_browser_base}/oauth2/auth",
+            state=state,
+            code_verifier=verifier,
+            nonce=nonce,
+        )
+    return str(url)
+
+
+@dataclass
+class NewSession:
+    token: str
+    return_to: str
+
+
+def finish_login(ctx: Context, *, state: str, code: str) -> NewSession:
+    """Swap the code for tokens (with the PKCE verifier) and open a dashboard session."""
+    pending = repository.pop_login_state(ctx.session, _digest(ctx.settings, state), utcnow())
+    if pending is None:
+        raise InvalidRequest("This login is unknown or expired; start again.")
+    try:
+        with _oauth_client(ctx.settings) as client:
+            token = client.fetch_token(
+                f"{ctx.settings.hydra_public_url.rstrip('/')}/oauth2/token",
+                grant_type="authorization_code",
+                code=code,
+                code_verifier=pending.code_verifier,
+            )
+    except OAuthError as exc:
+        raise InvalidRequest(f"Hydra did not accept the login: {exc.error}") from exc
+    except HTTPError as exc:
+        raise DependencyUnavailable("Hydra's token endpoint did not answer.") from exc
+    access_token = token.get("access_token")
+    if not isinstance(access_token, str):
+        raise InvalidRequest("Hydra answered without an access token.")
+    introspected = ctx.ory.hydra.introspect_token(access_token)
+    if not introspected.active or not introspected.sub:
+        raise InvalidRequest("Hydra gave a token that is not active.")
+    session_token = secrets.token_urlsafe(32)
+    id_token = token.get("id_token")
+    repository.add_session(
+        ctx.session,
+        DashboardSession(
+            token_hash=_digest(ctx.settings, session_token),
+            subject=introspected.sub,
+            id_token=id_token if isinstance(id_token, str) else None,
+            expires_at=utcnow() + timedelta(seconds=ctx.settings.session_lifetime),
+        ),
+    )
+    return NewSession(token=session_token, return_to=pending.return_to or "/")
+
+
+def logout(ctx: Context, session_token: str | None) -> str:
+    """End the dashboard session; the Hydra RP-initiated logout URL to send the browser to."""
+    params = {"post_logout_redirect_uri": ctx.settings.logout_redirect}
+    if session_token:
+        token_hash = _digest(ctx.settings, session_token)
+        found = repository.get_session(ctx.session, token_hash)
+        if found is not None:
+            if found.id_token:
+                params["id_token_hint"] = found.id_token
+            repository.delete_session(ctx.session, token_hash)
+    if "id_token_hint" not in params:
+        # Hydra needs the hint to honour post_logout_redirect_uri; without it, go home.
+        return ctx.settings.logout_redirect
+    return f"{ctx.settings.hydra_browser_base}/oauth2/sessions/logout?{urlencode(params)}"
+
+
+def _subject_from_session(ctx: Context, session_token: str) -> str | None:
+    found = repository.live_session(ctx.session, _digest(ctx.settings, session_token), utcnow())
+    return None if found is None else found.subject
+
+
+def _subject_from_token(ctx: Context, cache: IntrospectionCache, token: str) -> str | None:
+    result = cache.introspect(ctx.ory.hydra, token)
+    if not result.active or not result.sub or not result.client_id:
+        return None
+    if result.token_use not in (None, "access_token"):
+        return None
+    # Only tokens issued to the dashboard's own clients speak for the person here.
+    dashboard_client = ctx.session.scalar(
+        select(OAuthClientLink.client_id)
+        .join(App, App.id == OAuthClientLink.app_id)
+        .where(OAuthClientLink.client_id == result.client_id, App.slug == DASHBOARD_APP_SLUG)
+    )
+    return result.sub if dashboard_client is not None else None
+
+
+def resolve_principal(
+    ctx: Context,
+    cache: IntrospectionCache,
+    *,
+    bearer: str | None,
+    session_token: str | None,
+) -> Principal:
+    if bearer:
+        subject = _subject_from_token(ctx, cache, bearer)
+        via = "token"
+    elif session_token:
+        subject = _subject_from_session(ctx, session_token)
+        via = "session"
+    else:
+        raise Unauthenticated("Sign in, or send a Bearer access token.")
+    if subject is None:
+        raise Unauthenticated("The session or token is not (or no longer) valid.")
+    return Principal(
+        subject=subject,
+        is_admin=roles.is_dashboard_admin(ctx, subject),
+        via=via,  # type: ignore[arg-type]
+    )

@@ -1,0 +1,90 @@
+"""Settings of dashboard-api: one pydantic-settings class, env prefix DASHBOARD_."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Literal, Self
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Values that are fine on a laptop and dangerous anywhere else.
+PLACEHOLDER_SECRETS = frozenset({"", "changethis", "change-me", "changeme", "secret", "dev"})
+DEVELOPMENT_SECRET = "changethis"  # noqa: S105 - refused outside development
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DASHBOARD_", extra="ignore", frozen=True)
+
+    environment: Literal["development", "production"] = "development"
+    secret_key: str = DEVELOPMENT_SECRET
+    database_url: str = "sqlite:///dashboard.sqlite3"
+    public_url: str = "http://localhost:8080"
+    # Browser-facing Hydra base for /oauth2/auth and RP-initiated logout; defaults to public_url.
+    hydra_browser_url: str | None = None
+    hydra_admin_url: str = "http://127.0.0.1:4445"
+    hydra_public_url: str = "http://127.0.0.1:4444"
+    kratos_admin_url: str = "http://127.0.0.1:4434"
+    kratos_public_url: str = "http://127.0.0.1:4433"
+    internal_token: str = DEVELOPMENT_SECRET
+    oauth_client_id: str = "dashboard"
+    oauth_client_secret: str = DEVELOPMENT_SECRET
+    oauth_scope: str = "openid email profile"
+    smtp_url: str | None = None
+    mail_from: str = "Stackspin <no-reply@localhost>"
+    site_name: str = "Stackspin"
+
+    session_lifetime: int = Field(default=8 * 3600, ge=60)
+    # None: Secure when public_url is https.
+    session_cookie_secure: bool | None = None
+    login_state_lifetime: int = Field(default=600, ge=30)
+    post_logout_redirect_url: str | None = None
+    introspection_cache_seconds: float = Field(default=30.0, ge=0)
+    introspection_cache_size: int = Field(default=10_000, ge=1)
+    invitation_expires_in: str = "72h"
+    recovery_link_expires_in: str = "24h"
+
+    connect_timeout: float = 3.0
+    read_timeout: float = 10.0
+    max_retries: int = 2
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> Self:
+        weak = [
+            name
+            for name in ("secret_key", "internal_token", "oauth_client_secret")
+            if getattr(self, name) in PLACEHOLDER_SECRETS
+        ]
+        if not weak:
+            return self
+        message = (
+            f"DASHBOARD_{', DASHBOARD_'.join(n.upper() for n in weak)} still hold a placeholder"
+        )
+        if self.environment != "development":
+            raise ValueError(f"{message}; set real secrets outside development")
+        warnings.warn(f"{message} (accepted in development only)", stacklevel=2)
+        return self
+
+    @property
+    def public_base(self) -> str:
+        return self.public_url.rstrip("/")
+
+    @property
+    def hydra_browser_base(self) -> str:
+        return (self.hydra_browser_url or self.public_url).rstrip("/")
+
+    @property
+    def redirect_uri(self) -> str:
+        return f"{self.public_base}/api/v1/auth/callback"
+
+    @property
+    def cookie_secure(self) -> bool:
+        if self.session_cookie_secure is not None:
+            return self.session_cookie_secure
+        return self.public_url.startswith("https://")
+
+    @property
+    def logout_redirect(self) -> str:
+        return self.post_logout_redirect_url or f"{self.public_base}/"

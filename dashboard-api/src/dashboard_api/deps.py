@@ -1,0 +1,116 @@
+"""FastAPI dependencies as Annotated aliases: the unit of work, settings, clients and the caller."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from dashboard_api.actors import Actor
+from dashboard_api.auth.introspection import IntrospectionCache
+from dashboard_api.auth.schemas import Principal
+from dashboard_api.auth.service import SESSION_COOKIE, resolve_principal
+from dashboard_api.config import Settings
+from dashboard_api.context import Context
+from dashboard_api.db import Database
+from dashboard_api.errors import PermissionDenied, Unauthenticated
+from dashboard_api.ory import OryClients
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_ory(request: Request) -> OryClients:
+    ory: OryClients = request.app.state.ory
+    return ory
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed before the response is sent, else rolled back."""
+    database: Database = request.app.state.database
+    session = database.session()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+OryDep = Annotated[OryClients, Depends(get_ory)]
+# scope="function": the commit happens before the response leaves, so a failed commit is an error.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+bearer_scheme = HTTPBearer(auto_error=False, description="A Hydra access token")
+cookie_scheme = APIKeyCookie(
+    name=SESSION_COOKIE, auto_error=False, description="Set by /api/v1/auth/callback"
+)
+
+
+def get_system_context(session: SessionDep, ory: OryDep, settings: SettingsDep) -> Context:
+    return Context(session=session, ory=ory, settings=settings, actor=Actor.system())
+
+
+SystemContext = Annotated[Context, Depends(get_system_context)]
+
+
+def get_principal(
+    request: Request,
+    ctx: SystemContext,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    session_token: Annotated[str | None, Depends(cookie_scheme)],
+) -> Principal:
+    cache: IntrospectionCache = request.app.state.introspection_cache
+    principal = resolve_principal(
+        ctx,
+        cache,
+        bearer=bearer.credentials if bearer else None,
+        session_token=session_token,
+    )
+    ctx.actor = principal.actor
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def get_user_context(ctx: SystemContext, principal: CurrentPrincipal) -> Context:
+    ctx.actor = principal.actor
+    return ctx
+
+
+def get_admin_context(ctx: SystemContext, principal: CurrentPrincipal) -> Context:
+    if not principal.is_admin:
+        raise PermissionDenied("Only dashboard admins may do this.")
+    ctx.actor = principal.actor
+    return ctx
+
+
+UserContext = Annotated[Context, Depends(get_user_context)]
+AdminContext = Annotated[Context, Depends(get_admin_context)]
+
+internal_bearer = HTTPBearer(
+    auto_error=False, scheme_name="InternalToken", description="DASHBOARD_INTERNAL_TOKEN"
+)
+
+
+def require_internal_token(
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(internal_bearer)],
+) -> None:
+    given = credentials.credentials if credentials else ""
+    # Constant-time: the comparison must not tell how much of a guess was right.
+    if not hmac.compare_digest(given.encode(), settings.internal_token.encode()):
+        raise Unauthenticated("A valid internal service token is required.")
+
+
+InternalToken = Annotated[None, Depends(require_internal_token)]

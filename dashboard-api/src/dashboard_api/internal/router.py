@@ -1,0 +1,25 @@
+"""/internal/v1: for login-service only (a shared token; nginx never routes it)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from dashboard_api.deps import InternalToken, SystemContext
+from dashboard_api.errors import problem_responses
+from dashboard_api.internal import service
+from dashboard_api.internal.schemas import ConsentDecision
+
+router = APIRouter(prefix="/internal/v1", tags=["internal"])
+
+
+@router.get("/consent-decision", responses=problem_responses(401, 404, 422))
+def consent_decision(
+    _: InternalToken,
+    ctx: SystemContext,
+    subject: Annotated[str, Query(min_length=1, max_length=64)],
+    client_id: Annotated[str, Query(min_length=1, max_length=255)],
+) -> ConsentDecision:
+    """May `subject` use the app behind `client_id`, with which role and claims?"""
+    return service.consent_decision(ctx, subject, client_id)

@@ -1,0 +1,27 @@
+"""The consent decision login-service asks for (wire format fixed in CONTRACT.md)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class DecisionApp(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    slug: str
+    name: str
+    url: str | None
+    trusted: bool
+
+
+class ConsentDecision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    allowed: bool
+    app: DecisionApp
+    role: Literal["admin", "user"] | None
+    # The app's role claim under its claim name plus its extra claims, ready for the ID token.
+    claims: dict[str, Any]
+    reason: Literal["no_role", "user_inactive"] | None

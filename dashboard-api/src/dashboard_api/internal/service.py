@@ -1,0 +1,57 @@
+"""May this person use the app behind this OAuth2 client, and with which claims?"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stackspin_clients import errors as ory_errors
+
+from dashboard_api.apps import repository as apps_repository
+from dashboard_api.apps.models import App
+from dashboard_api.context import Context
+from dashboard_api.errors import NotFound
+from dashboard_api.internal.schemas import ConsentDecision, DecisionApp
+from dashboard_api.roles import repository as roles_repository
+
+
+def render_claims(app: App, subject: str, role: str) -> dict[str, Any]:
+    """The role claim plus the app's extra claims, with {subject}, {role}, {app} filled in."""
+    values = {"{subject}": subject, "{role}": role, "{app}": app.slug}
+    claims: dict[str, Any] = {}
+    for name, value in (app.extra_claims or {}).items():
+        if isinstance(value, str):
+            for placeholder, replacement in values.items():
+                value = value.replace(placeholder, replacement)
+        claims[name] = value
+    claims[app.role_claim] = role
+    return claims
+
+
+def consent_decision(ctx: Context, subject: str, client_id: str) -> ConsentDecision:
+    app = apps_repository.app_for_client(ctx.session, client_id)
+    if app is None:
+        raise NotFound(f"The OAuth2 client {client_id!r} belongs to no app.")
+    decision_app = DecisionApp(slug=app.slug, name=app.name, url=app.url, trusted=app.trusted)
+    role = roles_repository.role_on_app(ctx.session, subject, app.id)
+    if role not in ("admin", "user"):
+        return ConsentDecision(
+            allowed=False, app=decision_app, role=None, claims={}, reason="no_role"
+        )
+    # Hydra may skip the login for a remembered session; an inactive person must still stop here.
+    try:
+        identity = ctx.ory.kratos.get_identity(subject)
+    except (ory_errors.NotFound, ory_errors.ValidationFailed):
+        return ConsentDecision(
+            allowed=False, app=decision_app, role=None, claims={}, reason="no_role"
+        )
+    if identity.state not in (None, "active"):
+        return ConsentDecision(
+            allowed=False, app=decision_app, role=None, claims={}, reason="user_inactive"
+        )
+    return ConsentDecision(
+        allowed=True,
+        app=decision_app,
+        role=role,
+        claims=render_claims(app, subject, role),
+        reason=None,
+    )

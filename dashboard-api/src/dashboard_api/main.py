@@ -1,0 +1,103 @@
+"""The FastAPI application factory; ASGI entry point `dashboard_api.main:app`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+
+from dashboard_api import __version__
+from dashboard_api.apps.router import router as apps_router
+from dashboard_api.audit.router import router as audit_router
+from dashboard_api.auth.introspection import IntrospectionCache
+from dashboard_api.auth.router import router as auth_router
+from dashboard_api.config import Settings
+from dashboard_api.db import Database
+from dashboard_api.errors import Problem, install_error_handlers
+from dashboard_api.health import router as health_router
+from dashboard_api.internal.router import router as internal_router
+from dashboard_api.observability import RequestContextMiddleware, configure_logging
+from dashboard_api.ory import OryClients
+from dashboard_api.roles.router import router as roles_router
+from dashboard_api.users.router import me_router
+from dashboard_api.users.router import router as users_router
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable operation ids: `<tag>-<function name>`, e.g. `users-list_users`."""
+    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    ory: OryClients | None = None,
+) -> FastAPI:
+    """Build the app. Tests may hand over a database bound to a rolled-back transaction."""
+    settings = settings or Settings()
+    configure_logging(settings.log_level, settings.log_json)
+    own_database = database is None
+    own_ory = ory is None
+    db = database or Database.from_url(settings.database_url)
+    clients = ory or OryClients.from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if own_ory:
+            clients.close()
+        if own_database:
+            db.dispose()
+
+    app = FastAPI(
+        title="Stackspin dashboard API",
+        version=__version__,
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        generate_unique_id_function=operation_id,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = db
+    app.state.ory = clients
+    app.state.introspection_cache = IntrospectionCache(
+        settings.introspection_cache_seconds, settings.introspection_cache_size
+    )
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
+
+    api = APIRouter(prefix="/api/v1")
+    for router in (auth_router, me_router, users_router, apps_router, roles_router, audit_router):
+        api.include_router(router)
+    app.include_router(api)
+    app.include_router(internal_router)
+    app.include_router(health_router)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            from fastapi.openapi.utils import get_openapi
+
+            schema = get_openapi(
+                title=app.title, version=app.version, routes=app.routes, openapi_version="3.1.0"
+            )
+            schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+            schemas["Problem"] = Problem.model_json_schema()
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def __getattr__(name: str) -> Any:
+    # `dashboard_api.main:app` is built on first use, so importing this module reads no settings.
+    if name == "app":
+        built = create_app()
+        globals()["app"] = built
+        return built
+    raise AttributeError(name)

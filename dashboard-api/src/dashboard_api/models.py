@@ -1,0 +1,18 @@
+"""Every ORM model, imported in one place so the metadata (and Alembic) sees all tables."""
+
+from dashboard_api.apps.models import App, OAuthClientLink
+from dashboard_api.audit.models import AuditEntry
+from dashboard_api.auth.models import DashboardSession, LoginState
+from dashboard_api.db import Base
+from dashboard_api.roles.models import Role, UserAppRole
+
+__all__ = [
+    "App",
+    "AuditEntry",
+    "Base",
+    "DashboardSession",
+    "LoginState",
+    "OAuthClientLink",
+    "Role",
+    "UserAppRole",
+]

@@ -1,0 +1,107 @@
+"""Queries on roles and user x app roles."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from dashboard_api.apps.models import App
+from dashboard_api.roles.models import Role, UserAppRole
+
+
+def list_roles(session: Session) -> Sequence[Role]:
+    return session.scalars(select(Role).order_by(Role.id)).all()
+
+
+def roles_by_name(session: Session) -> dict[str, Role]:
+    return {role.name: role for role in list_roles(session)}
+
+
+def assignments_for(session: Session, subjects: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+    """(app slug, role name) pairs per subject, in one query."""
+    wanted = list(dict.fromkeys(subjects))
+    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    if not wanted:
+        return found
+    rows = session.execute(
+        select(UserAppRole.subject, App.slug, Role.name)
+        .join(App, App.id == UserAppRole.app_id)
+        .join(Role, Role.id == UserAppRole.role_id)
+        .where(UserAppRole.subject.in_(wanted))
+        .order_by(UserAppRole.subject, App.slug)
+    ).all()
+    for subject, slug, role in rows:
+        found[subject].append((slug, role))
+    return found
+
+
+def role_on_app(session: Session, subject: str, app_id: int) -> str | None:
+    return session.scalar(
+        select(Role.name)
+        .join(UserAppRole, UserAppRole.role_id == Role.id)
+        .where(UserAppRole.subject == subject, UserAppRole.app_id == app_id)
+    )
+
+
+def get_assignment(session: Session, subject: str, app_id: int) -> UserAppRole | None:
+    return session.get(UserAppRole, (subject, app_id))
+
+
+def assign(session: Session, subject: str, app_id: int, role_id: int) -> None:
+    current = get_assignment(session, subject, app_id)
+    if current is None:
+        session.add(UserAppRole(subject=subject, app_id=app_id, role_id=role_id))
+    else:
+        current.role_id = role_id
+
+
+def unassign(session: Session, subject: str, app_id: int) -> bool:
+    result = session.execute(
+        delete(UserAppRole).where(UserAppRole.subject == subject, UserAppRole.app_id == app_id)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def delete_for_subject(session: Session, subject: str) -> int:
+    result = session.execute(delete(UserAppRole).where(UserAppRole.subject == subject))
+    return int(getattr(result, "rowcount", 0))
+
+
+def count_with_role(session: Session, app_id: int, role_id: int) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(UserAppRole)
+            .where(UserAppRole.app_id == app_id, UserAppRole.role_id == role_id)
+        )
+        or 0
+    )
+
+
+def subjects_page(
+    session: Session,
+    *,
+    limit: int,
+    after: str | None,
+    app_id: int | None = None,
+    role_id: int | None = None,
+) -> list[str]:
+    """Distinct subjects holding a role (optionally on one app / with one role), keyset by id."""
+    query = select(UserAppRole.subject).distinct().order_by(UserAppRole.subject).limit(limit)
+    if app_id is not None:
+        query = query.where(UserAppRole.app_id == app_id)
+    if role_id is not None:
+        query = query.where(UserAppRole.role_id == role_id)
+    if after is not None:
+        query = query.where(UserAppRole.subject > after)
+    return list(session.scalars(query).all())
+
+
+def has_any_role(session: Session, subject: str) -> bool:
+    return (
+        session.scalar(select(UserAppRole.subject).where(UserAppRole.subject == subject).limit(1))
+        is not None
+    )

@@ -1,0 +1,149 @@
+"""Roles: who holds what on which app, and the rule that a dashboard admin always remains."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select
+
+from dashboard_api.apps import repository as apps_repository
+from dashboard_api.apps.models import DASHBOARD_APP_SLUG, App
+from dashboard_api.audit import service as audit
+from dashboard_api.context import Context
+from dashboard_api.errors import LastAdmin, NotFound, Unprocessable
+from dashboard_api.roles import repository
+from dashboard_api.roles.models import ADMIN, USER, Role, UserAppRole
+
+# app id -> role id
+RolePlan = dict[int, int]
+
+
+def list_roles(ctx: Context) -> Sequence[Role]:
+    return repository.list_roles(ctx.session)
+
+
+def plan(
+    ctx: Context, assignments: Iterable[tuple[str, str]], *, default_dashboard_user: bool
+) -> RolePlan:
+    """Turn (app slug, role name) pairs into ids; unknown apps or roles are the caller's error."""
+    pairs = list(assignments)
+    slugs = list(dict.fromkeys([slug for slug, _ in pairs] + [DASHBOARD_APP_SLUG]))
+    app_ids = apps_repository.slugs_to_ids(ctx.session, slugs)
+    roles = repository.roles_by_name(ctx.session)
+    result: RolePlan = {}
+    for slug, role in pairs:
+        if slug not in app_ids:
+            raise Unprocessable(f"There is no app {slug!r}.")
+        if role not in roles:
+            raise Unprocessable(f"There is no role {role!r}.")
+        result[app_ids[slug]] = roles[role].id
+    dashboard_id = app_ids.get(DASHBOARD_APP_SLUG)
+    if default_dashboard_user and dashboard_id is not None and dashboard_id not in result:
+        result[dashboard_id] = roles[USER].id
+    return result
+
+
+def dashboard_admin_ids(ctx: Context) -> tuple[int, int] | None:
+    """(dashboard app id, admin role id), None before the dashboard app exists."""
+    row = ctx.session.execute(
+        select(App.id, Role.id).where(App.slug == DASHBOARD_APP_SLUG, Role.name == ADMIN)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def is_dashboard_admin(ctx: Context, subject: str) -> bool:
+    return (
+        ctx.session.scalar(
+            select(UserAppRole.subject)
+            .join(App, App.id == UserAppRole.app_id)
+            .join(Role, Role.id == UserAppRole.role_id)
+            .where(
+                UserAppRole.subject == subject,
+                App.slug == DASHBOARD_APP_SLUG,
+                Role.name == ADMIN,
+            )
+        )
+        is not None
+    )
+
+
+def ensure_an_admin_remains(ctx: Context, losing: str) -> None:
+    """Refuse a change that takes the dashboard admin role (or activity) from the last admin.
+
+    Only active identities count: an inactive admin cannot sign in to repair anything.
+    """
+    ids = dashboard_admin_ids(ctx)
+    if ids is None or not is_dashboard_admin(ctx, losing):
+        return
+    app_id, role_id = ids
+    others = [
+        s
+        for s in repository.subjects_page(
+            ctx.session, limit=500, after=None, app_id=app_id, role_id=role_id
+        )
+        if s != losing
+    ]
+    if others:
+        # One Kratos call: which of the other admins can still sign in.
+        page = ctx.ory.kratos.list_identities(page_size=len(others), ids=others)
+        if any(identity.state in (None, "active") for identity in page.identities):
+            return
+    raise LastAdmin(
+        "This is the last active dashboard admin; make someone else admin first.",
+    )
+
+
+def replace(ctx: Context, subject: str, new_plan: RolePlan) -> dict[str, list[list[str]]]:
+    """Make the subject's roles exactly `new_plan`; returns a summary of what changed."""
+    ids = dashboard_admin_ids(ctx)
+    if ids is not None:
+        app_id, role_id = ids
+        if new_plan.get(app_id) != role_id:
+            ensure_an_admin_remains(ctx, subject)
+    current = {
+        row.app_id: row.role_id
+        for row in ctx.session.scalars(select(UserAppRole).where(UserAppRole.subject == subject))
+    }
+    for app_id in current.keys() - new_plan.keys():
+        repository.unassign(ctx.session, subject, app_id)
+    for app_id, role_id in new_plan.items():
+        if current.get(app_id) != role_id:
+            repository.assign(ctx.session, subject, app_id, role_id)
+    return {
+        "before": _describe(ctx, current),
+        "after": _describe(ctx, new_plan),
+    }
+
+
+def set_role(ctx: Context, subject: str, app_slug: str, role: str | None) -> None:
+    """Give `role` on one app (None removes access); audited."""
+    app = apps_repository.get_by_slug(ctx.session, app_slug)
+    if app is None:
+        raise NotFound(f"There is no app {app_slug!r}.")
+    roles = repository.roles_by_name(ctx.session)
+    if role is not None and role not in roles:
+        raise Unprocessable(f"There is no role {role!r}.")
+    before = repository.role_on_app(ctx.session, subject, app.id)
+    if app.slug == DASHBOARD_APP_SLUG and before == ADMIN and role != ADMIN:
+        ensure_an_admin_remains(ctx, subject)
+    if role is None:
+        repository.unassign(ctx.session, subject, app.id)
+    else:
+        repository.assign(ctx.session, subject, app.id, roles[role].id)
+    ctx.session.flush()
+    audit.record(
+        ctx.session,
+        actor=ctx.actor,
+        action="user.set_role",
+        target_type="user",
+        target_id=subject,
+        summary={"app": app.slug, "before": before, "after": role},
+    )
+
+
+def _describe(ctx: Context, role_plan: RolePlan) -> list[list[str]]:
+    if not role_plan:
+        return []
+    apps = dict(ctx.session.execute(select(App.id, App.slug).where(App.id.in_(role_plan))).all())
+    names = {role.id: role.name for role in repository.list_roles(ctx.session)}
+    return sorted([apps.get(a, str(a)), names.get(r, str(r))] for a, r in role_plan.items())

@@ -1,0 +1,56 @@
+"""Mapping between Kratos identities and the users API (traits: email, name, username)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stackspin_clients.models import Identity
+
+from dashboard_api.users.schemas import AppRole, User
+
+# Marks identities dashboard-api created, so a create whose database write never
+# committed can be recognised and finished by a retry instead of blocking the email.
+CREATED_BY = {"created_by": "dashboard-api"}
+
+
+def traits_of(identity: Identity) -> dict[str, Any]:
+    return dict(identity.traits or {})
+
+
+def email_of(identity: Identity) -> str | None:
+    value = traits_of(identity).get("email")
+    return value if isinstance(value, str) else None
+
+
+def new_traits(email: str, name: str | None, username: str | None) -> dict[str, Any]:
+    traits: dict[str, Any] = {"email": email}
+    if name is not None:
+        traits["name"] = name
+    if username is not None:
+        traits["username"] = username
+    return traits
+
+
+def created_by_us(identity: Identity) -> bool:
+    meta = identity.metadata_admin
+    return isinstance(meta, dict) and meta.get("created_by") == CREATED_BY["created_by"]
+
+
+def to_user(identity: Identity, roles: list[tuple[str, str]]) -> User:
+    traits = traits_of(identity)
+    email = email_of(identity)
+    verified = any(
+        a.verified for a in identity.verifiable_addresses or [] if email is None or a.value == email
+    )
+    name = traits.get("name")
+    username = traits.get("username")
+    return User(
+        id=identity.id,
+        email=email,
+        name=name if isinstance(name, str) else None,
+        username=username if isinstance(username, str) else None,
+        state=identity.state or "active",
+        email_verified=verified,
+        created_at=identity.created_at,
+        roles=[AppRole.model_validate({"app": app, "role": role}) for app, role in roles],
+    )

@@ -1,0 +1,145 @@
+"""/api/v1/users (admins) and /api/v1/me (everyone, about themselves)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response, status
+
+from dashboard_api.apps import service as apps_service
+from dashboard_api.apps.schemas import MyApp
+from dashboard_api.deps import AdminContext, CurrentPrincipal, UserContext
+from dashboard_api.errors import problem_responses
+from dashboard_api.pagination import Page
+from dashboard_api.users import service
+from dashboard_api.users.schemas import (
+    BatchCreate,
+    BatchResult,
+    Me,
+    MeUpdate,
+    RecoveryLink,
+    RoleName,
+    User,
+    UserCreate,
+    UserSession,
+    UserUpdate,
+)
+
+router = APIRouter(prefix="/users", tags=["users"])
+me_router = APIRouter(prefix="/me", tags=["me"])
+
+UserId = Annotated[str, Path(min_length=1, max_length=64, description="Kratos identity id")]
+ADMIN_ERRORS = (401, 403, 422)
+ONE_USER_ERRORS = (*ADMIN_ERRORS, 404)
+
+
+@router.get("", response_model=Page[User], responses=problem_responses(*ADMIN_ERRORS))
+def list_users(
+    ctx: AdminContext,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    q: Annotated[str | None, Query(max_length=254, description="email or name")] = None,
+    app: Annotated[str | None, Query(max_length=64, description="app slug")] = None,
+    role: Annotated[RoleName | None, Query()] = None,
+) -> Page[User]:
+    """Users, a page at a time (keyset); search by email or name, filter by app and role."""
+    return service.list_users(ctx, limit=limit, cursor=cursor, q=q, app=app, role=role)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(*ADMIN_ERRORS, 409),
+)
+def create_user(ctx: AdminContext, body: UserCreate) -> User:
+    """Create a user in Kratos with roles here; optionally mail an invitation."""
+    return service.create_user(ctx, body)
+
+
+@router.post("/batch", responses=problem_responses(*ADMIN_ERRORS))
+def batch_create_users(ctx: AdminContext, body: BatchCreate) -> BatchResult:
+    """Create up to 1000 users with one Kratos batch call; a result per item."""
+    return service.batch_create(ctx, body.users)
+
+
+@router.get("/{user_id}", responses=problem_responses(*ONE_USER_ERRORS))
+def get_user(ctx: AdminContext, user_id: UserId) -> User:
+    return service.get_user(ctx, user_id)
+
+
+@router.patch("/{user_id}", responses=problem_responses(*ONE_USER_ERRORS, 409))
+def update_user(ctx: AdminContext, user_id: UserId, body: UserUpdate) -> User:
+    """Change traits, roles (replaced as a whole) or state; deactivating ends their sessions."""
+    return service.update_user(ctx, user_id, body)
+
+
+@router.delete(
+    "/{user_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=problem_responses(*ONE_USER_ERRORS, 409),
+)
+def delete_user(ctx: AdminContext, user_id: UserId) -> None:
+    """Delete the identity, its roles and all its sessions."""
+    service.delete_user(ctx, user_id)
+
+
+@router.post("/{user_id}/recovery-link", responses=problem_responses(*ONE_USER_ERRORS))
+def create_recovery_link(ctx: AdminContext, user_id: UserId) -> RecoveryLink:
+    """A one-time link for the admin to hand over."""
+    return service.recovery_link(ctx, user_id)
+
+
+@router.post(
+    "/{user_id}/invitation",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=problem_responses(*ONE_USER_ERRORS),
+)
+def send_invitation(ctx: AdminContext, user_id: UserId) -> None:
+    """Mail the person a (new) invitation: a Kratos recovery code."""
+    service.invite(ctx, user_id)
+
+
+@router.post(
+    "/{user_id}/reset-second-factor",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=problem_responses(*ONE_USER_ERRORS),
+)
+def reset_second_factor(ctx: AdminContext, user_id: UserId) -> None:
+    """Remove TOTP, recovery codes and security keys."""
+    service.reset_second_factor(ctx, user_id)
+
+
+@router.get("/{user_id}/sessions", responses=problem_responses(*ONE_USER_ERRORS))
+def list_user_sessions(ctx: AdminContext, user_id: UserId) -> list[UserSession]:
+    return service.list_sessions(ctx, user_id)
+
+
+@router.delete(
+    "/{user_id}/sessions",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=problem_responses(*ONE_USER_ERRORS),
+)
+def revoke_user_sessions(ctx: AdminContext, user_id: UserId) -> None:
+    """End every Kratos session and Hydra login/consent session of the user."""
+    service.revoke_sessions(ctx, user_id)
+
+
+@me_router.get("", responses=problem_responses(401))
+def get_me(ctx: UserContext, principal: CurrentPrincipal) -> Me:
+    return service.get_me(ctx, principal.subject)
+
+
+@me_router.patch("", responses=problem_responses(401, 409, 422))
+def update_me(ctx: UserContext, principal: CurrentPrincipal, body: MeUpdate) -> Me:
+    """Change your own name or username."""
+    return service.update_me(ctx, principal.subject, body)
+
+
+@me_router.get("/apps", responses=problem_responses(401))
+def list_my_apps(ctx: UserContext, principal: CurrentPrincipal) -> list[MyApp]:
+    """The apps you may use, with your role on each."""
+    return apps_service.my_apps(ctx, principal.subject)

@@ -1,0 +1,542 @@
+"""Users: Kratos identities plus their roles here. Every write is audited; nothing commits here."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from typing import Any
+
+from stackspin_clients import errors as ory_errors
+from stackspin_clients.models import CreateIdentity, Identity, JsonPatch
+
+from dashboard_api import mail
+from dashboard_api.apps import repository as apps_repository
+from dashboard_api.audit import repository as audit_repository
+from dashboard_api.audit import service as audit
+from dashboard_api.auth import repository as auth_repository
+from dashboard_api.context import Context
+from dashboard_api.errors import Conflict, NotFound, Unprocessable
+from dashboard_api.pagination import Page, decode_cursor, encode_cursor
+from dashboard_api.roles import repository as roles_repository
+from dashboard_api.roles import service as roles
+from dashboard_api.users import identities
+from dashboard_api.users.schemas import (
+    BatchItemResult,
+    BatchResult,
+    Me,
+    MeUpdate,
+    RecoveryLink,
+    User,
+    UserCreate,
+    UserSession,
+    UserUpdate,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_PAGE_SIZE = 500
+# A search by name cannot be done by Kratos; it scans at most this many Kratos pages per request.
+SEARCH_SCAN_PAGES = 4
+SECOND_FACTOR_CREDENTIALS = ("totp", "lookup_secret", "webauthn")
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def get_identity(ctx: Context, subject: str) -> Identity:
+    try:
+        return ctx.ory.kratos.get_identity(subject)
+    except ory_errors.NotFound as exc:
+        raise NotFound(f"There is no user {subject!r}.") from exc
+    except ory_errors.ValidationFailed as exc:  # Kratos answers 400 to ids that are no UUID
+        raise NotFound(f"There is no user {subject!r}.") from exc
+
+
+def get_user(ctx: Context, subject: str) -> User:
+    identity = get_identity(ctx, subject)
+    assignments = roles_repository.assignments_for(ctx.session, [subject])
+    return identities.to_user(identity, assignments.get(subject, []))
+
+
+def get_me(ctx: Context, subject: str) -> Me:
+    user = get_user(ctx, subject)
+    return Me(**user.model_dump(), is_admin=roles.is_dashboard_admin(ctx, subject))
+
+
+def _matches(identity: Identity, needle: str) -> bool:
+    traits = identities.traits_of(identity)
+    return any(
+        isinstance(traits.get(key), str) and needle in str(traits[key]).casefold()
+        for key in ("email", "name", "username")
+    )
+
+
+def list_users(
+    ctx: Context,
+    *,
+    limit: int = 100,
+    cursor: str | None = None,
+    q: str | None = None,
+    app: str | None = None,
+    role: str | None = None,
+) -> Page[User]:
+    """One page of users at a constant cost: at most SEARCH_SCAN_PAGES Kratos calls, two queries.
+
+    Filters on app/role page over our role table and fetch those identities by id; an email
+    search is an exact Kratos lookup; other searches scan a bounded number of Kratos pages.
+    """
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    position = decode_cursor(cursor)
+    needle = q.strip().casefold() if q and q.strip() else None
+    found: list[Identity]
+    next_position: dict[str, Any] | None = None
+
+    if app is not None or role is not None:
+        app_id = role_id = None
+        if app is not None:
+            found_app = apps_repository.get_by_slug(ctx.session, app)
+            if found_app is None:
+                return Page[User](items=[])
+            app_id = found_app.id
+        if role is not None:
+            known = roles_repository.roles_by_name(ctx.session)
+            if role not in known:
+                raise Unprocessable(f"There is no role {role!r}.")
+            role_id = known[role].id
+        subjects = roles_repository.subjects_page(
+            ctx.session, limit=limit, after=_str(position.get("s")), app_id=app_id, role_id=role_id
+        )
+        by_id = {i.id: i for i in _identities_by_id(ctx, subjects)}
+        found = [by_id[s] for s in subjects if s in by_id]
+        if needle:
+            found = [i for i in found if _matches(i, needle)]
+        if len(subjects) == limit:
+            next_position = {"s": subjects[-1]}
+    elif needle and "@" in needle and " " not in needle:
+        page = ctx.ory.kratos.list_identities(page_size=1, credentials_identifier=needle)
+        found = page.identities
+    elif needle:
+        found, next_position = _scan(ctx, needle, limit, position)
+    else:
+        page = ctx.ory.kratos.list_identities(page_size=limit, page_token=_str(position.get("k")))
+        found = page.identities
+        if page.next_page_token:
+            next_position = {"k": page.next_page_token}
+
+    assignments = roles_repository.assignments_for(ctx.session, [i.id for i in found])
+    return Page[User](
+        items=[identities.to_user(i, assignments.get(i.id, [])) for i in found],
+        next_cursor=encode_cursor(next_position) if next_position else None,
+    )
+
+
+def _scan(
+    ctx: Context, needle: str, limit: int, position: dict[str, Any]
+) -> tuple[list[Identity], dict[str, Any] | None]:
+    token = _str(position.get("k"))
+    skip = int(position.get("o", 0) or 0)
+    found: list[Identity] = []
+    for _ in range(SEARCH_SCAN_PAGES):
+        page = ctx.ory.kratos.list_identities(page_size=MAX_PAGE_SIZE, page_token=token)
+        for offset, identity in enumerate(page.identities):
+            if offset < skip or not _matches(identity, needle):
+                continue
+            found.append(identity)
+            if len(found) == limit:
+                rest = page.identities[offset + 1 :]
+                if rest:
+                    return found, {"k": token, "o": offset + 1}
+                return found, ({"k": page.next_page_token} if page.next_page_token else None)
+        skip = 0
+        if not page.next_page_token:
+            return found, None
+        token = page.next_page_token
+    # Budget spent: hand back what matched so far and where to go on.
+    return found, {"k": token}
+
+
+def _identities_by_id(ctx: Context, subjects: Sequence[str]) -> list[Identity]:
+    if not subjects:
+        return []
+    return ctx.ory.kratos.list_identities(page_size=len(subjects), ids=list(subjects)).identities
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+# --- creating ------------------------------------------------------------------------------
+
+
+@contextmanager
+def _undo_identity_on_failure(ctx: Context, identity_ids: Sequence[str]) -> Iterator[None]:
+    """If anything after the Kratos create fails, delete the identities again (compensation).
+
+    Should Kratos be unreachable for that too, a retry of the same create adopts the identity
+    (see _adopt_orphan) and `dashboard-api reconcile` reports it.
+    """
+    try:
+        yield
+    except BaseException:
+        for identity_id in identity_ids:
+            try:
+                ctx.ory.kratos.delete_identity(identity_id)
+            except ory_errors.NotFound:
+                pass
+            except ory_errors.OryError as exc:
+                log.error("could not undo identity %s after a failed create: %s", identity_id, exc)
+        raise
+
+
+def _adopt_orphan(ctx: Context, email: str) -> Identity | None:
+    """The identity with this email, when an earlier create of ours never committed here."""
+    page = ctx.ory.kratos.list_identities(page_size=1, credentials_identifier=email)
+    for identity in page.identities:
+        if (
+            identities.created_by_us(identity)
+            and not roles_repository.has_any_role(ctx.session, identity.id)
+            and not audit_repository.has_entry(
+                ctx.session, action="user.create", target_type="user", target_id=identity.id
+            )
+        ):
+            return identity
+    return None
+
+
+def _duplicate(email: str) -> Conflict:
+    return Conflict(f"A user with the email address {email} already exists.", field="email")
+
+
+def create_user(ctx: Context, data: UserCreate) -> User:
+    """Create the identity in Kratos and its roles here: both happen, or neither."""
+    role_plan = roles.plan(ctx, [(r.app, r.role) for r in data.roles], default_dashboard_user=True)
+    traits = identities.new_traits(str(data.email), data.name, data.username)
+    try:
+        identity = ctx.ory.kratos.create_identity(
+            CreateIdentity(traits=traits, state="active", metadata_admin=identities.CREATED_BY)
+        )
+    except ory_errors.Conflict as exc:
+        orphan = _adopt_orphan(ctx, str(data.email))
+        if orphan is None:
+            raise _duplicate(str(data.email)) from exc
+        identity = ctx.ory.kratos.patch_identity(
+            orphan.id,
+            [
+                JsonPatch(op="replace", path="/traits", value=traits),
+                JsonPatch(op="replace", path="/state", value="active"),
+            ],
+        )
+    except ory_errors.ValidationFailed as exc:
+        raise Unprocessable(f"Kratos refused the identity: {exc.message}") from exc
+
+    with _undo_identity_on_failure(ctx, [identity.id]):
+        roles.replace(ctx, identity.id, role_plan)
+        audit.record(
+            ctx.session,
+            actor=ctx.actor,
+            action="user.create",
+            target_type="user",
+            target_id=identity.id,
+            summary={"email": str(data.email), "roles": _plan_summary(data), "invite": data.invite},
+        )
+        # Surface database errors now, while the identity can still be undone.
+        ctx.session.flush()
+        if data.invite:
+            _send_invitation(ctx, identity, data.name)
+    assignments = roles_repository.assignments_for(ctx.session, [identity.id])
+    return identities.to_user(identity, assignments.get(identity.id, []))
+
+
+def _plan_summary(data: UserCreate) -> list[list[str]]:
+    return [[r.app, r.role] for r in data.roles]
+
+
+def _send_invitation(ctx: Context, identity: Identity, name: str | None) -> None:
+    email = identities.email_of(identity)
+    if email is None:
+        raise Unprocessable("The user has no email address to invite.")
+    code = ctx.ory.kratos.create_recovery_code(
+        identity.id, expires_in=ctx.settings.invitation_expires_in
+    )
+    mail.send(ctx.settings, mail.invitation_message(ctx.settings, to=email, name=name, code=code))
+
+
+def invite(ctx: Context, subject: str) -> None:
+    identity = get_identity(ctx, subject)
+    name = identities.traits_of(identity).get("name")
+    _send_invitation(ctx, identity, name if isinstance(name, str) else None)
+    audit.record(
+        ctx.session, actor=ctx.actor, action="user.invite", target_type="user", target_id=subject
+    )
+
+
+def batch_create(ctx: Context, items: Sequence[UserCreate]) -> BatchResult:
+    """Create many users with one Kratos batch call; a result per item, in order."""
+    results: list[BatchItemResult | None] = [None] * len(items)
+    plans: dict[int, roles.RolePlan] = {}
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        email = str(item.email).casefold()
+        if email in seen:
+            results[index] = BatchItemResult(
+                index=index, email=str(item.email), status="failed", error="duplicate in this batch"
+            )
+            continue
+        seen.add(email)
+        try:
+            plans[index] = roles.plan(
+                ctx, [(r.app, r.role) for r in item.roles], default_dashboard_user=True
+            )
+        except Unprocessable as exc:
+            results[index] = BatchItemResult(
+                index=index, email=str(item.email), status="failed", error=exc.detail
+            )
+    todo = [i for i in range(len(items)) if results[i] is None]
+    created: list[tuple[int, str]] = []
+    if todo:
+        answers = ctx.ory.kratos.batch_create_identities(
+            [
+                CreateIdentity(
+                    traits=identities.new_traits(
+                        str(items[i].email), items[i].name, items[i].username
+                    ),
+                    state="active",
+                    metadata_admin=identities.CREATED_BY,
+                )
+                for i in todo
+            ]
+        )
+        for index, answer in zip(todo, answers, strict=True):
+            email = str(items[index].email)
+            if answer.action == "create" and answer.identity:
+                created.append((index, answer.identity))
+                results[index] = BatchItemResult(
+                    index=index, email=email, status="created", id=answer.identity
+                )
+            elif _is_conflict(answer.error):
+                results[index] = BatchItemResult(index=index, email=email, status="exists")
+            else:
+                results[index] = BatchItemResult(
+                    index=index, email=email, status="failed", error=_reason(answer.error)
+                )
+    with _undo_identity_on_failure(ctx, [identity_id for _, identity_id in created]):
+        for index, identity_id in created:
+            for app_id, role_id in plans[index].items():
+                roles_repository.assign(ctx.session, identity_id, app_id, role_id)
+            audit.record(
+                ctx.session,
+                actor=ctx.actor,
+                action="user.create",
+                target_type="user",
+                target_id=identity_id,
+                summary={"email": str(items[index].email), "batch": True},
+            )
+        ctx.session.flush()
+        for index, identity_id in created:
+            if items[index].invite:
+                _send_invitation(ctx, get_identity(ctx, identity_id), items[index].name)
+    final = [r for r in results if r is not None]
+    return BatchResult(
+        results=final,
+        created=sum(r.status == "created" for r in final),
+        exists=sum(r.status == "exists" for r in final),
+        failed=sum(r.status == "failed" for r in final),
+    )
+
+
+def _is_conflict(error: Any) -> bool:
+    if not isinstance(error, dict):
+        return False
+    return error.get("code") == 409 or error.get("status") in ("Conflict", 409)
+
+
+def _reason(error: Any) -> str:
+    if isinstance(error, dict):
+        return str(error.get("reason") or error.get("message") or error)
+    return str(error or "unknown error")
+
+
+# --- changing ------------------------------------------------------------------------------
+
+
+def _trait_patches(current: Identity, **changes: Any) -> list[JsonPatch]:
+    traits = identities.traits_of(current)
+    patches = []
+    for key, value in changes.items():
+        if value is None or traits.get(key) == value:
+            continue
+        patches.append(JsonPatch(op="add", path=f"/traits/{key}", value=value))
+    return patches
+
+
+def _patch_identity(
+    ctx: Context, subject: str, patches: list[JsonPatch], email: str | None
+) -> Identity:
+    try:
+        return ctx.ory.kratos.patch_identity(subject, patches)
+    except ory_errors.Conflict as exc:
+        raise _duplicate(email or "this email") from exc
+    except ory_errors.ValidationFailed as exc:
+        raise Unprocessable(f"Kratos refused the change: {exc.message}") from exc
+    except ory_errors.NotFound as exc:
+        raise NotFound(f"There is no user {subject!r}.") from exc
+
+
+def update_user(ctx: Context, subject: str, data: UserUpdate) -> User:
+    current = get_identity(ctx, subject)
+    summary: dict[str, Any] = {}
+    if data.roles is not None:
+        role_plan = roles.plan(
+            ctx, [(r.app, r.role) for r in data.roles], default_dashboard_user=False
+        )
+        summary["roles"] = roles.replace(ctx, subject, role_plan)
+    deactivating = data.state == "inactive" and current.state != "inactive"
+    if deactivating:
+        roles.ensure_an_admin_remains(ctx, subject)
+    patches = _trait_patches(
+        current,
+        email=str(data.email) if data.email is not None else None,
+        name=data.name,
+        username=data.username,
+    )
+    if data.state is not None and data.state != current.state:
+        patches.append(JsonPatch(op="replace", path="/state", value=data.state))
+        summary["state"] = data.state
+    summary["changed"] = sorted({p.path for p in patches})
+    ctx.session.flush()
+    identity = (
+        _patch_identity(ctx, subject, patches, str(data.email) if data.email else None)
+        if patches
+        else current
+    )
+    if deactivating:
+        _end_sessions(ctx, subject)
+    audit.record(
+        ctx.session,
+        actor=ctx.actor,
+        action="user.update",
+        target_type="user",
+        target_id=subject,
+        summary=summary,
+    )
+    assignments = roles_repository.assignments_for(ctx.session, [subject])
+    return identities.to_user(identity, assignments.get(subject, []))
+
+
+def update_me(ctx: Context, subject: str, data: MeUpdate) -> Me:
+    current = get_identity(ctx, subject)
+    patches = _trait_patches(current, name=data.name, username=data.username)
+    if patches:
+        _patch_identity(ctx, subject, patches, None)
+        audit.record(
+            ctx.session,
+            actor=ctx.actor,
+            action="user.update_self",
+            target_type="user",
+            target_id=subject,
+            summary={"changed": sorted(p.path for p in patches)},
+        )
+    return get_me(ctx, subject)
+
+
+def delete_user(ctx: Context, subject: str) -> None:
+    """Remove the identity, its roles and every session; safe to repeat."""
+    roles.ensure_an_admin_remains(ctx, subject)
+    removed = roles_repository.delete_for_subject(ctx.session, subject)
+    auth_repository.delete_sessions_of(ctx.session, subject)
+    audit.record(
+        ctx.session,
+        actor=ctx.actor,
+        action="user.delete",
+        target_type="user",
+        target_id=subject,
+        summary={"roles_removed": removed},
+    )
+    ctx.session.flush()
+    try:
+        ctx.ory.kratos.delete_identity(subject)  # Kratos drops the identity's sessions with it
+    except (ory_errors.NotFound, ory_errors.ValidationFailed) as exc:
+        if not removed:
+            raise NotFound(f"There is no user {subject!r}.") from exc
+    _end_hydra_sessions(ctx, subject)
+
+
+def _end_hydra_sessions(ctx: Context, subject: str) -> None:
+    with suppress(ory_errors.NotFound):
+        ctx.ory.hydra.revoke_login_sessions(subject=subject)
+    with suppress(ory_errors.NotFound):
+        ctx.ory.hydra.revoke_consent_sessions(subject, all=True)
+
+
+def _end_sessions(ctx: Context, subject: str) -> None:
+    with suppress(ory_errors.NotFound):  # Kratos answers 404 when there was no session
+        ctx.ory.kratos.delete_identity_sessions(subject)
+    _end_hydra_sessions(ctx, subject)
+    auth_repository.delete_sessions_of(ctx.session, subject)
+
+
+def revoke_sessions(ctx: Context, subject: str) -> None:
+    get_identity(ctx, subject)
+    _end_sessions(ctx, subject)
+    audit.record(
+        ctx.session,
+        actor=ctx.actor,
+        action="user.revoke_sessions",
+        target_type="user",
+        target_id=subject,
+    )
+
+
+def list_sessions(ctx: Context, subject: str) -> list[UserSession]:
+    get_identity(ctx, subject)
+    try:
+        sessions = ctx.ory.kratos.list_identity_sessions(subject)
+    except ory_errors.NotFound:
+        sessions = []
+    return [
+        UserSession(
+            id=s.id,
+            active=s.active,
+            authenticated_at=s.authenticated_at,
+            expires_at=s.expires_at,
+            aal=s.authenticator_assurance_level,
+            methods=[m.method for m in s.authentication_methods or [] if m.method],
+        )
+        for s in sessions
+    ]
+
+
+def recovery_link(ctx: Context, subject: str) -> RecoveryLink:
+    get_identity(ctx, subject)
+    result = ctx.ory.kratos.create_recovery_link(
+        subject, expires_in=ctx.settings.recovery_link_expires_in
+    )
+    audit.record(
+        ctx.session,
+        actor=ctx.actor,
+        action="user.recovery_link",
+        target_type="user",
+        target_id=subject,
+        summary={"expires_at": result.expires_at.isoformat() if result.expires_at else None},
+    )
+    return RecoveryLink(recovery_link=result.recovery_link, expires_at=result.expires_at)
+
+
+def reset_second_factor(ctx: Context, subject: str) -> None:
+    get_identity(ctx, subject)
+    removed = []
+    for kind in SECOND_FACTOR_CREDENTIALS:
+        try:
+            ctx.ory.kratos.delete_identity_credentials(subject, kind)
+            removed.append(kind)
+        except (ory_errors.NotFound, ory_errors.ValidationFailed):
+            pass  # the person had no credential of this kind
+    audit.record(
+        ctx.session,
+        actor=ctx.actor,
+        action="user.reset_second_factor",
+        target_type="user",
+        target_id=subject,
+        summary={"removed": removed},
+    )
