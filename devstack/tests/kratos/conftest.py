@@ -63,3 +63,62 @@ def kratos() -> Iterator[Kratos]:
     finally:
         public.stop()
         admin.stop()
+
+
+def csrf_of(flow: dict) -> str:
+    return next(
+        n["attributes"]["value"]
+        for n in flow["ui"]["nodes"]
+        if n["attributes"].get("name") == "csrf_token"
+    )
+
+
+def node(flow: dict, name: str) -> dict:
+    """The first node whose attributes name (or id) is `name`."""
+    return next(
+        n
+        for n in flow["ui"]["nodes"]
+        if n["attributes"].get("name") == name or n["attributes"].get("id") == name
+    )
+
+
+def flow_id_from(location: str) -> str:
+    return location.split("flow=")[1].split("&")[0]
+
+
+def start_flow(browser: httpx.Client, kind: str, **params: str) -> dict:
+    """Open /self-service/<kind>/browser like a browser, then fetch the flow like the UI."""
+    r = browser.get(f"/self-service/{kind}/browser", params=params)
+    assert r.status_code == 303, r.text
+    assert r.headers["location"].startswith(f"{UI}/auth/{kind}?flow="), r.headers["location"]
+    return get_flow(browser, kind, flow_id_from(r.headers["location"]))
+
+
+def get_flow(browser: httpx.Client, kind: str, flow_id: str) -> dict:
+    r = browser.get(f"/self-service/{kind}/flows", params={"id": flow_id})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def login_with_password(browser: httpx.Client, email: str, password: str) -> httpx.Response:
+    flow = start_flow(browser, "login")
+    return browser.post(
+        flow["ui"]["action"],
+        data={
+            "csrf_token": csrf_of(flow),
+            "identifier": email,
+            "password": password,
+            "method": "password",
+        },
+    )
+
+
+def last_code(kratos: Kratos, recipient: str) -> str:
+    with kratos.admin() as admin:
+        messages = admin.get("/admin/courier/messages", params={"recipient": recipient}).json()
+    assert messages, f"no mail for {recipient}"
+    import re
+
+    found = re.search(r"\b(\d{6})\b", messages[0]["body"])
+    assert found, messages[0]["body"]
+    return found.group(1)

@@ -11,7 +11,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from devstack.kratos import clock, errors, identities, jsonpatch, schema, sessions, web
+from devstack.kratos import (
+    clock,
+    errors,
+    identities,
+    jsonpatch,
+    recovery,
+    schema,
+    sessions,
+    web,
+)
 from devstack.kratos.runtime import Runtime
 from devstack.kratos.store import Doc
 
@@ -280,7 +289,25 @@ def routes(rt: Runtime) -> list[Route]:
             raise errors.not_found()
         return web.json_response(found)
 
+    async def recovery_code(request: Request) -> Response:
+        body = await web.read_json(request)
+        if not isinstance(body, dict) or not body.get("identity_id"):
+            raise errors.bad_request("identity_id is required")
+        identity = _identity_or_404(rt, _uuid_or_400(str(body["identity_id"])))
+        result = recovery.create_admin_code(rt, request, identity, body.get("expires_in"))
+        return web.json_response(result, 201)
+
+    async def recovery_link(request: Request) -> Response:
+        body = await web.read_json(request)
+        if not isinstance(body, dict) or not body.get("identity_id"):
+            raise errors.bad_request("identity_id is required")
+        identity = _identity_or_404(rt, _uuid_or_400(str(body["identity_id"])))
+        result = recovery.create_admin_link(rt, request, identity, body.get("expires_in"))
+        return web.json_response(result)
+
     return [
+        Route("/admin/recovery/code", recovery_code, methods=["POST"]),
+        Route("/admin/recovery/link", recovery_link, methods=["POST"]),
         Route("/admin/identities", list_identities, methods=["GET"]),
         Route("/admin/identities", create_identity, methods=["POST"]),
         Route("/admin/identities", batch_identities, methods=["PATCH"]),

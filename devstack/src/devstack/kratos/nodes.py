@@ -48,13 +48,13 @@ def submit(name: str, value: str, group: str, label: text.UiText) -> Node:
     return input_node(name, group, "submit", value=value, label=label)
 
 
-def text_node(id_: str, message: text.UiText, group: str) -> Node:
+def text_node(id_: str, message: text.UiText, group: str, label: text.UiText | None = None) -> Node:
     return {
         "type": "text",
         "group": group,
         "attributes": {"text": message, "id": id_, "node_type": "text"},
         "messages": [],
-        "meta": {},
+        "meta": {"label": label} if label else {},
     }
 
 

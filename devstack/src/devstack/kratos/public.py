@@ -212,6 +212,14 @@ def routes(rt: Runtime) -> list[Route]:
         except errors.KratosError as exc:
             return flows.respond_error(rt, request, exc)
 
+    async def verification_link_get(request: Request) -> Response:
+        from devstack.kratos import verification
+
+        try:
+            return await verification.follow_link(rt, request)
+        except errors.KratosError as exc:
+            return flows.respond_error(rt, request, exc)
+
     out: list[Route] = []
     for kind in ("login", "registration", "recovery", "verification", "settings"):
         out += [
@@ -222,6 +230,7 @@ def routes(rt: Runtime) -> list[Route]:
         ]
     out += [
         Route("/self-service/recovery", recovery_link_get, methods=["GET"]),
+        Route("/self-service/verification", verification_link_get, methods=["GET"]),
         Route("/sessions/whoami", whoami, methods=["GET", "POST"]),
         Route("/self-service/logout/browser", logout_browser, methods=["GET"]),
         Route("/self-service/logout", logout, methods=["GET"]),

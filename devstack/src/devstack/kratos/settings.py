@@ -1,24 +1,386 @@
-"""Settings flow (being written)."""
+"""Settings flow: profile traits, password, TOTP link/unlink, lookup secrets (backup codes)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import segno
 from starlette.requests import Request
 from starlette.responses import Response
 
-from devstack.kratos import errors
+from devstack.kratos import clock, errors, flows, identities, login, mfa, nodes, sessions, text, web
+from devstack.kratos.nodes import Node
 from devstack.kratos.runtime import Runtime
 from devstack.kratos.store import Doc
 
+PRIVILEGED_METHODS = ("password", "totp", "lookup_secret")
 
-def create_flow(rt: Runtime, request: Request, **_: Any) -> Doc | Response:
-    raise errors.KratosError(501, reason="not implemented yet")
+
+def _qr_data_uri(url: str) -> str:
+    return str(segno.make(url, error="m").png_data_uri(scale=6, border=2))
+
+
+def _totp_account(rt: Runtime, identity: Doc) -> str:
+    for f in identities.load_schema(rt.config).fields:
+        if f.totp_account_name:
+            value = (identity["traits"] or {}).get(f.name)
+            if isinstance(value, str) and value:
+                return value
+    return str(identity["id"])
+
+
+def _lookup_node(codes: list[dict[str, Any]]) -> Node:
+    messages: list[text.UiText] = []
+    formatted: list[str] = []
+    for c in codes:
+        if c.get("used_at"):
+            messages.append(text.settings_lookup_secret_used(clock.parse(c["used_at"])))
+            formatted.append("used")
+        else:
+            messages.append(text.settings_lookup_secret(c["code"]))
+            formatted.append(c["code"])
+    return nodes.text_node(
+        "lookup_secret_codes",
+        text.settings_lookup_secret_list(formatted, messages),
+        "lookup_secret",
+        label=text.settings_lookup_secrets_label(),
+    )
+
+
+def build_nodes(rt: Runtime, flow: Doc, identity: Doc, *, lookup_view: str = "") -> list[Node]:
+    """All settings nodes for the identity as it is now (csrf node kept as first)."""
+    internal = flow["_internal"]
+    out: list[Node] = [
+        n for n in flow["ui"]["nodes"] if n["attributes"].get("name") == "csrf_token"
+    ]
+    schema = identities.load_schema(rt.config)
+    out += nodes.trait_nodes(schema, "profile", identity["traits"])
+    out.append(nodes.submit("method", "profile", "profile", text.label_save()))
+    out.append(
+        nodes.input_node(
+            "password",
+            "password",
+            "password",
+            required=True,
+            autocomplete="new-password",
+            label=text.label_password(),
+        )
+    )
+    out.append(nodes.submit("method", "password", "password", text.label_save()))
+    creds = identity["credentials"]
+    if "totp" in creds:
+        unlink = nodes.submit("totp_unlink", "true", "totp", text.settings_unlink_totp())
+        unlink["attributes"]["required"] = True
+        out.append(unlink)
+        internal.pop("totp_url", None)
+    else:
+        url = internal.get("totp_url") or mfa.totp_url(
+            mfa.new_totp_secret(), _totp_account(rt, identity), rt.config.totp_issuer
+        )
+        internal["totp_url"] = url
+        secret = url.split("secret=")[1].split("&")[0]
+        out.append(
+            nodes.text_node(
+                "totp_secret_key",
+                text.settings_totp_secret(secret),
+                "totp",
+                label=text.settings_totp_secret_label(),
+            )
+        )
+        out.append(nodes.image_node("totp_qr", _qr_data_uri(url), "totp", text.settings_totp_qr()))
+        out.append(
+            nodes.input_node(
+                "totp_code", "totp", "text", required=True, label=text.label_verify_otp()
+            )
+        )
+        out.append(nodes.submit("method", "totp", "totp", text.label_save()))
+    if lookup_view == "revealed" and "lookup_secret" in creds:
+        out.append(_lookup_node(creds["lookup_secret"]["config"]["recovery_codes"]))
+        out.append(_lookup_submit("lookup_secret_disable", text.settings_disable_lookup()))
+        out.append(_lookup_submit("lookup_secret_regenerate", text.settings_regenerate_lookup()))
+    elif lookup_view == "regenerated":
+        out.append(_lookup_node(internal["lookup_codes"]))
+        out.append(_lookup_submit("lookup_secret_confirm", text.settings_lookup_confirm()))
+    elif "lookup_secret" in creds:
+        out.append(_lookup_submit("lookup_secret_reveal", text.settings_reveal_lookup()))
+        out.append(_lookup_submit("lookup_secret_disable", text.settings_disable_lookup()))
+    else:
+        out.append(_lookup_submit("lookup_secret_regenerate", text.settings_regenerate_lookup()))
+    return out
+
+
+def _lookup_submit(name: str, label: text.UiText) -> Node:
+    return nodes.submit(name, "true", "lookup_secret", label)
+
+
+def create_flow(
+    rt: Runtime,
+    request: Request,
+    *,
+    flow_type: str,
+    csrf_cookie: str | None,
+    params: dict[str, str],
+) -> Doc | Response:
+    session = sessions.from_request(rt, request)
+    if session is None:
+        if web.accepts_json(request) or flow_type == "api":
+            raise errors.no_active_session()
+        return web.redirect(rt.config.login_ui_url)
+    identity = identities.get(rt.store, session["identity_id"])
+    assert identity is not None
+    return_to = flows.checked_return_to(rt.config, params.get("return_to"))
+    if _needs_aal2(rt, session, identity):
+        target = login.login_browser_url(
+            rt, aal="aal2", return_to=flows.public_request_url(rt.config, request)
+        )
+        if web.accepts_json(request) or flow_type == "api":
+            raise errors.aal2_required(target)
+        return web.redirect(target)
+    return new_flow(
+        rt, request, identity, flow_type=flow_type, csrf_cookie=csrf_cookie, return_to=return_to
+    )
+
+
+def new_flow(
+    rt: Runtime,
+    request: Request,
+    identity: Doc,
+    *,
+    flow_type: str,
+    csrf_cookie: str | None,
+    return_to: str | None = None,
+) -> Doc:
+    flow = flows.create(
+        rt,
+        request,
+        "settings",
+        flow_type=flow_type,
+        state="show_form",
+        nodes=[],
+        return_to=return_to,
+        csrf_cookie=csrf_cookie,
+        extra={"identity": identities.to_json(rt.config, identity)},
+        internal={"identity_id": identity["id"]},
+    )
+    flow["ui"]["nodes"] = build_nodes(rt, flow, identity)
+    flows.save(rt, flow)
+    return flow
+
+
+def _needs_aal2(rt: Runtime, session: Doc, identity: Doc) -> bool:
+    return (
+        rt.config.settings_required_aal == "highest_available"
+        and identities.has_second_factor(identity)
+        and session["authenticator_assurance_level"] != "aal2"
+    )
+
+
+def _reauth_response(rt: Runtime, request: Request, flow: Doc) -> Response:
+    target = login.login_browser_url(
+        rt, refresh=True, return_to=flows.ui_redirect_url(rt.config, flow)
+    )
+    if web.is_json_request(request) or flow["type"] == "api":
+        err = errors.KratosError(
+            403,
+            error_id="session_refresh_required",
+            message="The login session is too old and thus not allowed to update these fields. "
+            "Please re-authenticate.",
+            reason="The login session is too old and thus not allowed to update these fields. "
+            "Please re-authenticate.",
+            extra={"redirect_browser_to": target},
+        )
+        return web.error_response(err)
+    return web.redirect(target)
 
 
 async def submit(rt: Runtime, request: Request) -> Response:
-    raise errors.KratosError(501, reason="not implemented yet")
+    flow = flows.load(rt, "settings", request.query_params.get("flow"))
+    session = sessions.from_request(rt, request)
+    if session is None:
+        raise errors.no_active_session()
+    identity = identities.get(rt.store, session["identity_id"])
+    assert identity is not None
+    if session["identity_id"] != flow["_internal"]["identity_id"]:
+        raise errors.KratosError(
+            403,
+            error_id="security_identity_mismatch",
+            reason="The flow was interrupted with session_refresh_required but apparently some "
+            "other identity logged in instead.",
+        )
+    if flows.expired_at(flow):
+        cookie = (
+            request.cookies.get(login.csrf_cookie_name(rt)) if flow["type"] == "browser" else None
+        )
+        new = new_flow(
+            rt,
+            request,
+            identity,
+            flow_type=flow["type"],
+            csrf_cookie=cookie,
+            return_to=flow.get("return_to"),
+        )
+        new["ui"]["messages"] = [flows.ui_message_for_expiry("settings", flow)]
+        flows.save(rt, new)
+        if flow["type"] == "api" or web.is_json_request(request):
+            return web.error_response(flows.expired_error("settings", flow, new["id"]))
+        return web.redirect(flows.ui_redirect_url(rt.config, new))
+    body = await web.read_body(request)
+    if flow["type"] == "browser":
+        web.check_csrf(rt.config, request, body)
+    if _needs_aal2(rt, session, identity):
+        raise errors.aal2_required(login.login_browser_url(rt, aal="aal2"))
+    flows.clear_messages(flow)
+    flow["state"] = "show_form"
+    method = _method_of(body)
+    if method is None:
+        flows.set_form_message(flow, text.no_strategy("settings"))
+        return flows.respond_flow(rt, request, flow, status=400)
+    if method in PRIVILEGED_METHODS and not sessions.is_privileged(rt, session):
+        return _reauth_response(rt, request, flow)
+    if method == "profile":
+        return _profile(rt, request, flow, session, identity, body)
+    if method == "password":
+        return _password(rt, request, flow, identity, body)
+    if method == "totp":
+        return _totp(rt, request, flow, session, identity, body)
+    return _lookup(rt, request, flow, session, identity, body)
 
 
-async def follow_link(rt: Runtime, request: Request) -> Response:
-    raise errors.KratosError(501, reason="not implemented yet")
+def _method_of(body: dict[str, Any]) -> str | None:
+    method = body.get("method")
+    if method in ("profile", "password", "totp", "lookup_secret"):
+        return str(method)
+    if _truthy(body.get("totp_unlink")):
+        return "totp"
+    if any(
+        _truthy(body.get(f"lookup_secret_{k}"))
+        for k in ("reveal", "regenerate", "confirm", "disable")
+    ):
+        return "lookup_secret"
+    return None
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or str(value).lower() == "true"
+
+
+def _success(rt: Runtime, request: Request, flow: Doc, identity: Doc) -> Response:
+    flow["state"] = "success"
+    flow["identity"] = identities.to_json(rt.config, identity)
+    flow["ui"]["nodes"] = build_nodes(rt, flow, identity)
+    flows.set_form_message(flow, text.settings_saved())
+    flows.save(rt, flow)
+    if flow["type"] == "api" or web.is_json_request(request):
+        return web.json_response(flows.public(flow))
+    return web.redirect(flow.get("return_to") or flows.ui_redirect_url(rt.config, flow))
+
+
+def _profile(
+    rt: Runtime, request: Request, flow: Doc, session: Doc, identity: Doc, body: dict[str, Any]
+) -> Response:
+    if isinstance(body.get("traits"), dict):
+        traits = dict(body["traits"])
+    else:
+        traits = {k[7:]: v for k, v in body.items() if k.startswith("traits.")}
+    traits = {k: v for k, v in traits.items() if v not in ("", None)}
+    for n in flow["ui"]["nodes"]:
+        name = n["attributes"].get("name", "")
+        if name.startswith("traits.") and n["group"] == "profile":
+            n["attributes"]["value"] = traits.get(name[7:])
+    old_identifiers = _identifiers(rt, identity["traits"])
+    if _identifiers(rt, traits) != old_identifiers and not sessions.is_privileged(rt, session):
+        return _reauth_response(rt, request, flow)
+    updated = {**identity, "traits": traits}
+    try:
+        identities.save(rt.store, rt.config, updated)
+    except identities.TraitsInvalidError as exc:
+        for name, message in exc.problems:
+            if not nodes.add_message(flow["ui"]["nodes"], name, message):
+                flows.add_form_message(flow, message)
+        return flows.respond_flow(rt, request, flow, status=400)
+    except identities.DuplicateIdentifierError:
+        flows.set_form_message(flow, text.duplicate_credentials())
+        return flows.respond_flow(rt, request, flow, status=400)
+    return _success(rt, request, flow, updated)
+
+
+def _identifiers(rt: Runtime, traits: Any) -> list[str]:
+    values = traits if isinstance(traits, dict) else {}
+    return [
+        str(values.get(f.name, "")).lower()
+        for f in identities.load_schema(rt.config).password_identifiers
+    ]
+
+
+def _password(
+    rt: Runtime, request: Request, flow: Doc, identity: Doc, body: dict[str, Any]
+) -> Response:
+    password = str(body.get("password") or "")
+    problem: text.UiText | None = None
+    if not password:
+        problem = text.required("password")
+    elif len(password) < rt.config.min_password_length:
+        problem = text.password_min_length(rt.config.min_password_length, len(password))
+    elif len(password) > 72:
+        problem = text.password_max_length(72, len(password))
+    elif any(password.lower() == i for i in _identifiers(rt, identity["traits"]) if i):
+        problem = text.password_too_similar()
+    if problem is not None:
+        nodes.add_message(flow["ui"]["nodes"], "password", problem)
+        return flows.respond_flow(rt, request, flow, status=400)
+    identities.set_password(rt.config, identity, plain=password, hashed=None)
+    identities.save(rt.store, rt.config, identity)
+    return _success(rt, request, flow, identity)
+
+
+def _totp(
+    rt: Runtime, request: Request, flow: Doc, session: Doc, identity: Doc, body: dict[str, Any]
+) -> Response:
+    if "totp" in identity["credentials"]:
+        if _truthy(body.get("totp_unlink")):
+            identities.remove_credential(identity, "totp")
+            identities.save(rt.store, rt.config, identity)
+        return _success(rt, request, flow, identity)
+    code = str(body.get("totp_code") or "")
+    url = flow["_internal"].get("totp_url")
+    if not code:
+        nodes.add_message(flow["ui"]["nodes"], "totp_code", text.required("totp_code"))
+        return flows.respond_flow(rt, request, flow, status=400)
+    if not url or not mfa.totp_matches(url, code):
+        nodes.add_message(flow["ui"]["nodes"], "totp_code", text.totp_wrong())
+        return flows.respond_flow(rt, request, flow, status=400)
+    identities.set_credential(identity, "totp", {"totp_url": url})
+    identities.save(rt.store, rt.config, identity)
+    flow["_internal"].pop("totp_url", None)
+    sessions.add_method(rt, session, "totp", "aal2")
+    return _success(rt, request, flow, identity)
+
+
+def _lookup(
+    rt: Runtime, request: Request, flow: Doc, session: Doc, identity: Doc, body: dict[str, Any]
+) -> Response:
+    internal = flow["_internal"]
+    if _truthy(body.get("lookup_secret_confirm")):
+        codes = internal.pop("lookup_codes", None)
+        if not codes:
+            raise errors.bad_request(
+                "You must (re-)generate recovery backup codes before you can save them."
+            )
+        identities.set_credential(identity, "lookup_secret", {"recovery_codes": codes})
+        identities.save(rt.store, rt.config, identity)
+        sessions.add_method(rt, session, "lookup_secret", "aal2")
+        return _success(rt, request, flow, identity)
+    if _truthy(body.get("lookup_secret_disable")):
+        identities.remove_credential(identity, "lookup_secret")
+        identities.save(rt.store, rt.config, identity)
+        internal.pop("lookup_codes", None)
+        return _success(rt, request, flow, identity)
+    if _truthy(body.get("lookup_secret_regenerate")):
+        internal["lookup_codes"] = mfa.new_lookup_codes()
+        flow["ui"]["nodes"] = build_nodes(rt, flow, identity, lookup_view="regenerated")
+    elif _truthy(body.get("lookup_secret_reveal")) and "lookup_secret" in identity["credentials"]:
+        flow["ui"]["nodes"] = build_nodes(rt, flow, identity, lookup_view="revealed")
+    else:
+        flows.set_form_message(flow, text.no_strategy("settings"))
+        return flows.respond_flow(rt, request, flow, status=400)
+    return flows.respond_flow(rt, request, flow)

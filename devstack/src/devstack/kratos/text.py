@@ -114,8 +114,8 @@ def settings_lookup_secret_used(used_at: datetime) -> UiText:
     )
 
 
-def settings_lookup_secret_list(secrets: list[str]) -> UiText:
-    return message(1050015, ", ".join(secrets), context={"secrets": secrets})
+def settings_lookup_secret_list(formatted: list[str], secrets: list[UiText]) -> UiText:
+    return message(1050015, ", ".join(formatted), context={"secrets": secrets})
 
 
 def settings_disable_lookup() -> UiText:

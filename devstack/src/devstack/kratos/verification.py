@@ -1,24 +1,189 @@
-"""Verification flow (being written)."""
+"""Verification flow (method code): mail a code (and link), mark the address verified."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from devstack.kratos import errors
+from devstack.kratos import codes, flows, identities, login, nodes, sessions, text, web
+from devstack.kratos.nodes import Node
 from devstack.kratos.runtime import Runtime
 from devstack.kratos.store import Doc
 
+PURPOSE = "verification"
 
-def create_flow(rt: Runtime, request: Request, **_: Any) -> Doc | Response:
-    raise errors.KratosError(501, reason="not implemented yet")
+
+def _choose_nodes(email: str | None = None) -> list[Node]:
+    return [
+        nodes.input_node(
+            "email", "code", "email", value=email, required=True, label=text.label_email()
+        ),
+        nodes.submit("method", "code", "code", text.label_continue()),
+    ]
+
+
+def _code_nodes(flow: Doc, email: str) -> list[Node]:
+    keep = [n for n in flow["ui"]["nodes"] if n["attributes"].get("name") == "csrf_token"]
+    return [
+        *keep,
+        nodes.input_node("method", "code", "hidden", value="code"),
+        nodes.input_node(
+            "code", "code", "text", required=True, label=text.label_verification_code()
+        ),
+        nodes.submit("method", "code", "code", text.label_continue()),
+        nodes.submit("email", email, "code", text.label_resend_code()),
+    ]
+
+
+def _unverified_email(rt: Runtime, request: Request) -> str | None:
+    session = sessions.from_request(rt, request)
+    identity = identities.get(rt.store, session["identity_id"]) if session else None
+    if identity is None:
+        return None
+    for a in identity["verifiable_addresses"]:
+        if not a["verified"]:
+            return str(a["value"])
+    return None
+
+
+def create_flow(
+    rt: Runtime,
+    request: Request,
+    *,
+    flow_type: str,
+    csrf_cookie: str | None,
+    params: dict[str, str],
+) -> Doc | Response:
+    return_to = flows.checked_return_to(rt.config, params.get("return_to"))
+    return flows.create(
+        rt,
+        request,
+        "verification",
+        flow_type=flow_type,
+        state="choose_method",
+        nodes=_choose_nodes(_unverified_email(rt, request)),
+        return_to=return_to,
+        csrf_cookie=csrf_cookie,
+        extra={"active": "code"},
+    )
+
+
+def _send_code(rt: Runtime, flow: Doc, email: str) -> None:
+    address = email.strip().lower()
+    codes.invalidate_flow(rt, PURPOSE, flow["id"])
+    identity = _identity_by_address(rt, address)
+    if identity is not None:
+        code = codes.issue(rt, PURPOSE, flow["id"], identity_id=identity["id"], address=address)
+        link = flows.with_query(
+            f"{rt.config.public_url}self-service/verification", code=code, flow=flow["id"]
+        )
+        minutes = rt.config.code_lifespan // 60
+        rt.courier.send(
+            recipient=address,
+            subject=f"Use code {code} to verify your account",
+            body=f"Verify your account with the following code:\n\n{code}\n\n"
+            f"or clicking the following link:\n\n{link}\n\n"
+            f"If this was not you, do nothing. This code / link expires in {minutes} minutes.\n",
+            template_type="verification_code_valid",
+        )
+    flow["state"] = "sent_email"
+    flow["ui"]["nodes"] = _code_nodes(flow, address)
+    flows.set_form_message(flow, text.verification_code_sent())
+
+
+def _identity_by_address(rt: Runtime, address: str) -> Doc | None:
+    for identity in rt.store.all(identities.KIND):
+        if any(a["value"] == address for a in identity["verifiable_addresses"]):
+            return identity
+    return None
 
 
 async def submit(rt: Runtime, request: Request) -> Response:
-    raise errors.KratosError(501, reason="not implemented yet")
+    flow = flows.load(rt, "verification", request.query_params.get("flow"))
+    if flows.expired_at(flow):
+        cookie = (
+            request.cookies.get(login.csrf_cookie_name(rt)) if flow["type"] == "browser" else None
+        )
+        new = flows.create(
+            rt,
+            request,
+            "verification",
+            flow_type=flow["type"],
+            state="choose_method",
+            nodes=_choose_nodes(),
+            return_to=flow.get("return_to"),
+            csrf_cookie=cookie,
+            extra={"active": "code"},
+        )
+        new["ui"]["messages"] = [flows.ui_message_for_expiry("verification", flow)]
+        flows.save(rt, new)
+        if flow["type"] == "api" or web.is_json_request(request):
+            return web.error_response(flows.expired_error("verification", flow, new["id"]))
+        return web.redirect(flows.ui_redirect_url(rt.config, new))
+    body = await web.read_body(request)
+    if flow["type"] == "browser":
+        web.check_csrf(rt.config, request, body)
+    flows.clear_messages(flow)
+    if flow["state"] == "passed_challenge":
+        flows.set_form_message(flow, text.verification_retry_success())
+        return flows.respond_flow(rt, request, flow, status=400)
+    if body.get("method") not in ("code", None, ""):
+        flows.set_form_message(flow, text.no_strategy("verification"))
+        return flows.respond_flow(rt, request, flow, status=400)
+    code = str(body.get("code") or "").strip()
+    email = str(body.get("email") or "").strip()
+    if flow["state"] == "sent_email" and code:
+        return use_code(rt, request, flow, code)
+    if not email:
+        name = "code" if flow["state"] == "sent_email" else "email"
+        nodes.add_message(flow["ui"]["nodes"], name, text.required(name))
+        return flows.respond_flow(rt, request, flow, status=400)
+    _send_code(rt, flow, email)
+    return flows.respond_flow(rt, request, flow)
+
+
+def use_code(rt: Runtime, request: Request, flow: Doc, code: str) -> Response:
+    entry = codes.redeem(rt, PURPOSE, flow["id"], code)
+    identity = identities.get(rt.store, entry["identity_id"]) if entry else None
+    if entry is None or identity is None:
+        flows.set_form_message(flow, text.verification_code_invalid())
+        return flows.respond_flow(rt, request, flow, status=400)
+    identities.mark_verified(identity, entry["address"])
+    identities.save(rt.store, rt.config, identity)
+    flow["state"] = "passed_challenge"
+    keep = [n for n in flow["ui"]["nodes"] if n["attributes"].get("name") == "csrf_token"]
+    href = flow.get("return_to") or rt.config.default_return_url
+    flow["ui"]["nodes"] = [
+        *keep,
+        nodes.anchor_node("continue", href, "code", text.label_continue()),
+    ]
+    flows.set_form_message(flow, text.verification_successful())
+    return flows.respond_flow(rt, request, flow)
 
 
 async def follow_link(rt: Runtime, request: Request) -> Response:
-    raise errors.KratosError(501, reason="not implemented yet")
+    """GET /self-service/verification?flow=…&code=…: the link in the mail."""
+    flow = flows.load(rt, "verification", request.query_params.get("flow"))
+    code = request.query_params.get("code", "")
+    if not code or flows.expired_at(flow):
+        return web.redirect(flows.ui_redirect_url(rt.config, flow))
+    if flow["state"] != "passed_challenge":
+        flows.clear_messages(flow)
+        entry = codes.redeem(rt, PURPOSE, flow["id"], code)
+        identity = identities.get(rt.store, entry["identity_id"]) if entry else None
+        if entry is None or identity is None:
+            flows.set_form_message(flow, text.verification_code_invalid())
+            flows.save(rt, flow)
+        else:
+            identities.mark_verified(identity, entry["address"])
+            identities.save(rt.store, rt.config, identity)
+            flow["state"] = "passed_challenge"
+            href = flow.get("return_to") or rt.config.default_return_url
+            keep = [n for n in flow["ui"]["nodes"] if n["attributes"].get("name") == "csrf_token"]
+            flow["ui"]["nodes"] = [
+                *keep,
+                nodes.anchor_node("continue", href, "code", text.label_continue()),
+            ]
+            flows.set_form_message(flow, text.verification_successful())
+            flows.save(rt, flow)
+    return web.redirect(flows.ui_redirect_url(rt.config, flow))
