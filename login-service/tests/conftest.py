@@ -17,12 +17,11 @@ from stackspin_clients import ClientConfig, HydraAdmin, KratosAdmin
 # --import-mode=importlib does not put this folder on sys.path; our helper modules need it.
 sys.path.insert(0, str(Path(__file__).parent))
 
+from devstack.testing import plugin as _devstack_plugin
 from login_service import Settings, create_app
 from login_testkit import INTERNAL_TOKEN, Browser, DashboardStub, Env
 
-try:
-    import devstack.stack  # noqa: F401  (provides the shared `ory_stack` fixture)
-except ImportError:  # until devstack.stack lands: the same stand-ins, started here
+if not hasattr(_devstack_plugin, "ory_stack"):  # until it lands: the same stand-ins, here
 
     @dataclass
     class _LocalStack:

@@ -20,7 +20,9 @@ from werkzeug.wrappers import Request, Response
 
 INTERNAL_TOKEN = "test-internal-token-0123456789"
 PASSWORD = "correct horse battery staple 42"
-CALLBACK = "http://127.0.0.1:9/callback"  # never contacted: the browser stops there
+APP_ORIGIN = "http://127.0.0.1:9/"  # the "app": never contacted, the browser stops there
+CALLBACK = f"{APP_ORIGIN}callback"
+AFTER_LOGOUT = f"{APP_ORIGIN}after-logout"
 
 
 class DashboardStub:
@@ -97,7 +99,7 @@ class Visit:
 class Browser:
     """httpx with a cookie jar, following redirects by hand so tests can stop at the app."""
 
-    def __init__(self, stop_prefix: str = CALLBACK, accept_language: str = "en") -> None:
+    def __init__(self, stop_prefix: str = APP_ORIGIN, accept_language: str = "en") -> None:
         self.http = httpx.Client(
             follow_redirects=False,
             timeout=15,
@@ -167,6 +169,7 @@ class Env:
         body = {
             "client_name": "Notes",
             "redirect_uris": [CALLBACK],
+            "post_logout_redirect_uris": [AFTER_LOGOUT],
             "grant_types": ["authorization_code", "refresh_token"],
             "response_types": ["code"],
             "scope": "openid email profile offline_access",
@@ -205,6 +208,22 @@ class Env:
         tokens: dict[str, Any] = response.json()
         return tokens
 
+    def login(
+        self,
+        browser: Browser,
+        client: OAuth2Client,
+        email: str,
+        password: str = PASSWORD,
+        **extra: str,
+    ) -> Visit:
+        """Authorize at Hydra; type the password if asked; allow consent if asked."""
+        visit = browser.get(self.authorize_url(client, **extra))
+        if "/auth/login?flow=" in visit.url:
+            visit = password_login(browser, visit, email, password)
+        if "/auth/consent" in visit.url and visit.status == 200:
+            visit = browser.submit(visit, None, "accept")
+        return visit
+
     def courier_messages(self, recipient: str) -> list[dict[str, Any]]:
         return self.kratos.list_courier_messages(recipient=recipient)
 
@@ -214,3 +233,21 @@ def jwt_claims(token: str) -> dict[str, Any]:
     payload += "=" * (-len(payload) % 4)
     claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload))
     return claims
+
+
+def password_login(browser: Browser, visit: Visit, email: str, password: str = PASSWORD) -> Visit:
+    """Fill in the password form of our Kratos login page and post it to Kratos."""
+    assert "/auth/login?flow=" in visit.url, visit.urls
+    form = visit.page.form("password")
+    values = {"password": password}
+    if "identifier" in form.fields and not form.fields["identifier"]:
+        values["identifier"] = email
+    return browser.submit(visit, "password", "password", **values)
+
+
+def asked_for_password(visit: Visit) -> bool:
+    return any("/auth/login?flow=" in url for url in visit.urls)
+
+
+def reached_app(visit: Visit) -> bool:
+    return visit.url.startswith(CALLBACK + "?code=")

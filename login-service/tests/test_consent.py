@@ -1,0 +1,135 @@
+"""Consent: shown, skipped for a trusted app, skipped when remembered, rejected without a role;
+and the claims that end up in the ID token."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from login_testkit import Browser, Env, jwt_claims, password_login, reached_app
+
+
+def consent_pages(urls: list[str]) -> list[str]:
+    return [u for u in urls if "/auth/consent?" in u]
+
+
+def test_consent_page_lists_scopes_in_plain_words(env: Env, browser: Browser) -> None:
+    _, email = env.create_user()
+    client = env.create_client()
+    env.dashboard.allow(client.client_id or "", name="Notes")
+
+    visit = password_login(browser, browser.get(env.authorize_url(client)), email)
+    assert visit.status == 200
+    assert "/auth/consent" in visit.url
+    text = visit.page.text
+    assert "Allow Notes?" in text
+    assert "Your email address" in text
+    assert "Your name and username" in text
+    form = visit.page.form(None, button="accept")
+    assert form.fields["csrf_token"]
+    assert form.fields["remember"] == "1"
+
+
+def test_consent_is_skipped_for_a_trusted_app(env: Env, browser: Browser) -> None:
+    _, email = env.create_user()
+    client = env.create_client()
+    env.dashboard.allow(client.client_id or "", trusted=True)
+    visit = password_login(browser, browser.get(env.authorize_url(client)), email)
+    assert reached_app(visit), visit.urls
+    assert all("/auth/consent" not in u or "consent_challenge" in u for u in visit.urls)
+
+
+def test_consent_is_skipped_when_remembered(env: Env, browser: Browser) -> None:
+    _, email = env.create_user()
+    client = env.create_client()
+    env.dashboard.allow(client.client_id or "")
+    first = env.login(browser, client, email)
+    assert reached_app(first)
+
+    again = browser.get(env.authorize_url(client))
+    assert reached_app(again), again.urls
+    assert consent_pages(again.urls), "Hydra still asks us; we accept without a page"
+    assert again.response.status_code in (302, 303)
+
+
+def test_consent_is_asked_again_when_not_remembered(env: Env, browser: Browser) -> None:
+    _, email = env.create_user()
+    client = env.create_client()
+    env.dashboard.allow(client.client_id or "")
+    visit = password_login(browser, browser.get(env.authorize_url(client)), email)
+    form = visit.page.form(None, button="accept")
+    data = form.data("accept")
+    data.pop("remember")
+    assert reached_app(browser.post(f"{env.login_url}/auth/consent", data))
+
+    again = browser.get(env.authorize_url(client))
+    assert again.status == 200
+    assert "Allow Notes?" in again.page.text
+
+
+def test_consent_is_rejected_when_user_has_no_role_on_app(env: Env, browser: Browser) -> None:
+    _, email = env.create_user()
+    client = env.create_client()
+    env.dashboard.deny(client.client_id or "", name="Wiki")
+
+    visit = password_login(browser, browser.get(env.authorize_url(client)), email)
+    assert visit.status == 403
+    assert "You do not have access to Wiki" in visit.page.text
+    assert "the helpdesk (help@example.org)" in visit.page.text
+    back = browser.get(visit.page.link("Return to the app"))
+    error = parse_qs(urlsplit(back.url).query)
+    assert back.url.startswith("http://127.0.0.1:9/callback"), back.urls
+    assert error["error"] == ["access_denied"]
+    assert "code" not in error
+
+
+def test_consent_is_rejected_for_a_client_linked_to_no_app(env: Env, browser: Browser) -> None:
+    _, email = env.create_user()
+    client = env.create_client()  # the stub answers 404 for it
+    visit = password_login(browser, browser.get(env.authorize_url(client)), email)
+    assert visit.status == 403
+    assert "not registered" in visit.page.text
+
+
+def test_declining_consent_tells_the_app(env: Env, browser: Browser) -> None:
+    _, email = env.create_user()
+    client = env.create_client()
+    env.dashboard.allow(client.client_id or "")
+    visit = password_login(browser, browser.get(env.authorize_url(client)), email)
+    back = browser.submit(visit, None, "deny")
+    assert back.url.startswith("http://127.0.0.1:9/callback?error=access_denied"), back.urls
+
+
+def test_claims_in_the_id_token(env: Env, browser: Browser) -> None:
+    subject, email = env.create_user(name="Grace Hopper", username="grace")
+    client = env.create_client()
+    env.dashboard.allow(
+        client.client_id or "",
+        trusted=True,
+        role="admin",
+        claims={"role": "admin", "groups": ["ops"], "email": "spoofed@example.org"},
+    )
+    visit = env.login(browser, client, email)
+    assert reached_app(visit)
+    claims = jwt_claims(env.exchange_code(client, visit.url)["id_token"])
+    assert claims["sub"] == subject
+    assert claims["email"] == email  # the identity's own claims win over app claims
+    assert claims["email_verified"] is False
+    assert claims["name"] == "Grace Hopper"
+    assert claims["preferred_username"] == "grace"
+    assert claims["role"] == "admin"
+    assert claims["groups"] == ["ops"]
+    assert claims["acr"] == "aal1"
+    assert claims["amr"] == ["pwd"]
+
+
+def test_our_consent_form_refuses_a_missing_csrf_token(env: Env, browser: Browser) -> None:
+    _, email = env.create_user()
+    client = env.create_client()
+    env.dashboard.allow(client.client_id or "")
+    visit = password_login(browser, browser.get(env.authorize_url(client)), email)
+    data = visit.page.form(None, button="accept").data("accept")
+    data["csrf_token"] = "forged"
+    answer = browser.post(f"{env.login_url}/auth/consent", data)
+    assert answer.status == 400
+    assert "This form has expired" in answer.page.text
+    assert not answer.url.startswith("http://127.0.0.1:9/")
