@@ -6,6 +6,7 @@ One thread for all of them keeps an `OryStack` cheap to start (tests start one p
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import threading
 import time
@@ -15,6 +16,50 @@ from typing import Any
 import uvicorn
 
 from devstack.serve import LOOPBACK, bind_loopback
+
+
+class _Server(uvicorn.Server):
+    """uvicorn polls `should_exit` every 100 ms; `wake()` lets a stop take effect at once."""
+
+    _loop: asyncio.AbstractEventLoop | None = None
+    _woken: asyncio.Event | None = None
+
+    async def main_loop(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._woken = asyncio.Event()
+        counter = 0
+        should_exit = await self.on_tick(counter)
+        while not should_exit:
+            counter = (counter + 1) % 864000
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._woken.wait(), 0.1)
+            should_exit = await self.on_tick(counter)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        # uvicorn's own shutdown sleeps in steps of 100 ms; the same steps, polled every 5 ms.
+        for server in self.servers:
+            server.close()
+        for sock in sockets or []:
+            sock.close()
+        for connection in list(self.server_state.connections):
+            connection.shutdown()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + (self.config.timeout_graceful_shutdown or 5)
+        while self.server_state.connections or self.server_state.tasks:
+            if loop.time() > deadline:
+                for task in self.server_state.tasks:
+                    task.cancel(msg="graceful shutdown took too long")
+                break
+            await asyncio.sleep(0.005)
+        if not self.force_exit:
+            await self.lifespan.shutdown()
+
+    def wake(self) -> None:
+        self.should_exit = True
+        loop, woken = self._loop, self._woken
+        if loop is not None and woken is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(woken.set)
 
 
 @dataclass(frozen=True)
@@ -33,7 +78,7 @@ class AsgiServers:
 
     def __init__(self) -> None:
         self._pending: list[tuple[str, Any, socket.socket, bool]] = []
-        self._servers: list[uvicorn.Server] = []
+        self._servers: list[_Server] = []
         self._sockets: list[socket.socket] = []
         self._threads: list[threading.Thread] = []
 
@@ -54,7 +99,7 @@ class AsgiServers:
     def start(self, timeout: float = 10.0) -> None:
         pending, self._pending = self._pending, []
         servers = [
-            uvicorn.Server(
+            _Server(
                 uvicorn.Config(
                     app,
                     log_level="warning",
@@ -91,7 +136,7 @@ class AsgiServers:
 
     def stop(self) -> None:
         for server in self._servers:
-            server.should_exit = True
+            server.wake()
         for thread in self._threads:
             thread.join(timeout=5)
         for sock in self._sockets:

@@ -4,16 +4,23 @@
   service is missing, or fail when REQUIRE_SERVICES=1 (CI).
 - `database_url` (session scope, parametrized): a fresh empty database on SQLite and on MariaDB.
 - `ory_spec`: the folder ../shared/ory-spec, or a clean skip where it is absent.
+- `ory_stack` (function scope): a fresh `devstack.stack.OryStack` (Hydra + Kratos stand-ins and the
+  mail catcher, in-memory state, random loopback ports); `ory_stack.point_ui_at(url)` sends their
+  browser redirects to a login-service at `url`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from devstack.testing import databases, services
+
+if TYPE_CHECKING:
+    from devstack.stack import OryStack
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -37,3 +44,13 @@ def ory_spec() -> Path:
     if found is None:
         pytest.skip("../shared/ory-spec not found (published Ory specs are optional)")
     return found
+
+
+@pytest.fixture
+def ory_stack() -> Iterator[OryStack]:
+    """Hydra and Kratos stand-ins plus the mail catcher, fresh for each test."""
+    # Imported here so loading the plugin stays cheap for packages that never use the stack.
+    from devstack.stack import OryStack
+
+    with OryStack() as stack:
+        yield stack

@@ -1,0 +1,138 @@
+"""`OryStack`: Hydra and Kratos stand-ins plus the mail catcher, on loopback ports, in threads.
+
+Tests get one per test from the `ory_stack` fixture (in-memory state, random ports); the make-dev
+runner builds one with fixed ports, SQLite files and its own configs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from devstack import hydra, kratos
+from devstack.mail import MailCatcher
+from devstack.runner.servers import AsgiServers
+
+UI_PAGES = ("login", "registration", "recovery", "verification", "settings", "error")
+
+
+class OryStack:
+    """Hydra public/admin, Kratos public/admin and a mail catcher (SMTP + HTTP).
+
+    URLs have no trailing slash. `mail_url` includes the `/mail` prefix: the page is
+    `{mail_url}/`, the JSON list `{mail_url}/api/messages` (see `mails()`).
+
+    Without configs, the stand-ins are set up for tests: in-memory state, the Hydra issuer and the
+    Kratos public base URL are their own loopback URLs, argon2 made cheap, Kratos mails sent to
+    the mail catcher. Given configs are used as they are, except a Kratos `smtp_url` of None,
+    which is pointed at the mail catcher.
+    """
+
+    def __init__(
+        self,
+        hydra_config: hydra.HydraConfig | None = None,
+        kratos_config: kratos.KratosConfig | None = None,
+        *,
+        hydra_public_port: int = 0,
+        hydra_admin_port: int = 0,
+        kratos_public_port: int = 0,
+        kratos_admin_port: int = 0,
+        smtp_port: int = 0,
+        mail_database: str | Path = ":memory:",
+        serve_mail_http: bool = True,
+    ) -> None:
+        self._servers = AsgiServers()
+        self._own_hydra_config = hydra_config is None
+        self._own_kratos_config = kratos_config is None
+        self.hydra_config = hydra_config or hydra.HydraConfig()
+        self.kratos_config = kratos_config or kratos.KratosConfig(
+            argon2_memory_kib=1024, argon2_iterations=1, argon2_parallelism=1
+        )
+        self._ports = (hydra_public_port, hydra_admin_port, kratos_public_port, kratos_admin_port)
+        self.mail = MailCatcher(smtp_port=smtp_port, database=mail_database)
+        self._serve_mail_http = serve_mail_http
+        self.hydra_public_url = self.hydra_admin_url = ""
+        self.kratos_public_url = self.kratos_admin_url = ""
+        self.mail_url = ""
+        self._started = False
+
+    @property
+    def smtp_port(self) -> int:
+        return self.mail.smtp_port
+
+    def start(self) -> OryStack:
+        sockets = [self._servers.bind(port) for port in self._ports]
+        urls = [f"http://127.0.0.1:{sock.getsockname()[1]}" for sock in sockets]
+        self.hydra_public_url, self.hydra_admin_url = urls[0], urls[1]
+        self.kratos_public_url, self.kratos_admin_url = urls[2], urls[3]
+        if self._own_hydra_config:
+            self.hydra_config.issuer = self.hydra_public_url + "/"
+        if self._own_kratos_config:
+            self.kratos_config.public_url = self.kratos_public_url + "/"
+            self.kratos_config.admin_url = self.kratos_admin_url + "/"
+        self.mail.start()
+        if self.kratos_config.smtp_url is None:
+            self.kratos_config.smtp_url = self.mail.smtp_url
+        try:
+            hydra_public, hydra_admin = hydra.create_apps(self.hydra_config)
+            kratos_public, kratos_admin = kratos.create_apps(self.kratos_config)
+            apps = [
+                ("hydra-public", hydra_public),
+                ("hydra-admin", hydra_admin),
+                ("kratos-public", kratos_public),
+                ("kratos-admin", kratos_admin),
+            ]
+            for (name, app), sock in zip(apps, sockets, strict=True):
+                self._servers.add(name, app, sock=sock)
+            if self._serve_mail_http:
+                self.mail_url = self._servers.add("mail", self.mail.app).url + "/mail"
+            self._servers.start()
+        except BaseException:
+            self._servers.stop()
+            self.mail.stop()
+            raise
+        self._started = True
+        return self
+
+    def stop(self) -> None:
+        self._servers.stop()
+        if self._started:
+            self.mail.stop()
+        self._started = False
+
+    def __enter__(self) -> OryStack:
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    def point_ui_at(self, base_url: str) -> None:
+        """Send Hydra's and Kratos's browser redirects to the login-service at `base_url`:
+        `{base}/auth/login`, `/auth/consent`, `/auth/logout`, `/auth/logged-out`, `/auth/error`,
+        and Kratos's `/auth/<flow>` pages; `base` becomes an allowed return URL."""
+        base = base_url.rstrip("/")
+        hc = self.hydra_config
+        hc.login_url = f"{base}/auth/login"
+        hc.consent_url = f"{base}/auth/consent"
+        hc.logout_url = f"{base}/auth/logout"
+        hc.post_logout_redirect_url = f"{base}/auth/logged-out"
+        hc.error_url = f"{base}/auth/error"
+        kc = self.kratos_config
+        for page in UI_PAGES:
+            setattr(kc, f"{page}_ui_url", f"{base}/auth/{page}")
+        kc.default_return_url = f"{base}/auth/login"
+        allowed = [f"{base}/", self.hydra_config.public_base()]
+        kc.allowed_return_urls = [
+            *kc.allowed_return_urls,
+            *(url for url in allowed if url not in kc.allowed_return_urls),
+        ]
+
+    def mails(self, to: str | None = None) -> list[dict[str, Any]]:
+        """Caught mails, newest first, read over HTTP from `{mail_url}/api/messages`."""
+        params = {"to": to} if to else None
+        response = httpx.get(f"{self.mail_url}/api/messages", params=params, timeout=5)
+        response.raise_for_status()
+        mails: list[dict[str, Any]] = response.json()
+        return mails
