@@ -96,6 +96,20 @@ def flavor(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
+def caller(flavor: str) -> Callable[..., Caller]:
+    """Build a Caller of this test's flavor: ``caller(HydraAdmin, AsyncHydraAdmin, config)``."""
+    return lambda sync_cls, async_cls, config, *args: Caller(
+        flavor, sync_cls, async_cls, config, *args
+    )
+
+
+@pytest.fixture
+def make_config() -> Callable[..., ClientConfig]:
+    """``make_config(base_url, **overrides)`` with short timeouts and backoff."""
+    return fast_config
+
+
+@pytest.fixture
 def config(httpserver: HTTPServer) -> ClientConfig:
     return fast_config(httpserver.url_for("/"))
 

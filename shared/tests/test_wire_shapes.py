@@ -259,6 +259,20 @@ SHAPES = [
         "KRATOS_FLOW_EXPIRED", K, f"{FLOWS}/login/flows", "get", 410, None, kratos_sdk.ErrorGeneric
     ),
     Shape(
+        "LOGIN_SUCCESS", K, f"{FLOWS}/login", "post", 200, None, kratos_sdk.SuccessfulNativeLogin
+    ),
+    Shape(
+        "SETTINGS_FLOW_SUCCESS",
+        K,
+        f"{FLOWS}/settings",
+        "post",
+        200,
+        models.Flow,
+        kratos_sdk.SettingsFlow,
+    ),
+    Shape("KRATOS_CSRF", K, f"{FLOWS}/login", "post", "default", None, kratos_sdk.ErrorGeneric),
+    Shape("KRATOS_FLOW_EXPIRED", K, f"{FLOWS}/login", "post", 410, None, kratos_sdk.ErrorGeneric),
+    Shape(
         "KRATOS_SESSION_ALREADY",
         K,
         f"{FLOWS}/login/browser",

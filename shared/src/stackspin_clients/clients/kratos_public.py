@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from stackspin_clients.models.kratos import FlowError, FlowKind, FlowResult, LogoutFlow, Session
+from collections.abc import Mapping
+from typing import Any
+
+from stackspin_clients.models.kratos import (
+    FlowError,
+    FlowKind,
+    FlowResult,
+    FlowSubmitResult,
+    LogoutFlow,
+    Session,
+)
 from stackspin_clients.operations import kratos_public as ops
 from stackspin_clients.transport import AsyncTransport, SyncTransport
 
@@ -33,6 +43,20 @@ class KratosPublic(SyncTransport):
     def get_flow(self, kind: FlowKind, flow_id: str, *, cookie: str | None = None) -> FlowResult:
         """Fetch a flow (410 → Gone when expired, 403 → Forbidden on a CSRF mismatch)."""
         return self._send(ops.get_flow(kind, flow_id, cookie=cookie))
+
+    def submit_flow(
+        self,
+        kind: FlowKind,
+        flow_id: str,
+        body: Mapping[str, Any],
+        *,
+        cookie: str | None = None,
+        session_token: str | None = None,
+    ) -> FlowSubmitResult:
+        """Submit a flow as JSON (servers and tests; browsers post to Kratos directly)."""
+        return self._send(
+            ops.submit_flow(kind, flow_id, body, cookie=cookie, session_token=session_token)
+        )
 
     def whoami(self, *, cookie: str | None = None, session_token: str | None = None) -> Session:
         """The session of the browser (401 → Unauthorized; 403 → Forbidden when AAL2 is due)."""
@@ -73,6 +97,20 @@ class AsyncKratosPublic(AsyncTransport):
     ) -> FlowResult:
         """Fetch a flow (410 → Gone when expired, 403 → Forbidden on a CSRF mismatch)."""
         return await self._send(ops.get_flow(kind, flow_id, cookie=cookie))
+
+    async def submit_flow(
+        self,
+        kind: FlowKind,
+        flow_id: str,
+        body: Mapping[str, Any],
+        *,
+        cookie: str | None = None,
+        session_token: str | None = None,
+    ) -> FlowSubmitResult:
+        """Submit a flow as JSON (servers and tests; browsers post to Kratos directly)."""
+        return await self._send(
+            ops.submit_flow(kind, flow_id, body, cookie=cookie, session_token=session_token)
+        )
 
     async def whoami(
         self, *, cookie: str | None = None, session_token: str | None = None

@@ -213,6 +213,21 @@ class FlowResult(WireModel):
     set_cookies: list[str] = Field(default_factory=list)
 
 
+class FlowSubmitResult(WireModel):
+    """The 200 answer of a JSON flow submit, plus Kratos's ``Set-Cookie`` headers.
+
+    Login and registration answer with ``session`` (and ``identity``); settings, recovery and
+    verification answer with the updated ``flow``. ``body`` is the raw JSON answer.
+    """
+
+    body: dict[str, Any]
+    set_cookies: list[str] = Field(default_factory=list)
+    flow: Flow | None = None
+    session: Session | None = None
+    identity: Identity | None = None
+    continue_with: list[dict[str, Any]] | None = None
+
+
 class LogoutFlow(WireModel):
     """``GET /self-service/logout/browser``: the URL that ends the browser's session."""
 

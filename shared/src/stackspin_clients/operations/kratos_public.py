@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import httpx
 
 from stackspin_clients.models.kratos import (
@@ -10,6 +13,8 @@ from stackspin_clients.models.kratos import (
     FlowError,
     FlowKind,
     FlowResult,
+    FlowSubmitResult,
+    Identity,
     LogoutFlow,
     Session,
 )
@@ -66,6 +71,49 @@ def get_flow(kind: FlowKind, flow_id: str, *, cookie: str | None = None) -> Oper
         _parse_flow_result,
         {"id": flow_id},
         headers={"Accept": _JSON, "Cookie": cookie},
+    )
+
+
+def _parse_submit_result(response: httpx.Response) -> FlowSubmitResult:
+    body = response.json()
+    if not isinstance(body, dict):
+        body = {"value": body}
+    is_flow = "ui" in body and "id" in body
+    session = body.get("session")
+    identity = body.get("identity") if not is_flow else None
+    continue_with = body.get("continue_with")
+    return FlowSubmitResult(
+        body=body,
+        set_cookies=response.headers.get_list("set-cookie"),
+        flow=Flow.model_validate(body) if is_flow else None,
+        session=Session.model_validate(session) if isinstance(session, dict) else None,
+        identity=Identity.model_validate(identity) if isinstance(identity, dict) else None,
+        continue_with=continue_with if isinstance(continue_with, list) else None,
+    )
+
+
+def submit_flow(
+    kind: FlowKind,
+    flow_id: str,
+    body: Mapping[str, Any],
+    *,
+    cookie: str | None = None,
+    session_token: str | None = None,
+) -> Operation[FlowSubmitResult]:
+    """``POST /self-service/{kind}?flow=`` as JSON (e.g. ``{"method": "password", ...}``).
+
+    Browser flows need the browser's cookies and ``csrf_token`` in ``body``. A 400 answer
+    becomes ValidationFailed with the flow (and its messages), 422 becomes
+    BrowserLocationChangeRequired, 410 Gone.
+    """
+    _check_kind(kind)
+    return Operation(
+        "POST",
+        f"/self-service/{kind}",
+        _parse_submit_result,
+        {"flow": flow_id},
+        json=dict(body),
+        headers={"Accept": _JSON, "Cookie": cookie, "X-Session-Token": session_token},
     )
 
 
