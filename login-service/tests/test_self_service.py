@@ -1,0 +1,188 @@
+"""Kratos pages: recovery by code to a new password, TOTP enrolment and login with TOTP,
+login with a backup recovery code, expired flows and CSRF mismatches."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pyotp
+from login_testkit import (
+    PASSWORD,
+    Browser,
+    Env,
+    Visit,
+    jwt_claims,
+    password_login,
+    reached_app,
+)
+
+NEW_PASSWORD = "a brand new passphrase 2026"
+
+
+def latest_code(env: Env, email: str) -> str:
+    messages = env.courier_messages(email)
+    assert messages, f"no mail for {email}"
+    body = str(messages[0].get("body") or "")
+    found = re.findall(r"\b(\d{6})\b", body)
+    assert found, body
+    return found[0]
+
+
+def settings_page(env: Env, browser: Browser) -> Visit:
+    visit = browser.get(f"{env.login_url}/auth/settings")
+    assert visit.status == 200, visit.urls
+    assert "/auth/settings?flow=" in visit.url
+    return visit
+
+
+def enrol_totp(env: Env, browser: Browser) -> str:
+    """Set up TOTP on the settings page; returns the secret a phone would have scanned."""
+    page = settings_page(env, browser)
+    form = page.page.form("totp")
+    assert any(img.get("src", "").startswith("data:image/png") for img in page.page.imgs)
+    secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page.response.text)
+    assert secret, "TOTP secret not shown"
+    done = browser.submit(page, "totp", "totp", totp_code=pyotp.TOTP(secret.group(1)).now())
+    assert done.status == 200, done.urls
+    assert "Your changes have been saved" in done.page.text, done.page.text[:800]
+    assert form.fields["csrf_token"]
+    return secret.group(1)
+
+
+def logged_in(env: Env, browser: Browser, email: str) -> None:
+    visit = password_login(browser, browser.get(f"{env.login_url}/auth/login"), email)
+    assert visit.status == 200, visit.urls
+
+
+def test_recovery_by_code_leads_to_a_new_password(env: Env, browser: Browser) -> None:
+    _, email = env.create_user()
+    start = browser.get(f"{env.login_url}/auth/recovery")
+    assert "/auth/recovery?flow=" in start.url, start.urls
+    sent = browser.submit(start, "code", "code", email=email)
+    assert sent.status == 200
+    assert "/auth/recovery?flow=" in sent.url
+    code = latest_code(env, email)
+
+    settings = browser.submit(sent, "code", "code", code=code, email="")
+    assert "/auth/settings?flow=" in settings.url, settings.urls
+    assert "choose a new password first" in settings.page.text
+    assert [f.group for f in settings.page.forms] == ["password"]
+    assert settings.response.headers["Cache-Control"] == "no-store"
+    saved = browser.submit(settings, "password", "password", password=NEW_PASSWORD)
+    assert "Your changes have been saved" in saved.page.text
+
+    client = env.create_client()
+    env.dashboard.allow(client.client_id or "", trusted=True)
+    fresh = Browser()
+    try:
+        old = password_login(fresh, fresh.get(env.authorize_url(client)), email, PASSWORD)
+        assert old.status in (200, 400)
+        assert "/auth/login?flow=" in old.url
+        assert "credentials are invalid" in old.page.text
+        assert reached_app(password_login(fresh, old, email, NEW_PASSWORD))
+    finally:
+        fresh.close()
+
+
+def test_totp_enrolment_then_login_with_totp(env: Env, browser: Browser) -> None:
+    _, email = env.create_user()
+    logged_in(env, browser, email)
+    secret = enrol_totp(env, browser)
+
+    client = env.create_client()
+    env.dashboard.allow(client.client_id or "", trusted=True)
+    fresh = Browser()
+    try:
+        step = password_login(fresh, fresh.get(env.authorize_url(client)), email)
+        assert "/auth/login?flow=" in step.url, step.urls
+        assert "Second factor" in step.page.text
+        done = fresh.submit(step, "totp", "totp", totp_code=pyotp.TOTP(secret).now())
+        assert reached_app(done), done.urls
+        claims = jwt_claims(env.exchange_code(client, done.url)["id_token"])
+        assert claims["acr"] == "aal2"
+        assert "otp" in claims["amr"]
+        assert "mfa" in claims["amr"]
+    finally:
+        fresh.close()
+
+
+def test_login_with_a_backup_recovery_code(env: Env, browser: Browser) -> None:
+    _, email = env.create_user()
+    logged_in(env, browser, email)
+    page = settings_page(env, browser)
+    shown = browser.submit(page, "lookup_secret", "lookup_secret_regenerate")
+    assert shown.status == 200, shown.urls
+    codes = re.findall(r"<li><code>([a-z0-9]{8})</code></li>", shown.response.text)
+    assert len(codes) >= 10
+    assert shown.response.headers["Cache-Control"] == "no-store"
+    confirmed = browser.submit(shown, "lookup_secret", "lookup_secret_confirm")
+    assert "Your changes have been saved" in confirmed.page.text
+
+    client = env.create_client()
+    env.dashboard.allow(client.client_id or "", trusted=True)
+    fresh = Browser()
+    try:
+        step = password_login(fresh, fresh.get(env.authorize_url(client)), email)
+        done = fresh.submit(step, "lookup_secret", "lookup_secret", lookup_secret=codes[0])
+        assert reached_app(done), done.urls
+    finally:
+        fresh.close()
+
+
+def test_expired_flow_is_replaced_by_a_fresh_one_with_a_message(env: Env, browser: Browser) -> None:
+    env.stack.kratos_config.flow_lifespan = 1
+    first = browser.get(f"{env.login_url}/auth/login")
+    assert "/auth/login?flow=" in first.url
+    time.sleep(1.2)
+    env.stack.kratos_config.flow_lifespan = 3600
+    again = browser.get(first.url)
+    assert again.status == 200, again.urls
+    assert "/auth/login?flow=" in again.url
+    assert again.url != first.url
+    assert "expired" in again.page.text
+
+
+def test_posting_an_expired_flow_shows_kratos_message_on_a_fresh_flow(
+    env: Env, browser: Browser
+) -> None:
+    _, email = env.create_user()
+    env.stack.kratos_config.flow_lifespan = 1
+    first = browser.get(f"{env.login_url}/auth/login")
+    time.sleep(1.2)
+    env.stack.kratos_config.flow_lifespan = 3600
+    after = password_login(browser, first, email)
+    assert after.status == 200, after.urls
+    assert "/auth/login?flow=" in after.url
+    assert "expired" in after.page.text
+
+
+def test_csrf_mismatch_explains_and_offers_a_retry(env: Env, browser: Browser) -> None:
+    _, email = env.create_user()
+    page = browser.get(f"{env.login_url}/auth/login")
+    form = page.page.form("password")
+    data = form.data("password", identifier=email, password=PASSWORD)
+    data["csrf_token"] = "not-the-right-token"
+    answer = browser.post(form.action, data)
+    assert answer.status == 403, answer.urls
+    assert "/auth/error?id=" in answer.url
+    assert "session check failed" in answer.page.text
+    assert answer.page.link("Try again") == "/auth/login"
+
+
+def test_flow_opened_with_other_cookies_is_a_csrf_violation(env: Env, browser: Browser) -> None:
+    page = browser.get(f"{env.login_url}/auth/login")
+    stranger = Browser()
+    try:
+        answer = stranger.get(page.url)
+        assert answer.status == 403
+        assert "session check failed" in answer.page.text
+    finally:
+        stranger.close()
+
+
+def test_unknown_flow_starts_a_new_one(env: Env, browser: Browser) -> None:
+    visit = browser.get(f"{env.login_url}/auth/login?flow=00000000-0000-4000-8000-000000000000")
+    assert visit.status == 200
+    assert "/auth/login?flow=" in visit.url
+    assert "00000000-0000-4000-8000-000000000000" not in visit.url
