@@ -9,6 +9,9 @@ import httpx
 import pytest
 from devstack.kratos import KratosConfig, create_apps
 from devstack.serve import start_asgi
+from devstack.testing import services
+
+from .kratos_contract import KratosContract, Recorder
 
 UI = "http://ui.test"
 
@@ -18,13 +21,18 @@ class Kratos:
     config: KratosConfig
     public_url: str
     admin_url: str
+    recorder: Recorder
 
     def admin(self) -> httpx.Client:
-        return httpx.Client(base_url=self.admin_url, timeout=10)
+        return httpx.Client(
+            base_url=self.admin_url, timeout=10, event_hooks={"response": [self.recorder]}
+        )
 
     def browser(self) -> httpx.Client:
         """A browser-like client: keeps cookies, does not follow redirects on its own."""
-        return httpx.Client(base_url=self.public_url, timeout=10)
+        return httpx.Client(
+            base_url=self.public_url, timeout=10, event_hooks={"response": [self.recorder]}
+        )
 
     def create_identity(
         self, email: str, password: str | None = "correct horse battery", **extra: object
@@ -39,8 +47,14 @@ class Kratos:
         return r.json()
 
 
+@pytest.fixture(scope="session")
+def kratos_contract() -> KratosContract:
+    return KratosContract.load(services.ory_spec_dir())
+
+
 @pytest.fixture
-def kratos() -> Iterator[Kratos]:
+def kratos(kratos_contract: KratosContract) -> Iterator[Kratos]:
+    """Both apps on loopback; afterwards every JSON answer of the test is contract-checked."""
     config = KratosConfig(
         argon2_memory_kib=256,
         argon2_iterations=1,
@@ -58,11 +72,13 @@ def kratos() -> Iterator[Kratos]:
     admin = start_asgi(admin_app)
     config.public_url = public.url + "/"
     config.admin_url = admin.url + "/"
+    recorder = Recorder()
     try:
-        yield Kratos(config=config, public_url=public.url, admin_url=admin.url)
+        yield Kratos(config=config, public_url=public.url, admin_url=admin.url, recorder=recorder)
     finally:
         public.stop()
         admin.stop()
+    recorder.check(kratos_contract)
 
 
 def csrf_of(flow: dict) -> str:

@@ -130,6 +130,7 @@ def create_flow(
         err = errors.KratosError(
             400,
             error_id="session_already_available",
+            message="you are already logged in",
             reason="A valid session was detected and thus login is not possible. Did you forget "
             "to set `?refresh=true`?",
         )

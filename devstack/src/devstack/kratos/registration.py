@@ -16,6 +16,7 @@ def _disabled() -> errors.KratosError:
     return errors.KratosError(
         400,
         error_id="self_service_flow_disabled",
+        message="registration flow disabled",
         reason="Registration is not allowed because it was disabled.",
     )
 

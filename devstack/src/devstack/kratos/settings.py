@@ -183,8 +183,6 @@ def _reauth_response(rt: Runtime, request: Request, flow: Doc) -> Response:
         err = errors.KratosError(
             403,
             error_id="session_refresh_required",
-            message="The login session is too old and thus not allowed to update these fields. "
-            "Please re-authenticate.",
             reason="The login session is too old and thus not allowed to update these fields. "
             "Please re-authenticate.",
             extra={"redirect_browser_to": target},
@@ -196,8 +194,11 @@ def _reauth_response(rt: Runtime, request: Request, flow: Doc) -> Response:
 async def submit(rt: Runtime, request: Request) -> Response:
     flow = flows.load(rt, "settings", request.query_params.get("flow"))
     session = sessions.from_request(rt, request)
+    as_json = flow["type"] == "api" or web.is_json_request(request)
     if session is None:
-        raise errors.no_active_session()
+        if as_json:
+            raise errors.no_active_session()
+        return web.redirect(login.login_browser_url(rt))
     identity = identities.get(rt.store, session["identity_id"])
     assert identity is not None
     if session["identity_id"] != flow["_internal"]["identity_id"]:
@@ -228,7 +229,10 @@ async def submit(rt: Runtime, request: Request) -> Response:
     if flow["type"] == "browser":
         web.check_csrf(rt.config, request, body)
     if _needs_aal2(rt, session, identity):
-        raise errors.aal2_required(login.login_browser_url(rt, aal="aal2"))
+        target = login.login_browser_url(rt, aal="aal2")
+        if as_json:
+            raise errors.aal2_required(target)
+        return web.redirect(target)
     flows.clear_messages(flow)
     flow["state"] = "show_form"
     method = _method_of(body)
