@@ -199,3 +199,30 @@ async def test_get_flow_error(kratos_public: Any, httpserver: HTTPServer, wire: 
         "message": "no such file or directory",
         "status": "Internal Server Error",
     }
+
+
+async def test_set_cookies_are_never_sent_on_later_calls(
+    flavor: str, config: Any, httpserver: HTTPServer, wire: Any
+) -> None:
+    # One client object serves every browser: Kratos's cookies for one must not leak to the next.
+    from stackspin_clients import AsyncKratosPublic, KratosPublic
+
+    httpserver.expect_request("/self-service/login/browser").respond_with_response(
+        _json_with_cookies(wire("LOGIN_FLOW"), "ory_kratos_session=someone-else; Path=/")
+    )
+    httpserver.expect_request("/sessions/whoami").respond_with_json(
+        wire("KRATOS_UNAUTHORIZED"), status=401
+    )
+
+    if flavor == "sync":
+        with KratosPublic(config) as client:
+            client.create_browser_flow("login", cookie="a=1")
+            with pytest.raises(Unauthorized):
+                client.whoami()
+    else:
+        async with AsyncKratosPublic(config) as aclient:
+            await aclient.create_browser_flow("login", cookie="a=1")
+            with pytest.raises(Unauthorized):
+                await aclient.whoami()
+
+    assert [r.headers.get("Cookie") for r, _ in httpserver.log] == ["a=1", None]

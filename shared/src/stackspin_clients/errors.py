@@ -51,12 +51,9 @@ class OryError(Exception):
         self.set_cookies = set_cookies or []
 
     def __str__(self) -> str:
-        parts = [self.message]
-        if self.status is not None:
-            parts.insert(0, f"[{self.status}]")
         if self.error_id and self.error_id not in self.message:
-            parts.append(f"({self.error_id})")
-        return " ".join(parts)
+            return f"{self.message} ({self.error_id})"
+        return self.message
 
 
 class ServiceUnavailable(OryError):
@@ -162,6 +159,8 @@ def _describe(body: Any) -> tuple[str | None, str | None, dict[str, Any]]:
         return error, _str_or_none(body.get("error_description")) or error, {}
     if "title" in body or "detail" in body:  # RFC 9457 problem+json
         return None, _str_or_none(body.get("detail") or body.get("title")), {}
+    if set(body) == {"redirect_to"}:  # Hydra: challenge used or expired
+        return None, "the challenge was already used or has expired", {}
     if "ui" in body and "id" in body:  # a Kratos flow whose ui carries the messages
         texts = [m.get("text") for m in body["ui"].get("messages") or [] if isinstance(m, dict)]
         return None, "; ".join(t for t in texts if t) or None, {}

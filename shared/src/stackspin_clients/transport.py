@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -57,6 +58,15 @@ def _request_headers() -> dict[str, str]:
     return {REQUEST_ID_HEADER: request_id} if request_id else {}
 
 
+def _no_cookie_jar() -> CookieJar:
+    """A jar that stores nothing.
+
+    One client serves many browsers: a Set-Cookie from Kratos for one person must never be
+    sent on the next person's call. Callers pass the browser's Cookie header explicitly.
+    """
+    return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+
+
 def _base_url(config: ClientConfig) -> str:
     # A trailing slash makes relative paths append to a base with a path prefix.
     return config.base_url.rstrip("/") + "/"
@@ -82,6 +92,7 @@ class SyncTransport:
             timeout=_timeout(config),
             headers=headers,
             transport=transport,
+            cookies=_no_cookie_jar(),
             follow_redirects=False,
         )
 
@@ -150,6 +161,7 @@ class AsyncTransport:
             timeout=_timeout(config),
             headers=headers,
             transport=transport,
+            cookies=_no_cookie_jar(),
             follow_redirects=False,
         )
 
