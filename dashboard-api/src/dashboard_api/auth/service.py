@@ -8,12 +8,13 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import urlencode
+from typing import Any
+from urllib.parse import quote, urlencode
 
+import httpx
 from authlib.common.security import generate_token
-from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.httpx_client import OAuth2Client
-from httpx import HTTPError
+from authlib.common.urls import add_params_to_uri
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from sqlalchemy import select
 
 from dashboard_api.apps.models import DASHBOARD_APP_SLUG, App, OAuthClientLink
@@ -35,15 +36,53 @@ def _digest(settings: Settings, value: str) -> str:
     return hmac.new(settings.secret_key.encode(), value.encode(), hashlib.sha256).hexdigest()
 
 
-def _oauth_client(settings: Settings) -> OAuth2Client:
-    return OAuth2Client(
-        client_id=settings.oauth_client_id,
-        client_secret=settings.oauth_client_secret,
-        scope=settings.oauth_scope,
-        redirect_uri=settings.redirect_uri,
-        code_challenge_method="S256",
-        timeout=settings.read_timeout,
+def _authorization_url(settings: Settings, *, state: str, verifier: str, nonce: str) -> str:
+    return str(
+        add_params_to_uri(
+            f"{settings.hydra_browser_base}/oauth2/auth",
+            [
+                ("response_type", "code"),
+                ("client_id", settings.oauth_client_id),
+                ("redirect_uri", settings.redirect_uri),
+                ("scope", settings.oauth_scope),
+                ("state", state),
+                ("nonce", nonce),
+                ("code_challenge", create_s256_code_challenge(verifier)),
+                ("code_challenge_method", "S256"),
+            ],
+        )
     )
+
+
+def _exchange_code(settings: Settings, *, code: str, verifier: str) -> dict[str, Any]:
+    """The token request (client_secret_basic, RFC 6749 2.3.1 form-encoding of the pair)."""
+    try:
+        response = httpx.post(
+            f"{settings.hydra_public_url.rstrip('/')}/oauth2/token",
+            data={
+                "grant_type": "authorization_code",
+                "code": code,
+                "redirect_uri": settings.redirect_uri,
+                "code_verifier": verifier,
+            },
+            auth=(
+                quote(settings.oauth_client_id, safe=""),
+                quote(settings.oauth_client_secret, safe=""),
+            ),
+            timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
+        )
+    except httpx.HTTPError as exc:
+        raise DependencyUnavailable("Hydra's token endpoint did not answer.") from exc
+    if response.status_code >= 500:
+        raise DependencyUnavailable(f"Hydra's token endpoint answered {response.status_code}.")
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    if response.status_code != 200 or not isinstance(body, dict):
+        error = body.get("error") if isinstance(body, dict) else None
+        raise InvalidRequest(f"Hydra did not accept the login: {error or response.status_code}")
+    return body
 
 
 def safe_return_to(return_to: str | None) -> str:
@@ -70,14 +109,7 @@ def start_login(ctx: Context, return_to: str | None) -> str:
             expires_at=utcnow() + timedelta(seconds=ctx.settings.login_state_lifetime),
         ),
     )
-    with _oauth_client(ctx.settings) as client:
-        url, _ = client.create_authorization_url(
-            f"{ctx.settings.hydra_browser_base}/oauth2/auth",
-            state=state,
-            code_verifier=verifier,
-            nonce=nonce,
-        )
-    return str(url)
+    return _authorization_url(ctx.settings, state=state, verifier=verifier, nonce=nonce)
 
 
 @dataclass
@@ -91,36 +123,33 @@ def finish_login(ctx: Context, *, state: str, code: str) -> NewSession:
     pending = repository.pop_login_state(ctx.session, _digest(ctx.settings, state), utcnow())
     if pending is None:
         raise InvalidRequest("This login is unknown or expired; start again.")
-    try:
-        with _oauth_client(ctx.settings) as client:
-            token = client.fetch_token(
-                f"{ctx.settings.hydra_public_url.rstrip('/')}/oauth2/token",
-                grant_type="authorization_code",
-                code=code,
-                code_verifier=pending.code_verifier,
-            )
-    except OAuthError as exc:
-        raise InvalidRequest(f"Hydra did not accept the login: {exc.error}") from exc
-    except HTTPError as exc:
-        raise DependencyUnavailable("Hydra's token endpoint did not answer.") from exc
+    token = _exchange_code(ctx.settings, code=code, verifier=pending.code_verifier)
     access_token = token.get("access_token")
     if not isinstance(access_token, str):
         raise InvalidRequest("Hydra answered without an access token.")
     introspected = ctx.ory.hydra.introspect_token(access_token)
     if not introspected.active or not introspected.sub:
         raise InvalidRequest("Hydra gave a token that is not active.")
-    session_token = secrets.token_urlsafe(32)
     id_token = token.get("id_token")
+    session_token = open_session(
+        ctx, introspected.sub, id_token=id_token if isinstance(id_token, str) else None
+    )
+    return NewSession(token=session_token, return_to=pending.return_to or "/")
+
+
+def open_session(ctx: Context, subject: str, *, id_token: str | None = None) -> str:
+    """Store a new dashboard session for `subject`; the token for the cookie."""
+    session_token = secrets.token_urlsafe(32)
     repository.add_session(
         ctx.session,
         DashboardSession(
             token_hash=_digest(ctx.settings, session_token),
-            subject=introspected.sub,
-            id_token=id_token if isinstance(id_token, str) else None,
+            subject=subject,
+            id_token=id_token,
             expires_at=utcnow() + timedelta(seconds=ctx.settings.session_lifetime),
         ),
     )
-    return NewSession(token=session_token, return_to=pending.return_to or "/")
+    return session_token
 
 
 def logout(ctx: Context, session_token: str | None) -> str:

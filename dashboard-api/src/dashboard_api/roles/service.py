@@ -46,7 +46,7 @@ def plan(
 def dashboard_admin_ids(ctx: Context) -> tuple[int, int] | None:
     """(dashboard app id, admin role id), None before the dashboard app exists."""
     row = ctx.session.execute(
-        select(App.id, Role.id).where(App.slug == DASHBOARD_APP_SLUG, Role.name == ADMIN)
+        select(App.id, Role.id).join(Role, Role.name == ADMIN).where(App.slug == DASHBOARD_APP_SLUG)
     ).first()
     return None if row is None else (row[0], row[1])
 

@@ -9,10 +9,11 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 RoleName = Literal["admin", "user"]
 Email = Annotated[EmailStr, Field(max_length=254)]
-PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+# Limits as in deploy/ory/identity.schema.json, so Kratos never refuses what we accepted.
+PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Username = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]*$"),
+    StringConstraints(min_length=1, max_length=64, pattern=r"^[a-zA-Z0-9][a-zA-Z0-9._-]*$"),
 ]
 AppSlug = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")

@@ -8,7 +8,7 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from stackspin_clients import errors as ory_errors
-from stackspin_clients.models import CreateIdentity, Identity, JsonPatch
+from stackspin_clients.models import BatchIdentityResult, CreateIdentity, Identity, JsonPatch
 
 from dashboard_api import mail
 from dashboard_api.apps import repository as apps_repository
@@ -295,7 +295,8 @@ def batch_create(ctx: Context, items: Sequence[UserCreate]) -> BatchResult:
     todo = [i for i in range(len(items)) if results[i] is None]
     created: list[tuple[int, str]] = []
     if todo:
-        answers = ctx.ory.kratos.batch_create_identities(
+        answers = _batch_call(
+            ctx,
             [
                 CreateIdentity(
                     traits=identities.new_traits(
@@ -305,7 +306,7 @@ def batch_create(ctx: Context, items: Sequence[UserCreate]) -> BatchResult:
                     metadata_admin=identities.CREATED_BY,
                 )
                 for i in todo
-            ]
+            ],
         )
         for index, answer in zip(todo, answers, strict=True):
             email = str(items[index].email)
@@ -343,6 +344,19 @@ def batch_create(ctx: Context, items: Sequence[UserCreate]) -> BatchResult:
         exists=sum(r.status == "exists" for r in final),
         failed=sum(r.status == "failed" for r in final),
     )
+
+
+def _batch_call(ctx: Context, bodies: list[CreateIdentity]) -> list[BatchIdentityResult]:
+    """Kratos answers the whole batch with 409/400 when every item failed; spread that out."""
+    try:
+        return ctx.ory.kratos.batch_create_identities(bodies)
+    except ory_errors.Conflict:
+        return [BatchIdentityResult(action="error", error={"code": 409}) for _ in bodies]
+    except ory_errors.ValidationFailed as exc:
+        return [
+            BatchIdentityResult(action="error", error={"code": 400, "reason": exc.message})
+            for _ in bodies
+        ]
 
 
 def _is_conflict(error: Any) -> bool:

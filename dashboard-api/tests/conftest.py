@@ -1,0 +1,311 @@
+"""Fixtures: the devstack Hydra/Kratos stand-ins and a mail catcher (once per session), a migrated
+database per backend, each test in a rolled-back transaction, and our app served over HTTP."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from dashboard_api import migrate
+from dashboard_api.actors import Actor
+from dashboard_api.apps.models import DASHBOARD_APP_SLUG
+from dashboard_api.auth import service as auth_service
+from dashboard_api.config import Settings
+from dashboard_api.context import Context
+from dashboard_api.db import Database, make_engine
+from dashboard_api.main import create_app
+from dashboard_api.ory import OryClients
+from dashboard_api.roles import service as roles
+from devstack.hydra import HydraConfig
+from devstack.hydra import create_apps as create_hydra_apps
+from devstack.kratos import KratosConfig
+from devstack.kratos import create_apps as create_kratos_apps
+from devstack.mail.catcher import MailCatcher
+from devstack.serve import RunningServer, bind_loopback, start_asgi
+from sqlalchemy import Engine
+from stackspin_clients.models import CreateIdentity
+
+IDENTITY_SCHEMA = Path(__file__).resolve().parents[2] / "deploy" / "ory" / "identity.schema.json"
+INTERNAL_TOKEN = "internal-token-for-tests-0123456789"
+
+
+@dataclass
+class CallLog:
+    """Requests an Ory stand-in received (counted on the server side)."""
+
+    calls: list[tuple[str, str]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def counts(self) -> Counter[tuple[str, str]]:
+        with self.lock:
+            return Counter(self.calls)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.calls.clear()
+
+
+@dataclass
+class Gate:
+    """Sits in front of the Kratos admin app like a proxy: can make Kratos look down."""
+
+    down: bool = False
+    # After a response to (method, path prefix) succeeds, Kratos goes down.
+    down_after: tuple[str, str] | None = None
+    # Only these (method, path prefix) fail; everything else passes.
+    fail_only: tuple[str, str] | None = None
+
+    def reset(self) -> None:
+        self.down, self.down_after, self.fail_only = False, None, None
+
+
+class Recorder:
+    def __init__(self, app: Any, log: CallLog, gate: Gate | None = None) -> None:
+        self.app, self.log, self.gate = app, log, gate
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        method, path = scope["method"], scope["path"]
+        with self.log.lock:
+            self.log.calls.append((method, path))
+        gate = self.gate
+        if gate is not None and (
+            gate.down
+            or (
+                gate.fail_only
+                and method == gate.fail_only[0]
+                and path.startswith(gate.fail_only[1])
+            )
+        ):
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 503,
+                    "headers": [(b"content-type", b"text/html")],
+                }
+            )
+            await send(
+                {"type": "http.response.body", "body": b"<html>503 Service Unavailable</html>"}
+            )
+            return
+        await self.app(scope, receive, send)
+        if (
+            gate is not None
+            and gate.down_after
+            and method == gate.down_after[0]
+            and path.startswith(gate.down_after[1])
+        ):
+            gate.down = True
+
+
+@dataclass
+class OryStandIns:
+    hydra_config: HydraConfig
+    kratos_config: KratosConfig
+    hydra_public: RunningServer
+    hydra_admin: RunningServer
+    kratos_public: RunningServer
+    kratos_admin: RunningServer
+    mail: MailCatcher
+    kratos_calls: CallLog
+    hydra_calls: CallLog
+    kratos_gate: Gate
+
+
+@pytest.fixture(scope="session")
+def ory() -> Iterator[OryStandIns]:
+    """Hydra and Kratos stand-ins and a mail catcher on random loopback ports, for the session."""
+    hydra_sock = bind_loopback()
+    hydra_url = f"http://127.0.0.1:{hydra_sock.getsockname()[1]}"
+    hydra_config = HydraConfig(issuer=f"{hydra_url}/")
+    hydra_public_app, hydra_admin_app = create_hydra_apps(hydra_config)
+    kratos_sock = bind_loopback()
+    kratos_url = f"http://127.0.0.1:{kratos_sock.getsockname()[1]}/"
+    kratos_config = KratosConfig(
+        public_url=kratos_url,
+        identity_schema_path=IDENTITY_SCHEMA,
+        argon2_memory_kib=1024,
+        argon2_iterations=1,
+    )
+    kratos_public_app, kratos_admin_app = create_kratos_apps(kratos_config)
+    kratos_calls, hydra_calls, gate = CallLog(), CallLog(), Gate()
+    mail = MailCatcher().start()
+    servers = [
+        start_asgi(hydra_public_app, sock=hydra_sock),
+        start_asgi(Recorder(hydra_admin_app, hydra_calls)),
+        start_asgi(kratos_public_app, sock=kratos_sock),
+        start_asgi(Recorder(kratos_admin_app, kratos_calls, gate)),
+    ]
+    kratos_config.admin_url = servers[3].url + "/"
+    try:
+        yield OryStandIns(
+            hydra_config, kratos_config, *servers, mail, kratos_calls, hydra_calls, gate
+        )
+    finally:
+        for server in servers:
+            server.stop()
+        mail.stop()
+
+
+@pytest.fixture(autouse=True)
+def _open_gate(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "ory" in request.fixturenames:
+        request.getfixturevalue("ory").kratos_gate.reset()
+
+
+def make_settings(ory: OryStandIns, database_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "environment": "production",
+        "secret_key": "test-secret-key-0123456789abcdef",
+        "database_url": database_url,
+        "public_url": "http://127.0.0.1:9",
+        "hydra_browser_url": ory.hydra_public.url,
+        "hydra_admin_url": ory.hydra_admin.url,
+        "hydra_public_url": ory.hydra_public.url,
+        "kratos_admin_url": ory.kratos_admin.url,
+        "kratos_public_url": ory.kratos_public.url,
+        "internal_token": INTERNAL_TOKEN,
+        "oauth_client_id": "dashboard-frontend",
+        "oauth_client_secret": "test-oauth-secret-0123456789",
+        "smtp_url": ory.mail.smtp_url,
+        "max_retries": 0,
+        "log_json": False,
+        "log_level": "WARNING",
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture(scope="session")
+def migrated_url(database_url: str) -> str:
+    migrate.upgrade(database_url)
+    return database_url
+
+
+@pytest.fixture(scope="session")
+def engine(migrated_url: str) -> Iterator[Engine]:
+    engine = make_engine(migrated_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def database(engine: Engine) -> Iterator[Database]:
+    """A Database whose every commit is a SAVEPOINT inside one transaction, rolled back after."""
+    connection = engine.connect()
+    transaction = connection.begin()
+    try:
+        yield Database(engine, bind=connection)
+    finally:
+        transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def settings(ory: OryStandIns, migrated_url: str) -> Settings:
+    return make_settings(ory, migrated_url)
+
+
+@pytest.fixture
+def ory_clients(settings: Settings) -> Iterator[OryClients]:
+    clients = OryClients.from_settings(settings)
+    yield clients
+    clients.close()
+
+
+@pytest.fixture
+def ctx(database: Database, ory_clients: OryClients, settings: Settings) -> Iterator[Context]:
+    session = database.session()
+    yield Context(session=session, ory=ory_clients, settings=settings, actor=Actor.cli())
+    session.close()
+
+
+@pytest.fixture
+def api(settings: Settings, database: Database, ory_clients: OryClients) -> Iterator[RunningServer]:
+    server = start_asgi(create_app(settings, database=database, ory=ory_clients))
+    yield server
+    server.stop()
+
+
+def new_identity(ory_clients: OryClients, **traits: Any) -> str:
+    email = traits.pop("email", None) or f"{uuid.uuid4().hex[:12]}@example.org"
+    identity = ory_clients.kratos.create_identity(
+        CreateIdentity(traits={"email": email, "name": "Test Person", **traits}, state="active")
+    )
+    return identity.id
+
+
+@dataclass
+class Person:
+    subject: str
+    client: httpx.Client
+
+
+def _person(
+    api: RunningServer,
+    database: Database,
+    settings: Settings,
+    ory_clients: OryClients,
+    role: str | None,
+) -> Person:
+    subject = new_identity(ory_clients)
+    with database.transaction() as session:
+        ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
+        if role:
+            roles.set_role(ctx, subject, DASHBOARD_APP_SLUG, role)
+        token = auth_service.open_session(ctx, subject)
+    client = httpx.Client(
+        base_url=api.url, cookies={auth_service.SESSION_COOKIE: token}, timeout=30
+    )
+    return Person(subject, client)
+
+
+@pytest.fixture
+def admin(
+    api: RunningServer, database: Database, settings: Settings, ory_clients: OryClients
+) -> Iterator[Person]:
+    person = _person(api, database, settings, ory_clients, "admin")
+    yield person
+    person.client.close()
+
+
+@pytest.fixture
+def member(
+    api: RunningServer, database: Database, settings: Settings, ory_clients: OryClients
+) -> Iterator[Person]:
+    person = _person(api, database, settings, ory_clients, "user")
+    yield person
+    person.client.close()
+
+
+@pytest.fixture
+def anonymous(api: RunningServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=api.url, timeout=30) as client:
+        yield client
+
+
+def unique_email() -> str:
+    return f"u-{secrets.token_hex(6)}@example.org"
+
+
+@pytest.fixture
+def email() -> Any:
+    """A function that returns a new, unused email address."""
+    return unique_email
+
+
+@pytest.fixture
+def make_identity(ory_clients: OryClients) -> Any:
+    """A function that creates a Kratos identity directly (not through dashboard-api)."""
+    return lambda **traits: new_identity(ory_clients, **traits)
