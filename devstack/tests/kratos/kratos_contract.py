@@ -85,6 +85,10 @@ class KratosContract:
             assert isinstance(body.get("redirect_browser_to"), str), body
             schema, ref = {"$ref": "#/components/schemas/genericError"}, "genericError"
             body = body["error"]
+        if status == 400 and ref.endswith("Flow") and "error" in body and "ui" not in body:
+            # a body Kratos cannot decode (malformed JSON) fails before any flow validation and
+            # real Kratos then answers its generic error, as the `default` response describes
+            schema, ref = {"$ref": "#/components/schemas/errorGeneric"}, "errorGeneric"
         if self.validate_schema:
             root = {**schema, "components": self.spec["components"]}
             errors = sorted(OAS30Validator(root).iter_errors(body), key=str)
