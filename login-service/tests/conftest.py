@@ -3,8 +3,9 @@ served over real HTTP, and a browser-like client with a cookie jar."""
 
 from __future__ import annotations
 
+import socket
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -126,6 +127,38 @@ def env(ory_stack: Any, dashboard: DashboardStub) -> Iterator[Env]:
         hydra.close()
         kratos.close()
         server.stop()
+
+
+@pytest.fixture
+def login_service_with(env: Env) -> Iterator[Callable[..., str]]:
+    """Start another login-service with some settings changed and point Hydra and Kratos at it."""
+    servers = []
+
+    def start(**overrides: Any) -> str:
+        settings = _settings(env.stack, env.dashboard.url, **overrides)
+        server = start_wsgi(create_app(settings))
+        settings.public_url = server.url
+        env.stack.point_ui_at(server.url)
+        servers.append(server)
+        return str(server.url)
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def closed_port_url() -> str:
+    """A loopback URL where nothing listens (connection refused)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def nothing_listens() -> str:
+    return closed_port_url()
 
 
 @pytest.fixture

@@ -1,0 +1,123 @@
+"""Fail closed: Hydra, Kratos or dashboard-api down → a 503 page with a request id and a retry
+link, and nobody is let in. Bad challenges → 400. Never a traceback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+import pytest
+from login_testkit import Browser, Env, password_login, reached_app
+
+
+def assert_unavailable_page(response: httpx.Response) -> None:
+    assert response.status_code == 503
+    assert "temporarily unavailable" in response.text
+    request_id = response.headers["X-Request-ID"]
+    assert request_id in response.text
+    assert "Try again" in response.text
+    assert "Traceback" not in response.text
+    assert response.headers["Retry-After"]
+
+
+def test_hydra_down_gives_503(
+    env: Env, login_service_with: Callable[..., str], nothing_listens: str
+) -> None:
+    url = login_service_with(hydra_admin_url=nothing_listens)
+    for path in ("/auth/login", "/auth/consent", "/auth/logout"):
+        name = {"/auth/login": "login", "/auth/consent": "consent", "/auth/logout": "logout"}
+        response = httpx.get(f"{url}{path}?{name[path]}_challenge=abc123", timeout=10)
+        assert_unavailable_page(response)
+
+
+def test_kratos_down_lets_nobody_in(
+    env: Env, browser: Browser, login_service_with: Callable[..., str], nothing_listens: str
+) -> None:
+    _, _email = env.create_user()
+    client = env.create_client()
+    env.dashboard.allow(client.client_id or "", trusted=True)
+    login_service_with(kratos_public_url=nothing_listens)
+    visit = browser.get(env.authorize_url(client))
+    assert_unavailable_page(visit.response)
+    assert not reached_app(visit)
+
+
+def test_kratos_admin_down_at_consent_lets_nobody_in(
+    env: Env, browser: Browser, login_service_with: Callable[..., str], nothing_listens: str
+) -> None:
+    _, email = env.create_user()
+    client = env.create_client()
+    env.dashboard.allow(client.client_id or "", trusted=True)
+    login_service_with(kratos_admin_url=nothing_listens)
+    visit = password_login(browser, browser.get(env.authorize_url(client)), email)
+    assert_unavailable_page(visit.response)
+    assert "/auth/consent" in visit.url
+    assert not reached_app(visit)
+
+
+def test_dashboard_down_lets_nobody_in(
+    env: Env, browser: Browser, login_service_with: Callable[..., str], nothing_listens: str
+) -> None:
+    _, email = env.create_user()
+    client = env.create_client()
+    login_service_with(dashboard_internal_url=nothing_listens)
+    visit = password_login(browser, browser.get(env.authorize_url(client)), email)
+    assert_unavailable_page(visit.response)
+    assert not reached_app(visit)
+    retry = browser.get(visit.url)
+    assert retry.status == 503
+
+
+def test_wrong_internal_token_lets_nobody_in(
+    env: Env, browser: Browser, login_service_with: Callable[..., str]
+) -> None:
+    _, email = env.create_user()
+    client = env.create_client()
+    env.dashboard.allow(client.client_id or "", trusted=True)
+    login_service_with(dashboard_internal_token="not-the-shared-token")
+    visit = password_login(browser, browser.get(env.authorize_url(client)), email)
+    assert visit.status == 503
+    assert not reached_app(visit)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/auth/login?login_challenge=",
+        "/auth/login?login_challenge=%3Cscript%3E",
+        "/auth/consent",
+        "/auth/consent?consent_challenge=unknown-challenge",
+        "/auth/logout?logout_challenge=unknown-challenge",
+        "/auth/login?login_challenge=unknown-challenge",
+    ],
+)
+def test_missing_malformed_or_unknown_challenge_gives_400(env: Env, path: str) -> None:
+    response = httpx.get(f"{env.login_url}{path}", timeout=10)
+    assert response.status_code == 400
+    assert "not valid" in response.text
+    assert "<script>" not in response.text
+    assert response.headers["X-Request-ID"] in response.text
+
+
+def test_used_login_challenge_goes_where_hydra_says(env: Env, browser: Browser) -> None:
+    _, email = env.create_user()
+    client = env.create_client()
+    env.dashboard.allow(client.client_id or "", trusted=True)
+    first = browser.get(env.authorize_url(client))
+    challenge_url = next(u for u in first.urls if "login_challenge=" in u)
+    assert reached_app(password_login(browser, first, email))
+    replay = httpx.get(challenge_url, timeout=10)
+    assert replay.status_code in (303, 400)
+    assert "Traceback" not in replay.text
+
+
+def test_request_id_from_the_proxy_is_kept(env: Env) -> None:
+    response = httpx.get(
+        f"{env.login_url}/auth/consent", headers={"X-Request-ID": "req-abc.123"}, timeout=10
+    )
+    assert response.headers["X-Request-ID"] == "req-abc.123"
+    assert "req-abc.123" in response.text
+    odd = httpx.get(
+        f"{env.login_url}/auth/consent", headers={"X-Request-ID": "<bad id>"}, timeout=10
+    )
+    assert odd.headers["X-Request-ID"] != "<bad id>"

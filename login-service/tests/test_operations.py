@@ -1,0 +1,52 @@
+"""/healthz, /readyz and /metrics; the WSGI entry point and gunicorn settings."""
+
+from __future__ import annotations
+
+import runpy
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+from login_testkit import Env
+
+
+def test_healthz(env: Env) -> None:
+    response = httpx.get(f"{env.login_url}/healthz", timeout=5)
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_readyz_when_everything_answers(env: Env) -> None:
+    response = httpx.get(f"{env.login_url}/readyz", timeout=10)
+    assert response.status_code == 200, response.text
+
+
+def test_readyz_names_the_dependency_that_is_down(
+    env: Env, login_service_with: Callable[..., str], nothing_listens: str
+) -> None:
+    url = login_service_with(dashboard_internal_url=nothing_listens)
+    response = httpx.get(f"{url}/readyz", timeout=10)
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["dashboard-api"]
+
+
+def test_metrics_count_requests(env: Env) -> None:
+    httpx.get(f"{env.login_url}/auth/logged-out", timeout=5)
+    response = httpx.get(f"{env.login_url}/metrics", timeout=5)
+    assert response.status_code == 200
+    assert "login_service_http_requests_total" in response.text
+    assert 'endpoint="/auth/logged-out"' in response.text
+
+
+def test_gunicorn_config_fits_two_cores() -> None:
+    config = runpy.run_path(str(Path(__file__).parents[1] / "gunicorn.conf.py"))
+    assert config["workers"] == 3
+    assert config["worker_class"] == "gthread"
+    assert config["bind"] == "0.0.0.0:5000"
+
+
+def test_wsgi_entry_builds_the_app_from_the_environment(monkeypatch: object) -> None:
+    import importlib
+
+    module = importlib.import_module("login_service.wsgi")
+    assert module.app.name == "login_service.app"

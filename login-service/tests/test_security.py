@@ -1,0 +1,133 @@
+"""Security headers, allowlisted redirects, settings that refuse placeholder secrets."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from login_service import Settings
+from login_service.return_urls import is_allowed_return_url
+from login_testkit import Browser, Env, password_login
+from pydantic import ValidationError
+
+
+def test_pages_carry_strict_security_headers(env: Env) -> None:
+    response = httpx.get(f"{env.login_url}/auth/login", follow_redirects=True, timeout=10)
+    assert response.status_code == 200
+    csp = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp
+    assert "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "default-src 'none'" in csp
+    assert "script-src 'self' 'nonce-" in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "style=" not in response.text  # inline styles would need unsafe-inline
+    assert "<style" not in response.text
+
+
+def test_static_files_are_ours_and_cacheable(env: Env) -> None:
+    page = httpx.get(f"{env.login_url}/auth/logged-out", timeout=10)
+    assert 'href="/auth/static/pico/pico.min.css"' in page.text
+    assert "cdn" not in page.text.lower()
+    css = httpx.get(f"{env.login_url}/auth/static/pico/pico.min.css", timeout=10)
+    assert css.status_code == 200
+    assert "no-store" not in css.headers.get("Cache-Control", "")
+    theme = httpx.get(f"{env.login_url}/auth/theme.css", timeout=10)
+    assert env.settings.accent_color in theme.text
+
+
+def test_settings_page_with_secrets_is_not_stored(env: Env, browser: Browser) -> None:
+    _, email = env.create_user()
+    password_login(browser, browser.get(f"{env.login_url}/auth/login"), email)
+    settings = browser.get(f"{env.login_url}/auth/settings")
+    assert "/auth/settings?flow=" in settings.url
+    assert settings.response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    "return_to",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "http://127.0.0.1.evil.example/",
+        "http://127.0.0.1@evil.example/",
+        "javascript:alert(1)",
+        "http://127.0.0.1:1/%0d%0aLocation:%20https://evil.example",
+    ],
+)
+def test_open_redirect_attempts_are_refused(env: Env, return_to: str) -> None:
+    for kind in ("recovery", "settings", "verification"):
+        response = httpx.get(
+            f"{env.login_url}/auth/{kind}", params={"return_to": return_to}, timeout=10
+        )
+        assert response.status_code == 303
+        location = response.headers["Location"]
+        assert location.startswith(f"{env.kratos_public_url}/self-service/{kind}/browser")
+        assert "return_to" not in parse_qs(urlsplit(location).query)
+
+
+def test_allowlisted_return_to_is_passed_to_kratos(env: Env) -> None:
+    target = f"{env.login_url}/auth/login"
+    response = httpx.get(f"{env.login_url}/auth/recovery", params={"return_to": target})
+    assert parse_qs(urlsplit(response.headers["Location"]).query)["return_to"] == [target]
+
+
+def test_kratos_refuses_a_foreign_return_to_even_when_sent_directly(
+    env: Env, browser: Browser
+) -> None:
+    visit = browser.get(
+        f"{env.kratos_public_url}/self-service/login/browser?return_to=https://evil.example/"
+    )
+    assert not visit.url.startswith("https://evil.example")
+
+
+def test_return_url_allowlist_compares_origins_and_paths() -> None:
+    settings = Settings(
+        public_url="https://sso.example.org",
+        allowed_return_urls=["https://app.example.org/dashboard"],
+    )
+    allowed = [
+        "https://sso.example.org/auth/login",
+        "https://app.example.org/dashboard",
+        "https://app.example.org/dashboard/users?x=1",
+    ]
+    refused = [
+        "https://app.example.org/dashboardevil",
+        "https://app.example.org/other",
+        "https://sso.example.org.evil.net/",
+        "https://sso.example.org@evil.net/",
+        "http://sso.example.org/auth/login",
+        "//sso.example.org/",
+        "/auth/login",
+        "https://sso.example.org\\@evil.net/",
+        "data:text/html,hi",
+        "",
+    ]
+    assert all(is_allowed_return_url(u, settings) for u in allowed)
+    assert not any(is_allowed_return_url(u, settings) for u in refused)
+
+
+def test_allowed_return_urls_read_from_a_comma_separated_env(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LOGIN_ALLOWED_RETURN_URLS", "https://a.example/, https://b.example/x")
+    assert Settings().allowed_return_urls == ["https://a.example/", "https://b.example/x"]
+
+
+def test_production_refuses_placeholder_secrets() -> None:
+    with pytest.raises(ValidationError, match="SECRET_KEY"):
+        Settings(environment="production", secret_key="changethis")
+    with pytest.raises(ValidationError, match="DASHBOARD_INTERNAL_TOKEN"):
+        Settings(environment="production", secret_key="x" * 40)
+    ok = Settings(environment="production", secret_key="k" * 40, dashboard_internal_token="t" * 40)
+    assert ok.is_production
+
+
+def test_accent_colour_must_be_a_plain_hex_colour() -> None:
+    with pytest.raises(ValidationError):
+        Settings(accent_color="red;} body{display:none")
+    assert Settings(accent_color="#0a0").accent_color == "#0a0"
