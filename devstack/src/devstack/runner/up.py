@@ -1,0 +1,267 @@
+"""`DevStack`: everything of `make dev` in one process, state under .devstack/.
+
+Order matters: Hydra and Kratos first (the seed talks to them), then the Hydra clients and the
+admin, then dashboard-api (its CLI seeds its database), login-service, and last the router, so
+http://localhost:8080 answers only once everything behind it is there.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from devstack import hydra, kratos
+from devstack.demo import DemoConfig
+from devstack.demo import create_app as create_demo_app
+from devstack.router import Router, Upstreams
+from devstack.runner import seed, services
+from devstack.runner.servers import AsgiServers
+from devstack.runner.state import Secrets
+from devstack.serve import RunningServer, start_wsgi
+from devstack.stack import OryStack
+
+log = logging.getLogger("devstack.runner")
+KRATOS_MIN_PASSWORD_LENGTH = 10  # deploy/ory/kratos.yml
+
+
+@dataclass(frozen=True)
+class Ports:
+    """The fixed ports of CONTRACT.md; 0 picks a free one (tests)."""
+
+    router: int = 8080
+    login_service: int = 5000
+    dashboard_api: int = 8000
+    hydra_public: int = 4444
+    hydra_admin: int = 4445
+    kratos_public: int = 4433
+    kratos_admin: int = 4434
+    smtp: int = 1025
+
+
+@dataclass
+class Status:
+    """What is up after `start()`, and what is not (service → reason)."""
+
+    public_url: str = ""
+    admin_email: str = ""
+    admin_password: str = ""
+    admin_id: str = ""
+    smtp_port: int = 0
+    missing: dict[str, str] = field(default_factory=dict)
+
+
+class DevStack:
+    def __init__(
+        self,
+        state_dir: Path,
+        ports: Ports | None = None,
+        *,
+        admin_email: str | None = None,
+        admin_password: str | None = None,
+        public_host: str = "localhost",
+    ) -> None:
+        self.state_dir = state_dir.resolve()
+        self.ports = ports or Ports()
+        self._admin_email = admin_email
+        self._admin_password = admin_password
+        self._public_host = public_host
+        self.status = Status()
+        self.ory: OryStack | None = None
+        self._asgi = AsgiServers()
+        self._router_servers = AsgiServers()
+        self._login: RunningServer | None = None
+
+    def start(self) -> Status:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        secrets = Secrets.load(self.state_dir)
+        reset_password = self._choose_admin(secrets)
+        # Bind the router first: with port 0 the public URL (Hydra's issuer) depends on it.
+        router_sock = self._router_servers.bind(self.ports.router)
+        public = f"http://{self._public_host}:{router_sock.getsockname()[1]}"
+        self.status.public_url = public
+
+        self.ory = OryStack(
+            self._hydra_config(public),
+            self._kratos_config(public),
+            hydra_public_port=self.ports.hydra_public,
+            hydra_admin_port=self.ports.hydra_admin,
+            kratos_public_port=self.ports.kratos_public,
+            kratos_admin_port=self.ports.kratos_admin,
+            smtp_port=self.ports.smtp,
+            mail_database=self.state_dir / "mail.sqlite3",
+            serve_mail_http=False,
+        ).start()
+        ory = self.ory
+        self.status.smtp_port = ory.smtp_port
+        ory.kratos_config.admin_url = ory.kratos_admin_url + "/"
+
+        self.status.admin_id = seed.ensure_admin(
+            ory.kratos_admin_url, secrets.admin_email, secrets.admin_password, reset=reset_password
+        )
+        dashboard_client = seed.ensure_client(
+            ory.hydra_admin_url,
+            secrets.clients.get("dashboard"),
+            name="dashboard",
+            redirect_uri=f"{public}/api/v1/auth/callback",
+            post_logout_redirect_uri=f"{public}/",
+            scope="openid offline_access email profile",
+        )
+        demo_client = seed.ensure_client(
+            ory.hydra_admin_url,
+            secrets.clients.get("demo"),
+            name="demo",
+            redirect_uri=f"{public}/demo/callback",
+            post_logout_redirect_uri=f"{public}/demo/logged-out",
+            scope="openid email profile",
+        )
+        secrets.clients.update(dashboard=dashboard_client, demo=demo_client)
+        secrets.save(self.state_dir)
+        self.status.admin_email = secrets.admin_email
+        self.status.admin_password = secrets.admin_password
+
+        dashboard_sock = self._asgi.bind(self.ports.dashboard_api)
+        wiring = services.Wiring(
+            public_url=public,
+            hydra_public_url=ory.hydra_public_url,
+            hydra_admin_url=ory.hydra_admin_url,
+            kratos_public_url=ory.kratos_public_url,
+            kratos_admin_url=ory.kratos_admin_url,
+            dashboard_url=f"http://127.0.0.1:{dashboard_sock.getsockname()[1]}",
+            smtp_url=f"smtp://127.0.0.1:{ory.smtp_port}",
+            database_url=f"sqlite:///{self.state_dir / 'dashboard.sqlite3'}",
+        )
+        upstreams = Upstreams(
+            kratos_public=ory.kratos_public_url,
+            hydra_public=ory.hydra_public_url,
+            mail=ory.mail.app,
+            demo=create_demo_app(
+                DemoConfig(
+                    issuer=f"{public}/",
+                    client_id=demo_client.client_id,
+                    client_secret=demo_client.client_secret,
+                    public_url=public,
+                    session_secret=secrets.demo_session_secret,
+                )
+            ),
+        )
+        env = services.dashboard_environment(wiring, secrets, dashboard_client)
+        try:
+            services.seed_dashboard(
+                env,
+                admin_subject=self.status.admin_id,
+                dashboard_client=dashboard_client,
+                demo_client=demo_client,
+                demo_url=f"{public}/demo/",
+            )
+            self._asgi.add("dashboard-api", services.dashboard_app(env), sock=dashboard_sock)
+            self._asgi.start()
+            upstreams.dashboard_api = wiring.dashboard_url
+        except services.ServiceUnavailableError as exc:
+            self.status.missing["dashboard-api"] = str(exc)
+        try:
+            login = services.login_app(wiring, secrets)
+            self._login = start_wsgi(login, port=self.ports.login_service)
+            upstreams.login_service = self._login.url
+        except services.ServiceUnavailableError as exc:
+            self.status.missing["login-service"] = str(exc)
+
+        self._router_servers.add("router", Router(upstreams), sock=router_sock, trust_proxy=False)
+        self._router_servers.start()
+        return self.status
+
+    def stop(self) -> None:
+        self._router_servers.stop()
+        if self._login is not None:
+            self._login.stop()
+            self._login = None
+        self._asgi.stop()
+        if self.ory is not None:
+            self.ory.stop()
+            self.ory = None
+
+    def _choose_admin(self, secrets: Secrets) -> bool:
+        """Take the admin's email/password from the options when given; True when the password
+        changed since the last run (so it is set again in Kratos)."""
+        if self._admin_email:
+            secrets.admin_email = self._admin_email
+        if self._admin_password and self._admin_password != secrets.admin_password:
+            secrets.admin_password = self._admin_password
+            return True
+        return False
+
+    def _hydra_config(self, public: str) -> hydra.HydraConfig:
+        return hydra.HydraConfig(
+            issuer=f"{public}/",
+            login_url=f"{public}/auth/login",
+            consent_url=f"{public}/auth/consent",
+            logout_url=f"{public}/auth/logout",
+            post_logout_redirect_url=f"{public}/auth/logged-out",
+            error_url=f"{public}/auth/error",
+            database=str(self.state_dir / "hydra.sqlite3"),
+        )
+
+    def _kratos_config(self, public: str) -> kratos.KratosConfig:
+        config = kratos.KratosConfig(
+            public_url=f"{public}/kratos/",
+            default_return_url=f"{public}/",
+            allowed_return_urls=[f"{public}/"],
+            database=str(self.state_dir / "kratos.sqlite3"),
+            min_password_length=KRATOS_MIN_PASSWORD_LENGTH,
+            mail_from="no-reply@example.org",
+        )
+        for page in ("login", "registration", "recovery", "verification", "settings", "error"):
+            setattr(config, f"{page}_ui_url", f"{public}/auth/{page}")
+        return config
+
+
+def banner(status: Status, state_dir: Path, out: TextIO) -> None:
+    """What a person needs after `make dev`: where to go and how to log in."""
+    url = status.public_url
+    lines = [
+        "",
+        "devstack is running (development stand-ins for Ory Hydra and Kratos; not for production)",
+        "",
+        f"  open            {url}/",
+        f"  demo app        {url}/demo/",
+        f"  your account    {url}/auth/settings",
+        f"  API docs        {url}/api/docs",
+        f"  mails           {url}/mail/   (SMTP on 127.0.0.1:{status.smtp_port})",
+        "",
+        f"  admin login     {status.admin_email}",
+        f"  admin password  {status.admin_password}",
+        "",
+        f"  state           {state_dir}  (delete it to start over)",
+    ]
+    for service, reason in status.missing.items():
+        lines.append(f"  NOT RUNNING     {service}: {reason}")
+    lines += ["", "Press Ctrl-C to stop.", f"devstack: ready at {url}", ""]
+    out.write("\n".join(lines))
+    out.flush()
+
+
+def run_forever(stack: DevStack, out: TextIO, stop: threading.Event | None = None) -> None:
+    """Start, print the banner, wait for Ctrl-C (or SIGTERM), stop everything."""
+    import signal
+
+    stop = stop or threading.Event()
+
+    def on_signal(signum: int, frame: Any) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        status = stack.start()
+        banner(status, stack.state_dir, out)
+        while not stop.wait(0.5):
+            pass
+        out.write("devstack: stopping\n")
+        out.flush()
+    finally:
+        stack.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    out.write("devstack: stopped\n")
+    out.flush()
