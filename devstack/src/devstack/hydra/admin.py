@@ -12,7 +12,6 @@ from starlette.routing import Route
 
 from devstack.hydra.clients import client_not_found
 from devstack.hydra.errors import OAuthError, with_query
-from devstack.hydra.flows import Gone, new_challenge
 from devstack.hydra.json_patch import PatchError, apply_patch
 from devstack.hydra.registry import Registry
 
@@ -138,25 +137,22 @@ class AdminApp:
     # --- logout ----------------------------------------------------------------------------
     async def get_logout(self, request: Request) -> Response:
         logout = self.r.flows.logout(_challenge(request, "logout"))
-        if logout.get("accepted") or logout.get("used"):
+        if logout["used"]:
             return JSONResponse({"redirect_to": logout["request_url"]}, status_code=410)
         return JSONResponse(self.r.flows.logout_view(logout))
 
     async def accept_logout(self, request: Request) -> Response:
         logout = self.r.flows.logout(_challenge(request, "logout"))
-        if logout.get("used"):
-            raise Gone(logout["request_url"])
-        verifier = new_challenge()
         logout["accepted"] = True
         self.r.flows.save_logout(logout)
-        self.r.store.put("logout_verifier", verifier, {"challenge": logout["challenge"]})
         url = self.r.config.public_base() + "oauth2/sessions/logout"
-        return _redirect(with_query(url, {"logout_verifier": verifier}))
+        return _redirect(with_query(url, {"logout_verifier": logout["verifier"]}))
 
     async def reject_logout(self, request: Request) -> Response:
         logout = self.r.flows.logout(_challenge(request, "logout"))
-        # Hydra forgets a rejected logout request: a later GET answers 404.
-        self.r.store.delete("logout", logout["challenge"])
+        # Hydra marks it rejected; from then on the request is not found.
+        logout.update(rejected=True, accepted=False)
+        self.r.flows.save_logout(logout)
         return Response(status_code=204)
 
     # --- clients ---------------------------------------------------------------------------
@@ -244,22 +240,28 @@ class AdminApp:
         start = int(token) if token and token.isdigit() else 0
         page = sessions[start : start + size]
         response = JSONResponse(page)
-        more = start + size < len(sessions)
-        _link_headers(response, request, size, str(start + size) if more else None)
+        if sessions:  # Hydra answers an empty list without pagination headers
+            more = start + size < len(sessions)
+            _link_headers(response, request, size, str(start + size) if more else None)
         return response
 
     async def revoke_consent_sessions(self, request: Request) -> Response:
         query = request.query_params
         subject = query.get("subject", "")
         client = query.get("client", "")
-        if not subject:
-            raise OAuthError(
-                "invalid_request", "Query parameter 'subject' is not defined but should have been."
-            )
-        if not client and query.get("all") != "true":
-            raise OAuthError("invalid_request", "Query parameter 'client' or 'all' is required.")
-        self.r.flows.revoke_consents(subject, client or None)
-        self.r.tokens.revoke_where(subject=subject, client_id=client or None)
+        request_id = query.get("consent_request_id", "")
+        every = query.get("all") == "true"
+        # Exactly Hydra's three accepted combinations.
+        if request_id and not subject and not client:
+            revoked = self.r.flows.revoke_consents(consent_request_id=request_id)
+        elif not request_id and subject and client and not every:
+            revoked = self.r.flows.revoke_consents(subject=subject, client_id=client)
+        elif not request_id and subject and not client and every:
+            revoked = self.r.flows.revoke_consents(subject=subject)
+        else:
+            raise OAuthError("invalid_request", "Invalid combination of query parameters.")
+        for grant in revoked:
+            self.r.tokens.revoke_request(grant)
         return Response(status_code=204)
 
     async def revoke_login_sessions(self, request: Request) -> Response:
@@ -270,7 +272,11 @@ class AdminApp:
                 "invalid_request",
                 "Either 'subject' or 'sid' query parameters need to be defined.",
             )
-        self.r.flows.revoke_login_sessions(subject=subject or None, sid=sid or None)
+        # With a sid Hydra ends only that session; otherwise all of the subject's.
+        if sid:
+            self.r.flows.revoke_login_sessions(sid=sid)
+        else:
+            self.r.flows.revoke_login_sessions(subject=subject)
         return Response(status_code=204)
 
     # --- introspection ---------------------------------------------------------------------

@@ -68,8 +68,7 @@ LIFESPAN_FIELDS = (
     "device_authorization_grant_id_token_lifespan",
     "device_authorization_grant_refresh_token_lifespan",
 )
-# Hydra tags these `omitempty`: absent from its JSON when empty. `skip_logout_consent` is a
-# NullBool that Hydra sends as null when unset; the OpenAPI schema says boolean, so it is left out.
+# Hydra tags these `omitempty`: absent from its JSON when empty.
 OMIT_EMPTY = frozenset(
     {
         "sector_identifier_uri",
@@ -84,7 +83,6 @@ OMIT_EMPTY = frozenset(
         "backchannel_logout_uri",
         "backchannel_logout_session_required",
         "access_token_strategy",
-        "skip_logout_consent",
     }
 )
 AUTH_METHODS = ("client_secret_basic", "client_secret_post", "none", "private_key_jwt")
@@ -143,7 +141,7 @@ def normalize(body: Any, config: HydraConfig) -> dict[str, Any]:
     for name in BOOL_FIELDS:
         client[name] = bool(body.get(name, False))
     if body.get("skip_logout_consent") is None:
-        client["skip_logout_consent"] = None
+        client["skip_logout_consent"] = None  # a NullBool: Hydra sends null when unset
     for name in LIFESPAN_FIELDS:
         if body.get(name) is not None:
             client[name] = body[name]

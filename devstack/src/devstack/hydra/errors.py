@@ -63,12 +63,21 @@ DESCRIPTIONS: dict[str, tuple[int, str]] = {
         "for any requested parameter of a Client's Metadata.",
     ),
     "invalid_redirect_uri": (400, "The value of one or more redirect_uris is invalid."),
+    "insufficient_entropy": (
+        400,
+        "The request used a security parameter (e.g., anti-replay, anti-csrf) with insufficient "
+        "entropy.",
+    ),
+    "invalid_token": (401, "Token expired. The token expired."),
     "Not Found": (404, "Unable to locate the requested resource"),
     "Conflict": (
         409,
         "Unable to process the requested resource because of conflict in the current state",
     ),
 }
+
+
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 class OAuthError(Exception):
@@ -111,9 +120,13 @@ def with_query(url: str, params: dict[str, str]) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def redirect_error(url: str, err: OAuthError, state: str | None) -> RedirectResponse:
-    """Send the browser to a client's redirect URI (or Hydra's error URL) with the error."""
+def redirect_to_client(redirect_uri: str, err: OAuthError, state: str) -> RedirectResponse:
+    """fosite's authorize error: 303 to the client's redirect URI with error, description, state."""
+    params = {"error": err.error, "error_description": err.description, "state": state}
+    return RedirectResponse(with_query(redirect_uri, params), status_code=303, headers=NO_STORE)
+
+
+def redirect_to_error_url(error_url: str, err: OAuthError) -> RedirectResponse:
+    """Hydra's forwardError: 302 to `urls.error` when the client's redirect URI is not trusted."""
     params = {"error": err.error, "error_description": err.description}
-    if state:
-        params["state"] = state
-    return RedirectResponse(with_query(url, params), status_code=302)
+    return RedirectResponse(with_query(error_url, params), status_code=302)

@@ -234,11 +234,13 @@ class Flows:
 
     # --- consent sessions ------------------------------------------------------------------
     def store_consent(self, flow: dict[str, Any]) -> dict[str, Any]:
+        """Hydra's CreateConsentSession: the used consent, kept for listing, skipping, revoking."""
         remember_for = flow.get("consent_remember_for") or 0
         handled = flow.get("consent_handled_at") or time.time()
+        request = self.consent_request(flow)
+        request["challenge"] = ""  # Hydra no longer knows it when listing
         record = {
             "consent_request_id": flow["consent_request_id"],
-            "consent_challenge": flow["consent_challenge"],
             "grant_scope": flow.get("grant_scope") or [],
             "grant_access_token_audience": flow.get("grant_audience") or [],
             "session": {
@@ -251,8 +253,9 @@ class Flows:
             # remember_for 0 means "forever" for consent (unlike login), as in Hydra.
             "expires_at": handled + remember_for if remember_for else None,
             "context": flow.get("context") or {},
-            "consent_request": self.consent_request(flow),
-            "revoked": False,
+            "consent_request": request,
+            "skip": bool(flow.get("consent_skip")),
+            "requested_at": flow["requested_at"],
         }
         self.store.put(
             CONSENT,
@@ -263,59 +266,87 @@ class Flows:
         )
         return record
 
-    def remembered_consent(self, flow: dict[str, Any]) -> dict[str, Any] | None:
-        """The newest remembered, unexpired consent covering everything this flow asks for."""
+    def _live_consents(self, subject: str, client_id: str | None = None) -> list[dict[str, Any]]:
+        """Consents shown by Hydra: not skipped (a skip reuses an older one), not expired."""
         now = time.time()
-        found = None
-        for _, record in self.store.find(
-            CONSENT, subject=flow["subject"], client_id=flow["client_id"]
-        ):
-            if record["revoked"] or not record["remember"]:
-                continue
-            if record["expires_at"] is not None and record["expires_at"] < now:
-                continue
-            if not set(flow["requested_scope"]) <= set(record["grant_scope"]):
-                continue
-            if not set(flow["requested_audience"]) <= set(record["grant_access_token_audience"]):
-                continue
-            found = record
-        return found
+        return [
+            record
+            for _, record in self.store.find(CONSENT, subject=subject, client_id=client_id)
+            if not record["skip"] and (record["expires_at"] is None or record["expires_at"] > now)
+        ]
+
+    def remembered_consent(self, subject: str, client_id: str) -> dict[str, Any] | None:
+        """Hydra's FindGrantedAndRememberedConsentRequest: the newest remembered consent."""
+        remembered = [r for r in self._live_consents(subject, client_id) if r["remember"]]
+        return remembered[-1] if remembered else None
 
     def consent_sessions(self, subject: str, login_session_id: str | None) -> list[dict[str, Any]]:
-        sessions = []
-        for _, record in self.store.find(CONSENT, subject=subject):
-            if record["revoked"] or not record["remember"]:
-                continue
-            if (
-                login_session_id
-                and record["consent_request"]["login_session_id"] != login_session_id
-            ):
-                continue
-            sessions.append(consent_session_view(record))
-        return sessions
+        return [
+            consent_session_view(record)
+            for record in self._live_consents(subject)
+            if not login_session_id
+            or record["consent_request"]["login_session_id"] == login_session_id
+        ]
 
-    def revoke_consents(self, subject: str, client_id: str | None) -> None:
-        for record_id, record in self.store.find(CONSENT, subject=subject, client_id=client_id):
-            record["revoked"] = True
-            self.store.put(
-                CONSENT,
-                record_id,
-                record,
-                subject=subject,
-                client_id=record["consent_request"]["client"]["client_id"],
-            )
+    def revoke_consents(
+        self,
+        *,
+        subject: str | None = None,
+        client_id: str | None = None,
+        consent_request_id: str | None = None,
+    ) -> list[str]:
+        """Forget consents (Hydra deletes them); returns the consent request ids revoked."""
+        if consent_request_id:
+            return [consent_request_id] if self.store.delete(CONSENT, consent_request_id) else []
+        revoked = []
+        for record_id, _ in self.store.find(CONSENT, subject=subject, client_id=client_id):
+            self.store.delete(CONSENT, record_id)
+            revoked.append(record_id)
+        return revoked
 
     # --- logout ----------------------------------------------------------------------------
     def new_logout(self, request: dict[str, Any]) -> str:
+        """Store a logout request; Hydra stamps times only on browser-initiated ones."""
         challenge = uuid.uuid4().hex
-        request = dict(request, challenge=challenge, handled=False, accepted=False)
+        verifier = uuid.uuid4().hex
+        if not request["rp_initiated"]:
+            now = time.time()
+            request = dict(
+                request,
+                requested_at=now,
+                expires_at=now + self.config.ttls.login_consent_request,
+            )
+        request = dict(
+            request,
+            challenge=challenge,
+            verifier=verifier,
+            accepted=False,
+            rejected=False,
+            used=False,
+        )
         self.store.put(LOGOUT, challenge, request, subject=request.get("subject"))
+        self.store.put(ALIAS, f"logout_verifier:{verifier}", {"logout": challenge})
         return challenge
 
     def logout(self, challenge: str) -> dict[str, Any]:
+        """A logout request that was not rejected (Hydra's GetLogoutRequest), else 404."""
         request = self.store.get(LOGOUT, challenge) if challenge else None
-        if request is None:
+        if request is None or request["rejected"]:
             raise OAuthError("Not Found")
+        return request
+
+    def logout_by_verifier(self, verifier: str) -> dict[str, Any] | None:
+        """Hydra's VerifyAndInvalidateLogoutRequest: accepted, not rejected, not expired."""
+        link = self.store.get(ALIAS, f"logout_verifier:{verifier}")
+        request = self.store.get(LOGOUT, link["logout"]) if link else None
+        if request is None or not request["accepted"] or request["rejected"]:
+            return None
+        if request.get("expires_at") and request["expires_at"] < time.time():
+            raise OAuthError(
+                "request_unauthorized", "The logout request has expired, please try the flow again."
+            )
+        request["used"] = True
+        self.save_logout(request)
         return request
 
     def save_logout(self, request: dict[str, Any]) -> None:
@@ -324,12 +355,12 @@ class Flows:
     def logout_view(self, request: dict[str, Any]) -> dict[str, Any]:
         view: dict[str, Any] = {
             "challenge": request["challenge"],
-            "subject": request.get("subject", ""),
-            "sid": request.get("sid", ""),
+            "subject": request["subject"],
+            "sid": request["sid"],
             "request_url": request["request_url"],
             "rp_initiated": request["rp_initiated"],
-            "requested_at": iso(request["requested_at"]),
-            "expires_at": iso(request["requested_at"] + self.config.ttls.login_consent_request),
+            "requested_at": iso(request.get("requested_at")),
+            "expires_at": iso(request.get("expires_at")),
         }
         if request.get("client_id"):
             view["client"] = self.client_view(request["client_id"])
@@ -351,16 +382,11 @@ def consent_session_view(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def denied_error(body: dict[str, Any], kind: str) -> dict[str, Any]:
-    """Hydra's RequestDeniedError with its defaults (error "access_denied", 403)."""
-    error = str(body.get("error") or "access_denied")
-    description = str(body.get("error_description") or "")
-    if not body.get("error") and not description:
-        description = "The resource owner denied the request"
+    """Hydra's RequestDeniedError with its defaults: error "<kind> request denied", status 400."""
     return {
-        "error": error,
-        "error_description": description,
+        "error": str(body.get("error") or f"{kind} request denied"),
+        "error_description": str(body.get("error_description") or ""),
         "error_hint": str(body.get("error_hint") or ""),
-        "status_code": int(body.get("status_code") or 403),
+        "status_code": int(body.get("status_code") or 400),
         "error_debug": str(body.get("error_debug") or ""),
-        "kind": kind,
     }

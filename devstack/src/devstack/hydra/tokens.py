@@ -21,6 +21,8 @@ from devstack.hydra.store import Store
 CODE = "code"
 TOKEN = "token"  # noqa: S105
 OFFLINE_SCOPES = ("offline", "offline_access")
+ACCESS_TOKEN = "access_token"  # noqa: S105 (a token_use value, not a secret)
+REFRESH_TOKEN = "refresh_token"  # noqa: S105
 
 
 def digest(token: str) -> str:
