@@ -1,0 +1,229 @@
+"""Sessions, consent memory, logout edges and persisted state of the Hydra stand-in."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+from joserfc import jwt
+from joserfc.jwk import KeySet
+
+from devstack.hydra import HydraConfig, create_apps
+from devstack.serve import start_asgi
+
+from .conftest import RP, Browser, query_of
+
+REQUESTS = "/admin/oauth2/auth/requests"
+
+
+def _login_request(hydra, response):
+    with hydra.admin() as admin:
+        return admin.get(
+            f"{REQUESTS}/login", params={"login_challenge": query_of(response)["login_challenge"]}
+        ).json()
+
+
+def _tokens(hydra, browser, client, subject="user-1", **login):
+    start, verifier = browser.start(client)
+    back = browser.consent(browser.login(start, subject, **login))
+    response = httpx.post(
+        hydra.public_url + "/oauth2/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": query_of(back)["code"],
+            "redirect_uri": RP,
+            "code_verifier": verifier,
+        },
+        auth=(client["client_id"], client["client_secret"]),
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_login_without_remember_forgets_the_earlier_session(hydra, browser):
+    client = hydra.create_client()
+    _tokens(hydra, browser, client, "mia", remember=True)
+    again, _ = browser.start(client)
+    assert _login_request(hydra, again)["skip"] is True
+    # The same browser logs in again (prompt=login) without "remember me".
+    forced, _ = browser.start(client, prompt="login")
+    browser.consent(browser.login(forced, "mia", remember=False))
+    third, _ = browser.start(client)
+    assert _login_request(hydra, third)["skip"] is False
+
+
+def test_public_client_with_custom_scheme_redirect_is_always_asked_for_consent(hydra, browser):
+    native = "com.example.app:/callback"
+    client = hydra.create_client(token_endpoint_auth_method="none", redirect_uris=[native])
+    start, _ = browser.start(client, redirect_uri=native)
+    browser.consent(browser.login(start, "nia", remember=True), remember=True)
+    again, _ = browser.start(client, redirect_uri=native)
+    to_consent = browser.login(again, "nia")
+    with hydra.admin() as admin:
+        consent = admin.get(
+            f"{REQUESTS}/consent",
+            params={"consent_challenge": query_of(to_consent)["consent_challenge"]},
+        ).json()
+    assert consent["skip"] is False
+
+
+def test_consent_list_holds_every_granted_consent_and_revokes_by_request_id(hydra, browser):
+    client = hydra.create_client()
+    _tokens(hydra, browser, client, "otto")  # not remembered: still listed, as in Hydra
+    tokens = _tokens(hydra, browser, client, "otto")
+    with hydra.admin() as admin:
+        sessions = admin.get("/admin/oauth2/auth/sessions/consent", params={"subject": "otto"})
+        listed = sessions.json()
+        assert len(listed) == 2
+        assert all(s["remember"] is False for s in listed)
+        assert all(s["consent_request"]["challenge"] == "" for s in listed)
+        assert 'rel="first"' in sessions.headers["link"]
+        last = listed[-1]["consent_request_id"]
+        bad = admin.delete(
+            "/admin/oauth2/auth/sessions/consent",
+            params={"consent_request_id": last, "subject": "otto"},
+        )
+        assert bad.status_code == 400
+        gone = admin.delete(
+            "/admin/oauth2/auth/sessions/consent", params={"consent_request_id": last}
+        )
+        assert gone.status_code == 204
+        assert len(admin.get("/admin/oauth2/auth/sessions/consent?subject=otto").json()) == 1
+        info = admin.post("/admin/oauth2/introspect", data={"token": tokens["access_token"]})
+        assert info.json() == {"active": False}
+        empty = admin.get("/admin/oauth2/auth/sessions/consent", params={"subject": "nobody"})
+        assert empty.json() == []
+        assert "link" not in empty.headers
+
+
+def test_id_token_hint_for_another_user_at_authorize_is_login_required(hydra, browser):
+    client = hydra.create_client()
+    mine = _tokens(hydra, browser, client, "pia", remember=True)
+    same, _ = browser.start(client, id_token_hint=mine["id_token"])
+    request = _login_request(hydra, same)
+    assert request["skip"] is True
+    assert request["oidc_context"]["id_token_hint_claims"]["sub"] == "pia"
+
+    second = Browser(hydra)  # another person, logged in in another browser
+    try:
+        theirs = _tokens(hydra, second, client, "quinn", remember=True)
+    finally:
+        second.close()
+    mismatch, _ = browser.start(client, id_token_hint=theirs["id_token"])
+    assert mismatch.headers["location"].startswith(RP)
+    assert query_of(mismatch)["error"] == "login_required"
+
+
+def test_refresh_token_reuse_revokes_the_chain(hydra, browser):
+    client = hydra.create_client()
+    first = _tokens(hydra, browser, client, "rex")
+    auth = (client["client_id"], client["client_secret"])
+    url = hydra.public_url + "/oauth2/token"
+    second = httpx.post(
+        url,
+        data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]},
+        auth=auth,
+    ).json()
+    replay = httpx.post(
+        url,
+        data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]},
+        auth=auth,
+    )
+    assert replay.status_code == 400
+    assert replay.json()["error"] == "invalid_grant"
+    with hydra.admin() as admin:
+        info = admin.post("/admin/oauth2/introspect", data={"token": second["access_token"]})
+    assert info.json() == {"active": False}
+
+
+def test_refresh_token_of_other_client_is_refused(hydra, browser):
+    client = hydra.create_client()
+    thief = hydra.create_client()
+    tokens = _tokens(hydra, browser, client, "sue")
+    stolen = httpx.post(
+        hydra.public_url + "/oauth2/token",
+        data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
+        auth=(thief["client_id"], thief["client_secret"]),
+    )
+    assert stolen.status_code == 400
+    assert stolen.json()["error"] == "invalid_grant"
+
+
+def test_introspection_checks_requested_scope_and_knows_refresh_tokens(hydra, browser):
+    client = hydra.create_client()
+    tokens = _tokens(hydra, browser, client, "tia")
+    with hydra.admin() as admin:
+        ok = admin.post(
+            "/admin/oauth2/introspect", data={"token": tokens["access_token"], "scope": "openid"}
+        ).json()
+        assert ok["active"] is True
+        assert ok["token_use"] == "access_token"
+        assert ok["iss"] == hydra.config.issuer
+        wider = admin.post(
+            "/admin/oauth2/introspect", data={"token": tokens["access_token"], "scope": "email"}
+        )
+        assert wider.json() == {"active": False}
+        refresh = admin.post("/admin/oauth2/introspect", data={"token": tokens["refresh_token"]})
+        assert refresh.json()["token_use"] == "refresh_token"
+        empty = admin.post("/admin/oauth2/introspect", data={})
+        assert empty.status_code == 400
+
+
+def test_logout_without_hint_but_with_state_goes_to_error_url(hydra, browser):
+    response = browser.http.get(
+        hydra.public_url + "/oauth2/sessions/logout", params={"state": "abcdefgh"}
+    )
+    assert response.status_code == 302
+    assert response.headers["location"].startswith(hydra.config.error_url)
+    assert query_of(response)["error"] == "invalid_request"
+
+
+def test_logout_without_session_goes_to_post_logout_url(hydra, browser):
+    response = browser.http.get(hydra.public_url + "/oauth2/sessions/logout")
+    assert response.headers["location"] == hydra.config.post_logout_redirect_url
+
+
+def test_signing_key_and_clients_survive_restart_with_file_database(tmp_path, caplog):
+    database = str(tmp_path / "hydra.sqlite")
+    caplog.set_level(logging.WARNING, logger="devstack.hydra")
+
+    def boot():
+        config = HydraConfig(database=database)
+        public_app, admin_app = create_apps(config)
+        public, admin = start_asgi(public_app), start_asgi(admin_app)
+        config.issuer = public.url + "/"
+        return config, public, admin
+
+    config, public, admin = boot()
+    try:
+        jwks = httpx.get(public.url + "/.well-known/jwks.json").json()
+        client = httpx.post(
+            admin.url + "/admin/clients",
+            json={"grant_types": ["client_credentials"], "scope": "api"},
+        ).json()
+    finally:
+        public.stop()
+        admin.stop()
+    assert any("DEVELOPMENT stand-in" in r.getMessage() for r in caplog.records)
+
+    config, public, admin = boot()
+    try:
+        assert httpx.get(public.url + "/.well-known/jwks.json").json() == jwks
+        token = httpx.post(
+            public.url + "/oauth2/token",
+            data={"grant_type": "client_credentials", "scope": "api"},
+            auth=(client["client_id"], client["client_secret"]),
+        )
+        assert token.status_code == 200
+    finally:
+        public.stop()
+        admin.stop()
+
+
+def test_id_token_verifies_against_jwks_after_refresh(hydra, browser):
+    client = hydra.create_client()
+    tokens = _tokens(hydra, browser, client, "uma")
+    keys = KeySet.import_key_set(httpx.get(hydra.public_url + "/.well-known/jwks.json").json())
+    claims = jwt.decode(tokens["id_token"], keys).claims
+    assert claims["aud"] == [client["client_id"]]
+    assert claims["iss"] == hydra.config.issuer
