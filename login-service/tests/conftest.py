@@ -6,7 +6,6 @@ from __future__ import annotations
 import socket
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,63 +17,8 @@ from stackspin_clients import ClientConfig, HydraAdmin, KratosAdmin
 # --import-mode=importlib does not put this folder on sys.path; our helper modules need it.
 sys.path.insert(0, str(Path(__file__).parent))
 
-from devstack.testing import plugin as _devstack_plugin
 from login_service import Settings, create_app
 from login_testkit import INTERNAL_TOKEN, Browser, DashboardStub, Env
-
-if not hasattr(_devstack_plugin, "ory_stack"):  # until it lands: the same stand-ins, here
-
-    @dataclass
-    class _LocalStack:
-        hydra_public_url: str
-        hydra_admin_url: str
-        kratos_public_url: str
-        kratos_admin_url: str
-        hydra_config: Any
-        kratos_config: Any
-
-        def point_ui_at(self, base: str) -> None:
-            base = base.rstrip("/")
-            hc = self.hydra_config
-            hc.login_url = f"{base}/auth/login"
-            hc.consent_url = f"{base}/auth/consent"
-            hc.logout_url = f"{base}/auth/logout"
-            hc.post_logout_redirect_url = f"{base}/auth/logged-out"
-            hc.error_url = f"{base}/auth/error"
-            kc = self.kratos_config
-            for kind in ("login", "registration", "recovery", "verification", "settings", "error"):
-                setattr(kc, f"{kind}_ui_url", f"{base}/auth/{kind}")
-            kc.default_return_url = f"{base}/auth/login"
-            kc.allowed_return_urls = [f"{base}/", self.hydra_public_url + "/"]
-
-    @pytest.fixture
-    def ory_stack() -> Iterator[_LocalStack]:
-        from devstack.hydra import HydraConfig
-        from devstack.hydra import create_apps as hydra_apps
-        from devstack.kratos import KratosConfig
-        from devstack.kratos import create_apps as kratos_apps
-        from devstack.serve import start_asgi
-
-        hydra_config = HydraConfig()
-        kratos_config = KratosConfig(argon2_memory_kib=1024, argon2_iterations=1)
-        h_public, h_admin = hydra_apps(hydra_config)
-        k_public, k_admin = kratos_apps(kratos_config)
-        servers = [start_asgi(app) for app in (h_public, h_admin, k_public, k_admin)]
-        hydra_config.issuer = servers[0].url + "/"
-        kratos_config.public_url = servers[2].url + "/"
-        kratos_config.admin_url = servers[3].url + "/"
-        try:
-            yield _LocalStack(
-                servers[0].url,
-                servers[1].url,
-                servers[2].url,
-                servers[3].url,
-                hydra_config,
-                kratos_config,
-            )
-        finally:
-            for server in servers:
-                server.stop()
 
 
 @pytest.fixture

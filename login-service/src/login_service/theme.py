@@ -12,7 +12,8 @@ bp = Blueprint("theme", __name__)
 def theme_css(settings: Settings) -> str:
     colour = settings.accent_color  # validated as a plain hex colour in Settings
     return (
-        ":root {\n"
+        # :root[lang] ties Pico's own selectors in specificity; this file loads after Pico.
+        ":root[lang] {\n"
         f"  --pico-primary: {colour};\n"
         f"  --pico-primary-background: {colour};\n"
         f"  --pico-primary-border: {colour};\n"

@@ -1,0 +1,269 @@
+"""The generic Kratos node renderer: every node type and group, messages, labels, scripts."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import render_template
+from login_html import parse
+from login_service import Settings, create_app
+from stackspin_clients.models.kratos import Flow
+
+KRATOS = "https://sso.example.org/kratos"
+
+
+def text(id_: int, value: str, type_: str = "info", **context: Any) -> dict[str, Any]:
+    return {"id": id_, "text": value, "type": type_, "context": context}
+
+
+def node(type_: str, group: str, attributes: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    attributes = {"node_type": type_, **attributes}
+    return {
+        "type": type_,
+        "group": group,
+        "attributes": attributes,
+        "messages": [],
+        "meta": {},
+        **extra,
+    }
+
+
+SETTINGS_FLOW = {
+    "id": "f1",
+    "type": "browser",
+    "ui": {
+        "action": f"{KRATOS}/self-service/settings?flow=f1",
+        "method": "POST",
+        "messages": [text(1050001, "Your changes have been saved!", "success")],
+        "nodes": [
+            node("input", "default", {"name": "csrf_token", "type": "hidden", "value": "tok"}),
+            node(
+                "input",
+                "profile",
+                {
+                    "name": "traits.email",
+                    "type": "email",
+                    "value": "ada@example.org",
+                    "required": True,
+                },
+                meta={"label": text(1070002, "E-Mail")},
+                messages=[text(4000002, "Property email is missing.", "error", property="email")],
+            ),
+            node(
+                "input",
+                "profile",
+                {"name": "traits.newsletter", "type": "checkbox", "value": True},
+                meta={"label": text(1070002, "Newsletter")},
+            ),
+            node(
+                "input",
+                "profile",
+                {"name": "method", "type": "submit", "value": "profile"},
+                meta={"label": text(1070003, "Save")},
+            ),
+            node(
+                "input",
+                "password",
+                {"name": "password", "type": "password", "autocomplete": "new-password"},
+                meta={"label": text(1070001, "Password")},
+            ),
+            node(
+                "input",
+                "password",
+                {"name": "method", "type": "submit", "value": "password"},
+                meta={"label": text(1070003, "Save")},
+            ),
+            node(
+                "img",
+                "totp",
+                {"id": "totp_qr", "src": "data:image/png;base64,AAAA", "width": 256, "height": 256},
+                meta={"label": text(1050005, "Authenticator app QR code")},
+            ),
+            node(
+                "text",
+                "totp",
+                {"id": "totp_secret_key", "text": text(1050006, "JBSWY3DPEHPK3PXP")},
+                meta={"label": text(1050017, "This is your authenticator app secret.")},
+            ),
+            node(
+                "text",
+                "lookup_secret",
+                {
+                    "id": "lookup_secret_codes",
+                    "text": text(
+                        1050015,
+                        "abcd1234, efgh5678",
+                        secrets=[text(1050009, "abcd1234"), text(1050009, "efgh5678")],
+                    ),
+                },
+                meta={"label": text(1050010, "These are your back up recovery codes.")},
+            ),
+            node(
+                "input",
+                "lookup_secret",
+                {"name": "lookup_secret_confirm", "type": "submit", "value": "true"},
+                meta={"label": text(1050011, "Confirm backup recovery codes")},
+            ),
+            node(
+                "input",
+                "webauthn",
+                {
+                    "name": "webauthn_register_trigger",
+                    "type": "button",
+                    "value": "",
+                    "onclickTrigger": "oryWebAuthnRegistration",
+                    "onclick": "alert(1)",
+                },
+                meta={"label": text(1050012, "Add security key")},
+            ),
+            node(
+                "script",
+                "webauthn",
+                {
+                    "id": "webauthn_script",
+                    "src": f"{KRATOS}/.well-known/ory/webauthn.js",
+                    "async": True,
+                    "referrerpolicy": "no-referrer",
+                    "crossorigin": "anonymous",
+                    "integrity": "sha512-abc",
+                    "type": "text/javascript",
+                    "nonce": "kratos-nonce",
+                },
+            ),
+            node(
+                "script",
+                "webauthn",
+                {
+                    "id": "evil",
+                    "src": "https://evil.example/x.js",
+                    "async": True,
+                    "referrerpolicy": "",
+                    "crossorigin": "",
+                    "integrity": "",
+                    "type": "",
+                    "nonce": "",
+                },
+            ),
+            node(
+                "a",
+                "default",
+                {"id": "back", "href": "https://sso.example.org/", "title": text(1, "Back")},
+            ),
+            node(
+                "div",
+                "captcha",
+                {"id": "captcha", "class": "cf-turnstile", "data": {"sitekey": "k"}},
+            ),
+        ],
+    },
+}
+
+
+def render(flow: dict[str, Any], lang: str = "en") -> str:
+    from login_service.config import origin_of
+    from login_service.render.nodes import flow_view
+
+    app = create_app(Settings(kratos_browser_url=KRATOS))
+    with app.test_request_context(f"/auth/settings?flow=f1&lang={lang}"):
+        parsed = Flow.model_validate(flow)
+        view = flow_view(parsed.ui, kratos_origin=origin_of(KRATOS))
+        return render_template(
+            "flow.html",
+            kind="settings",
+            title="Settings",
+            view=view,
+            flow=parsed,
+            recovered=False,
+            links={},
+        )
+
+
+def test_every_group_is_its_own_form_with_the_csrf_token() -> None:
+    page = parse(render(SETTINGS_FLOW))
+    groups = [f.group for f in page.forms]
+    assert groups == ["profile", "password", "totp", "lookup_secret", "webauthn", "captcha"]
+    for form in page.forms:
+        assert form.fields["csrf_token"] == "tok"
+        assert form.action == f"{KRATOS}/self-service/settings?flow=f1"
+        assert form.method == "POST"
+
+
+def test_inputs_have_labels_and_errors_tied_to_them() -> None:
+    html = render(SETTINGS_FLOW)
+    field = re.search(r'<input id="([^"]+)" type="email" name="traits.email"[^>]*>', html)
+    assert field
+    dom_id = field.group(1)
+    assert f'<label for="{dom_id}">' in html
+    assert 'aria-invalid="true"' in field.group(0)
+    assert f'aria-describedby="{dom_id}-messages"' in field.group(0)
+    assert f'id="{dom_id}-messages"' in html
+    assert "Property email is missing." in html
+    assert re.search(r'type="checkbox" name="traits.newsletter" value="true"\s+checked', html)
+    assert 'autocomplete="new-password"' in html
+
+
+def test_submit_buttons_carry_name_and_value() -> None:
+    page = parse(render(SETTINGS_FLOW))
+    assert ("method", "profile", "Save") in page.form("profile").buttons
+    assert ("lookup_secret_confirm", "true", "Confirm backup recovery codes") in page.form(
+        "lookup_secret"
+    ).buttons
+
+
+def test_totp_qr_secret_and_backup_codes_are_shown() -> None:
+    html = render(SETTINGS_FLOW)
+    page = parse(html)
+    assert page.imgs[0]["src"] == "data:image/png;base64,AAAA"
+    assert page.imgs[0]["alt"] == "Authenticator app QR code"
+    assert '<code class="secret">JBSWY3DPEHPK3PXP</code>' in html
+    assert "<li><code>abcd1234</code></li>" in html
+    assert "<li><code>efgh5678</code></li>" in html
+
+
+def test_only_kratos_scripts_run_and_without_inline_handlers() -> None:
+    html = render(SETTINGS_FLOW)
+    page = parse(html)
+    sources = [s.get("src") for s in page.scripts]
+    assert f"{KRATOS}/.well-known/ory/webauthn.js" in sources
+    assert "https://evil.example/x.js" not in sources
+    kratos = next(s for s in page.scripts if s.get("id") == "webauthn_script")
+    assert kratos["integrity"] == "sha512-abc"
+    assert kratos["nonce"] == "kratos-nonce"
+    assert kratos["crossorigin"] == "anonymous"
+    assert "/auth/static/js/ory-triggers.js" in sources
+    assert "onclick" not in html
+    assert 'data-ory-trigger="oryWebAuthnRegistration"' in html
+
+
+def test_anchor_div_and_form_messages() -> None:
+    html = render(SETTINGS_FLOW)
+    page = parse(html)
+    assert ("https://sso.example.org/", "Back") in page.links
+    assert '<div id="captcha" class="cf-turnstile"' in html
+    assert 'data-sitekey="k"' in html
+    assert 'data-message-id="1050001"' in html
+
+
+def test_kratos_labels_and_messages_in_dutch() -> None:
+    html = render(SETTINGS_FLOW, lang="nl")
+    assert "Uw wijzigingen zijn opgeslagen!" in html
+    assert "Het veld email ontbreekt." in html
+    assert ">Wachtwoord" in html
+    assert "Back-up-herstelcodes bevestigen" in html
+
+
+def test_dutch_catalog_is_compiled_and_complete() -> None:
+    from pathlib import Path
+
+    from babel.messages.mofile import read_mo
+    from babel.messages.pofile import read_po
+
+    folder = Path(__file__).parents[1] / "src/login_service/translations/nl/LC_MESSAGES"
+    with (folder / "messages.po").open("rb") as f:
+        po = read_po(f)
+    with (folder / "messages.mo").open("rb") as f:
+        mo = read_mo(f)
+    untranslated = [m.id for m in po if m.id and not m.string]
+    assert not untranslated
+    assert {m.id: m.string for m in po if m.id} == {m.id: m.string for m in mo if m.id}
