@@ -152,3 +152,73 @@ def test_health_endpoints(kratos: Kratos) -> None:
     with kratos.admin() as admin:
         assert admin.get("/health/alive").json() == {"status": "ok"}
         assert admin.get("/health/ready").json() == {"status": "ok"}
+
+
+def test_mails_use_the_deployment_templates_and_smtp(kratos: Kratos) -> None:
+    """deploy/ory/courier-templates fill the mail; with smtp_url it is also sent by SMTP."""
+    import socket
+    import threading
+
+    from .conftest import csrf_of, start_flow
+
+    received: list[bytes] = []
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+
+    def smtp_sink() -> None:
+        conn, _ = server.accept()
+        with conn, conn.makefile("rb") as reader:
+            conn.sendall(b"220 sink\r\n")
+            in_data = False
+            for line in reader:
+                received.append(line)
+                if in_data:
+                    if line == b".\r\n":
+                        in_data = False
+                        conn.sendall(b"250 ok\r\n")
+                    continue
+                verb = line[:4].upper()
+                if verb == b"DATA":
+                    in_data = True
+                    conn.sendall(b"354 go\r\n")
+                elif verb == b"QUIT":
+                    conn.sendall(b"221 bye\r\n")
+                    return
+                elif verb in (b"EHLO", b"HELO"):
+                    conn.sendall(b"250 sink\r\n")
+                else:
+                    conn.sendall(b"250 ok\r\n")
+
+    sink = threading.Thread(target=smtp_sink, daemon=True)
+    sink.start()
+    kratos.config.smtp_url = f"smtp://127.0.0.1:{server.getsockname()[1]}/"
+    kratos.create_identity("tpl@example.org")
+    with kratos.browser() as browser:
+        flow = start_flow(browser, "recovery")
+        browser.post(
+            flow["ui"]["action"],
+            data={"csrf_token": csrf_of(flow), "email": "tpl@example.org", "method": "code"},
+        )
+    sink.join(timeout=5)
+    server.close()
+    with kratos.admin() as admin:
+        (message,) = admin.get("/admin/courier/messages").json()
+    assert message["subject"] == "Your Stackspin recovery code"
+    assert "tpl@example.org" in message["body"]
+    assert message["status"] == "sent"
+    wire = b"".join(received).decode()
+    assert "Subject: Your Stackspin recovery code" in wire
+    assert "rcpt to:<tpl@example.org>" in wire.lower()
+
+
+def test_my_sessions_list_and_revoke(kratos: Kratos) -> None:
+    kratos.create_identity("many@example.org", "pw-123456")
+    with kratos.browser() as first, kratos.browser() as second:
+        login_with_password(first, "many@example.org", "pw-123456")
+        login_with_password(second, "many@example.org", "pw-123456")
+        others = first.get("/sessions").json()
+        assert len(others) == 1
+        assert first.delete(f"/sessions/{others[0]['id']}").status_code == 204
+        assert second.get("/sessions/whoami").status_code == 401
+        assert first.get("/sessions/whoami").status_code == 200

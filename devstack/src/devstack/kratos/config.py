@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# deploy/ory/identity.schema.json at the repository root (devstack/src/devstack/kratos → 4 up).
-DEFAULT_IDENTITY_SCHEMA = (
-    Path(__file__).resolve().parents[4] / "deploy" / "ory" / "identity.schema.json"
-)
+# deploy/ory/ at the repository root (devstack/src/devstack/kratos → 4 up)
+_DEPLOY_ORY = Path(__file__).resolve().parents[4] / "deploy" / "ory"
+DEFAULT_IDENTITY_SCHEMA = _DEPLOY_ORY / "identity.schema.json"
+# courier.template_override_path; a missing folder means Kratos's built-in texts
+DEFAULT_COURIER_TEMPLATES = _DEPLOY_ORY / "courier-templates"
 
 
 @dataclass
@@ -43,11 +44,12 @@ class KratosConfig:
     session_lifespan: int = 86400
     privileged_session_max_age: int = 900
     # selfservice.methods.code.config.lifespan (recovery and verification codes)
-    code_lifespan: int = 3600
+    code_lifespan: int = 900
     # courier: None → mails are only stored (GET /admin/courier/messages)
     smtp_url: str | None = None
     mail_from: str = "no-reply@stackspin.local"
     mail_from_name: str = "Stackspin"
+    courier_template_dir: Path | None = DEFAULT_COURIER_TEMPLATES
     # TOTP issuer shown in authenticator apps (selfservice.methods.totp.config.issuer)
     totp_issuer: str = "Stackspin"
     # SQLite file path or ":memory:"; read once by create_apps

@@ -10,7 +10,7 @@ from email.utils import formataddr
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from devstack.kratos import clock
+from devstack.kratos import clock, mail_templates
 from devstack.kratos.config import KratosConfig
 from devstack.kratos.store import Doc, Store
 
@@ -23,7 +23,28 @@ class Courier:
         self._config = config
         self._store = store
 
-    def send(self, *, recipient: str, subject: str, body: str, template_type: str) -> Doc:
+    def send_template(self, *, recipient: str, template: str, data: dict[str, Any]) -> Doc:
+        """Render `template` (e.g. "recovery_code/valid") for `recipient` and send it."""
+        mail = mail_templates.render(
+            self._config.courier_template_dir, template, {"To": recipient, **data}
+        )
+        return self.send(
+            recipient=recipient,
+            subject=mail.subject,
+            body=mail.text,
+            html=mail.html,
+            template_type=template.replace("/", "_"),
+        )
+
+    def send(
+        self,
+        *,
+        recipient: str,
+        subject: str,
+        body: str,
+        template_type: str,
+        html: str | None = None,
+    ) -> Doc:
         moment = clock.now()
         # uuid1-like ordering: ids sort by creation so the list can be newest-first by id
         msg_id = f"{int(moment.timestamp() * 1e6):016x}-{uuid.uuid4().hex[:8]}"
@@ -44,7 +65,7 @@ class Courier:
         smtp_url = self._config.smtp_url
         if smtp_url:
             try:
-                self._deliver(smtp_url, recipient, subject, body)
+                self._deliver(smtp_url, recipient, subject, body, html)
                 message.update(status="sent", send_count=1)
             except (OSError, smtplib.SMTPException) as exc:
                 # real Kratos retries; the stand-in records the failure and moves on
@@ -55,13 +76,17 @@ class Courier:
         self._store.put(KIND, message["id"], message)
         return message
 
-    def _deliver(self, smtp_url: str, recipient: str, subject: str, body: str) -> None:
+    def _deliver(
+        self, smtp_url: str, recipient: str, subject: str, body: str, html: str | None
+    ) -> None:
         parts = urlsplit(smtp_url)
         mail = EmailMessage()
         mail["From"] = formataddr((self._config.mail_from_name, self._config.mail_from))
         mail["To"] = recipient
         mail["Subject"] = subject
         mail.set_content(body)
+        if html:
+            mail.add_alternative(html, subtype="html")
         host, port = parts.hostname or "127.0.0.1", parts.port or 25
         smtp_cls = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
         with smtp_cls(host, port, timeout=10) as smtp:

@@ -141,6 +141,53 @@ def routes(rt: Runtime) -> list[Route]:
             headers={"X-Kratos-Authenticated-Identity-Id": identity["id"]},
         )
 
+    async def my_sessions(request: Request) -> Response:
+        """GET /sessions: the caller's other active sessions (the current one is left out)."""
+        session = sessions.from_request(rt, request)
+        if session is None:
+            raise errors.no_active_session()
+        others = [
+            s
+            for s in sessions.for_identity(rt, session["identity_id"])
+            if s["id"] != session["id"] and sessions.is_active(rt, s)
+        ]
+        return web.json_response([sessions.to_json(rt, s) for s in others])
+
+    async def delete_my_other_sessions(request: Request) -> Response:
+        session = sessions.from_request(rt, request)
+        if session is None:
+            raise errors.no_active_session()
+        count = 0
+        for s in sessions.for_identity(rt, session["identity_id"]):
+            if s["id"] != session["id"] and sessions.is_active(rt, s):
+                sessions.revoke(rt, s)
+                count += 1
+        return web.json_response({"count": count})
+
+    async def delete_my_session(request: Request) -> Response:
+        session = sessions.from_request(rt, request)
+        if session is None:
+            raise errors.no_active_session()
+        target = rt.store.get(sessions.KIND, request.path_params["id"])
+        if target is None or target["identity_id"] != session["identity_id"]:
+            raise errors.not_found()
+        if target["id"] == session["id"]:
+            raise errors.bad_request(
+                "You are not allowed to revoke your current session. Use the logout flow instead."
+            )
+        sessions.revoke(rt, target)
+        return Response(status_code=204)
+
+    async def logout_api(request: Request) -> Response:
+        """DELETE /self-service/logout/api with {"session_token": ...}."""
+        body = await web.read_json(request)
+        token = body.get("session_token") if isinstance(body, dict) else None
+        session = sessions.by_token(rt, str(token)) if token else None
+        if session is None or not sessions.is_active(rt, session):
+            raise errors.bad_request("The provided Ory Session Token is invalid or expired.")
+        sessions.revoke(rt, session)
+        return Response(status_code=204)
+
     async def logout_browser(request: Request) -> Response:
         session = sessions.from_request(rt, request)
         if session is None:
@@ -232,6 +279,10 @@ def routes(rt: Runtime) -> list[Route]:
         Route("/self-service/recovery", recovery_link_get, methods=["GET"]),
         Route("/self-service/verification", verification_link_get, methods=["GET"]),
         Route("/sessions/whoami", whoami, methods=["GET", "POST"]),
+        Route("/sessions", my_sessions, methods=["GET"]),
+        Route("/sessions", delete_my_other_sessions, methods=["DELETE"]),
+        Route("/sessions/{id}", delete_my_session, methods=["DELETE"]),
+        Route("/self-service/logout/api", logout_api, methods=["DELETE"]),
         Route("/self-service/logout/browser", logout_browser, methods=["GET"]),
         Route("/self-service/logout", logout, methods=["GET"]),
         Route("/self-service/errors", flow_error, methods=["GET"]),

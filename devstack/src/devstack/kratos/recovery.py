@@ -83,13 +83,10 @@ def _send_code(rt: Runtime, flow: Doc, email: str) -> None:
     identity = _identity_by_recovery_address(rt, address)
     if identity is not None:
         code = codes.issue(rt, PURPOSE, flow["id"], identity_id=identity["id"], address=address)
-        minutes = rt.config.code_lifespan // 60
-        rt.courier.send(
+        rt.courier.send_template(
             recipient=address,
-            subject=f"Use code {code} to recover access to your account",
-            body="Recover access to your account by entering the following code:\n\n"
-            f"{code}\n\nIf this was not you, do nothing. This code expires in {minutes} minutes.\n",
-            template_type="recovery_code_valid",
+            template="recovery_code/valid",
+            data={"RecoveryCode": code, "ExpiresInMinutes": rt.config.code_lifespan // 60},
         )
     # unknown addresses get the same answer (no account enumeration); Kratos mails them only
     # with notify_unknown_recipients, which the stand-in does not emulate

@@ -77,14 +77,14 @@ def _send_code(rt: Runtime, flow: Doc, email: str) -> None:
         link = flows.with_query(
             f"{rt.config.public_url}self-service/verification", code=code, flow=flow["id"]
         )
-        minutes = rt.config.code_lifespan // 60
-        rt.courier.send(
+        rt.courier.send_template(
             recipient=address,
-            subject=f"Use code {code} to verify your account",
-            body=f"Verify your account with the following code:\n\n{code}\n\n"
-            f"or clicking the following link:\n\n{link}\n\n"
-            f"If this was not you, do nothing. This code / link expires in {minutes} minutes.\n",
-            template_type="verification_code_valid",
+            template="verification_code/valid",
+            data={
+                "VerificationCode": code,
+                "VerificationURL": link,
+                "ExpiresInMinutes": rt.config.code_lifespan // 60,
+            },
         )
     flow["state"] = "sent_email"
     flow["ui"]["nodes"] = _code_nodes(flow, address)
