@@ -5,11 +5,10 @@ from __future__ import annotations
 import logging
 
 import httpx
-from joserfc import jwt
-from joserfc.jwk import KeySet
-
 from devstack.hydra import HydraConfig, create_apps
 from devstack.serve import start_asgi
+from joserfc import jwt
+from joserfc.jwk import KeySet
 
 from .conftest import RP, Browser, query_of
 
@@ -194,7 +193,7 @@ def test_signing_key_and_clients_survive_restart_with_file_database(tmp_path, ca
         config.issuer = public.url + "/"
         return config, public, admin
 
-    config, public, admin = boot()
+    _, public, admin = boot()
     try:
         jwks = httpx.get(public.url + "/.well-known/jwks.json").json()
         client = httpx.post(
@@ -206,7 +205,7 @@ def test_signing_key_and_clients_survive_restart_with_file_database(tmp_path, ca
         admin.stop()
     assert any("DEVELOPMENT stand-in" in r.getMessage() for r in caplog.records)
 
-    config, public, admin = boot()
+    _, public, admin = boot()
     try:
         assert httpx.get(public.url + "/.well-known/jwks.json").json() == jwks
         token = httpx.post(
