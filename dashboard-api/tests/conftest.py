@@ -18,6 +18,7 @@ from dashboard_api import migrate
 from dashboard_api.actors import Actor
 from dashboard_api.apps.models import DASHBOARD_APP_SLUG
 from dashboard_api.auth import service as auth_service
+from dashboard_api.auth.introspection import IntrospectionCache
 from dashboard_api.config import Settings
 from dashboard_api.context import Context
 from dashboard_api.db import Database, make_engine
@@ -30,6 +31,7 @@ from devstack.kratos import KratosConfig
 from devstack.kratos import create_apps as create_kratos_apps
 from devstack.mail.catcher import MailCatcher
 from devstack.serve import RunningServer, bind_loopback, start_asgi
+from fastapi import FastAPI
 from sqlalchemy import Engine
 from stackspin_clients.models import CreateIdentity
 
@@ -212,12 +214,12 @@ def database(engine: Engine) -> Iterator[Database]:
         connection.close()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def settings(ory: OryStandIns, migrated_url: str) -> Settings:
     return make_settings(ory, migrated_url)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def ory_clients(settings: Settings) -> Iterator[OryClients]:
     clients = OryClients.from_settings(settings)
     yield clients
@@ -231,11 +233,27 @@ def ctx(database: Database, ory_clients: OryClients, settings: Settings) -> Iter
     session.close()
 
 
-@pytest.fixture
-def api(settings: Settings, database: Database, ory_clients: OryClients) -> Iterator[RunningServer]:
-    server = start_asgi(create_app(settings, database=database, ory=ory_clients))
-    yield server
+@pytest.fixture(scope="session")
+def served(
+    settings: Settings, engine: Engine, ory_clients: OryClients
+) -> Iterator[tuple[FastAPI, RunningServer]]:
+    """Our app on a loopback port, once per backend; each test swaps in its own database."""
+    app = create_app(settings, database=Database(engine), ory=ory_clients)
+    server = start_asgi(app)
+    yield app, server
     server.stop()
+
+
+@pytest.fixture
+def api(
+    served: tuple[FastAPI, RunningServer], database: Database, settings: Settings
+) -> RunningServer:
+    app, server = served
+    app.state.database = database
+    app.state.introspection_cache = IntrospectionCache(
+        settings.introspection_cache_seconds, settings.introspection_cache_size
+    )
+    return server
 
 
 def new_identity(ory_clients: OryClients, **traits: Any) -> str:

@@ -24,7 +24,9 @@ def test_create_user_stores_identity_in_kratos_and_roles_here(ctx: Context, emai
             email=address, name="Ada", username="ada", roles=[AppRole(app="wiki", role="admin")]
         ),
     )
-    assert user.email == address and user.name == "Ada" and user.username == "ada"
+    assert user.email == address
+    assert user.name == "Ada"
+    assert user.username == "ada"
     assert {(r.app, r.role) for r in user.roles} == {("wiki", "admin"), ("dashboard", "user")}
     assert ctx.ory.kratos.get_identity(user.id).traits == {
         "email": address,
@@ -41,7 +43,8 @@ def test_a_second_user_with_the_same_email_is_a_conflict(ctx: Context, email) ->
     users.create_user(ctx, UserCreate(email=address))
     with pytest.raises(Conflict) as caught:
         users.create_user(ctx, UserCreate(email=address.upper()))
-    assert caught.value.status == 409 and address.lower() in caught.value.detail.lower()
+    assert caught.value.status == 409
+    assert address.lower() in caught.value.detail.lower()
 
 
 def test_roles_on_unknown_apps_are_refused_before_kratos_is_asked(ctx: Context, email) -> None:
@@ -160,7 +163,8 @@ def test_unfiltered_list_pages_through_kratos(ctx: Context, email) -> None:
     for _ in range(3):
         users.create_user(ctx, UserCreate(email=email()))
     first = users.list_users(ctx, limit=2)
-    assert len(first.items) == 2 and first.next_cursor
+    assert len(first.items) == 2
+    assert first.next_cursor
     second = users.list_users(ctx, limit=2, cursor=first.next_cursor)
     assert {u.id for u in first.items}.isdisjoint({u.id for u in second.items})
 
@@ -188,7 +192,8 @@ def test_batch_create_reports_a_result_per_item(ctx: Context, email) -> None:
     ]
     assert (result.created, result.exists, result.failed) == (2, 1, 2)
     admin_id = result.results[3].id
-    assert admin_id is not None and roles.is_dashboard_admin(ctx, admin_id)
+    assert admin_id is not None
+    assert roles.is_dashboard_admin(ctx, admin_id)
 
 
 def test_recovery_link_and_second_factor_reset(ctx: Context, email) -> None:

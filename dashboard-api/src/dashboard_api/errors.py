@@ -163,7 +163,7 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     async def database_error(request: Request, exc: Exception) -> JSONResponse:
-        log.error("database error: %s", type(exc).__name__, exc_info=exc)
+        log.error("database error: %s: %s", type(exc).__name__, str(exc)[:300])
         return problem_response(
             503,
             "The database is unavailable; try again later.",

@@ -249,7 +249,7 @@ def link_client(ctx: Context, slug: str, client_id: str) -> None:
     if link is not None:
         raise Conflict(f"The client {client_id!r} belongs to another app.")
     ctx.ory.hydra.patch_oauth2_client(
-        client_id, [JsonPatch(op="replace", path="/owner", value=owner_of(app))]
+        client_id, [JsonPatch(op="add", path="/owner", value=owner_of(app))]
     )
     repository.link_client(ctx.session, app.id, client_id)
     audit.record(
@@ -266,7 +266,7 @@ def link_client(ctx: Context, slug: str, client_id: str) -> None:
 def update_client(ctx: Context, slug: str, client_id: str, data: ClientUpdate) -> ClientOut:
     _linked(ctx, slug, client_id)
     patches = [
-        JsonPatch(op="replace", path=f"/{field}", value=[str(u) for u in value])
+        JsonPatch(op="add", path=f"/{field}", value=[str(u) for u in value])
         for field, value in (
             ("redirect_uris", data.redirect_uris),
             ("post_logout_redirect_uris", data.post_logout_redirect_uris),
@@ -304,7 +304,7 @@ def rotate_secret(ctx: Context, slug: str, client_id: str) -> ClientWithSecret:
         raise Conflict("A public client (token_endpoint_auth_method none) has no secret.")
     secret = secrets.token_urlsafe(32)
     client = ctx.ory.hydra.patch_oauth2_client(
-        client_id, [JsonPatch(op="replace", path="/client_secret", value=secret)]
+        client_id, [JsonPatch(op="add", path="/client_secret", value=secret)]
     )
     audit.record(
         ctx.session,

@@ -1,0 +1,308 @@
+"""The HTTP API served for real (uvicorn on a loopback port), called with httpx."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from dashboard_api.actors import Actor
+from dashboard_api.apps import service as apps
+from dashboard_api.apps.schemas import AppCreate, ClientCreate
+from dashboard_api.context import Context
+from dashboard_api.db import Database
+from dashboard_api.main import create_app
+from dashboard_api.roles import service as roles
+from devstack.serve import start_asgi
+
+PROBLEM = "application/problem+json"
+
+
+def _problem(response: httpx.Response, status: int) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM)
+    body = response.json()
+    assert body["status"] == status
+    assert body["title"]
+    assert body["request_id"]
+    return body
+
+
+def test_create_user_then_read_it_back(admin, email) -> None:
+    address = email()
+    created = admin.client.post(
+        "/api/v1/users",
+        json={"email": address, "name": "Lin", "roles": [{"app": "dashboard", "role": "user"}]},
+    )
+    assert created.status_code == 201, created.text
+    user = created.json()
+    assert admin.client.get(f"/api/v1/users/{user['id']}").json() == user
+
+
+def test_duplicate_email_is_409_with_a_clear_body(admin, email) -> None:
+    address = email()
+    assert admin.client.post("/api/v1/users", json={"email": address}).status_code == 201
+    body = _problem(admin.client.post("/api/v1/users", json={"email": address}), 409)
+    assert address in body["detail"]
+    assert body["field"] == "email"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"email": "not-an-email"},
+        {"email": "a@example.org", "nickname": "unknown field"},
+        {"email": "a@example.org", "name": "x" * 101},
+        {"email": "a@example.org", "username": "has space"},
+        {"email": "a@example.org", "roles": [{"app": "dashboard", "role": "owner"}]},
+    ],
+)
+def test_invalid_bodies_are_422_problems(admin, payload) -> None:
+    body = _problem(admin.client.post("/api/v1/users", json=payload), 422)
+    assert body["errors"]
+
+
+def test_unknown_user_is_404(admin) -> None:
+    _problem(admin.client.get("/api/v1/users/00000000-0000-4000-8000-000000000000"), 404)
+
+
+def test_a_user_reads_and_edits_only_themselves(member, admin) -> None:
+    me = member.client.get("/api/v1/me").json()
+    assert me["id"] == member.subject
+    assert me["is_admin"] is False
+    changed = member.client.patch("/api/v1/me", json={"name": "Me Myself"})
+    assert changed.status_code == 200
+    assert changed.json()["name"] == "Me Myself"
+    # No way to change one's email, state or roles through /me.
+    _problem(member.client.patch("/api/v1/me", json={"email": "x@example.org"}), 422)
+    _problem(member.client.patch("/api/v1/me", json={"roles": []}), 422)
+    _problem(member.client.get(f"/api/v1/users/{admin.subject}"), 403)
+    _problem(member.client.patch(f"/api/v1/users/{member.subject}", json={"name": "x"}), 403)
+
+
+def test_my_apps_lists_apps_with_my_role(member) -> None:
+    apps_list = member.client.get("/api/v1/me/apps").json()
+    assert [(a["slug"], a["role"]) for a in apps_list] == [("dashboard", "user")]
+
+
+def test_the_last_admin_cannot_demote_themselves(admin) -> None:
+    body = _problem(
+        admin.client.patch(
+            f"/api/v1/users/{admin.subject}", json={"roles": [{"app": "dashboard", "role": "user"}]}
+        ),
+        409,
+    )
+    assert "last" in body["detail"]
+    _problem(admin.client.delete(f"/api/v1/users/{admin.subject}"), 409)
+
+
+def test_keyset_pages_are_capped_at_500(admin) -> None:
+    _problem(admin.client.get("/api/v1/users", params={"limit": 501}), 422)
+    _problem(admin.client.get("/api/v1/users", params={"cursor": "%%%garbage"}), 422)
+
+
+def test_app_crud_and_clients_in_step_with_hydra(admin, ory_clients) -> None:
+    created = admin.client.post(
+        "/api/v1/apps",
+        json={
+            "slug": "nextcloud",
+            "name": "Nextcloud",
+            "url": "https://files.example.org/",
+            "role_claim": "nextcloud_role",
+            "extra_claims": {"nextcloud_id": "stackspin-{subject}"},
+        },
+    )
+    assert created.status_code == 201, created.text
+    _problem(admin.client.post("/api/v1/apps", json={"slug": "nextcloud", "name": "Again"}), 409)
+    _problem(
+        admin.client.post(
+            "/api/v1/apps", json={"slug": "bad", "name": "Bad", "extra_claims": {"email": "x"}}
+        ),
+        422,
+    )
+    client = admin.client.post(
+        "/api/v1/apps/nextcloud/clients", json={"redirect_uris": ["https://files.example.org/cb"]}
+    ).json()
+    assert client["client_secret"]
+    listed = admin.client.get("/api/v1/apps/nextcloud/clients").json()
+    assert [c["client_id"] for c in listed] == [client["client_id"]]
+    assert "client_secret" not in listed[0]
+    updated = admin.client.patch(
+        f"/api/v1/apps/nextcloud/clients/{client['client_id']}",
+        json={"redirect_uris": ["https://files.example.org/new"]},
+    ).json()
+    assert updated["redirect_uris"] == ["https://files.example.org/new"]
+    assert ory_clients.hydra.get_oauth2_client(client["client_id"]).redirect_uris == [
+        "https://files.example.org/new"
+    ]
+    rotated = admin.client.post(
+        f"/api/v1/apps/nextcloud/clients/{client['client_id']}/rotate-secret"
+    ).json()
+    assert rotated["client_secret"]
+    assert rotated["client_secret"] != client["client_secret"]
+    assert admin.client.delete("/api/v1/apps/nextcloud").status_code == 204
+    from stackspin_clients import errors as ory_errors
+
+    with pytest.raises(ory_errors.NotFound):
+        ory_clients.hydra.get_oauth2_client(client["client_id"])
+    _problem(admin.client.delete("/api/v1/apps/dashboard"), 409)
+
+
+def test_audit_log_names_the_actor_and_request(admin, email) -> None:
+    admin.client.post(
+        "/api/v1/users", json={"email": email()}, headers={"X-Request-ID": "req-audit-1"}
+    )
+    entries = admin.client.get("/api/v1/audit", params={"action": "user.create"}).json()["items"]
+    assert entries[0]["actor"] == f"user:{admin.subject}"
+    assert entries[0]["request_id"] == "req-audit-1"
+
+
+def test_roles_are_listed(member) -> None:
+    assert [r["name"] for r in member.client.get("/api/v1/roles").json()] == ["admin", "user"]
+
+
+# --- internal consent decision -------------------------------------------------------------
+
+
+@pytest.fixture
+def linked_app(database: Database, ory_clients, settings):
+    with database.transaction() as session:
+        ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
+        apps.create_app(
+            ctx,
+            AppCreate(
+                slug="wekan",
+                name="Wekan",
+                url="https://board.example.org",
+                role_claim="wekan_role",
+                extra_claims={"groups": ["staff"], "uid": "wk-{subject}"},
+            ),
+        )
+        client = apps.create_client(
+            ctx, "wekan", ClientCreate(redirect_uris=["https://board.example.org/cb"])
+        )
+    return client.client_id
+
+
+def _decision(api, token, subject, client_id) -> httpx.Response:
+    return httpx.get(
+        f"{api.url}/internal/v1/consent-decision",
+        params={"subject": subject, "client_id": client_id},
+        headers={"Authorization": f"Bearer {token}"} if token else {},
+    )
+
+
+def test_consent_decision_needs_the_internal_token(api, settings, member, linked_app) -> None:
+    _problem(_decision(api, None, member.subject, linked_app), 401)
+    _problem(_decision(api, "wrong", member.subject, linked_app), 401)
+    assert _decision(api, settings.internal_token, member.subject, linked_app).status_code == 200
+
+
+def test_consent_decision_unknown_client_is_404(api, settings, member) -> None:
+    _problem(_decision(api, settings.internal_token, member.subject, "nobody"), 404)
+
+
+def test_consent_decision_no_role_then_role_then_inactive(
+    api, settings, member, admin, linked_app
+) -> None:
+    token = settings.internal_token
+    denied = _decision(api, token, member.subject, linked_app).json()
+    assert denied == {
+        "allowed": False,
+        "app": {
+            "slug": "wekan",
+            "name": "Wekan",
+            "url": "https://board.example.org/",
+            "trusted": False,
+        },
+        "role": None,
+        "claims": {},
+        "reason": "no_role",
+    }
+    admin.client.patch(
+        f"/api/v1/users/{member.subject}",
+        json={"roles": [{"app": "dashboard", "role": "user"}, {"app": "wekan", "role": "admin"}]},
+    ).raise_for_status()
+    allowed = _decision(api, token, member.subject, linked_app).json()
+    assert allowed["allowed"] is True
+    assert allowed["role"] == "admin"
+    assert allowed["claims"] == {
+        "wekan_role": "admin",
+        "groups": ["staff"],
+        "uid": f"wk-{member.subject}",
+    }
+    admin.client.patch(
+        f"/api/v1/users/{member.subject}", json={"state": "inactive"}
+    ).raise_for_status()
+    inactive = _decision(api, token, member.subject, linked_app).json()
+    assert (inactive["allowed"], inactive["reason"]) == (False, "user_inactive")
+
+
+def test_consent_decision_parses_with_the_shared_client(api, settings, member, linked_app) -> None:
+    from stackspin_clients import ClientConfig, DashboardInternal
+
+    with DashboardInternal(ClientConfig(api.url), settings.internal_token) as client:
+        decision = client.consent_decision(member.subject, linked_app)
+    assert decision.allowed is False
+    assert decision.reason == "no_role"
+
+
+# --- health and failures -------------------------------------------------------------------
+
+
+def test_healthz_readyz_and_metrics(anonymous) -> None:
+    assert anonymous.get("/healthz").json() == {"status": "ok"}
+    ready = anonymous.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["checks"] == {
+        "database": "up",
+        "kratos": "up",
+        "hydra": "up",
+    }
+    assert "dashboard_api_requests_total" in anonymous.get("/metrics").text
+
+
+def test_kratos_down_is_503_problem_and_readyz_names_it(admin, anonymous, ory) -> None:
+    ory.kratos_gate.down = True
+    body = _problem(admin.client.get("/api/v1/users"), 503)
+    assert "unavailable" in body["detail"]
+    ready = anonymous.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json()["checks"]["kratos"].startswith("down")
+
+
+def test_hydra_down_is_503_problem(ory, settings, database, ory_clients, admin) -> None:
+    from dashboard_api.ory import OryClients
+
+    broken = settings.model_copy(update={"hydra_admin_url": "http://127.0.0.1:9"})
+    clients = OryClients.from_settings(broken)
+    server = start_asgi(create_app(broken, database=database, ory=clients))
+    try:
+        # A Bearer token needs Hydra's introspection.
+        response = httpx.get(
+            f"{server.url}/api/v1/me", headers={"Authorization": "Bearer some-token"}
+        )
+        _problem(response, 503)
+        ready = httpx.get(f"{server.url}/readyz").json()
+        assert ready["checks"]["hydra"].startswith("down")
+    finally:
+        server.stop()
+        clients.close()
+
+
+def test_database_down_is_503_problem(settings, ory_clients) -> None:
+    broken = settings.model_copy(update={"database_url": "mysql+pymysql://nobody@127.0.0.1:9/none"})
+    server = start_asgi(create_app(broken, ory=ory_clients))
+    try:
+        response = httpx.get(f"{server.url}/api/v1/me", cookies={"dashboard_session": "whatever"})
+        _problem(response, 503)
+        ready = httpx.get(f"{server.url}/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["checks"]["database"].startswith("down")
+    finally:
+        server.stop()
+
+
+def test_set_role_unknown_app_is_not_found(ctx) -> None:
+    from dashboard_api.errors import NotFound
+
+    with pytest.raises(NotFound):
+        roles.set_role(ctx, "someone", "nope", "user")
