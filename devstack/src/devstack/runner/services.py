@@ -82,8 +82,12 @@ def _dashboard_cli(args: list[str]) -> None:
     cli = _import("dashboard_api.cli", "dashboard-api")
     import click
 
+    output = io.StringIO()
     try:
-        cli.main(args, standalone_mode=False)
+        # Its output (JSON of created things) would bury the banner; -v logs it.
+        with contextlib.redirect_stdout(output):
+            cli.main(args, standalone_mode=False)
+        log.info("dashboard-api %s: %s", " ".join(args), output.getvalue().strip())
     except click.ClickException as exc:
         raise ServiceUnavailableError(
             f"`dashboard-api {' '.join(args)}` failed: {exc.format_message()}"

@@ -7,7 +7,9 @@ http://localhost:8080 answers only once everything behind it is there.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +27,7 @@ from devstack.stack import OryStack
 
 log = logging.getLogger("devstack.runner")
 KRATOS_MIN_PASSWORD_LENGTH = 10  # deploy/ory/kratos.yml
+RUNNING_FILE = "running.json"
 
 
 @dataclass(frozen=True)
@@ -170,9 +173,28 @@ class DevStack:
 
         self._router_servers.add("router", Router(upstreams), sock=router_sock, trust_proxy=False)
         self._router_servers.start()
+        self._write_running(wiring, upstreams)
         return self.status
 
+    def _write_running(self, wiring: services.Wiring, upstreams: Upstreams) -> None:
+        """Where each part listens, for scripts and tests (removed again by `stop()`)."""
+        assert self.ory is not None
+        running = {
+            "pid": os.getpid(),
+            "public_url": wiring.public_url,
+            "hydra_public_url": wiring.hydra_public_url,
+            "hydra_admin_url": wiring.hydra_admin_url,
+            "kratos_public_url": wiring.kratos_public_url,
+            "kratos_admin_url": wiring.kratos_admin_url,
+            "login_service_url": upstreams.login_service,
+            "dashboard_api_url": upstreams.dashboard_api,
+            "smtp_port": self.ory.smtp_port,
+            "missing": self.status.missing,
+        }
+        (self.state_dir / RUNNING_FILE).write_text(json.dumps(running, indent=2))
+
     def stop(self) -> None:
+        (self.state_dir / RUNNING_FILE).unlink(missing_ok=True)
         self._router_servers.stop()
         if self._login is not None:
             self._login.stop()

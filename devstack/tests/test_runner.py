@@ -1,0 +1,275 @@
+"""`devstack up` in a subprocess on random ports: the router answers, seeding is safe to
+repeat, state survives a restart, Ctrl-C stops cleanly, and a person logs in to the demo app
+through the router (login-service, Kratos, Hydra, dashboard-api's consent decision)."""
+
+from __future__ import annotations
+
+import json
+import queue
+import signal
+import smtplib
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import httpx
+import pytest
+
+ADMIN_EMAIL = "root@example.org"
+ADMIN_PASSWORD = "a long development password"
+RANDOM_PORTS = [
+    f"--{name}-port=0"
+    for name in (
+        "router",
+        "login",
+        "dashboard",
+        "hydra-public",
+        "hydra-admin",
+        "kratos-public",
+        "kratos-admin",
+        "smtp",
+    )
+]
+
+
+@dataclass
+class Run:
+    process: subprocess.Popen[str]
+    url: str
+    info: dict
+    lines: list[str] = field(default_factory=list)
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGINT)
+        return self.process.wait(timeout=30)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+
+def start(state_dir: Path) -> Run:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from devstack.cli import main; main()",
+            "up",
+            f"--state-dir={state_dir}",
+            *RANDOM_PORTS,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={
+            **__import__("os").environ,
+            "DEVSTACK_ADMIN_EMAIL": ADMIN_EMAIL,
+            "DEVSTACK_ADMIN_PASSWORD": ADMIN_PASSWORD,
+            "PYTHONUNBUFFERED": "1",
+        },
+    )
+    lines: list[str] = []
+    ready: queue.Queue[str] = queue.Queue()
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("devstack: ready at "):
+                ready.put(line.split(" at ", 1)[1].strip())
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        url = ready.get(timeout=60)
+    except queue.Empty:
+        process.kill()
+        pytest.fail("devstack up did not get ready:\n" + "".join(lines))
+    info = json.loads((state_dir / "running.json").read_text())
+    return Run(process, url, info, lines)
+
+
+@dataclass
+class Facts:
+    admin_ids: list[str]
+    client_ids: list[str]
+
+
+def facts(run: Run) -> Facts:
+    identities = httpx.get(
+        f"{run.info['kratos_admin_url']}/admin/identities",
+        params={"credentials_identifier": ADMIN_EMAIL},
+    ).json()
+    clients = httpx.get(f"{run.info['hydra_admin_url']}/admin/clients").json()
+    return Facts([i["id"] for i in identities], sorted(c["client_id"] for c in clients))
+
+
+@dataclass
+class Runs:
+    first: Run
+    first_exit: int
+    first_facts: Facts
+    second: Run
+    second_facts: Facts
+    state_dir: Path
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runs]:
+    state_dir = tmp_path_factory.mktemp("devstack-state")
+    first = start(state_dir)
+    try:
+        first_facts = facts(first)
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = (
+            "a@example.org",
+            "b@example.org",
+            "kept",
+        )
+        message.set_content("from the first run")
+        with smtplib.SMTP("127.0.0.1", first.info["smtp_port"], timeout=5) as smtp:
+            smtp.send_message(message)
+    finally:
+        first_exit = first.stop()
+    second = start(state_dir)
+    try:
+        yield Runs(first, first_exit, first_facts, second, facts(second), state_dir)
+    finally:
+        second.stop()
+
+
+def test_the_banner_names_the_url_and_the_admin(runs: Runs) -> None:
+    out = runs.first.output
+    assert f"open            {runs.first.url}/" in out
+    assert f"admin login     {ADMIN_EMAIL}" in out
+    assert f"admin password  {ADMIN_PASSWORD}" in out
+    assert f"{runs.first.url}/mail/" in out
+
+
+def test_ctrl_c_stops_everything_cleanly(runs: Runs) -> None:
+    assert runs.first_exit == 0, runs.first.output
+    assert runs.first.output.rstrip().endswith("devstack: stopped")
+    assert "Traceback" not in runs.first.output
+
+
+def test_the_router_serves_the_public_path_map(runs: Runs) -> None:
+    url = runs.second.url
+    discovery = httpx.get(f"{url}/.well-known/openid-configuration").json()
+
+    assert httpx.get(f"{url}/").status_code == 200
+    assert discovery["issuer"] == f"{url}/"
+    assert httpx.get(f"{url}/kratos/health/alive").status_code == 200
+    assert httpx.get(f"{url}/demo/").status_code == 200
+    assert httpx.get(f"{url}/mail/api/messages").status_code == 200
+    assert httpx.get(f"{url}/kratos/admin/identities").status_code == 404
+    assert httpx.get(f"{url}/internal/v1/consent-decision").status_code == 404
+
+
+def test_every_service_runs(runs: Runs) -> None:
+    assert runs.second.info["missing"] == {}, runs.second.output
+    assert httpx.get(f"{runs.second.url}/api/openapi.json").status_code == 200
+    assert httpx.get(f"{runs.second.info['login_service_url']}/healthz").status_code == 200
+
+
+def test_seeding_twice_creates_nothing_twice(runs: Runs) -> None:
+    assert len(runs.first_facts.admin_ids) == 1
+    assert len(runs.first_facts.client_ids) == 2  # the dashboard and the demo app
+    assert runs.second_facts == runs.first_facts
+
+
+def test_state_survives_a_restart(runs: Runs) -> None:
+    mails = httpx.get(f"{runs.second.url}/mail/api/messages").json()
+    assert [m["subject"] for m in mails if m["subject"] == "kept"] == ["kept"]
+    secrets_file = runs.state_dir / "secrets.json"
+    assert secrets_file.stat().st_mode & 0o077 == 0
+    for name in ("hydra.sqlite3", "kratos.sqlite3", "dashboard.sqlite3", "mail.sqlite3"):
+        assert (runs.state_dir / name).is_file()
+
+
+class Forms(HTMLParser):
+    """The forms of a page: action, method, input values and submit buttons."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.forms.append({"action": a.get("action", ""), "fields": {}, "buttons": []})
+        elif self.forms and tag in ("input", "button") and a.get("name"):
+            kind = a.get("type", "submit" if tag == "button" else "text")
+            if kind in ("submit", "button") or tag == "button":
+                self.forms[-1]["buttons"].append((a["name"], a.get("value", "")))
+            elif kind != "checkbox" or "checked" in a:
+                self.forms[-1]["fields"].setdefault(a["name"], a.get("value", ""))
+
+    def with_field(self, name: str) -> dict:
+        return next(f for f in self.forms if name in f["fields"])
+
+    def with_button(self, value: str) -> dict:
+        return next(f for f in self.forms if any(v == value for _, v in f["buttons"]))
+
+
+def browse(browser: httpx.Client, response: httpx.Response) -> httpx.Response:
+    for _ in range(20):
+        if not response.is_redirect:
+            return response
+        response = browser.get(urljoin(str(response.url), response.headers["location"]))
+    raise AssertionError("redirect loop")
+
+
+def submit(browser: httpx.Client, page: httpx.Response, form: dict, button: str, **values: str):
+    data = {**form["fields"], **values}
+    name = next(n for n, v in form["buttons"] if v == button)
+    data[name] = button
+    action = urljoin(str(page.url), form["action"])
+    return browse(browser, browser.post(action, data=data))
+
+
+def test_a_person_logs_in_to_the_demo_app_through_the_router(runs: Runs) -> None:
+    url = runs.second.url
+    with httpx.Client(follow_redirects=False, timeout=15) as browser:
+        login_page = browse(browser, browser.get(f"{url}/demo/login"))
+        assert urlsplit(str(login_page.url)).path == "/auth/login", login_page.url
+        login_form = Forms(login_page.text).with_field("password")
+        assert login_form["action"].startswith(f"{url}/kratos/self-service/login?flow=")
+
+        consent_page = submit(
+            browser,
+            login_page,
+            login_form,
+            "password",
+            identifier=ADMIN_EMAIL,
+            password=ADMIN_PASSWORD,
+        )
+        assert urlsplit(str(consent_page.url)).path == "/auth/consent", consent_page.text[:500]
+        assert "Demo app" in consent_page.text
+        demo_page = submit(
+            browser, consent_page, Forms(consent_page.text).with_button("accept"), "accept"
+        )
+
+        assert str(demo_page.url) == f"{url}/demo/"
+        assert "Hello, Admin" in demo_page.text
+        assert ADMIN_EMAIL in demo_page.text
+        assert "Your role in this app: <strong>user</strong>" in demo_page.text
+        assert runs.second_facts.admin_ids[0] in demo_page.text
+
+        to_hydra = browser.post(f"{url}/demo/logout")
+        hint = parse_qs(urlsplit(to_hydra.headers["location"]).query)
+        assert hint["post_logout_redirect_uri"] == [f"{url}/demo/logged-out"]
+        confirm = browse(browser, to_hydra)
+        assert urlsplit(str(confirm.url)).path == "/auth/logout"
+        logged_out = submit(browser, confirm, Forms(confirm.text).with_button("logout"), "logout")
+        assert urlsplit(str(logged_out.url)).path == "/demo/logged-out", logged_out.text[:500]
+        assert "You are logged out" in logged_out.text
+
+        again = browse(browser, browser.get(f"{url}/demo/login"))
+        assert urlsplit(str(again.url)).path == "/auth/login"
+        assert Forms(again.text).with_field("password")
