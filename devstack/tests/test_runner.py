@@ -261,6 +261,12 @@ def test_a_person_logs_in_to_the_demo_app_through_the_router(runs: Runs) -> None
         assert "Your role in this app: <strong>user</strong>" in demo_page.text
         assert runs.second_facts.admin_ids[0] in demo_page.text
 
+        # The same Kratos session logs the admin in to the dashboard (trusted: no consent).
+        browse(browser, browser.get(f"{url}/api/v1/auth/login"))
+        users = browser.get(f"{url}/api/v1/users")
+        assert users.status_code == 200, users.text
+        assert ADMIN_EMAIL in users.text
+
         to_hydra = browser.post(f"{url}/demo/logout")
         hint = parse_qs(urlsplit(to_hydra.headers["location"]).query)
         assert hint["post_logout_redirect_uri"] == [f"{url}/demo/logged-out"]
