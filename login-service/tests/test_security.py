@@ -131,3 +131,30 @@ def test_accent_colour_must_be_a_plain_hex_colour() -> None:
     with pytest.raises(ValidationError):
         Settings(accent_color="red;} body{display:none")
     assert Settings(accent_color="#0a0").accent_color == "#0a0"
+
+
+def test_logs_carry_request_ids_but_no_secrets(
+    env: Env, browser: Browser, capfd: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    _, email = env.create_user()
+    client = env.create_client()
+    env.dashboard.allow(client.client_id or "", trusted=True)
+    visit = browser.get(env.authorize_url(client))
+    csrf = visit.page.form("password").fields["csrf_token"]
+    visit = password_login(browser, visit, email)
+    code = parse_qs(urlsplit(visit.url).query)["code"][0]
+    cookies = [c.value for c in browser.http.cookies.jar]
+
+    ours = [
+        json.loads(line)
+        for line in capfd.readouterr().err.splitlines()
+        if line.startswith("{") and '"request_id"' in line
+    ]
+    assert ours
+    assert all(entry["request_id"] for entry in ours)
+    text = json.dumps(ours)
+    for secret in ["correct horse battery staple 42", csrf, code, *cookies]:
+        assert secret not in text
+    assert "login_challenge=" not in text

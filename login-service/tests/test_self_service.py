@@ -186,3 +186,32 @@ def test_unknown_flow_starts_a_new_one(env: Env, browser: Browser) -> None:
     assert visit.status == 200
     assert "/auth/login?flow=" in visit.url
     assert "00000000-0000-4000-8000-000000000000" not in visit.url
+
+
+def test_verification_page_renders_the_kratos_flow(env: Env, browser: Browser) -> None:
+    visit = browser.get(f"{env.login_url}/auth/verification")
+    assert visit.status == 200, visit.urls
+    assert "/auth/verification?flow=" in visit.url
+    assert "Verify your email address" in visit.page.text
+    assert visit.page.forms[0].fields["csrf_token"]
+
+
+def test_registration_is_off_unless_enabled(env: Env, browser: Browser) -> None:
+    visit = browser.get(f"{env.login_url}/auth/registration")
+    assert visit.status == 404
+    assert "Create an account" not in browser.get(f"{env.login_url}/auth/login").page.text
+
+
+def test_hydra_error_page_shows_the_description_escaped(env: Env, browser: Browser) -> None:
+    visit = browser.get(
+        f"{env.login_url}/auth/error?error=invalid_request&error_description=%3Cb%3Ebad%3C/b%3E"
+    )
+    assert visit.status == 400
+    assert "<b>bad</b>" not in visit.response.text
+    assert "&lt;b&gt;bad&lt;/b&gt;" in visit.response.text
+
+
+def test_settings_without_a_session_goes_to_login(env: Env, browser: Browser) -> None:
+    visit = browser.get(f"{env.login_url}/auth/settings")
+    assert visit.status == 200, visit.urls
+    assert "/auth/login?flow=" in visit.url

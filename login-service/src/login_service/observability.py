@@ -53,6 +53,18 @@ def redact_secrets(
     return event
 
 
+class _StderrLogger:
+    """Writes each event line to whatever sys.stderr is now (servers and tests swap it)."""
+
+    def __init__(self, *_args: Any) -> None:
+        pass
+
+    def msg(self, message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    debug = info = warning = warn = error = critical = exception = fatal = log = msg
+
+
 def configure_logging(level: str = "INFO") -> None:
     """JSON lines on stderr, the request id merged from context vars into every event."""
     logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level.upper())
@@ -68,7 +80,7 @@ def configure_logging(level: str = "INFO") -> None:
         wrapper_class=structlog.make_filtering_bound_logger(
             logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
         ),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        logger_factory=_StderrLogger,
         cache_logger_on_first_use=False,
     )
 
