@@ -214,6 +214,22 @@ def routes(rt: Runtime) -> list[Route]:
         _save_or_error(rt, identity)
         return web.json_response(_render(rt, identity))
 
+    async def get_by_external_id(request: Request) -> Response:
+        wanted = request.path_params["external_id"]
+        for identity in rt.store.all(identities.KIND):
+            if identity.get("external_id") == wanted:
+                declassify = request.query_params.getlist("include_credential") or None
+                return web.json_response(_render(rt, identity, declassify))
+        raise errors.not_found()
+
+    async def extend_session(request: Request) -> Response:
+        session = rt.store.get(sessions.KIND, _uuid_or_400(request.path_params["id"]))
+        if session is None or not sessions.is_active(rt, session):
+            raise errors.not_found()
+        session["expires_at"] = clock.fmt(clock.later(rt.config.session_lifespan))
+        sessions.save(rt, session)
+        return web.json_response(sessions.to_json(rt, session))
+
     async def delete_identity(request: Request) -> Response:
         identity_id = request.path_params["id"]
         _identity_or_404(rt, identity_id)
@@ -311,6 +327,7 @@ def routes(rt: Runtime) -> list[Route]:
         Route("/admin/identities", list_identities, methods=["GET"]),
         Route("/admin/identities", create_identity, methods=["POST"]),
         Route("/admin/identities", batch_identities, methods=["PATCH"]),
+        Route("/admin/identities/by/external/{external_id}", get_by_external_id, methods=["GET"]),
         Route("/admin/identities/{id}", get_identity, methods=["GET"]),
         Route("/admin/identities/{id}", update_identity, methods=["PUT"]),
         Route("/admin/identities/{id}", patch_identity, methods=["PATCH"]),
@@ -321,6 +338,7 @@ def routes(rt: Runtime) -> list[Route]:
         Route("/admin/sessions", list_sessions, methods=["GET"]),
         Route("/admin/sessions/{id}", get_session, methods=["GET"]),
         Route("/admin/sessions/{id}", disable_session, methods=["DELETE"]),
+        Route("/admin/sessions/{id}/extend", extend_session, methods=["PATCH"]),
         Route("/admin/courier/messages", list_messages, methods=["GET"]),
         Route("/admin/courier/messages/{id}", get_message, methods=["GET"]),
     ]

@@ -7,7 +7,17 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from devstack.kratos import errors, flows, identities, login, nodes, sessions, text, web
+from devstack.kratos import (
+    errors,
+    flows,
+    identities,
+    login,
+    nodes,
+    sessions,
+    text,
+    verification,
+    web,
+)
 from devstack.kratos.runtime import Runtime
 from devstack.kratos.store import Doc
 
@@ -127,6 +137,7 @@ async def submit(rt: Runtime, request: Request) -> Response:
         flows.set_form_message(flow, text.duplicate_credentials())
         return flows.respond_flow(rt, request, flow, status=400)
     session = sessions.issue(rt, identity, "password", "aal1", request)
+    continue_with = verification.send_for_new_address(rt, request, identity)
     flow["state"] = "passed_challenge"
     flows.save(rt, flow)
     return_to = flow.get("return_to") or rt.config.default_return_url
@@ -136,6 +147,10 @@ async def submit(rt: Runtime, request: Request) -> Response:
                 "identity": identities.to_json(rt.config, identity),
                 "session": sessions.to_json(rt, session),
                 "session_token": session["token"],
+                "continue_with": [
+                    {"action": "set_ory_session_token", "ory_session_token": session["token"]},
+                    *continue_with,
+                ],
             }
         )
     response: Response
@@ -145,7 +160,8 @@ async def submit(rt: Runtime, request: Request) -> Response:
                 "identity": identities.to_json(rt.config, identity),
                 "session": sessions.to_json(rt, session),
                 "continue_with": [
-                    {"action": "redirect_browser_to", "redirect_browser_to": return_to}
+                    *continue_with,
+                    {"action": "redirect_browser_to", "redirect_browser_to": return_to},
                 ],
             }
         )

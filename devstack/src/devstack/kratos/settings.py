@@ -8,7 +8,19 @@ import segno
 from starlette.requests import Request
 from starlette.responses import Response
 
-from devstack.kratos import clock, errors, flows, identities, login, mfa, nodes, sessions, text, web
+from devstack.kratos import (
+    clock,
+    errors,
+    flows,
+    identities,
+    login,
+    mfa,
+    nodes,
+    sessions,
+    text,
+    verification,
+    web,
+)
 from devstack.kratos.nodes import Node
 from devstack.kratos.runtime import Runtime
 from devstack.kratos.store import Doc
@@ -305,6 +317,10 @@ def _profile(
     except identities.DuplicateIdentifierError:
         flows.set_form_message(flow, text.duplicate_credentials())
         return flows.respond_flow(rt, request, flow, status=400)
+    continue_with = verification.send_for_new_address(rt, request, updated)
+    if continue_with:
+        flow["continue_with"] = continue_with
+        updated = identities.get(rt.store, updated["id"]) or updated
     return _success(rt, request, flow, updated)
 
 

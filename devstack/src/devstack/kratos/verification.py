@@ -74,6 +74,10 @@ def _send_code(rt: Runtime, flow: Doc, email: str) -> None:
     identity = _identity_by_address(rt, address)
     if identity is not None:
         code = codes.issue(rt, PURPOSE, flow["id"], identity_id=identity["id"], address=address)
+        for known in identity["verifiable_addresses"]:
+            if known["value"] == address and not known["verified"]:
+                known["status"] = "sent"
+        identities.save(rt.store, rt.config, identity)
         link = flows.with_query(
             f"{rt.config.public_url}self-service/verification", code=code, flow=flow["id"]
         )
@@ -89,6 +93,40 @@ def _send_code(rt: Runtime, flow: Doc, email: str) -> None:
     flow["state"] = "sent_email"
     flow["ui"]["nodes"] = _code_nodes(flow, address)
     flows.set_form_message(flow, text.verification_code_sent())
+
+
+def send_for_new_address(rt: Runtime, request: Request, identity: Doc) -> list[Doc]:
+    """Kratos's verification hook: mail a code to each unverified address, in a new flow.
+
+    Returns `continue_with` items (`show_verification_ui`) as Kratos adds them.
+    """
+    out: list[Doc] = []
+    for address in identity["verifiable_addresses"]:
+        if address["verified"] or address.get("status") == "sent":
+            continue
+        flow = flows.create(
+            rt,
+            request,
+            "verification",
+            flow_type="browser",
+            state="choose_method",
+            nodes=_choose_nodes(address["value"]),
+            csrf_cookie=request.cookies.get(login.csrf_cookie_name(rt)),
+            extra={"active": "code"},
+        )
+        _send_code(rt, flow, address["value"])
+        flows.save(rt, flow)
+        out.append(
+            {
+                "action": "show_verification_ui",
+                "flow": {
+                    "id": flow["id"],
+                    "verifiable_address": address["value"],
+                    "url": flows.ui_redirect_url(rt.config, flow),
+                },
+            }
+        )
+    return out
 
 
 def _identity_by_address(rt: Runtime, address: str) -> Doc | None:
