@@ -14,7 +14,7 @@ class HydraTTLs:
     id_token: int = 60 * 60
     refresh_token: int = 720 * 60 * 60
     auth_code: int = 10 * 60
-    authentication_session: int = 24 * 60 * 60
+    authentication_session: int = 720 * 60 * 60
 
 
 @dataclass
