@@ -42,12 +42,12 @@ def find_stale_subjects(ctx: Context) -> list[str]:
         after = subjects[-1]
 
 
-def find_orphans(ctx: Context) -> list[str]:
+def find_orphans(ctx: Context, min_age: timedelta = ORPHAN_MIN_AGE) -> list[str]:
     """Identities we created without a committed `user.create` entry and without roles."""
     created = set(
         ctx.session.scalars(select(AuditEntry.target_id).where(AuditEntry.action == "user.create"))
     )
-    cutoff = utcnow() - ORPHAN_MIN_AGE
+    cutoff = utcnow() - min_age
     orphans = []
     for identity in ctx.ory.kratos.iter_identities(page_size=CHUNK):
         if not identities.created_by_us(identity) or identity.id in created:
@@ -60,8 +60,11 @@ def find_orphans(ctx: Context) -> list[str]:
     return orphans
 
 
-def reconcile(ctx: Context, *, repair: bool) -> Report:
-    report = Report(stale_subjects=find_stale_subjects(ctx), orphan_identities=find_orphans(ctx))
+def reconcile(ctx: Context, *, repair: bool, orphan_min_age: timedelta = ORPHAN_MIN_AGE) -> Report:
+    report = Report(
+        stale_subjects=find_stale_subjects(ctx),
+        orphan_identities=find_orphans(ctx, orphan_min_age),
+    )
     if not repair:
         return report
     for subject in report.stale_subjects:

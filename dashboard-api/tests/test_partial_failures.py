@@ -1,0 +1,142 @@
+"""Calls that touch Kratos and the database never leave half a user behind."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+import pytest
+from dashboard_api import migrate
+from dashboard_api import reconcile as reconciliation
+from dashboard_api.actors import Actor
+from dashboard_api.context import Context
+from dashboard_api.db import Database
+from dashboard_api.main import create_app
+from dashboard_api.roles import repository as roles_repository
+from devstack.serve import start_asgi
+from devstack.testing import databases
+from sqlalchemy import text
+
+
+def _identities_with(ory_clients, address: str) -> list:
+    return ory_clients.kratos.list_identities(credentials_identifier=address).identities
+
+
+def test_kratos_failing_after_the_create_undoes_the_identity(
+    admin, ory, ory_clients, email
+) -> None:
+    address = email()
+    # Kratos creates the identity, then fails the next call (the invitation's recovery code).
+    ory.kratos_gate.fail_only = ("POST", "/admin/recovery/code")
+    response = admin.client.post("/api/v1/users", json={"email": address, "invite": True})
+    assert response.status_code == 503, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert _identities_with(ory_clients, address) == []
+    ory.kratos_gate.reset()
+    entries = admin.client.get("/api/v1/audit", params={"action": "user.create"}).json()["items"]
+    assert all(e["summary"].get("email") != address for e in entries)
+
+
+def test_mail_server_down_undoes_the_invited_user(
+    admin, ory_clients, email, served, settings
+) -> None:
+    app, _ = served
+    address = email()
+    app.state.settings = settings.model_copy(update={"smtp_url": "smtp://127.0.0.1:9"})
+    try:
+        response = admin.client.post("/api/v1/users", json={"email": address, "invite": True})
+    finally:
+        app.state.settings = settings
+    assert response.status_code == 503, response.text
+    assert _identities_with(ory_clients, address) == []
+
+
+def test_kratos_down_for_the_undo_too_converges_on_retry(
+    admin, ory, ory_clients, email, database, settings
+) -> None:
+    address = email()
+    # Kratos answers the create, then goes down: the invitation and the undo both fail.
+    ory.kratos_gate.down_after = ("POST", "/admin/identities")
+    response = admin.client.post(
+        "/api/v1/users", json={"email": address, "invite": True, "name": "First"}
+    )
+    assert response.status_code == 503, response.text
+    ory.kratos_gate.reset()
+    (left_over,) = _identities_with(ory_clients, address)
+    assert not roles_repository.has_any_role(database.session(), left_over.id)
+
+    # reconcile reports it ...
+    with database.transaction() as session:
+        ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.cli())
+        report = reconciliation.reconcile(ctx, repair=False, orphan_min_age=timedelta(0))
+    assert left_over.id in report.orphan_identities
+
+    # ... and the same request, repeated, finishes the job on the same identity.
+    retry = admin.client.post("/api/v1/users", json={"email": address, "name": "Second"})
+    assert retry.status_code == 201, retry.text
+    assert retry.json()["id"] == left_over.id
+    assert retry.json()["name"] == "Second"
+    assert len(_identities_with(ory_clients, address)) == 1
+    # A real duplicate is still refused.
+    assert admin.client.post("/api/v1/users", json={"email": address}).status_code == 409
+
+
+@pytest.fixture(params=databases.BACKENDS)
+def breakable_database(request, tmp_path):
+    """A migrated database of our own, so a test may drop a table in it."""
+    if request.param == "mariadb":
+        from devstack.testing import services
+
+        services.require("mariadb")
+    with databases.empty_database(request.param, tmp_path) as url:
+        migrate.upgrade(url)
+        database = Database.from_url(url)
+        yield database
+        database.dispose()
+
+
+def test_database_failing_after_kratos_leaves_no_identity(
+    breakable_database, settings, ory_clients, make_identity, email
+) -> None:
+    admin_subject = make_identity()
+    with breakable_database.transaction() as session:
+        from dashboard_api.auth import service as auth
+        from dashboard_api.roles import service as roles
+
+        ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
+        roles.set_role(ctx, admin_subject, "dashboard", "admin")
+        token = auth.open_session(ctx, admin_subject)
+    server = start_asgi(create_app(settings, database=breakable_database, ory=ory_clients))
+    try:
+        with breakable_database.engine.begin() as conn:
+            # The audit log is written after the Kratos create: make that write fail for real.
+            conn.execute(text("DROP TABLE audit_log"))
+        client = httpx.Client(base_url=server.url, cookies={"dashboard_session": token})
+        single = email()
+        response = client.post("/api/v1/users", json={"email": single})
+        assert response.status_code == 503, response.text
+        assert response.json()["type"].endswith("database-unavailable")
+        assert _identities_with(ory_clients, single) == []
+
+        batch = [email(), email()]
+        response = client.post("/api/v1/users/batch", json={"users": [{"email": e} for e in batch]})
+        assert response.status_code == 503, response.text
+        for address in batch:
+            assert _identities_with(ory_clients, address) == []
+    finally:
+        server.stop()
+
+
+def test_reconcile_repairs_roles_of_identities_deleted_behind_our_back(ctx, make_identity) -> None:
+    from dashboard_api.roles import service as roles
+
+    gone = make_identity()
+    kept = make_identity()
+    roles.set_role(ctx, gone, "dashboard", "user")
+    roles.set_role(ctx, kept, "dashboard", "user")
+    ctx.ory.kratos.delete_identity(gone)
+    report = reconciliation.reconcile(ctx, repair=True)
+    assert gone in report.stale_subjects
+    assert kept not in report.stale_subjects
+    assert not roles_repository.has_any_role(ctx.session, gone)
+    assert roles_repository.has_any_role(ctx.session, kept)
