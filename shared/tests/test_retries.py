@@ -232,3 +232,25 @@ async def test_no_request_id_header_without_a_request_id(
     await hydra("get_consent_request", "c0n53ntch4ll3ng3")
 
     assert "X-Request-ID" not in httpserver.log[0][0].headers
+
+
+async def test_concurrent_tasks_send_their_own_request_id(
+    config: Any, httpserver: HTTPServer, wire: Any
+) -> None:
+    import anyio
+
+    httpserver.expect_request("/admin/oauth2/auth/requests/consent").respond_with_json(
+        wire("CONSENT_REQUEST")
+    )
+
+    async def call(request_id: str, client: AsyncHydraAdmin) -> None:
+        request_id_var.set(request_id)  # each task runs in its own copy of the context
+        await client.get_consent_request(request_id)
+
+    async with AsyncHydraAdmin(config) as client, anyio.create_task_group() as tasks:
+        for i in range(5):
+            tasks.start_soon(call, f"req-{i}", client)
+
+    sent = {(r.args["consent_challenge"], r.headers.get("X-Request-ID")) for r, _ in httpserver.log}
+    assert sent == {(f"req-{i}", f"req-{i}") for i in range(5)}
+    assert request_id_var.get() is None

@@ -223,7 +223,7 @@ def _flow_or_none(body: Any) -> Flow | None:
         return None
 
 
-def error_from_transport(request: httpx.Request, exc: httpx.TransportError) -> ServiceUnavailable:
+def error_from_transport(request: httpx.Request, exc: httpx.RequestError) -> ServiceUnavailable:
     """Turn a network failure (refused, reset, timeout) into ServiceUnavailable."""
     if isinstance(exc, httpx.TimeoutException):
         what = "timed out"

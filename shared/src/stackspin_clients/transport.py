@@ -103,7 +103,7 @@ class SyncTransport:
             request = operation.build_request(self._http, _request_headers())
             try:
                 response = self._http.send(request)
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 delay = retry_delay(self.config, operation, attempt, None)
                 if delay is None:
                     raise error_from_transport(request, exc) from exc
@@ -172,7 +172,7 @@ class AsyncTransport:
             request = operation.build_request(self._http, _request_headers())
             try:
                 response = await self._http.send(request)
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 delay = retry_delay(self.config, operation, attempt, None)
                 if delay is None:
                     raise error_from_transport(request, exc) from exc
