@@ -279,3 +279,67 @@ def test_a_person_logs_in_to_the_demo_app_through_the_router(runs: Runs) -> None
         again = browse(browser, browser.get(f"{url}/demo/login"))
         assert urlsplit(str(again.url)).path == "/auth/login"
         assert Forms(again.text).with_field("password")
+
+
+def kratos_password_login(kratos_public_url: str, email: str, password: str) -> int:
+    flow = httpx.get(f"{kratos_public_url}/self-service/login/api").json()
+    response = httpx.post(
+        f"{kratos_public_url}/self-service/login",
+        params={"flow": flow["id"]},
+        json={"method": "password", "identifier": email, "password": password},
+    )
+    return response.status_code
+
+
+def test_seeding_the_admin_again_keeps_one_identity_and_can_set_a_new_password(
+    ory_stack,
+) -> None:
+    from devstack.runner import seed
+
+    first = seed.ensure_admin(
+        ory_stack.kratos_admin_url, ADMIN_EMAIL, "first password 1", reset=False
+    )
+    same = seed.ensure_admin(
+        ory_stack.kratos_admin_url, ADMIN_EMAIL, "ignored password", reset=False
+    )
+    reset = seed.ensure_admin(
+        ory_stack.kratos_admin_url, ADMIN_EMAIL, "second password 2", reset=True
+    )
+
+    assert first == same == reset
+    identities = httpx.get(f"{ory_stack.kratos_admin_url}/admin/identities").json()
+    assert len(identities) == 1
+    assert identities[0]["verifiable_addresses"][0]["verified"] is True
+    assert (
+        kratos_password_login(ory_stack.kratos_public_url, ADMIN_EMAIL, "first password 1") == 400
+    )
+    assert (
+        kratos_password_login(ory_stack.kratos_public_url, ADMIN_EMAIL, "second password 2") == 200
+    )
+
+
+def test_a_hydra_client_is_created_once_and_its_redirects_kept_current(ory_stack) -> None:
+    from devstack.runner import seed
+
+    first = seed.ensure_client(
+        ory_stack.hydra_admin_url,
+        None,
+        name="demo",
+        redirect_uri="http://localhost:1/demo/callback",
+        post_logout_redirect_uri="http://localhost:1/demo/logged-out",
+        scope="openid",
+    )
+    again = seed.ensure_client(
+        ory_stack.hydra_admin_url,
+        first,
+        name="demo",
+        redirect_uri="http://localhost:2/demo/callback",
+        post_logout_redirect_uri="http://localhost:2/demo/logged-out",
+        scope="openid",
+    )
+
+    clients = httpx.get(f"{ory_stack.hydra_admin_url}/admin/clients").json()
+    assert again == first
+    assert len(clients) == 1
+    assert clients[0]["redirect_uris"] == ["http://localhost:2/demo/callback"]
+    assert clients[0]["post_logout_redirect_uris"] == ["http://localhost:2/demo/logged-out"]
