@@ -83,3 +83,25 @@ def test_identity_by_external_id_and_session_extend(kratos: Kratos) -> None:
         r = admin.patch(f"/admin/sessions/{session['id']}/extend")
         assert r.status_code == 200
         assert r.json()["expires_at"] >= session["expires_at"]
+
+
+def test_webauthn_nodes_are_sent_when_asked_but_do_not_register(kratos: Kratos) -> None:
+    from .conftest import node
+
+    kratos.config.webauthn_nodes = True
+    kratos.create_identity("key@example.org", "pw-123456")
+    with kratos.browser() as browser:
+        login_with_password(browser, "key@example.org", "pw-123456")
+        flow = start_flow(browser, "settings")
+        script = node(flow, "webauthn_script")
+        assert script["type"] == "script"
+        assert browser.get(script["attributes"]["src"]).status_code == 200
+        trigger = node(flow, "webauthn_register_trigger")["attributes"]
+        assert trigger["onclickTrigger"] == "oryWebAuthnRegistration"
+        r = browser.post(
+            flow["ui"]["action"],
+            json={"csrf_token": csrf_of(flow), "method": "webauthn", "webauthn_register": "{}"},
+            headers=JSON,
+        )
+        assert r.status_code == 400
+        assert r.json()["ui"]["messages"][0]["id"] == 4000001

@@ -58,5 +58,7 @@ class KratosConfig:
     argon2_memory_kib: int = 65536
     argon2_iterations: int = 2
     argon2_parallelism: int = 1
+    # send Kratos's WebAuthn settings nodes (the ceremony itself is not emulated)
+    webauthn_nodes: bool = False
     # minimum password length (selfservice.methods.password.config.min_password_length)
     min_password_length: int = 8

@@ -267,6 +267,11 @@ def routes(rt: Runtime) -> list[Route]:
         except errors.KratosError as exc:
             return flows.respond_error(rt, request, exc)
 
+    async def webauthn_js(request: Request) -> Response:
+        from devstack.kratos import webauthn
+
+        return Response(webauthn.SCRIPT, media_type="text/javascript; charset=UTF-8")
+
     out: list[Route] = []
     for kind in ("login", "registration", "recovery", "verification", "settings"):
         out += [
@@ -287,6 +292,7 @@ def routes(rt: Runtime) -> list[Route]:
         Route("/self-service/logout", logout, methods=["GET"]),
         Route("/self-service/errors", flow_error, methods=["GET"]),
         Route("/schemas", list_schemas, methods=["GET"]),
+        Route("/.well-known/ory/webauthn.js", webauthn_js, methods=["GET"]),
         Route("/schemas/{id}", get_schema, methods=["GET"]),
     ]
     return out

@@ -20,6 +20,7 @@ from devstack.kratos import (
     text,
     verification,
     web,
+    webauthn,
 )
 from devstack.kratos.nodes import Node
 from devstack.kratos.runtime import Runtime
@@ -118,6 +119,8 @@ def build_nodes(rt: Runtime, flow: Doc, identity: Doc, *, lookup_view: str = "")
         out.append(_lookup_submit("lookup_secret_disable", text.settings_disable_lookup()))
     else:
         out.append(_lookup_submit("lookup_secret_regenerate", text.settings_regenerate_lookup()))
+    if rt.config.webauthn_nodes and flow["type"] == "browser":
+        out += webauthn.settings_nodes(rt.config, identity)
     return out
 
 
@@ -259,13 +262,18 @@ async def submit(rt: Runtime, request: Request) -> Response:
         return _password(rt, request, flow, identity, body)
     if method == "totp":
         return _totp(rt, request, flow, session, identity, body)
+    if method == "webauthn":
+        flows.set_form_message(flow, webauthn.not_available())
+        return flows.respond_flow(rt, request, flow, status=400)
     return _lookup(rt, request, flow, session, identity, body)
 
 
 def _method_of(body: dict[str, Any]) -> str | None:
     method = body.get("method")
-    if method in ("profile", "password", "totp", "lookup_secret"):
+    if method in ("profile", "password", "totp", "lookup_secret", "webauthn"):
         return str(method)
+    if body.get("webauthn_register") or body.get("webauthn_remove"):
+        return "webauthn"
     if _truthy(body.get("totp_unlink")):
         return "totp"
     if any(
