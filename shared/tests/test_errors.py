@@ -297,6 +297,22 @@ async def test_2xx_of_the_wrong_shape_is_an_ory_error(hydra: Any, httpserver: HT
 
     assert caught.value.status == 200
     assert caught.value.body == {"nope": 1}
+    assert "challenge: Field required" in caught.value.message
+
+
+async def test_unexpected_body_is_described_without_its_values(
+    hydra: Any, httpserver: HTTPServer, wire: Any
+) -> None:
+    # A client_secret in an unexpected answer must not end up in a log line.
+    body = dict(wire("CREATED_CLIENT"), created_at="not a date")
+    httpserver.expect_request("/admin/clients", method="POST").respond_with_json(body, status=201)
+
+    with pytest.raises(OryError) as caught:
+        await hydra("create_oauth2_client", _client())
+
+    assert "created_at" in caught.value.message
+    assert "s3cr3t" not in str(caught.value)
+    assert "not a date" not in str(caught.value)
 
 
 async def test_error_keeps_set_cookie_headers(

@@ -161,9 +161,11 @@ def _describe(body: Any) -> tuple[str | None, str | None, dict[str, Any]]:
         return None, _str_or_none(body.get("detail") or body.get("title")), {}
     if set(body) == {"redirect_to"}:  # Hydra: challenge used or expired
         return None, "the challenge was already used or has expired", {}
-    if "ui" in body and "id" in body:  # a Kratos flow whose ui carries the messages
-        texts = [m.get("text") for m in body["ui"].get("messages") or [] if isinstance(m, dict)]
-        return None, "; ".join(t for t in texts if t) or None, {}
+    ui = body.get("ui")
+    if isinstance(ui, dict) and "id" in body:  # a Kratos flow whose ui carries the messages
+        messages = ui.get("messages")
+        texts = [m.get("text") for m in messages or [] if isinstance(m, dict)]
+        return None, "; ".join(t for t in texts if isinstance(t, str) and t) or None, {}
     return None, None, {}
 
 

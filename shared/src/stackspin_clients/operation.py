@@ -68,7 +68,16 @@ class Operation(Generic[T]):
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise error_from_unparsable(response, "not JSON") from exc
         except ValidationError as exc:
-            raise error_from_unparsable(response, str(exc)) from exc
+            raise error_from_unparsable(response, _summary(exc)) from exc
+
+
+def _summary(exc: ValidationError) -> str:
+    """Where the body differs from the model, without echoing values (they may be secrets)."""
+    problems = [
+        f"{'.'.join(str(part) for part in error['loc']) or 'body'}: {error['msg']}"
+        for error in exc.errors()[:5]
+    ]
+    return "; ".join(problems)
 
 
 def _query_params(query: Mapping[str, QueryValue]) -> httpx.QueryParams:
