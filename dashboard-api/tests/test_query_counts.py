@@ -1,0 +1,85 @@
+"""A page of users (and the app lists) costs the same number of Kratos calls and SQL
+statements whatever the number of users: no call or query per user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from dashboard_api.actors import Actor
+from dashboard_api.apps import service as apps
+from dashboard_api.apps.schemas import AppCreate
+from dashboard_api.context import Context
+from dashboard_api.roles import service as roles
+from sqlalchemy import event
+
+
+@contextmanager
+def counting(engine, ory) -> Iterator[dict[str, int]]:
+    """SQL statements (SQLAlchemy events) and requests the Kratos stand-in received."""
+    result = {"sql": 0, "kratos": 0}
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    ory.kratos_calls.clear()
+    try:
+        yield result
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        result["sql"] = len(statements)
+        result["kratos"] = sum(ory.kratos_calls.counts().values())
+
+
+def _add_users(database, ory_clients, settings, make_identity, count: int, slug: str) -> None:
+    with database.transaction() as session:
+        ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
+        for _ in range(count):
+            roles.set_role(ctx, make_identity(), slug, "user")
+
+
+def test_a_page_of_users_costs_constant_calls_and_queries(
+    admin, engine, ory, database, ory_clients, settings, make_identity
+) -> None:
+    with database.transaction() as session:
+        ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
+        apps.create_app(ctx, AppCreate(slug="counted", name="Counted"))
+
+    costs = []
+    for extra in (3, 30):
+        _add_users(database, ory_clients, settings, make_identity, extra, "counted")
+        for params in ({"limit": 500}, {"limit": 500, "app": "counted", "role": "user"}):
+            with counting(engine, ory) as cost:
+                page = admin.client.get("/api/v1/users", params=params)
+            assert page.status_code == 200, page.text
+            costs.append(
+                (params.get("app"), len(page.json()["items"]), cost["sql"], cost["kratos"])
+            )
+    small_all, small_app, large_all, large_app = costs
+    assert large_app[1] == small_app[1] + 30
+    # Same cost with 10x the users: one Kratos call, a fixed handful of statements.
+    assert (small_all[2], small_all[3]) == (large_all[2], large_all[3])
+    assert (small_app[2], small_app[3]) == (large_app[2], large_app[3])
+    assert small_all[3] == 1
+    assert small_app[3] == 1
+
+
+def test_app_lists_cost_constant_queries(
+    admin, member, engine, ory, database, ory_clients, settings
+) -> None:
+    costs = []
+    for batch in (("a1", "a2"), ("b1", "b2", "b3", "b4", "b5", "b6")):
+        with database.transaction() as session:
+            ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
+            for slug in batch:
+                apps.create_app(ctx, AppCreate(slug=slug, name=slug))
+                roles.set_role(ctx, member.subject, slug, "user")
+        with counting(engine, ory) as everyone:
+            assert admin.client.get("/api/v1/apps").status_code == 200
+        with counting(engine, ory) as mine:
+            assert member.client.get("/api/v1/me/apps").status_code == 200
+        costs.append((everyone["sql"], mine["sql"], everyone["kratos"] + mine["kratos"]))
+    assert costs[0] == costs[1]
+    assert costs[0][2] == 0
