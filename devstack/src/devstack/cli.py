@@ -85,7 +85,13 @@ def up(
         kratos_admin=kratos_admin_port,
         smtp=smtp_port,
     )
-    stack = DevStack(state_dir, ports, admin_email=admin_email, admin_password=admin_password)
+    stack = DevStack(
+        state_dir,
+        ports,
+        admin_email=admin_email,
+        admin_password=admin_password,
+        verbose=verbose,
+    )
     try:
         run_forever(stack, sys.stdout)
     except OSError as exc:

@@ -58,7 +58,9 @@ def environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def dashboard_environment(wiring: Wiring, secrets: Secrets, client: SeededClient) -> dict[str, str]:
+def dashboard_environment(
+    wiring: Wiring, secrets: Secrets, client: SeededClient, *, log_level: str = "WARNING"
+) -> dict[str, str]:
     return {
         "DASHBOARD_ENVIRONMENT": "development",
         "DASHBOARD_SECRET_KEY": secrets.dashboard_secret_key,
@@ -74,7 +76,7 @@ def dashboard_environment(wiring: Wiring, secrets: Secrets, client: SeededClient
         "DASHBOARD_SMTP_URL": wiring.smtp_url,
         "DASHBOARD_MAIL_FROM": "Stackspin <no-reply@example.org>",
         "DASHBOARD_LOG_JSON": "false",
-        "DASHBOARD_LOG_LEVEL": "WARNING",
+        "DASHBOARD_LOG_LEVEL": log_level,
     }
 
 
@@ -144,7 +146,7 @@ def dashboard_app(env: dict[str, str]) -> Any:
             raise ServiceUnavailableError(f"dashboard-api could not be built: {exc!r}") from exc
 
 
-def login_app(wiring: Wiring, secrets: Secrets) -> Any:
+def login_app(wiring: Wiring, secrets: Secrets, *, log_level: str = "WARNING") -> Any:
     """login-service's WSGI app with development Settings."""
     login_service = _import("login_service", "login-service")
     config = _import("login_service.config", "login-service")
@@ -161,6 +163,7 @@ def login_app(wiring: Wiring, secrets: Secrets) -> Any:
             dashboard_internal_token=secrets.internal_token,
             allowed_return_urls=[f"{wiring.public_url}/"],
             admin_contact="the admin of this development stack",
+            log_level=log_level,
         )
         return login_service.create_app(settings)
     except Exception as exc:  # a half-built service must not stop the rest of the stack

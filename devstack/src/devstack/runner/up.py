@@ -65,12 +65,15 @@ class DevStack:
         admin_email: str | None = None,
         admin_password: str | None = None,
         public_host: str = "localhost",
+        verbose: bool = False,
     ) -> None:
         self.state_dir = state_dir.resolve()
         self.ports = ports or Ports()
         self._admin_email = admin_email
         self._admin_password = admin_password
         self._public_host = public_host
+        # The services' request logs only with -v: they would bury the banner.
+        self._log_level = "INFO" if verbose else "WARNING"
         self.status = Status()
         self.ory: OryStack | None = None
         self._asgi = AsgiServers()
@@ -150,7 +153,9 @@ class DevStack:
                 )
             ),
         )
-        env = services.dashboard_environment(wiring, secrets, dashboard_client)
+        env = services.dashboard_environment(
+            wiring, secrets, dashboard_client, log_level=self._log_level
+        )
         try:
             services.seed_dashboard(
                 env,
@@ -165,7 +170,7 @@ class DevStack:
         except services.ServiceUnavailableError as exc:
             self.status.missing["dashboard-api"] = str(exc)
         try:
-            login = services.login_app(wiring, secrets)
+            login = services.login_app(wiring, secrets, log_level=self._log_level)
             self._login = start_wsgi(login, port=self.ports.login_service)
             upstreams.login_service = self._login.url
         except services.ServiceUnavailableError as exc:
