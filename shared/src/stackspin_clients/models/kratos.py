@@ -50,7 +50,7 @@ class Identity(WireModel):
     id: str
     schema_id: str
     schema_url: str
-    traits: dict[str, Any] | None = None
+    traits: dict[str, Any] = Field(default_factory=dict)
     state: str | None = None
     state_changed_at: datetime | None = None
     metadata_public: Any = None
@@ -89,11 +89,14 @@ class CreateIdentity(WireModel):
 
 
 class UpdateIdentity(WireModel):
-    """Body of ``PUT /admin/identities/{id}``: replaces traits, state and metadata."""
+    """Body of ``PUT /admin/identities/{id}``: replaces traits, state and metadata.
+
+    ``state`` is required (as by Kratos) so an update never re-activates someone by accident.
+    """
 
     schema_id: str = "default"
     traits: dict[str, Any]
-    state: Literal["active", "inactive"] = "active"
+    state: Literal["active", "inactive"]
     metadata_public: Any = None
     metadata_admin: Any = None
     credentials: dict[str, Any] | None = None
