@@ -463,6 +463,7 @@ class AuthorizeEndpoint:
             "auth_time": flow["authenticated_at"],
             "requested_at": flow["requested_at"],
             "acr": flow.get("acr", ""),
+            "acr_values": flow["oidc_context"]["acr_values"],
             "amr": flow.get("amr") or [],
             "id_token_session": flow.get("session_id_token") or {},
             "access_token_session": flow.get("session_access_token") or {},

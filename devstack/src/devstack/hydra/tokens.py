@@ -73,6 +73,7 @@ class Tokens:
             "auth_time": grant.get("auth_time"),
             "requested_at": grant.get("requested_at", now),
             "acr": grant.get("acr", ""),
+            "acr_values": list(grant.get("acr_values") or []),
             "amr": list(grant.get("amr") or []),
             "active": True,
             "iat": now,
@@ -118,9 +119,13 @@ class Tokens:
                 "jti": str(uuid.uuid4()),
                 "rat": grant.get("requested_at", now),
                 "auth_time": grant.get("auth_time") or now,
-                "acr": grant.get("acr") or "0",
             }
         )
+        # fosite: no acr unless one was given, or "0" (least confidence) when acr_values asked.
+        if grant.get("acr"):
+            claims["acr"] = grant["acr"]
+        elif grant.get("acr_values"):
+            claims["acr"] = "0"
         if grant.get("amr"):
             claims["amr"] = list(grant["amr"])
         if grant.get("sid"):
