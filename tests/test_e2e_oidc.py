@@ -1,0 +1,54 @@
+"""An independent OIDC client logs into the demo app through real nginx: authorize → login →
+consent → code → tokens, with the ID token's signature, nonce, audience and claims checked."""
+
+from __future__ import annotations
+
+import pytest
+from stack_harness.browser import Browser, RelyingParty
+from stack_harness.sso_stack import CALLBACK, PASSWORD, SsoStack
+
+pytestmark = [pytest.mark.requires("nginx", "mariadb"), pytest.mark.timeout(180)]
+
+
+def test_demo_app_login_yields_a_verified_id_token_with_the_role(sso: SsoStack) -> None:
+    user_id, email = sso.create_user(name="Ada Lovelace")
+    sso.dashboard_cli("user", "set-role", user_id, "demo", "user")
+    rp = RelyingParty(sso.url, sso.demo_client)
+    try:
+        with Browser() as browser:
+            result = rp.login(browser, email, PASSWORD)
+    finally:
+        rp.close()
+
+    assert result.tokens is not None, result.journey
+    urls = result.journey
+    # Every hop stayed on the one nginx origin until the app's callback.
+    assert all(u.startswith((sso.url, CALLBACK)) for u in urls), urls
+    assert any("/auth/login?flow=" in u for u in urls)
+    assert any("/auth/consent?consent_challenge=" in u for u in urls)
+    claims = result.id_claims
+    assert claims is not None
+    assert claims["sub"] == user_id
+    assert claims["iss"] == f"{sso.url}/"
+    assert claims["email"] == email
+    assert claims["name"] == "Ada Lovelace"
+    assert claims["role"] == "user"
+    assert result.tokens["token_type"].lower() == "bearer"
+
+
+def test_admin_of_the_demo_app_gets_the_admin_role_claim_and_userinfo(sso: SsoStack) -> None:
+    rp = RelyingParty(sso.url, sso.demo_client)
+    try:
+        with Browser() as browser:
+            result = rp.login(browser, sso.admin_email, PASSWORD)
+        assert result.id_claims is not None, result.journey
+        assert result.id_claims["role"] == "admin"
+        assert result.tokens is not None
+        userinfo = rp.oauth.get(
+            rp.metadata["userinfo_endpoint"],
+            headers={"Authorization": f"Bearer {result.tokens['access_token']}"},
+        )
+        assert userinfo.status_code == 200
+        assert userinfo.json()["sub"] == sso.admin_id
+    finally:
+        rp.close()
