@@ -46,6 +46,13 @@ async def _method_not_allowed(request: Request, exc: Exception) -> Response:
     return web.error_response(errors.KratosError(405, message="Method Not Allowed"))
 
 
+def _offloaded(routes: list[Route]) -> list[Route]:
+    return [
+        Route(r.path, web.offload(r.endpoint), methods=sorted(r.methods or ()), name=r.name)
+        for r in routes
+    ]
+
+
 def create_apps(config: KratosConfig) -> tuple[Starlette, Starlette]:
     """(public ASGI app, admin ASGI app) sharing one store; `config` is read on every request."""
     log.warning(
@@ -57,11 +64,11 @@ def create_apps(config: KratosConfig) -> tuple[Starlette, Starlette]:
     rt = Runtime(config=config, store=store, courier=Courier(config, store))
     handlers = {errors.KratosError: _kratos_error, 404: _not_found, 405: _method_not_allowed}
     public_app = Starlette(
-        routes=[*_common_routes(), *public.routes(rt)],
+        routes=_offloaded([*_common_routes(), *public.routes(rt)]),
         exception_handlers=handlers,
     )
     admin_app = Starlette(
-        routes=[*_common_routes(), *admin.routes(rt)],
+        routes=_offloaded([*_common_routes(), *admin.routes(rt)]),
         exception_handlers=handlers,
     )
     public_app.state.kratos = rt

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
@@ -13,6 +16,26 @@ from devstack.kratos import csrf, errors
 from devstack.kratos.config import KratosConfig
 
 SESSION_COOKIE = "ory_kratos_session"
+
+
+def offload(
+    handler: Callable[[Request], Awaitable[Response]],
+) -> Callable[[Request], Awaitable[Response]]:
+    """Run a handler in a worker thread (own event loop) so argon2, SQLite and SMTP never block
+    the event loop the stand-ins share with other servers; the body is read here first."""
+
+    async def endpoint(request: Request) -> Response:
+        await request.body()  # cached on the request; the worker never reads the socket
+        return await anyio.to_thread.run_sync(_run_handler, handler, request)
+
+    return endpoint
+
+
+def _run_handler(handler: Callable[[Request], Awaitable[Response]], request: Request) -> Response:
+    async def call() -> Response:
+        return await handler(request)
+
+    return asyncio.run(call())
 
 
 def accepts_json(request: Request) -> bool:
