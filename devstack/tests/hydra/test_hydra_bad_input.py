@@ -317,3 +317,22 @@ def test_consent_revocation_needs_client_or_all(hydra):
         assert response.status_code == 400
         assert admin.delete("/admin/oauth2/auth/sessions/login").status_code == 400
         assert admin.get("/admin/oauth2/auth/sessions/consent").status_code == 400
+
+
+def test_wrongly_typed_or_empty_bodies_are_400(hydra, browser):
+    client = hydra.create_client()
+    start, _ = browser.start(client)
+    params = {"login_challenge": query_of(start)["login_challenge"]}
+    with hydra.admin() as admin:
+        typed = admin.put(
+            f"{REQUESTS}/login/accept", params=params, json={"subject": "x", "remember": "yes"}
+        )
+        assert typed.status_code == 400
+        assert "remember" in typed.json()["error_description"]
+        empty = admin.put(f"{REQUESTS}/login/accept", params=params)
+        assert empty.status_code == 400
+        assert empty.json()["error_description"].endswith("EOF")
+        listed = admin.put(f"{REQUESTS}/login/reject", params=params, json=["no"])
+        assert listed.status_code == 400
+        # The request is untouched by the refused calls.
+        assert admin.get(f"{REQUESTS}/login", params=params).status_code == 200

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from devstack.hydra.bodies import ACCEPT_CONSENT, ACCEPT_LOGIN, JSON_TYPE_NAMES, REJECT, check_body
 from devstack.hydra.clients import client_not_found
 from devstack.hydra.errors import OAuthError, with_query
 from devstack.hydra.json_patch import PatchError, apply_patch
@@ -36,18 +37,25 @@ async def _decode(request: Request) -> Any:
 
 
 async def _json_body(request: Request) -> Any:
+    raw = await request.body()
+    if not raw.strip():
+        # Go's json.Decoder on an empty body.
+        raise OAuthError("invalid_request", "Unable to decode body because: EOF")
     try:
-        return await _decode(request)
+        return json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise OAuthError("invalid_request", f"Unable to decode body because: {exc}") from None
 
 
 async def _client_body(request: Request) -> Any:
     """Client endpoints decode with herodot's 400 wording rather than fosite's."""
+    raw = await request.body()
     try:
-        body = await _decode(request)
+        body = json.loads(raw) if raw.strip() else None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise bad_request(f"Unable to decode the request body: {exc}") from None
+    if body is None and not raw.strip():
+        raise bad_request("Unable to decode the request body: EOF")
     if not isinstance(body, dict):
         raise bad_request("Unable to decode the request body: expected a JSON object")
     return body
@@ -59,12 +67,18 @@ def bad_request(reason: str) -> OAuthError:
     )
 
 
-async def _json_object(request: Request) -> dict[str, Any]:
+async def _json_object(
+    request: Request, struct: str, fields: dict[str, tuple[str, tuple[type, ...]]]
+) -> dict[str, Any]:
     body = await _json_body(request)
     if not isinstance(body, dict):
+        got = JSON_TYPE_NAMES.get(type(body), "value")
         raise OAuthError(
-            "invalid_request", "Unable to decode body because: expected a JSON object."
+            "invalid_request",
+            f"Unable to decode body because: json: cannot unmarshal {got} into Go value of type "
+            f"{struct}",
         )
+    check_body(body, struct, fields)
     return body
 
 
@@ -114,11 +128,19 @@ class AdminApp:
 
     async def accept_login(self, request: Request) -> Response:
         challenge = _challenge(request, "login")
-        return _redirect(self.r.flows.accept_login(challenge, await _json_object(request)))
+        return _redirect(
+            self.r.flows.accept_login(
+                challenge, await _json_object(request, "flow.HandledLoginRequest", ACCEPT_LOGIN)
+            )
+        )
 
     async def reject_login(self, request: Request) -> Response:
         challenge = _challenge(request, "login")
-        return _redirect(self.r.flows.reject_login(challenge, await _json_object(request)))
+        return _redirect(
+            self.r.flows.reject_login(
+                challenge, await _json_object(request, "flow.RequestDeniedError", REJECT)
+            )
+        )
 
     async def get_consent(self, request: Request) -> Response:
         flow = self.r.flows.consent_flow(_challenge(request, "consent"))
@@ -128,11 +150,20 @@ class AdminApp:
 
     async def accept_consent(self, request: Request) -> Response:
         challenge = _challenge(request, "consent")
-        return _redirect(self.r.flows.accept_consent(challenge, await _json_object(request)))
+        return _redirect(
+            self.r.flows.accept_consent(
+                challenge,
+                await _json_object(request, "flow.AcceptOAuth2ConsentRequest", ACCEPT_CONSENT),
+            )
+        )
 
     async def reject_consent(self, request: Request) -> Response:
         challenge = _challenge(request, "consent")
-        return _redirect(self.r.flows.reject_consent(challenge, await _json_object(request)))
+        return _redirect(
+            self.r.flows.reject_consent(
+                challenge, await _json_object(request, "flow.RequestDeniedError", REJECT)
+            )
+        )
 
     # --- logout ----------------------------------------------------------------------------
     async def get_logout(self, request: Request) -> Response:
