@@ -1,0 +1,166 @@
+"""The `dashboard-api` CLI, run in-process as the devstack runner does, on a fresh database."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from dashboard_api.audit.models import AuditEntry
+from dashboard_api.cli import main
+from dashboard_api.db import Database
+from devstack.testing import databases
+from sqlalchemy import select
+from stackspin_clients.models import OAuth2Client
+
+
+@pytest.fixture
+def cli_database_url(tmp_path, settings):
+    """A fresh database of the session's backend: the CLI commits for real."""
+    backend = "sqlite" if settings.database_url.startswith("sqlite") else "mariadb"
+    with databases.empty_database(backend, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def cli_env(cli_database_url, settings) -> dict[str, str]:
+    return {
+        "DASHBOARD_ENVIRONMENT": "production",
+        "DASHBOARD_DATABASE_URL": cli_database_url,
+        "DASHBOARD_SECRET_KEY": settings.secret_key,
+        "DASHBOARD_INTERNAL_TOKEN": settings.internal_token,
+        "DASHBOARD_OAUTH_CLIENT_SECRET": settings.oauth_client_secret,
+        "DASHBOARD_HYDRA_ADMIN_URL": settings.hydra_admin_url,
+        "DASHBOARD_KRATOS_ADMIN_URL": settings.kratos_admin_url,
+        "DASHBOARD_SMTP_URL": settings.smtp_url or "",
+        "DASHBOARD_LOG_JSON": "false",
+    }
+
+
+@pytest.fixture
+def run(cli_env):
+    runner = CliRunner()
+
+    def invoke(*args: str, ok: bool = True, input: str | None = None):
+        result = runner.invoke(main, list(args), env=cli_env, input=input, catch_exceptions=False)
+        if ok:
+            assert result.exit_code == 0, result.output
+        return result
+
+    invoke("migrate")
+    return invoke
+
+
+def test_seed_is_idempotent_and_makes_the_admin(run, make_identity, ory_clients, cli_env) -> None:
+    admin = make_identity()
+    client = ory_clients.hydra.create_oauth2_client(
+        OAuth2Client(redirect_uris=["https://dash.example/cb"], grant_types=["authorization_code"])
+    )
+    for _ in range(2):
+        run("seed", "--admin-subject", admin, "--dashboard-client-id", client.client_id or "")
+    shown = json.loads(run("app", "show", "dashboard").output)
+    assert shown["client_ids"] == [client.client_id]
+    listed = run("user", "list", "--app", "dashboard", "--role", "admin").output
+    assert admin in listed
+    database = Database.from_url(cli_env["DASHBOARD_DATABASE_URL"])
+    with database.session() as session:
+        actors = set(session.scalars(select(AuditEntry.actor)))
+    database.dispose()
+    assert actors
+    assert all(a.startswith("cli:") for a in actors)
+
+
+def test_the_devstack_runner_calls_in_process(
+    cli_env, make_identity, ory_clients, monkeypatch
+) -> None:
+    for key, value in cli_env.items():
+        monkeypatch.setenv(key, value)
+    client = ory_clients.hydra.create_oauth2_client(
+        OAuth2Client(redirect_uris=["https://demo.example/cb"], grant_types=["authorization_code"])
+    )
+    person = make_identity()
+    main(["migrate"], standalone_mode=False)
+    main(
+        ["app", "create", "demo", "--name", "Demo", "--url", "https://demo.example/", "--trusted"],
+        standalone_mode=False,
+    )
+    main(
+        ["app", "add-client", "demo", "--client-id", client.client_id or ""], standalone_mode=False
+    )
+    main(
+        ["app", "add-client", "demo", "--client-id", client.client_id or ""], standalone_mode=False
+    )
+    main(["user", "set-role", person, "demo", "admin"], standalone_mode=False)
+
+
+def test_user_lifecycle(run, email, ory_clients) -> None:
+    run("app", "create", "wiki", "--name", "Wiki")
+    address = email()
+    created = json.loads(
+        run("user", "create", address, "--name", "Cli Person", "--role", "wiki:admin").output
+    )
+    assert {(r["app"], r["role"]) for r in created["roles"]} == {
+        ("wiki", "admin"),
+        ("dashboard", "user"),
+    }
+    assert run("user", "create", address, ok=False).exit_code == 1
+    shown = json.loads(run("user", "show", created["id"]).output)
+    assert shown["name"] == "Cli Person"
+    updated = json.loads(run("user", "update", created["id"], "--name", "Renamed").output)
+    assert updated["name"] == "Renamed"
+    run("user", "set-role", created["id"], "wiki", "none")
+    assert "recovery" in run("user", "recovery-link", created["id"]).output
+    run("user", "delete", created["id"], "--yes")
+    assert ory_clients.kratos.list_identities(credentials_identifier=address).identities == []
+    assert "admin" in run("roles", "list").output
+
+
+def test_bad_input_is_a_clean_error(run) -> None:
+    result = run("user", "create", "not-an-email", ok=False)
+    assert result.exit_code == 2
+    assert "email" in result.output
+    result = run("user", "create", "x@example.org", "--role", "nope", ok=False)
+    assert result.exit_code == 2
+    result = run("app", "show", "missing", ok=False)
+    assert result.exit_code == 1
+    assert "no app" in result.output
+
+
+def test_import_csv_reports_every_row(run, email, tmp_path) -> None:
+    run("app", "create", "chat", "--name", "Chat")
+    existing = email()
+    run("user", "create", existing)
+    rows = [
+        ("email", "name", "username", "roles"),
+        (email(), "One", "one", "chat:user"),
+        (existing, "Two", "", ""),
+        ("broken", "Three", "", ""),
+        (email(), "Four", "", "chat:admin;dashboard:admin"),
+    ]
+    path = tmp_path / "people.csv"
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n")
+    result = run("user", "import", str(path), ok=False)
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.startswith("row ")]
+    assert [line.split("\t")[2].split(" ")[0].rstrip(":") for line in lines] == [
+        "created",
+        "exists",
+        "failed",
+        "created",
+    ]
+
+
+def test_reconcile_reports_and_repairs(run, make_identity, ory_clients) -> None:
+    gone = make_identity()
+    run("user", "set-role", gone, "dashboard", "user")
+    ory_clients.kratos.delete_identity(gone)
+    assert gone in run("reconcile").output
+    assert "repaired: 1" in run("reconcile", "--repair").output
+    assert "found: 0 stale" in run("reconcile").output
+
+
+def test_app_delete(run) -> None:
+    run("app", "create", "temp", "--name", "Temp")
+    assert "temp" in run("app", "list").output
+    run("app", "delete", "temp", "--yes")
+    assert "temp" not in run("app", "list").output
