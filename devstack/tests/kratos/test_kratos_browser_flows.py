@@ -204,3 +204,50 @@ def test_logout_ends_session_and_redirects(kratos: Kratos) -> None:
         assert r.status_code == 303
         assert r.headers["location"] == f"{UI}/bye"
         assert browser.get("/sessions/whoami").status_code == 401
+
+
+def test_recovery_does_not_skip_the_second_factor(kratos: Kratos) -> None:
+    kratos.create_identity("mfa@example.org", PASSWORD)
+    with kratos.browser() as browser:
+        login_with_password(browser, "mfa@example.org", PASSWORD)
+        secret = enrol_totp(kratos, browser)
+    with kratos.browser() as browser:
+        flow = start_flow(browser, "recovery")
+        browser.post(
+            flow["ui"]["action"],
+            data={"csrf_token": csrf_of(flow), "email": "mfa@example.org", "method": "code"},
+        )
+        r = browser.post(
+            flow["ui"]["action"],
+            data={
+                "csrf_token": csrf_of(flow),
+                "code": last_code(kratos, "mfa@example.org"),
+                "method": "code",
+            },
+        )
+        settings_id = flow_id_from(r.headers["location"])
+        blocked = browser.get("/self-service/settings/flows", params={"id": settings_id})
+        assert blocked.status_code == 403
+        assert blocked.json()["error"]["id"] == "session_aal2_required"
+        target = blocked.json()["redirect_browser_to"]
+        assert "aal=aal2" in target
+
+        r = browser.get(target)
+        assert r.status_code == 303
+        login_flow = get_flow(browser, "login", flow_id_from(r.headers["location"]))
+        r = browser.post(
+            login_flow["ui"]["action"],
+            data={
+                "csrf_token": csrf_of(login_flow),
+                "method": "totp",
+                "totp_code": pyotp.TOTP(secret).now(),
+            },
+        )
+        assert r.headers["location"] == f"{UI}/auth/settings?flow={settings_id}"
+        settings = get_flow(browser, "settings", settings_id)
+        r = browser.post(
+            settings["ui"]["action"],
+            data={"csrf_token": csrf_of(settings), "method": "password", "password": "new pw 123"},
+        )
+        assert r.status_code == 303
+        assert get_flow(browser, "settings", settings_id)["state"] == "success"

@@ -111,6 +111,15 @@ def routes(rt: Runtime) -> list[Route]:
                         error_id="security_identity_mismatch",
                         reason="The flow was created by another identity.",
                     )
+                from devstack.kratos import settings
+
+                identity = identities.get(rt.store, session["identity_id"])
+                if identity is not None and settings.needs_aal2(rt, session, identity):
+                    raise errors.aal2_required(
+                        login.login_browser_url(
+                            rt, aal="aal2", return_to=flows.ui_redirect_url(rt.config, flow)
+                        )
+                    )
             return web.json_response(flows.public(flow))
 
         return handler

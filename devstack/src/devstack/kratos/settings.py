@@ -144,7 +144,7 @@ def create_flow(
     identity = identities.get(rt.store, session["identity_id"])
     assert identity is not None
     return_to = flows.checked_return_to(rt.config, params.get("return_to"))
-    if _needs_aal2(rt, session, identity):
+    if needs_aal2(rt, session, identity):
         target = login.login_browser_url(
             rt, aal="aal2", return_to=flows.public_request_url(rt.config, request)
         )
@@ -182,7 +182,7 @@ def new_flow(
     return flow
 
 
-def _needs_aal2(rt: Runtime, session: Doc, identity: Doc) -> bool:
+def needs_aal2(rt: Runtime, session: Doc, identity: Doc) -> bool:
     return (
         rt.config.settings_required_aal == "highest_available"
         and identities.has_second_factor(identity)
@@ -243,7 +243,7 @@ async def submit(rt: Runtime, request: Request) -> Response:
     body = await web.read_body(request)
     if flow["type"] == "browser":
         web.check_csrf(rt.config, request, body)
-    if _needs_aal2(rt, session, identity):
+    if needs_aal2(rt, session, identity):
         target = login.login_browser_url(rt, aal="aal2")
         if as_json:
             raise errors.aal2_required(target)
