@@ -42,8 +42,11 @@ class Visit:
 
 
 class Browser:
-    def __init__(self, stop_prefix: str = APP_ORIGIN) -> None:
+    def __init__(self, stop_prefix: str = APP_ORIGIN, source_address: str | None = None) -> None:
+        """`source_address`: connect from another loopback address (another "client IP")."""
+        transport = httpx.HTTPTransport(local_address=source_address) if source_address else None
         self.http = httpx.Client(
+            transport=transport,
             follow_redirects=False,
             timeout=15,
             headers={"Accept": "text/html", "Accept-Language": "en"},
