@@ -226,3 +226,20 @@ def test_id_token_verifies_against_jwks_after_refresh(hydra, browser):
     claims = jwt.decode(tokens["id_token"], keys).claims
     assert claims["aud"] == [client["client_id"]]
     assert claims["iss"] == hydra.config.issuer
+
+
+def test_cookie_names_are_hydras(hydra, browser):
+    from devstack.hydra.cookie_names import murmur3_32
+
+    # Published MurmurHash3 x86_32 vectors (seed 0).
+    assert murmur3_32(b"hello") == 0x248BFA47
+    assert murmur3_32(b"The quick brown fox jumps over the lazy dog") == 0x2E4FF723
+    client = hydra.create_client()
+    start, _ = browser.start(client)
+    suffix = str(murmur3_32(client["client_id"].encode()))
+    assert f"ory_hydra_login_csrf_{suffix}" in start.headers["set-cookie"]
+    to_consent = browser.login(start, "wes", remember=True)
+    cookies = to_consent.headers.get_list("set-cookie")
+    assert any(c.startswith("ory_hydra_session=") for c in cookies)
+    assert any(c.startswith(f"ory_hydra_consent_csrf_{suffix}=") for c in cookies)
+    assert all("HttpOnly" in c and "SameSite=lax" in c for c in cookies)

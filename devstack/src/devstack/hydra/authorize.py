@@ -11,7 +11,6 @@ from __future__ import annotations
 import secrets
 import time
 import uuid
-import zlib
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -20,6 +19,7 @@ from joserfc.errors import JoseError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from devstack.hydra.cookie_names import CONSENT_CSRF, LOGIN_CSRF, SESSION, client_suffix
 from devstack.hydra.errors import (
     NO_STORE,
     OAuthError,
@@ -30,17 +30,8 @@ from devstack.hydra.errors import (
 from devstack.hydra.flows import new_challenge
 from devstack.hydra.registry import Registry
 
-SESSION_COOKIE = "ory_hydra_session"
-LOGIN_CSRF_COOKIE = "ory_hydra_login_csrf"
-CONSENT_CSRF_COOKIE = "ory_hydra_consent_csrf"
 PROMPTS = {"none", "login", "consent", "select_account"}
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
-
-
-def cookie_suffix(client_id: str) -> str:
-    # Hydra suffixes per-client CSRF cookies with a murmur3 hash of the client id; CRC-32 here
-    # keeps the name's shape (a decimal number) without another dependency.
-    return str(zlib.crc32(client_id.encode()))
 
 
 def split(value: str) -> list[str]:
@@ -246,9 +237,7 @@ class AuthorizeEndpoint:
         cfg = self.r.config
         session = None
         if "login" not in req.prompt:
-            session = self.r.flows.login_session(
-                request.cookies.get(cfg.cookie_name(SESSION_COOKIE))
-            )
+            session = self.r.flows.login_session(request.cookies.get(cfg.cookie_name(SESSION)))
         if (
             session is not None
             and req.max_age is not None
@@ -308,12 +297,12 @@ class AuthorizeEndpoint:
         response = RedirectResponse(
             with_query(cfg.login_url, {"login_challenge": challenge}), status_code=302
         )
-        self._set_csrf(response, LOGIN_CSRF_COOKIE, req.client["client_id"], csrf)
+        self._set_csrf(response, LOGIN_CSRF, req.client["client_id"], csrf)
         return response
 
     def _set_csrf(self, response: Response, base: str, client_id: str, value: str) -> None:
         response.set_cookie(
-            f"{self.r.config.cookie_name(base)}_{cookie_suffix(client_id)}",
+            f"{self.r.config.cookie_name(base)}_{client_suffix(client_id)}",
             value,
             max_age=self.r.config.ttls.login_consent_request,
             path="/",
@@ -322,7 +311,7 @@ class AuthorizeEndpoint:
         )
 
     def _check_csrf(self, request: Request, base: str, client_id: str, expected: str) -> None:
-        got = request.cookies.get(f"{self.r.config.cookie_name(base)}_{cookie_suffix(client_id)}")
+        got = request.cookies.get(f"{self.r.config.cookie_name(base)}_{client_suffix(client_id)}")
         if not got or not secrets.compare_digest(got, expected):
             raise OAuthError(
                 "request_forbidden",
@@ -351,10 +340,10 @@ class AuthorizeEndpoint:
             raise rejected_error(flow["login_error"])
         if flow["state"] != "login_unused":
             raise OAuthError("access_denied", "The login verifier has already been used.")
-        self._check_csrf(request, LOGIN_CSRF_COOKIE, flow["client_id"], flow["login_csrf"])
+        self._check_csrf(request, LOGIN_CSRF, flow["client_id"], flow["login_csrf"])
         flow["state"] = "login_used"
         response = RedirectResponse("about:blank", status_code=302)
-        cookie = cfg.cookie_name(SESSION_COOKIE)
+        cookie = cfg.cookie_name(SESSION)
         lifespan = cfg.ttls.authentication_session
         remember_for = flow.get("login_remember_for") or 0
         session = {
@@ -420,7 +409,7 @@ class AuthorizeEndpoint:
         response.headers["location"] = with_query(
             self.r.config.consent_url, {"consent_challenge": flow["consent_challenge"]}
         )
-        self._set_csrf(response, CONSENT_CSRF_COOKIE, flow["client_id"], flow["consent_csrf"])
+        self._set_csrf(response, CONSENT_CSRF, flow["client_id"], flow["consent_csrf"])
         return response
 
     def after_consent(self, request: Request, req: AuthorizeRequest, verifier: str) -> Response:
@@ -444,7 +433,7 @@ class AuthorizeEndpoint:
             raise rejected_error(flow["consent_error"])
         if flow["state"] != "consent_unused":
             raise OAuthError("access_denied", "The consent verifier has already been used.")
-        self._check_csrf(request, CONSENT_CSRF_COOKIE, flow["client_id"], flow["consent_csrf"])
+        self._check_csrf(request, CONSENT_CSRF, flow["client_id"], flow["consent_csrf"])
         flow["state"] = "consent_used"
         flows.save(flow)
         flows.store_consent(flow)

@@ -12,7 +12,8 @@ from joserfc.errors import JoseError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from devstack.hydra.authorize import SESSION_COOKIE, request_params
+from devstack.hydra.authorize import request_params
+from devstack.hydra.cookie_names import SESSION
 from devstack.hydra.errors import OAuthError, redirect_to_error_url, with_query
 from devstack.hydra.registry import Registry
 
@@ -56,7 +57,7 @@ class LogoutEndpoint:
                     "Logout failed because query parameter post_logout_redirect_uri is set but "
                     "id_token_hint is missing.",
                 )
-            session = flows.login_session(request.cookies.get(cfg.cookie_name(SESSION_COOKIE)))
+            session = flows.login_session(request.cookies.get(cfg.cookie_name(SESSION)))
             if session is None:
                 return self._redirect(target)
             challenge = flows.new_logout(
@@ -148,7 +149,7 @@ class LogoutEndpoint:
         logout = flows.logout_by_verifier(verifier)
         if logout is None:
             raise OAuthError("Not Found")
-        cookie = cfg.cookie_name(SESSION_COOKIE)
+        cookie = cfg.cookie_name(SESSION)
         if not logout["rp_initiated"]:
             session = flows.login_session(request.cookies.get(cookie))
             if session is None or session["subject"] != logout["subject"]:
