@@ -1,0 +1,37 @@
+"""gunicorn settings for dashboard-api in production: `gunicorn -c gunicorn.conf.py`.
+
+Defaults suit a 2-core machine; every value can be overridden with the environment.
+Endpoints run their (blocking) database and Ory calls in each worker's thread pool, so a few
+processes already serve many requests at once.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+wsgi_app = "dashboard_api.main:app"
+worker_class = "uvicorn_worker.UvicornWorker"
+bind = os.environ.get("DASHBOARD_BIND", "0.0.0.0:8000")
+# 2 cores: three processes keep both busy while one waits on a slow Kratos answer.
+workers = int(os.environ.get("DASHBOARD_WORKERS", "3"))
+timeout = int(os.environ.get("DASHBOARD_WORKER_TIMEOUT", "60"))
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then so a slow leak never grows unbounded.
+max_requests = 5000
+max_requests_jitter = 500
+accesslog = None  # the app logs every request as JSON with its request id
+errorlog = "-"
+loglevel = os.environ.get("DASHBOARD_LOG_LEVEL", "info").lower()
+forwarded_allow_ips = os.environ.get("DASHBOARD_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Prometheus: with several workers each writes its samples here and /metrics adds them up.
+if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="dashboard-api-metrics-")
+
+
+def child_exit(server: object, worker: object) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]

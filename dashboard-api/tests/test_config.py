@@ -1,0 +1,41 @@
+"""Settings refuse placeholder secrets outside development."""
+
+from __future__ import annotations
+
+import pytest
+from dashboard_api.config import Settings
+from pydantic import ValidationError
+
+
+def test_production_refuses_placeholder_secrets(monkeypatch) -> None:
+    monkeypatch.setenv("DASHBOARD_ENVIRONMENT", "production")
+    monkeypatch.setenv("DASHBOARD_SECRET_KEY", "changethis")
+    with pytest.raises(ValidationError, match="DASHBOARD_SECRET_KEY"):
+        Settings()
+
+
+def test_development_accepts_them_with_a_warning(monkeypatch) -> None:
+    monkeypatch.setenv("DASHBOARD_ENVIRONMENT", "development")
+    with pytest.warns(UserWarning, match="placeholder"):
+        settings = Settings()
+    assert settings.secret_key == "changethis"
+
+
+def test_production_with_real_secrets(monkeypatch) -> None:
+    for name in ("SECRET_KEY", "INTERNAL_TOKEN", "OAUTH_CLIENT_SECRET"):
+        monkeypatch.setenv(f"DASHBOARD_{name}", f"a-real-{name.lower()}-value-123")
+    monkeypatch.setenv("DASHBOARD_ENVIRONMENT", "production")
+    monkeypatch.setenv("DASHBOARD_PUBLIC_URL", "https://sso.example.org/")
+    settings = Settings()
+    assert settings.cookie_secure is True
+    assert settings.redirect_uri == "https://sso.example.org/api/v1/auth/callback"
+
+
+def test_the_asgi_app_is_built_on_first_use(monkeypatch, tmp_path) -> None:
+    import dashboard_api.main as main
+
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    monkeypatch.delattr(main, "app", raising=False)
+    with pytest.warns(UserWarning, match="placeholder"):
+        app = main.app
+    assert app.openapi()["info"]["title"] == "Stackspin dashboard API"
