@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from devstack.hydra import HydraConfig, create_apps
+from devstack.hydra.cookie_names import murmur3_32
 from devstack.serve import start_asgi
 from joserfc import jwt
 from joserfc.jwk import KeySet
@@ -229,8 +232,6 @@ def test_id_token_verifies_against_jwks_after_refresh(hydra, browser):
 
 
 def test_cookie_names_are_hydras(hydra, browser):
-    from devstack.hydra.cookie_names import murmur3_32
-
     # Published MurmurHash3 x86_32 vectors (seed 0).
     assert murmur3_32(b"hello") == 0x248BFA47
     assert murmur3_32(b"The quick brown fox jumps over the lazy dog") == 0x2E4FF723
@@ -243,3 +244,74 @@ def test_cookie_names_are_hydras(hydra, browser):
     assert any(c.startswith("ory_hydra_session=") for c in cookies)
     assert any(c.startswith(f"ory_hydra_consent_csrf_{suffix}=") for c in cookies)
     assert all("HttpOnly" in c and "SameSite=lax" in c for c in cookies)
+
+
+def test_code_is_redeemed_once_under_concurrency(hydra, browser):
+    client = hydra.create_client()
+    start, verifier = browser.start(client)
+    code = query_of(browser.consent(browser.login(start, "xia")))["code"]
+    data = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": RP,
+        "code_verifier": verifier,
+    }
+
+    def redeem(_):
+        return httpx.post(
+            hydra.public_url + "/oauth2/token",
+            data=data,
+            auth=(client["client_id"], client["client_secret"]),
+        ).status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = sorted(pool.map(redeem, range(6)))
+    assert statuses == [200, 400, 400, 400, 400, 400]
+
+
+def test_expired_challenge_and_code_follow_the_configured_ttls(hydra, browser):
+    client = hydra.create_client()
+    start, verifier = browser.start(client)
+    challenge = query_of(start)["login_challenge"]
+    hydra.config.ttls.login_consent_request = -1  # read per request: everything is now expired
+    with hydra.admin() as admin:
+        expired = admin.get(f"{REQUESTS}/login", params={"login_challenge": challenge})
+    assert expired.status_code == 401
+    assert expired.json()["error"] == "request_unauthorized"
+    assert "expired" in expired.json()["error_description"]
+
+    hydra.config.ttls.login_consent_request = 1800
+    hydra.config.ttls.auth_code = -1
+    fresh, verifier = browser.start(client)
+    code = query_of(browser.consent(browser.login(fresh, "yan")))["code"]
+    late = httpx.post(
+        hydra.public_url + "/oauth2/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": RP,
+            "code_verifier": verifier,
+        },
+        auth=(client["client_id"], client["client_secret"]),
+    )
+    assert late.status_code == 400
+    assert late.json()["error"] == "invalid_grant"
+
+
+def test_authorization_request_may_be_posted_as_a_form(hydra, browser):
+    client = hydra.create_client(token_endpoint_auth_method="none")
+    response = browser.http.post(
+        hydra.public_url + "/oauth2/auth",
+        data={
+            "client_id": client["client_id"],
+            "response_type": "code",
+            "redirect_uri": RP,
+            "scope": "openid",
+            "state": "posted-state-1",
+            "code_challenge": create_s256_code_challenge("v" * 43),
+            "code_challenge_method": "S256",
+        },
+    )
+    assert response.status_code == 302
+    request = _login_request(hydra, response)
+    assert "state=posted-state-1" in request["request_url"]
