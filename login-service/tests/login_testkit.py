@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import httpx
+import pyotp
 from login_html import Page, parse
 from login_service import Settings
 from pytest_httpserver import HTTPServer
@@ -251,3 +253,29 @@ def asked_for_password(visit: Visit) -> bool:
 
 def reached_app(visit: Visit) -> bool:
     return visit.url.startswith(CALLBACK + "?code=")
+
+
+def settings_page(env: Env, browser: Browser) -> Visit:
+    visit = browser.get(f"{env.login_url}/auth/settings")
+    assert visit.status == 200, visit.urls
+    assert "/auth/settings?flow=" in visit.url
+    return visit
+
+
+def enrol_totp(env: Env, browser: Browser) -> str:
+    """Set up TOTP on the settings page; returns the secret a phone would have scanned."""
+    page = settings_page(env, browser)
+    form = page.page.form("totp")
+    assert any(img.get("src", "").startswith("data:image/png") for img in page.page.imgs)
+    secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page.response.text)
+    assert secret, "TOTP secret not shown"
+    done = browser.submit(page, "totp", "totp", totp_code=pyotp.TOTP(secret.group(1)).now())
+    assert done.status == 200, done.urls
+    assert "Your changes have been saved" in done.page.text, done.page.text[:800]
+    assert form.fields["csrf_token"]
+    return secret.group(1)
+
+
+def logged_in(env: Env, browser: Browser, email: str) -> None:
+    visit = password_login(browser, browser.get(f"{env.login_url}/auth/login"), email)
+    assert visit.status == 200, visit.urls

@@ -5,7 +5,16 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import httpx
-from login_testkit import AFTER_LOGOUT, Browser, Env, asked_for_password, reached_app
+from login_testkit import (
+    AFTER_LOGOUT,
+    PASSWORD,
+    Browser,
+    Env,
+    asked_for_password,
+    enrol_totp,
+    logged_in,
+    reached_app,
+)
 
 
 def kratos_whoami_status(env: Env, browser: Browser) -> int:
@@ -90,3 +99,21 @@ def test_logout_form_needs_our_csrf_token(env: Env, browser: Browser) -> None:
     answer = browser.post(f"{env.login_url}/auth/logout", {"action": "logout"})
     assert answer.status == 400
     assert kratos_whoami_status(env, browser) == 200
+
+
+def test_sign_out_while_the_second_factor_is_still_due(env: Env, browser: Browser) -> None:
+    _, email = env.create_user()
+    logged_in(env, browser, email)
+    enrol_totp(env, browser)
+
+    fresh = Browser()
+    try:
+        first = fresh.get(f"{env.login_url}/auth/login")
+        step = fresh.submit(first, "password", "password", identifier=email, password=PASSWORD)
+        assert "Second factor" in step.page.text
+        assert kratos_whoami_status(env, fresh) == 403
+        confirm = fresh.get(f"{env.login_url}{step.page.link('Sign out')}")
+        fresh.submit(confirm, None, "logout")
+        assert kratos_whoami_status(env, fresh) == 401
+    finally:
+        fresh.close()

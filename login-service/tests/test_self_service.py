@@ -11,10 +11,12 @@ from login_testkit import (
     PASSWORD,
     Browser,
     Env,
-    Visit,
+    enrol_totp,
     jwt_claims,
+    logged_in,
     password_login,
     reached_app,
+    settings_page,
 )
 
 NEW_PASSWORD = "a brand new passphrase 2026"
@@ -27,32 +29,6 @@ def latest_code(env: Env, email: str) -> str:
     found = re.findall(r"\b(\d{6})\b", body)
     assert found, body
     return found[0]
-
-
-def settings_page(env: Env, browser: Browser) -> Visit:
-    visit = browser.get(f"{env.login_url}/auth/settings")
-    assert visit.status == 200, visit.urls
-    assert "/auth/settings?flow=" in visit.url
-    return visit
-
-
-def enrol_totp(env: Env, browser: Browser) -> str:
-    """Set up TOTP on the settings page; returns the secret a phone would have scanned."""
-    page = settings_page(env, browser)
-    form = page.page.form("totp")
-    assert any(img.get("src", "").startswith("data:image/png") for img in page.page.imgs)
-    secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page.response.text)
-    assert secret, "TOTP secret not shown"
-    done = browser.submit(page, "totp", "totp", totp_code=pyotp.TOTP(secret.group(1)).now())
-    assert done.status == 200, done.urls
-    assert "Your changes have been saved" in done.page.text, done.page.text[:800]
-    assert form.fields["csrf_token"]
-    return secret.group(1)
-
-
-def logged_in(env: Env, browser: Browser, email: str) -> None:
-    visit = password_login(browser, browser.get(f"{env.login_url}/auth/login"), email)
-    assert visit.status == 200, visit.urls
 
 
 def test_recovery_by_code_leads_to_a_new_password(env: Env, browser: Browser) -> None:

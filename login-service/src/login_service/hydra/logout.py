@@ -10,15 +10,17 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import httpx
 import structlog
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
-from stackspin_clients.errors import NotFound
+from stackspin_clients.errors import NotFound, Unauthorized
 from werkzeug.wrappers import Response
 
 from login_service.clients import calling, clients
 from login_service.config import Settings
+from login_service.errors import DependencyDownError
 from login_service.hydra.challenges import (
     ChallengeUsedError,
     checked_challenge,
@@ -26,7 +28,12 @@ from login_service.hydra.challenges import (
     hydra_request,
     used_challenge_response,
 )
-from login_service.kratos_session import BrowserSession, current_session
+from login_service.kratos_session import (
+    BrowserSession,
+    SecondFactorRequired,
+    browser_cookie,
+    current_session,
+)
 from login_service.observability import DECISIONS
 
 bp = Blueprint("logout", __name__)
@@ -56,7 +63,7 @@ def _recently_confirmed() -> bool:
 
 
 def end_kratos_session() -> None:
-    """Revoke the browser's Kratos session (admin API), so no app can skip the password."""
+    """Revoke the browser's Kratos session, so no app can skip the password afterwards."""
     state = current_session()
     if isinstance(state, BrowserSession):
         try:
@@ -65,6 +72,28 @@ def end_kratos_session() -> None:
         except NotFound:
             pass  # already gone: that is what we wanted
         log.info("kratos_session_ended", subject=state.identity_id)
+    elif isinstance(state, SecondFactorRequired):
+        # whoami hides the id of a session that still owes its second factor; Kratos's own
+        # logout (token + the browser's cookie) ends it.
+        _logout_half_signed_in()
+
+
+def _logout_half_signed_in() -> None:
+    cookie = browser_cookie()
+    try:
+        with calling("kratos"):
+            flow = clients().kratos.create_browser_logout_flow(cookie=cookie)
+    except Unauthorized:
+        return
+    response = httpx.get(
+        f"{_settings().kratos_public_url}/self-service/logout",
+        params={"token": flow.logout_token},
+        headers={"Cookie": cookie or "", "Accept": "application/json"},
+        timeout=_settings().read_timeout,
+    )
+    if response.status_code >= 500:
+        raise DependencyDownError("kratos", f"logout answered {response.status_code}")
+    log.info("kratos_session_ended", aal="aal1")
 
 
 def _forget_kratos_cookie(response: Response) -> Response:
