@@ -155,8 +155,10 @@ def test_image_is_multi_stage_non_root_slim_with_healthcheck(service: str) -> No
 
 def test_dashboard_api_serves_with_uvicorn_workers_sized_for_two_cores() -> None:
     final = final_stage(DOCKERFILES["dashboard-api"].read_text())
-    assert "uvicorn.workers.UvicornWorker" in final
-    assert "WEB_CONCURRENCY=2" in final
+    assert "gunicorn.conf.py" in final
+    config = (REPO / "dashboard-api" / "gunicorn.conf.py").read_text()
+    assert 'worker_class = "uvicorn_worker.UvicornWorker"' in config
+    assert "DASHBOARD_WORKERS=3" in final
     start = (REPO / "deploy" / "docker" / "dashboard-api-start.sh").read_text()
     assert start.index("dashboard-api migrate") < start.index("dashboard-api seed")
     assert start.index("dashboard-api seed") < start.index("exec gunicorn")

@@ -174,15 +174,8 @@ def _start(workdir: Path, artifacts: Path, exit_stack: ExitStack) -> SsoStack:
     logs.mkdir(parents=True, exist_ok=True)
     dashboard_api = start_gunicorn(
         "dashboard-api",
-        [
-            "dashboard_api.main:app",
-            "--worker-class",
-            "uvicorn.workers.UvicornWorker",
-            "--workers",
-            "2",
-            "--forwarded-allow-ips",
-            "127.0.0.1",
-        ],
+        # The production gunicorn settings (uvicorn workers), two workers here.
+        ["--config", str(REPO / "dashboard-api" / "gunicorn.conf.py"), "--workers", "2"],
         env=dashboard_env,
         log_dir=logs,
     )

@@ -1,0 +1,121 @@
+"""An admin manages access through the API; the people it concerns feel it at their next login:
+invitation mail → password → login to the demo app; role removed → refused at consent."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+import httpx
+import pytest
+from stack_harness.browser import Browser, RelyingParty, Visit
+from stack_harness.sso_stack import PASSWORD, SsoStack
+
+pytestmark = [pytest.mark.requires("nginx", "mariadb"), pytest.mark.timeout(180)]
+
+NEW_PASSWORD = "a brand new passphrase 7"
+
+
+def admin_api(sso: SsoStack) -> httpx.Client:
+    """The dashboard API through nginx with the admin's Bearer access token (from a Hydra
+    client linked to the dashboard app, as a script would use)."""
+    rp = RelyingParty(sso.url, sso.scripts_client)
+    try:
+        with Browser() as browser:
+            result = rp.login(browser, sso.admin_email, PASSWORD)
+    finally:
+        rp.close()
+    assert result.tokens is not None, result.journey
+    return httpx.Client(
+        base_url=f"{sso.url}/api/v1",
+        headers={"Authorization": f"Bearer {result.tokens['access_token']}"},
+        timeout=15,
+    )
+
+
+def invitation_mail(sso: SsoStack, email: str) -> dict[str, str]:
+    mails = sso.ory.mails(to=email)
+    assert mails, f"no mail to {email}"
+    return mails[0]
+
+
+def accept_invitation(browser: Browser, mail_text: str, password: str) -> Visit:
+    """Open the link in the mail, type the code, choose a password on the settings page."""
+    link = re.search(r"https?://\S+", mail_text)
+    code = re.search(r"^\s*(\d{6,8})\s*$", mail_text, re.MULTILINE)
+    assert link, mail_text
+    assert code, mail_text
+    visit = browser.get(link.group(0))
+    assert "/auth/recovery?flow=" in visit.url, visit.urls
+    visit = browser.submit(visit, "code", code=code.group(1))
+    assert "/auth/settings?flow=" in visit.url, (visit.urls, visit.page.text[:500])
+    visit = browser.submit(visit, "password", button="password", password=password)
+    assert visit.status == 200, visit.page.text[:500]
+    return visit
+
+
+def test_invited_user_sets_a_password_logs_in_and_loses_access_with_the_role(
+    sso: SsoStack,
+) -> None:
+    email = f"invitee-{secrets.token_hex(4)}@example.org"
+    with admin_api(sso) as api:
+        created = api.post(
+            "/users",
+            json={
+                "email": email,
+                "name": "Ivy Invitee",
+                "roles": [{"app": "demo", "role": "user"}],
+                "invite": True,
+            },
+        )
+        assert created.status_code == 201, created.text
+        user = created.json()
+        assert {"app": "demo", "role": "user"} in user["roles"]
+
+        mail = invitation_mail(sso, email)
+        assert "invited" in mail["subject"].lower()
+
+        rp = RelyingParty(sso.url, sso.demo_client)
+        try:
+            with Browser() as browser:
+                accept_invitation(browser, mail["text"], NEW_PASSWORD)
+            with Browser() as browser:
+                first = rp.login(browser, email, NEW_PASSWORD)
+                assert first.id_claims is not None, first.journey
+                assert first.id_claims["sub"] == user["id"]
+                assert first.id_claims["email"] == email
+                assert first.id_claims["role"] == "user"
+
+                removed = api.patch(
+                    f"/users/{user['id']}", json={"roles": [{"app": "dashboard", "role": "user"}]}
+                )
+                assert removed.status_code == 200, removed.text
+                assert {"app": "demo", "role": "user"} not in removed.json()["roles"]
+
+                # Same browser, still logged in: the next login stops at consent.
+                second = rp.login(browser, email, NEW_PASSWORD)
+        finally:
+            rp.close()
+    assert second.tokens is None
+    assert "/auth/consent?consent_challenge=" in second.visit.url, second.journey
+    assert second.visit.status == 403
+    assert "do not have access to Demo" in second.visit.page.text
+
+
+def test_people_without_the_admin_role_cannot_use_the_admin_api(sso: SsoStack) -> None:
+    user_id, email = sso.create_user()
+    sso.dashboard_cli("user", "set-role", user_id, "dashboard", "user")
+    rp = RelyingParty(sso.url, sso.scripts_client)
+    try:
+        with Browser() as browser:
+            result = rp.login(browser, email, PASSWORD)
+    finally:
+        rp.close()
+    assert result.tokens is not None, result.journey
+    headers = {"Authorization": f"Bearer {result.tokens['access_token']}"}
+    with httpx.Client(base_url=f"{sso.url}/api/v1", headers=headers, timeout=15) as api:
+        assert api.get("/users").status_code == 403
+        me = api.get("/me")
+        assert me.status_code == 200, me.text
+        assert me.json()["id"] == user_id
+        assert me.json()["is_admin"] is False
