@@ -348,3 +348,19 @@ def test_unknown_flow_is_404(kratos: Kratos) -> None:
             "/self-service/login/flows", params={"id": "00000000-0000-0000-0000-000000000000"}
         )
         assert r.status_code == 404
+
+
+def test_settings_password_rules(kratos: Kratos) -> None:
+    kratos.create_identity("rules@example.org", PASSWORD)
+    with kratos.browser() as browser:
+        login_with_password(browser, "rules@example.org", PASSWORD)
+        flow = start_flow(browser, "settings")
+        expected = {"short": 4000032, "rules@example.org": 4000031, PASSWORD: 4000039}
+        for password, message_id in expected.items():
+            r = browser.post(
+                flow["ui"]["action"],
+                json={"csrf_token": csrf_of(flow), "method": "password", "password": password},
+                headers=JSON,
+            )
+            assert r.status_code == 400
+            assert [m["id"] for m in node(r.json(), "password")["messages"]] == [message_id]

@@ -16,6 +16,7 @@ from devstack.kratos import (
     login,
     mfa,
     nodes,
+    passwords,
     sessions,
     text,
     verification,
@@ -353,12 +354,19 @@ def _password(
         problem = text.password_max_length(72, len(password))
     elif any(password.lower() == i for i in _identifiers(rt, identity["traits"]) if i):
         problem = text.password_too_similar()
+    elif _is_current_password(rt, identity, password):
+        problem = text.password_same_as_old()
     if problem is not None:
         nodes.add_message(flow["ui"]["nodes"], "password", problem)
         return flows.respond_flow(rt, request, flow, status=400)
     identities.set_password(rt.config, identity, plain=password, hashed=None)
     identities.save(rt.store, rt.config, identity)
     return _success(rt, request, flow, identity)
+
+
+def _is_current_password(rt: Runtime, identity: Doc, password: str) -> bool:
+    current = identity["credentials"].get("password", {}).get("config", {}).get("hashed_password")
+    return bool(current) and passwords.verify_password(rt.config, str(current), password)
 
 
 def _totp(

@@ -307,7 +307,7 @@ def account_not_found() -> UiText:
 
 
 def password_same_as_old() -> UiText:
-    return _error(4000040, "The new password must be different from the old password.")
+    return _error(4000039, "The new password must be different from the old password.")
 
 
 # --- flow expired (40x0001) and strategy errors
