@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,21 +22,32 @@ pytestmark = pytest.mark.anyio
 TOKEN = "internal-token-for-shared-tests-0123456789"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def module_stack() -> Iterator[Any]:
+    # One stack and one migrated database for the module: migrating per test costs seconds.
+    from devstack.stack import OryStack
+
+    with OryStack() as stack:
+        yield stack
+
+
+@pytest.fixture(scope="module")
 def dashboard_env(
-    tmp_path: Path, ory_stack: Any, monkeypatch: pytest.MonkeyPatch
-) -> dict[str, str]:
+    tmp_path_factory: pytest.TempPathFactory, module_stack: Any
+) -> Iterator[dict[str, str]]:
+    database = tmp_path_factory.mktemp("dashboard") / "dashboard.sqlite3"
     env = {
-        "DASHBOARD_DATABASE_URL": f"sqlite:///{tmp_path / 'dashboard.sqlite3'}",
+        "DASHBOARD_DATABASE_URL": f"sqlite:///{database}",
         "DASHBOARD_INTERNAL_TOKEN": TOKEN,
         "DASHBOARD_SECRET_KEY": "secret-key-for-shared-tests-0123456789",
         "DASHBOARD_OAUTH_CLIENT_SECRET": "client-secret-for-shared-tests-0123",
-        "DASHBOARD_HYDRA_ADMIN_URL": ory_stack.hydra_admin_url,
-        "DASHBOARD_KRATOS_ADMIN_URL": ory_stack.kratos_admin_url,
+        "DASHBOARD_HYDRA_ADMIN_URL": module_stack.hydra_admin_url,
+        "DASHBOARD_KRATOS_ADMIN_URL": module_stack.kratos_admin_url,
     }
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    return env
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        yield env
 
 
 def dashboard_cli(*args: str) -> None:
@@ -47,7 +57,7 @@ def dashboard_cli(*args: str) -> None:
     main(list(args), standalone_mode=False)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def dashboard_api(dashboard_env: dict[str, str]) -> Iterator[RunningServer]:
     from dashboard_api.main import create_app
 
@@ -83,17 +93,20 @@ async def test_client_of_no_app_is_not_found(caller: Any, dashboard_api: Running
 
 
 async def test_user_with_a_role_is_allowed_with_the_role_claim(
-    caller: Any, dashboard_api: RunningServer, ory_stack: Any
+    caller: Any, dashboard_api: RunningServer, module_stack: Any, flavor: str
 ) -> None:
-    with HydraAdmin(ClientConfig(ory_stack.hydra_admin_url)) as hydra:
+    with HydraAdmin(ClientConfig(module_stack.hydra_admin_url)) as hydra:
         client = hydra.create_oauth2_client(
             OAuth2Client(client_name="Demo", redirect_uris=["http://127.0.0.1:5998/cb"])
         )
-    with KratosAdmin(ClientConfig(ory_stack.kratos_admin_url)) as kratos:
-        person = kratos.create_identity(CreateIdentity(traits={"email": "ada@example.org"}))
-    dashboard_cli("app", "create", "demo", "--name", "Demo", "--url", "http://demo.example")
-    dashboard_cli("app", "add-client", "demo", "--client-id", str(client.client_id))
-    dashboard_cli("user", "set-role", person.id, "demo", "admin")
+    with KratosAdmin(ClientConfig(module_stack.kratos_admin_url)) as kratos:
+        person = kratos.create_identity(
+            CreateIdentity(traits={"email": f"ada-{flavor}@example.org"})
+        )
+    slug = f"demo-{flavor}"
+    dashboard_cli("app", "create", slug, "--name", "Demo", "--url", "http://demo.example")
+    dashboard_cli("app", "add-client", slug, "--client-id", str(client.client_id))
+    dashboard_cli("user", "set-role", person.id, slug, "admin")
     dashboard = caller(
         DashboardInternal, AsyncDashboardInternal, ClientConfig(dashboard_api.url), TOKEN
     )
@@ -102,7 +115,7 @@ async def test_user_with_a_role_is_allowed_with_the_role_claim(
 
     assert decision.allowed is True
     assert decision.app is not None
-    assert decision.app.slug == "demo"
+    assert decision.app.slug == slug
     assert decision.role == "admin"
     assert "admin" in decision.claims.values()
     assert decision.reason is None
