@@ -12,6 +12,7 @@ import json
 import re
 import secrets
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -260,8 +261,9 @@ def hydra(hydra_spec: dict[str, Any] | None) -> Iterator[Hydra]:
     try:
         yield Hydra(config, public.url, admin.url, log)
     finally:
-        public.stop()
-        admin.stop()
+        # Each uvicorn shutdown waits ~0.3 s; stopping both at once halves the suite's time.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(lambda server: server.stop(), (public, admin)))
     contract = Contract(hydra_spec)
     for exchange in log:
         contract.check(exchange)
