@@ -19,15 +19,17 @@ class PublicApp:
     # --- discovery ----------------------------------------------------------------------
     async def openid_configuration(self, request: Request) -> Response:
         base = self.r.config.public_base()
+        # Hydra builds these three from the issuer, the others from the public URL.
+        issuer = self.r.config.issuer_id().rstrip("/") + "/"
         return JSONResponse(
             {
                 "issuer": self.r.config.issuer_id(),
                 "authorization_endpoint": base + "oauth2/auth",
                 "token_endpoint": base + "oauth2/token",
-                "jwks_uri": base + ".well-known/jwks.json",
+                "jwks_uri": issuer + ".well-known/jwks.json",
                 "userinfo_endpoint": base + "userinfo",
-                "revocation_endpoint": base + "oauth2/revoke",
-                "end_session_endpoint": base + "oauth2/sessions/logout",
+                "revocation_endpoint": issuer + "oauth2/revoke",
+                "end_session_endpoint": issuer + "oauth2/sessions/logout",
                 "device_authorization_endpoint": base + "oauth2/device/auth",
                 "registration_endpoint": base + "oauth2/register",
                 "subject_types_supported": ["public"],
@@ -49,7 +51,7 @@ class PublicApp:
                 "id_token_signing_alg_values_supported": ["RS256"],
                 "id_token_signed_response_alg": ["RS256"],
                 "userinfo_signing_alg_values_supported": ["none", "RS256"],
-                "userinfo_signed_response_alg": ["none"],
+                "userinfo_signed_response_alg": ["RS256"],
                 "request_parameter_supported": False,
                 "request_uri_parameter_supported": False,
                 "require_request_uri_registration": False,
