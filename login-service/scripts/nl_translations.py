@@ -217,6 +217,8 @@ NL = {
         "Tip: log in vanuit één browservenster en sta cookies toe voor deze site."
     ),
     "Bad request": "Ongeldig verzoek",
+    "Page not found": "Pagina niet gevonden",
+    "There is no page at this address.": "Op dit adres staat geen pagina.",
 }
 
 

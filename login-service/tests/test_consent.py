@@ -132,4 +132,5 @@ def test_our_consent_form_refuses_a_missing_csrf_token(env: Env, browser: Browse
     answer = browser.post(f"{env.login_url}/auth/consent", data)
     assert answer.status == 400
     assert "This form has expired" in answer.page.text
+    assert answer.page.link("Try again").startswith("/auth/consent?consent_challenge=")
     assert not answer.url.startswith("http://127.0.0.1:9/")

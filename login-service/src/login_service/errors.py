@@ -6,7 +6,9 @@ Never a traceback: anything unexpected becomes a 500 page with the request id.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import urlencode
 
 import structlog
 from flask import Flask, render_template, request
@@ -19,6 +21,7 @@ from werkzeug.wrappers import Response
 from login_service.observability import current_request_id
 
 log = structlog.get_logger(__name__)
+_SAFE_CHALLENGE = re.compile(r"^[A-Za-z0-9._~=+/-]{1,4096}$")
 
 
 class LoginServiceError(Exception):
@@ -82,16 +85,27 @@ def _retry_url() -> str:
     return request.full_path.rstrip("?") if request.method == "GET" else request.path
 
 
+def _form_retry_url() -> str:
+    """The GET page a refused form came from (consent and logout carry their challenge)."""
+    for field in ("consent_challenge", "logout_challenge"):
+        value = request.form.get(field)
+        if value and _SAFE_CHALLENGE.match(value):
+            return f"{request.path}?{urlencode({field: value})}"
+    return request.path
+
+
 def handle_exception(exc: Exception) -> Response:
     if isinstance(exc, CSRFError):
         return render_error(
             400,
             _l("This form has expired"),
             _l("The page was open for too long or was submitted twice. Please try again."),
-            retry_url=request.path,
+            retry_url=_form_retry_url(),
         )
     if isinstance(exc, HTTPException):
         status = exc.code or 500
+        if status == 404:
+            return render_error(404, _l("Page not found"), _l("There is no page at this address."))
         return render_error(status, exc.name, exc.description)
     if isinstance(exc, DependencyDownError):
         log.warning("dependency_unavailable", service=exc.service, error=str(exc.detail or ""))

@@ -107,7 +107,9 @@ def render_flow_page(kind: FlowKind) -> ResponseReturnValue:
         return restart(kind)
     except Forbidden as exc:
         if exc.error_id in CSRF_ERRORS:
-            return csrf_page(kind)
+            return _with_cookies(csrf_page(kind), exc.set_cookies)
+        if exc.error_id == "security_identity_mismatch":
+            return restart(kind)  # a flow of another person (shared browser): start afresh
         if exc.redirect_browser_to:
             return redirect(exc.redirect_browser_to, code=303)
         raise
@@ -143,6 +145,13 @@ def render_flow_page(kind: FlowKind) -> ResponseReturnValue:
             links=_flow_links(kind, flow),
         )
     )
-    for cookie in result.set_cookies:
-        response.headers.add("Set-Cookie", cookie)
+    return _with_cookies(response, result.set_cookies)
+
+
+def _with_cookies(response: ResponseReturnValue, set_cookies: list[str]) -> ResponseReturnValue:
+    """Kratos's Set-Cookie headers (CSRF and session cookies) go back to the browser as they are."""
+    if set_cookies:
+        response = make_response(response)
+        for cookie in set_cookies:
+            response.headers.add("Set-Cookie", cookie)
     return response

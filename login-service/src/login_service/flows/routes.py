@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any, cast
 
-from flask import Blueprint, abort, current_app, request, url_for
+from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from stackspin_clients.errors import NotFound, ValidationFailed
@@ -56,6 +56,8 @@ def error() -> ResponseReturnValue:
         fields = _error_fields(flow_error)
         if fields.get("id") in CSRF_ERRORS:
             return csrf_page(None)
+        if fields.get("id") == "session_already_available":
+            return redirect(url_for("login.login"), code=303)
         status = fields.get("code")
         return render_error(
             status if isinstance(status, int) and 400 <= status < 600 else 400,
