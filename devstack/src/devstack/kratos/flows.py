@@ -21,12 +21,6 @@ ERROR_KIND = "flow_error"
 INTERNAL = "_internal"
 
 
-class FlowExpiredError(Exception):
-    def __init__(self, flow: Doc) -> None:
-        self.flow = flow
-        super().__init__(f"flow {flow['id']} expired")
-
-
 def ui_url(config: KratosConfig, kind: str) -> str:
     return str(getattr(config, f"{kind}_ui_url"))
 
@@ -168,19 +162,6 @@ def clear_messages(flow: Doc) -> None:
     flow["ui"]["messages"] = []
     for n in flow["ui"]["nodes"]:
         n["messages"] = []
-
-
-def refresh_csrf(rt: Runtime, request: Request, flow: Doc) -> None:
-    """Browser flows get a fresh masked token of the browser's CSRF cookie (as Kratos does)."""
-    cookie = request.cookies.get(csrf.cookie_name(rt.config.public_url))
-    if flow["type"] != "browser" or not csrf.is_valid_cookie(cookie):
-        return
-    assert cookie is not None
-    token = csrf.mask(cookie)
-    flow[INTERNAL]["csrf_token"] = token
-    for n in flow["ui"]["nodes"]:
-        if n["attributes"].get("name") == csrf.FIELD:
-            n["attributes"]["value"] = token
 
 
 def csrf_matches_cookie(rt: Runtime, request: Request, flow: Doc) -> bool:

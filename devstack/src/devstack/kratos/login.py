@@ -7,7 +7,18 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from devstack.kratos import errors, flows, identities, mfa, nodes, passwords, sessions, text, web
+from devstack.kratos import (
+    csrf,
+    errors,
+    flows,
+    identities,
+    mfa,
+    nodes,
+    passwords,
+    sessions,
+    text,
+    web,
+)
 from devstack.kratos.nodes import Node
 from devstack.kratos.runtime import Runtime
 from devstack.kratos.store import Doc
@@ -202,8 +213,6 @@ def _renew(rt: Runtime, request: Request, old: Doc) -> Doc:
 
 
 def csrf_cookie_name(rt: Runtime) -> str:
-    from devstack.kratos import csrf
-
     return csrf.cookie_name(rt.config.public_url)
 
 

@@ -27,10 +27,6 @@ def totp_matches(url: str, code: str) -> bool:
     return bool(code) and bool(totp.verify(code.strip(), valid_window=1))
 
 
-def totp_secret_matches(secret: str, code: str) -> bool:
-    return bool(code) and bool(pyotp.TOTP(secret).verify(code.strip(), valid_window=1))
-
-
 def new_lookup_codes() -> list[dict[str, Any]]:
     # Kratos: 12 codes of 8 lowercase alphanumerics
     alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"

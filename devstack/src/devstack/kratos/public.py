@@ -9,7 +9,19 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from devstack.kratos import errors, flows, identities, login, sessions, web
+from devstack.kratos import (
+    errors,
+    flows,
+    identities,
+    login,
+    recovery,
+    registration,
+    sessions,
+    settings,
+    verification,
+    web,
+    webauthn,
+)
 from devstack.kratos.runtime import Runtime
 from devstack.kratos.store import Doc
 
@@ -18,8 +30,6 @@ LOGOUT_KIND = "logout_token"
 
 
 def _flow_factories() -> dict[str, FlowFactory]:
-    from devstack.kratos import recovery, registration, settings, verification
-
     return {
         "login": login.create_flow,
         "registration": registration.create_flow,
@@ -30,8 +40,6 @@ def _flow_factories() -> dict[str, FlowFactory]:
 
 
 def _submitters() -> dict[str, Callable[[Runtime, Request], Awaitable[Response]]]:
-    from devstack.kratos import recovery, registration, settings, verification
-
     return {
         "login": login.submit,
         "registration": registration.submit,
@@ -111,8 +119,6 @@ def routes(rt: Runtime) -> list[Route]:
                         error_id="security_identity_mismatch",
                         reason="The flow was created by another identity.",
                     )
-                from devstack.kratos import settings
-
                 identity = identities.get(rt.store, session["identity_id"])
                 if identity is not None and settings.needs_aal2(rt, session, identity):
                     raise errors.aal2_required(
@@ -261,24 +267,18 @@ def routes(rt: Runtime) -> list[Route]:
         return web.json_response(ids.raw)
 
     async def recovery_link_get(request: Request) -> Response:
-        from devstack.kratos import recovery
-
         try:
             return await recovery.follow_link(rt, request)
         except errors.KratosError as exc:
             return flows.respond_error(rt, request, exc)
 
     async def verification_link_get(request: Request) -> Response:
-        from devstack.kratos import verification
-
         try:
             return await verification.follow_link(rt, request)
         except errors.KratosError as exc:
             return flows.respond_error(rt, request, exc)
 
     async def webauthn_js(request: Request) -> Response:
-        from devstack.kratos import webauthn
-
         return Response(webauthn.SCRIPT, media_type="text/javascript; charset=UTF-8")
 
     out: list[Route] = []

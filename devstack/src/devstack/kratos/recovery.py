@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from typing import Any
 
 from starlette.requests import Request
@@ -263,9 +264,7 @@ def parse_duration(value: Any, default: int) -> int:
     return max(1, int(sum(float(n) * _UNIT_SECONDS[u] for n, u in parts)))
 
 
-def admin_flow(
-    rt: Runtime, request: Request, identity: Doc, lifespan: int, *, code_mode: bool
-) -> Doc:
+def admin_flow(rt: Runtime, request: Request, lifespan: int, *, code_mode: bool) -> Doc:
     """A browser recovery flow made by the admin API (no CSRF: the person did not start it)."""
     flow = flows.create(
         rt,
@@ -288,7 +287,7 @@ def admin_flow(
 
 def create_admin_code(rt: Runtime, request: Request, identity: Doc, expires_in: Any) -> Doc:
     lifespan = parse_duration(expires_in, rt.config.code_lifespan)
-    flow = admin_flow(rt, request, identity, lifespan, code_mode=True)
+    flow = admin_flow(rt, request, lifespan, code_mode=True)
     address = identity["recovery_addresses"][0]["value"] if identity["recovery_addresses"] else None
     code = codes.issue(
         rt, PURPOSE, flow["id"], identity_id=identity["id"], address=address, lifespan=lifespan
@@ -303,10 +302,8 @@ def create_admin_code(rt: Runtime, request: Request, identity: Doc, expires_in: 
 
 
 def create_admin_link(rt: Runtime, request: Request, identity: Doc, expires_in: Any) -> Doc:
-    import secrets
-
     lifespan = parse_duration(expires_in, rt.config.code_lifespan)
-    flow = admin_flow(rt, request, identity, lifespan, code_mode=False)
+    flow = admin_flow(rt, request, lifespan, code_mode=False)
     token = secrets.token_urlsafe(24)
     codes.issue(
         rt,

@@ -42,10 +42,6 @@ def login_lookup_label() -> UiText:
     return message(1010007, "Backup recovery code")
 
 
-def login_webauthn() -> UiText:
-    return message(1010008, "Use security key")
-
-
 def login_totp_submit() -> UiText:
     return message(1010009, "Use Authenticator")
 
@@ -170,10 +166,6 @@ def label_id() -> UiText:
     return message(1070004, "ID")
 
 
-def label_submit() -> UiText:
-    return message(1070005, "Submit")
-
-
 def label_verify_otp() -> UiText:
     return message(1070006, "Verify code")
 
@@ -231,10 +223,6 @@ def min_length(minimum: int, actual: int) -> UiText:
 
 def invalid_format(pattern: str) -> UiText:
     return _error(4000004, f'does not match pattern "{pattern}"', {"pattern": pattern})
-
-
-def password_policy(reason: str) -> UiText:
-    return _error(4000005, f"The password can not be used because {reason}.", {"reason": reason})
 
 
 def invalid_credentials() -> UiText:
@@ -300,10 +288,6 @@ def password_max_length(maximum: int, actual: int) -> UiText:
         f"The password must be at most {maximum} characters long, but got {actual}.",
         {"max_length": maximum, "actual_length": actual},
     )
-
-
-def account_not_found() -> UiText:
-    return _error(4000037, "This account does not exist or has no login method configured.")
 
 
 def password_same_as_old() -> UiText:
