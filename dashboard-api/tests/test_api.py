@@ -306,3 +306,19 @@ def test_set_role_unknown_app_is_not_found(ctx) -> None:
 
     with pytest.raises(NotFound):
         roles.set_role(ctx, "someone", "nope", "user")
+
+
+def test_cookie_writes_from_another_origin_are_refused(member, settings) -> None:
+    evil = member.client.patch(
+        "/api/v1/me", json={"name": "Hijacked"}, headers={"Origin": "https://evil.example"}
+    )
+    _problem(evil, 403)
+    own = member.client.patch(
+        "/api/v1/me", json={"name": "Mine"}, headers={"Origin": settings.public_url}
+    )
+    assert own.status_code == 200, own.text
+    # Reading is fine from anywhere the cookie goes (SameSite=Lax keeps it to top-level GETs).
+    assert (
+        member.client.get("/api/v1/me", headers={"Origin": "https://evil.example"}).status_code
+        == 200
+    )

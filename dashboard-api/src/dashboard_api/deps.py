@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Iterator
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
@@ -70,6 +71,8 @@ def get_principal(
     session_token: Annotated[str | None, Depends(cookie_scheme)],
 ) -> Principal:
     cache: IntrospectionCache = request.app.state.introspection_cache
+    if bearer is None and session_token and request.method not in SAFE_METHODS:
+        _refuse_cross_site(request, ctx.settings)
     principal = resolve_principal(
         ctx,
         cache,
@@ -81,6 +84,22 @@ def get_principal(
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _refuse_cross_site(request: Request, settings: Settings) -> None:
+    """Cookie-authenticated writes must come from our own origin (besides SameSite=Lax)."""
+    origin = request.headers.get("origin")
+    if request.headers.get("sec-fetch-site") == "cross-site" or (
+        origin is not None and origin.rstrip("/") != _origin(settings.public_url)
+    ):
+        raise PermissionDenied("Cross-site requests may not use the dashboard session.")
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def get_user_context(ctx: SystemContext, principal: CurrentPrincipal) -> Context:

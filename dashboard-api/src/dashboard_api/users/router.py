@@ -133,7 +133,7 @@ def get_me(ctx: UserContext, principal: CurrentPrincipal) -> Me:
     return service.get_me(ctx, principal.subject)
 
 
-@me_router.patch("", responses=problem_responses(401, 409, 422))
+@me_router.patch("", responses=problem_responses(401, 403, 409, 422))
 def update_me(ctx: UserContext, principal: CurrentPrincipal, body: MeUpdate) -> Me:
     """Change your own name or username."""
     return service.update_me(ctx, principal.subject, body)
