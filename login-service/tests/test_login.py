@@ -103,3 +103,33 @@ def test_login_page_without_session_shows_the_kratos_form(env: Env, browser: Bro
     form = visit.page.form("password")
     assert form.fields["csrf_token"]
     assert "identifier" in form.fields
+
+
+def test_max_age_exceeded_asks_for_the_password_again(env: Env, browser: Browser) -> None:
+    import time
+
+    _, email = env.create_user()
+    client = env.create_client()
+    env.dashboard.allow(client.client_id or "", trusted=True)
+    assert reached_app(env.login(browser, client, email))
+    time.sleep(1.1)
+    visit = browser.get(env.authorize_url(client, max_age="1"))
+    assert "/auth/login?flow=" in visit.url, visit.urls
+    assert reached_app(password_login(browser, visit, email))
+
+
+def test_second_factor_is_required_when_the_identity_has_one(env: Env, browser: Browser) -> None:
+    from login_testkit import enrol_totp, logged_in
+
+    _, email = env.create_user()
+    logged_in(env, browser, email)
+    enrol_totp(env, browser)
+    client = env.create_client()
+    env.dashboard.allow(client.client_id or "", trusted=True)
+    fresh = Browser()
+    try:
+        visit = password_login(fresh, fresh.get(env.authorize_url(client)), email)
+        assert "aal=aal2" in " ".join(visit.urls) or "Second factor" in visit.page.text
+        assert not reached_app(visit)
+    finally:
+        fresh.close()
