@@ -107,10 +107,6 @@ class OAuthError(Exception):
         return JSONResponse(self.body(), status_code=self.status, headers=headers)
 
 
-def not_found(hint: str = "") -> OAuthError:
-    return OAuthError("Not Found", hint)
-
-
 def with_query(url: str, params: dict[str, str]) -> str:
     """`url` with `params` added to (or replacing keys of) its query string."""
     parts = urlsplit(url)

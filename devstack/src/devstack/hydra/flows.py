@@ -101,7 +101,7 @@ class Flows:
             "requested_scope": flow["requested_scope"],
             "requested_access_token_audience": flow["requested_audience"],
             "skip": flow["login_skip"],
-            "subject": flow["subject"] if flow["login_skip"] else "",
+            "subject": flow["subject"],
             "oidc_context": flow["oidc_context"],
             "client": self.client_view(flow["client_id"]),
             "request_url": flow["request_url"],
