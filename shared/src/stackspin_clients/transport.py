@@ -6,6 +6,8 @@ the answer means); only the sending and the sleeping differ between sync and asy
 
 from __future__ import annotations
 
+import functools
+import ssl
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from http.cookiejar import CookieJar, DefaultCookiePolicy
@@ -58,6 +60,12 @@ def _request_headers() -> dict[str, str]:
     return {REQUEST_ID_HEADER: request_id} if request_id else {}
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """httpx's default TLS context, built once: loading the CA bundle per client is slow."""
+    return httpx.create_ssl_context()
+
+
 def _no_cookie_jar() -> CookieJar:
     """A jar that stores nothing.
 
@@ -93,6 +101,7 @@ class SyncTransport:
             headers=headers,
             transport=transport,
             cookies=_no_cookie_jar(),
+            verify=_tls_context(),
             follow_redirects=False,
         )
 
@@ -162,6 +171,7 @@ class AsyncTransport:
             headers=headers,
             transport=transport,
             cookies=_no_cookie_jar(),
+            verify=_tls_context(),
             follow_redirects=False,
         )
 
