@@ -15,7 +15,22 @@ from typing import Any
 
 import uvicorn
 
-from devstack.serve import LOOPBACK, bind_loopback
+from devstack.serve import LOOPBACK
+
+
+def bind_loopback(port: int = 0) -> socket.socket:
+    """A listening TCP socket on 127.0.0.1 (port 0: a free one).
+
+    Created with proto=IPPROTO_TCP on purpose: asyncio turns Nagle off (TCP_NODELAY) only on
+    sockets whose `proto` says TCP, and a plain `socket.socket()` has proto 0. With Nagle on,
+    every response written in two parts (headers, then body) waits ~40 ms for the client's
+    delayed ACK.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((LOOPBACK, port))
+    sock.listen(128)
+    return sock
 
 
 class _Server(uvicorn.Server):
