@@ -254,3 +254,17 @@ async def test_concurrent_tasks_send_their_own_request_id(
     sent = {(r.args["consent_challenge"], r.headers.get("X-Request-ID")) for r, _ in httpserver.log}
     assert sent == {(f"req-{i}", f"req-{i}") for i in range(5)}
     assert request_id_var.get() is None
+
+
+async def test_each_retry_is_logged_without_the_query(
+    kratos_admin: Any, httpserver: HTTPServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    httpserver.expect_request("/admin/identities").respond_with_data("", status=503)
+
+    with caplog.at_level("WARNING", logger="stackspin_clients"), pytest.raises(ServiceUnavailable):
+        await kratos_admin("list_identities", credentials_identifier="ada@example.org")
+
+    retries = [r.getMessage() for r in caplog.records if r.name == "stackspin_clients"]
+    assert len(retries) == 2
+    assert retries[0].startswith("retrying GET /admin/identities after 503 (attempt 2)")
+    assert all("ada@example.org" not in message for message in retries)

@@ -7,6 +7,7 @@ the answer means); only the sending and the sleeping differ between sync and asy
 from __future__ import annotations
 
 import functools
+import logging
 import ssl
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
@@ -23,6 +24,7 @@ from stackspin_clients.operation import Operation, Page
 from stackspin_clients.request_id import REQUEST_ID_HEADER, request_id_var
 
 T = TypeVar("T")
+log = logging.getLogger("stackspin_clients")
 
 #: Answers of a proxy or an overloaded service that a repeated attempt may fix.
 RETRYABLE_STATUSES: frozenset[int] = frozenset({502, 503, 504})
@@ -44,6 +46,18 @@ def retry_delay(
     if response is not None and response.status_code not in RETRYABLE_STATUSES:
         return None
     return float(config.backoff * (2**attempt))
+
+
+def _log_retry(request: httpx.Request, attempt: int, delay: float, cause: str) -> None:
+    # Path only: queries can carry challenges, and those stay out of logs.
+    log.warning(
+        "retrying %s %s after %s (attempt %d) in %.2fs",
+        request.method,
+        request.url.path,
+        cause,
+        attempt + 2,
+        delay,
+    )
 
 
 def _timeout(config: ClientConfig) -> httpx.Timeout:
@@ -116,10 +130,12 @@ class SyncTransport:
                 delay = retry_delay(self.config, operation, attempt, None)
                 if delay is None:
                     raise error_from_transport(request, exc) from exc
+                _log_retry(request, attempt, delay, type(exc).__name__)
             else:
                 delay = retry_delay(self.config, operation, attempt, response)
                 if delay is None:
                     return operation.handle(response)
+                _log_retry(request, attempt, delay, str(response.status_code))
                 response.close()
             time.sleep(delay)
             attempt += 1
@@ -186,10 +202,12 @@ class AsyncTransport:
                 delay = retry_delay(self.config, operation, attempt, None)
                 if delay is None:
                     raise error_from_transport(request, exc) from exc
+                _log_retry(request, attempt, delay, type(exc).__name__)
             else:
                 delay = retry_delay(self.config, operation, attempt, response)
                 if delay is None:
                     return operation.handle(response)
+                _log_retry(request, attempt, delay, str(response.status_code))
                 await response.aclose()
             await anyio.sleep(delay)
             attempt += 1
