@@ -224,3 +224,17 @@ def test_set_role_on_an_existing_identity(ctx: Context, make_identity) -> None:
     subject = make_identity()
     roles.set_role(ctx, subject, "dashboard", "admin")
     assert roles.is_dashboard_admin(ctx, subject)
+
+
+def test_part_of_an_email_is_searched_too(ctx: Context, email) -> None:
+    user = users.create_user(ctx, UserCreate(email=f"zq-{email()}"))
+    domain_part = user.email.split("@")[0]
+    found = []
+    cursor = None
+    for _ in range(50):
+        page = users.list_users(ctx, q=domain_part + "@", cursor=cursor)
+        found.extend(u.id for u in page.items)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert user.id in found

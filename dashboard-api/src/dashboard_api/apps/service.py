@@ -97,6 +97,8 @@ def ensure_app(ctx: Context, slug: str, name: str, url: str | None, *, trusted: 
     """Create the app unless it exists (seed and devstack: safe to repeat)."""
     app = repository.get_by_slug(ctx.session, slug)
     if app is not None:
+        if app.url is None and url is not None:
+            update_app(ctx, slug, AppUpdate(url=url))
         return app
     create_app(ctx, AppCreate(slug=slug, name=name, url=url, trusted=trusted))
     return get_app(ctx, slug)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
@@ -38,6 +39,8 @@ log = logging.getLogger(__name__)
 MAX_PAGE_SIZE = 500
 # A search by name cannot be done by Kratos; it scans at most this many Kratos pages per request.
 SEARCH_SCAN_PAGES = 4
+# A whole address is looked up exactly (one call); parts of one are searched like names.
+FULL_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 SECOND_FACTOR_CREDENTIALS = ("totp", "lookup_secret", "webauthn")
 
 
@@ -113,7 +116,7 @@ def list_users(
             found = [i for i in found if _matches(i, needle)]
         if len(subjects) == limit:
             next_position = {"s": subjects[-1]}
-    elif needle and "@" in needle and " " not in needle:
+    elif needle and FULL_EMAIL.fullmatch(needle):
         page = ctx.ory.kratos.list_identities(page_size=1, credentials_identifier=needle)
         found = page.identities
     elif needle:
