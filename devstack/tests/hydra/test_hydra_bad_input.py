@@ -86,6 +86,8 @@ def test_verifier_from_another_browser_fails_csrf(hydra, browser):
         ).json()["redirect_to"]
     stranger = httpx.get(redirect)
     assert query_of(stranger)["error"] == "request_forbidden"
+    # The stranger's attempt does not burn the verifier for the real browser.
+    assert browser.get(redirect).headers["location"].startswith(hydra.config.consent_url)
 
 
 @pytest.mark.parametrize(

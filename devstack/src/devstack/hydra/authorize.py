@@ -333,14 +333,16 @@ class AuthorizeEndpoint:
                 "invalid_client",
                 "The flow client id does not match the authorize request client id.",
             )
-        flows.drop_alias("login_verifier", verifier)
         if flow["state"] == "login_error":
+            flows.drop_alias("login_verifier", verifier)
             flow["state"] = "login_used_error"
             flows.save(flow)
             raise rejected_error(flow["login_error"])
         if flow["state"] != "login_unused":
             raise OAuthError("access_denied", "The login verifier has already been used.")
+        # A CSRF failure leaves the verifier usable by the browser that owns the cookie.
         self._check_csrf(request, LOGIN_CSRF, flow["client_id"], flow["login_csrf"])
+        flows.drop_alias("login_verifier", verifier)
         flow["state"] = "login_used"
         response = RedirectResponse("about:blank", status_code=302)
         cookie = cfg.cookie_name(SESSION)
@@ -426,14 +428,15 @@ class AuthorizeEndpoint:
                 "invalid_client",
                 "The flow client id does not match the authorize request client id.",
             )
-        flows.drop_alias("consent_verifier", verifier)
         if flow["state"] == "consent_error":
+            flows.drop_alias("consent_verifier", verifier)
             flow["state"] = "consent_used_error"
             flows.save(flow)
             raise rejected_error(flow["consent_error"])
         if flow["state"] != "consent_unused":
             raise OAuthError("access_denied", "The consent verifier has already been used.")
         self._check_csrf(request, CONSENT_CSRF, flow["client_id"], flow["consent_csrf"])
+        flows.drop_alias("consent_verifier", verifier)
         flow["state"] = "consent_used"
         flows.save(flow)
         flows.store_consent(flow)
