@@ -1,0 +1,131 @@
+"""The same login in a real browser: headless Chromium (Playwright, the system /usr/bin/chromium)
+through nginx, with a screenshot of every page under test-artifacts/e2e/."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from stack_harness.browser import RelyingParty
+from stack_harness.sso_stack import APP_ORIGIN, CALLBACK, PASSWORD, SsoStack
+
+pytestmark = [pytest.mark.requires("nginx", "mariadb", "chromium"), pytest.mark.timeout(180)]
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+class Screenshots:
+    """Numbered screenshots of one test, named for the page they show."""
+
+    def __init__(self, folder: Path, test_name: str) -> None:
+        self.folder = folder
+        self.prefix = re.sub(r"[^a-z0-9]+", "-", test_name.lower()).strip("-")
+        self.count = 0
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def take(self, page: Any, what: str) -> Path:
+        self.count += 1
+        path = self.folder / f"{self.prefix}-{self.count:02d}-{what}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium: Any) -> Iterator[Any]:
+    context = chromium.new_context(locale="en-GB", viewport={"width": 1000, "height": 800})
+    # The demo app's callback: answered here, so the browser lands on a page we can read.
+    context.route(
+        f"{APP_ORIGIN}/**",
+        lambda route: route.fulfill(
+            status=200, content_type="text/html", body="<h1>Demo app: signed in</h1>"
+        ),
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def shots(sso: SsoStack, request: pytest.FixtureRequest) -> Screenshots:
+    return Screenshots(sso.artifacts, request.node.name)
+
+
+def test_demo_app_login_in_chromium(sso: SsoStack, page: Any, shots: Screenshots) -> None:
+    user_id, email = sso.create_user(name="Chris Chromium")
+    sso.dashboard_cli("user", "set-role", user_id, "demo", "user")
+    rp = RelyingParty(sso.url, sso.demo_client)
+    try:
+        url, state, nonce, verifier = rp.authorization_url()
+        page.goto(url)
+        page.wait_for_url(re.compile(r".*/auth/login\?flow="))
+        shots.take(page, "login")
+        page.fill("input[name=identifier]", email)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[name=method][value=password]")
+
+        page.wait_for_url(re.compile(r".*/auth/consent\?consent_challenge="))
+        assert page.get_by_text("Demo").first.is_visible()
+        shots.take(page, "consent")
+        page.click("button[name=action][value=accept]")
+
+        page.wait_for_url(f"{CALLBACK}?**")
+        shots.take(page, "app-callback")
+        tokens = rp.finish(page.url, state=state, nonce=nonce, verifier=verifier)
+    finally:
+        rp.close()
+    claims = tokens["id_claims"]
+    assert claims["sub"] == user_id
+    assert claims["email"] == email
+    assert claims["role"] == "user"
+
+
+def test_wrong_password_shows_a_message_and_the_placeholder_home_page_works(
+    sso: SsoStack, page: Any, shots: Screenshots
+) -> None:
+    _, email = sso.create_user()
+    page.goto(f"{sso.url}/")
+    assert page.locator("a[href='/auth/settings']").is_visible()
+    shots.take(page, "home")
+
+    page.goto(f"{sso.url}/auth/settings")
+    page.wait_for_url(re.compile(r".*/auth/login\?flow="))
+    page.fill("input[name=identifier]", email)
+    page.fill("input[name=password]", "not the password")
+    page.click("button[name=method][value=password]")
+    page.wait_for_load_state()
+    shots.take(page, "wrong-password")
+    assert page.url.startswith(f"{sso.url}/auth/login?flow=")
+    assert page.get_by_text("credentials are invalid").is_visible()
+
+    page.fill("input[name=identifier]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[name=method][value=password]")
+    page.wait_for_url(lambda url: "/auth/login?flow=" not in url)
+    shots.take(page, "signed-in")
+    page.goto(f"{sso.url}/auth/settings")
+    page.wait_for_url(re.compile(r".*/auth/settings\?flow="))
+    shots.take(page, "settings")
+    assert page.locator("input[name=password]").count() >= 1
