@@ -101,12 +101,19 @@ def script_node(id_: str, src: str, group: str, nonce: str) -> Node:
 def trait_nodes(
     schema: IdentitySchema, group: str, values: dict[str, Any] | None = None
 ) -> list[Node]:
-    """One input per trait, as Kratos derives them from the identity schema."""
+    """One input per trait, as Kratos derives them from the identity schema (type and
+    autocomplete from `format`, `pattern`, `required`, label from `title`; no maxlength)."""
     out: list[Node] = []
     for f in schema.fields:
         name = f"traits.{f.name}"
         fmt = f.spec.get("format")
-        type_ = {"email": "email", "date": "date", "uri": "url", "tel": "tel"}.get(str(fmt), "text")
+        type_ = {
+            "email": "email",
+            "date": "date",
+            "date-time": "datetime-local",
+            "uri": "url",
+            "tel": "tel",
+        }.get(str(fmt), "text")
         if f.spec.get("type") in ("number", "integer"):
             type_ = "number"
         elif f.spec.get("type") == "boolean":
@@ -120,9 +127,8 @@ def trait_nodes(
                 value=value,
                 required=f.required,
                 label=text.label_generated(f.title, name) if f.title else None,
-                autocomplete="email" if fmt == "email" else None,
+                autocomplete={"email": "email", "tel": "tel", "uri": "url"}.get(str(fmt)),
                 pattern=f.spec.get("pattern"),
-                maxlength=f.spec.get("maxLength"),
             )
         )
     return out
