@@ -232,6 +232,37 @@ async def test_rejected_login_sends_the_browser_back_with_the_error(hydra: Any, 
     assert _query(location)["error"] == "access_denied"
 
 
+async def test_logout_request_of_a_logged_in_browser(hydra: Any, stack: Any) -> None:
+    client = await hydra("create_oauth2_client", _new_client())
+    subject = "9f8e7d6c-5b4a-4321-8765-43210fedcba9"
+    with httpx.Client() as browser:
+        challenge = _authorize(stack, browser, client.client_id)
+        accepted = await hydra(
+            "accept_login_request", challenge, AcceptLogin(subject=subject, remember=True)
+        )
+        consent_challenge = _query(browser.get(accepted.redirect_to).headers["location"])[
+            "consent_challenge"
+        ]
+        granted = await hydra(
+            "accept_consent_request", consent_challenge, AcceptConsent(grant_scope=["openid"])
+        )
+        browser.get(granted.redirect_to)
+
+        to_logout = browser.get(f"{stack.hydra_public_url}/oauth2/sessions/logout")
+        logout_challenge = _query(to_logout.headers["location"])["logout_challenge"]
+        logout = await hydra("get_logout_request", logout_challenge)
+        done = await hydra("accept_logout_request", logout_challenge)
+        # As in Hydra, the challenge counts as used once the browser follows the verifier.
+        browser.get(done.redirect_to)
+
+    assert logout.subject == subject
+    assert logout.rp_initiated is False
+    assert done.redirect_to
+    with pytest.raises(Gone) as used:
+        await hydra("get_logout_request", logout_challenge)
+    assert used.value.redirect_to
+
+
 # --- Kratos admin --------------------------------------------------------------------------
 
 
