@@ -21,6 +21,7 @@ from stackspin_clients import (
     KratosPublic,
 )
 from stackspin_clients.errors import (
+    BrowserLocationChangeRequired,
     Conflict,
     Forbidden,
     Gone,
@@ -91,6 +92,12 @@ def _cookie_header(*set_cookie_lists: list[str]) -> str:
             name, _, value = header.split(";", 1)[0].partition("=")
             jar[name.strip()] = value
     return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+def _with_cookies(cookie: str, set_cookies: list[str]) -> str:
+    """A browser's Cookie header after it received ``set_cookies``."""
+    current = [f"{pair.strip()}; Path=/" for pair in cookie.split(";") if pair.strip()]
+    return _cookie_header(current, set_cookies)
 
 
 def _csrf_token(result: FlowResult) -> str:
@@ -434,3 +441,59 @@ async def test_unknown_flow_and_flow_error(kratos_public: Any) -> None:
         await kratos_public("get_flow", "login", "00000000-0000-4000-8000-000000000000")
     with pytest.raises(NotFound):
         await kratos_public("get_flow_error", "00000000-0000-4000-8000-000000000000")
+
+
+async def test_expired_flow_is_gone(kratos_public: Any, stack: Any) -> None:
+    stack.kratos_config.flow_lifespan = 0
+    started = await kratos_public("create_browser_flow", "login")
+
+    with pytest.raises(Gone) as caught:
+        await kratos_public(
+            "get_flow", "login", started.flow.id, cookie=_cookie_header(started.set_cookies)
+        )
+
+    assert caught.value.status == 410
+    assert caught.value.error_id == "self_service_flow_expired"
+
+
+async def test_second_factor_turns_into_aal2_errors(kratos_public: Any, kratos_admin: Any) -> None:
+    import pyotp
+
+    person = await kratos_admin("create_identity", _person("ada@example.org", PASSWORD))
+    cookie, _ = await _log_in(kratos_public, "ada@example.org", PASSWORD)
+    settings = await kratos_public("create_browser_flow", "settings", cookie=cookie)
+    cookie = _with_cookies(cookie, settings.set_cookies)
+    secret_node = next(
+        n for n in settings.flow.ui.nodes if n.attributes.get("id") == "totp_secret_key"
+    )
+    secret = secret_node.attributes["text"]["text"]
+
+    saved = await kratos_public(
+        "submit_flow",
+        "settings",
+        settings.flow.id,
+        {
+            "method": "totp",
+            "totp_code": pyotp.TOTP(secret).now(),
+            "csrf_token": _csrf_token(settings),
+        },
+        cookie=cookie,
+    )
+    assert saved.flow is not None
+    assert saved.flow.state == "success"
+
+    # A new password-only login is not enough any more.
+    with pytest.raises(BrowserLocationChangeRequired) as location:
+        await _log_in(kratos_public, "ada@example.org", PASSWORD)
+    assert "aal=aal2" in (location.value.redirect_browser_to or "")
+    aal1_cookie = _cookie_header(location.value.set_cookies)
+    # The aal1 session exists (its cookie came with the 422) but whoami wants the second factor.
+    assert "ory_kratos_session" in aal1_cookie
+    with pytest.raises(Forbidden) as forbidden:
+        await kratos_public("whoami", cookie=aal1_cookie)
+    assert forbidden.value.error_id == "session_aal2_required"
+    assert "aal=aal2" in (forbidden.value.redirect_browser_to or "")
+
+    await kratos_admin("delete_identity_credentials", person.id, "totp")
+    identity = await kratos_admin("get_identity", person.id)
+    assert "totp" not in (identity.credentials or {})
