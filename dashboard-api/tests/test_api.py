@@ -322,3 +322,22 @@ def test_cookie_writes_from_another_origin_are_refused(member, settings) -> None
         member.client.get("/api/v1/me", headers={"Origin": "https://evil.example"}).status_code
         == 200
     )
+
+
+def test_changing_an_email_to_a_taken_one_is_409(admin, email) -> None:
+    first, second = email(), email()
+    admin.client.post("/api/v1/users", json={"email": first}).raise_for_status()
+    other = admin.client.post("/api/v1/users", json={"email": second}).json()
+    body = _problem(admin.client.patch(f"/api/v1/users/{other['id']}", json={"email": first}), 409)
+    assert first in body["detail"]
+
+
+def test_batch_create_over_http(admin, email) -> None:
+    response = admin.client.post(
+        "/api/v1/users/batch", json={"users": [{"email": email()}, {"email": email(), "name": "B"}]}
+    )
+    assert response.status_code == 200, response.text
+    assert [r["status"] for r in response.json()["results"]] == ["created", "created"]
+    _problem(admin.client.post("/api/v1/users/batch", json={"users": []}), 422)
+    too_many = {"users": [{"email": f"u{i}@example.org"} for i in range(1001)]}
+    _problem(admin.client.post("/api/v1/users/batch", json=too_many), 422)

@@ -1,4 +1,5 @@
-"""Property-based run over the OpenAPI document: no 5xx, no response that breaks the schema."""
+"""Property-based run over the OpenAPI document, with valid and invalid requests: no 5xx,
+no response that breaks the schema, invalid input refused with a 4xx."""
 
 from __future__ import annotations
 
@@ -9,19 +10,22 @@ from dashboard_api.auth.service import SESSION_COOKIE
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
     response_schema_conformance,
     status_code_conformance,
 )
 
 # Logging out would end the session every later call runs with.
 SKIPPED = {"auth-logout"}
-EXAMPLES_PER_OPERATION = 8
+EXAMPLES_PER_OPERATION = 12
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
+    negative_data_rejection,
     response_schema_conformance,
 ]
 
@@ -37,7 +41,10 @@ def test_the_api_keeps_its_schema_for_generated_requests(api, admin) -> None:
         if operation.definition.raw.get("operationId") in SKIPPED:
             continue
 
-        @given(case=operation.as_strategy())
+        @given(
+            case=operation.as_strategy(generation_mode=GenerationMode.POSITIVE)
+            | operation.as_strategy(generation_mode=GenerationMode.NEGATIVE)
+        )
         @hypothesis_settings(
             max_examples=EXAMPLES_PER_OPERATION,
             deadline=None,

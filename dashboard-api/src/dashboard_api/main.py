@@ -16,7 +16,7 @@ from dashboard_api.auth.introspection import IntrospectionCache
 from dashboard_api.auth.router import router as auth_router
 from dashboard_api.config import Settings
 from dashboard_api.db import Database
-from dashboard_api.errors import Problem, install_error_handlers
+from dashboard_api.errors import Problem, install_error_handlers, problem_responses
 from dashboard_api.health import router as health_router
 from dashboard_api.internal.router import router as internal_router
 from dashboard_api.observability import RequestContextMiddleware, configure_logging
@@ -87,6 +87,12 @@ def create_app(
             )
             schemas = schema.setdefault("components", {}).setdefault("schemas", {})
             schemas["Problem"] = Problem.model_json_schema()
+            # A body that is not even JSON (or not UTF-8) is refused with 400 before validation.
+            unparsable = problem_responses(400)[400]
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    if "requestBody" in operation:
+                        operation["responses"].setdefault("400", unparsable)
             app.openapi_schema = schema
         return app.openapi_schema
 
