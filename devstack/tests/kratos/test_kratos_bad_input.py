@@ -364,3 +364,22 @@ def test_settings_password_rules(kratos: Kratos) -> None:
             )
             assert r.status_code == 400
             assert [m["id"] for m in node(r.json(), "password")["messages"]] == [message_id]
+
+
+def test_password_similar_to_the_email_is_refused_at_registration(kratos: Kratos) -> None:
+    kratos.config.registration_enabled = True
+    with kratos.browser() as browser:
+        flow = browser.get("/self-service/registration/browser", headers=JSON).json()
+        r = browser.post(
+            flow["ui"]["action"],
+            json={
+                "csrf_token": csrf_of(flow),
+                "method": "password",
+                "traits": {"email": "grace.hopper@example.org"},
+                "password": "grace.hopper1",
+            },
+            headers=JSON,
+        )
+        assert r.status_code == 400
+        assert [m["id"] for m in node(r.json(), "password")["messages"]] == [4000031]
+        assert node(r.json(), "traits.email")["attributes"]["value"] == "grace.hopper@example.org"

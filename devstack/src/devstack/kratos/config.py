@@ -61,4 +61,4 @@ class KratosConfig:
     # send Kratos's WebAuthn settings nodes (the ceremony itself is not emulated)
     webauthn_nodes: bool = False
     # minimum password length (selfservice.methods.password.config.min_password_length)
-    min_password_length: int = 8
+    min_password_length: int = 10

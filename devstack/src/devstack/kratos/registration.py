@@ -13,6 +13,7 @@ from devstack.kratos import (
     identities,
     login,
     nodes,
+    password_policy,
     sessions,
     text,
     verification,
@@ -117,12 +118,11 @@ async def submit(rt: Runtime, request: Request) -> Response:
     if not password:
         nodes.add_message(flow["ui"]["nodes"], "password", text.required("password"))
         return flows.respond_flow(rt, request, flow, status=400)
-    if len(password) < rt.config.min_password_length:
-        nodes.add_message(
-            flow["ui"]["nodes"],
-            "password",
-            text.password_min_length(rt.config.min_password_length, len(password)),
-        )
+    schema = identities.load_schema(rt.config)
+    identifiers = [str(traits.get(f.name) or "") for f in schema.password_identifiers]
+    problem = password_policy.problem(rt.config, password, identifiers)
+    if problem is not None:
+        nodes.add_message(flow["ui"]["nodes"], "password", problem)
         return flows.respond_flow(rt, request, flow, status=400)
     identity = identities.new_identity(rt.config, traits)
     identities.set_password(rt.config, identity, plain=password, hashed=None)

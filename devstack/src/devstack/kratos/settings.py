@@ -16,6 +16,7 @@ from devstack.kratos import (
     login,
     mfa,
     nodes,
+    password_policy,
     passwords,
     sessions,
     text,
@@ -348,14 +349,10 @@ def _password(
     problem: text.UiText | None = None
     if not password:
         problem = text.required("password")
-    elif len(password) < rt.config.min_password_length:
-        problem = text.password_min_length(rt.config.min_password_length, len(password))
-    elif len(password) > 72:
-        problem = text.password_max_length(72, len(password))
-    elif any(password.lower() == i for i in _identifiers(rt, identity["traits"]) if i):
-        problem = text.password_too_similar()
     elif _is_current_password(rt, identity, password):
         problem = text.password_same_as_old()
+    else:
+        problem = password_policy.problem(rt.config, password, _identifiers(rt, identity["traits"]))
     if problem is not None:
         nodes.add_message(flow["ui"]["nodes"], "password", problem)
         return flows.respond_flow(rt, request, flow, status=400)

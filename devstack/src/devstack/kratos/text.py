@@ -282,14 +282,6 @@ def password_min_length(minimum: int, actual: int) -> UiText:
     )
 
 
-def password_max_length(maximum: int, actual: int) -> UiText:
-    return _error(
-        4000033,
-        f"The password must be at most {maximum} characters long, but got {actual}.",
-        {"max_length": maximum, "actual_length": actual},
-    )
-
-
 def password_same_as_old() -> UiText:
     return _error(4000039, "The new password must be different from the old password.")
 
