@@ -134,3 +134,17 @@ def test_our_consent_form_refuses_a_missing_csrf_token(env: Env, browser: Browse
     assert "This form has expired" in answer.page.text
     assert answer.page.link("Try again").startswith("/auth/consent?consent_challenge=")
     assert not answer.url.startswith("http://127.0.0.1:9/")
+
+
+def test_submitting_consent_twice_does_not_fail(env: Env, browser: Browser) -> None:
+    _, email = env.create_user()
+    client = env.create_client()
+    env.dashboard.allow(client.client_id or "")
+    visit = password_login(browser, browser.get(env.authorize_url(client)), email)
+    data = visit.page.form(None, button="accept").data("accept")
+    assert reached_app(browser.post(f"{env.login_url}/auth/consent", data))
+    again = browser.http.post(f"{env.login_url}/auth/consent", data=data)
+    assert again.status_code in (303, 400), again.text[:300]
+    assert "Traceback" not in again.text
+    if again.status_code == 303:
+        assert again.headers["Location"].startswith(env.hydra_public_url)

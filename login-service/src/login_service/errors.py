@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import structlog
-from flask import Flask, render_template, request
+from flask import Flask, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from stackspin_clients.errors import OryError, ServiceUnavailable
@@ -42,6 +42,17 @@ class BadChallengeError(LoginServiceError):
 
     status = 400
     title = _l("This sign-in link is not valid")
+
+
+class ChallengeUsedError(LoginServiceError):
+    """Hydra answered 410: the challenge was used or expired; Hydra says where to go next."""
+
+    status = 400
+    title = _l("This sign-in link is not valid")
+
+    def __init__(self, redirect_to: str | None) -> None:
+        super().__init__(_l("This sign-in link was already used. Please start again from the app."))
+        self.redirect_to = redirect_to
 
 
 class DependencyDownError(LoginServiceError):
@@ -123,6 +134,9 @@ def handle_exception(exc: Exception) -> Response:
             _l("We could not reach a service that sign-in depends on. Please try again shortly."),
             retry_url=_retry_url(),
         )
+    if isinstance(exc, ChallengeUsedError) and exc.redirect_to:
+        # Hydra's redirect_to restarts the OAuth2 flow or tells the app; it comes from Hydra.
+        return redirect(exc.redirect_to, code=303)
     if isinstance(exc, LoginServiceError):
         if exc.status >= 500:
             log.error("login_service_error", error=type(exc).__name__)

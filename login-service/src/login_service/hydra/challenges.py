@@ -7,25 +7,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from flask import redirect
 from flask_babel import lazy_gettext as _l
 from stackspin_clients.errors import Gone, NotFound, ValidationFailed
-from werkzeug.wrappers import Response
 
 from login_service.clients import calling
-from login_service.errors import BadChallengeError
+from login_service.errors import BadChallengeError, ChallengeUsedError
 
 # Hydra challenges are opaque URL-safe strings; anything else is refused before calling Hydra.
 _CHALLENGE = re.compile(r"^[A-Za-z0-9._~=+/-]{1,4096}$")
 T = TypeVar("T")
-
-
-class ChallengeUsedError(Exception):
-    """Hydra answered 410: the challenge was used or expired; Hydra says where to go next."""
-
-    def __init__(self, redirect_to: str | None) -> None:
-        super().__init__(redirect_to or "")
-        self.redirect_to = redirect_to
 
 
 def checked_challenge(value: str | None) -> str:
@@ -58,12 +48,3 @@ def hydra_request() -> Iterator[None]:
 def fetch(call: Callable[[str], T], challenge: str) -> T:
     with hydra_request():
         return call(challenge)
-
-
-def used_challenge_response(exc: ChallengeUsedError) -> Response:
-    """Hydra's redirect_to for a used challenge restarts the OAuth2 flow or informs the app."""
-    if exc.redirect_to:
-        return redirect(exc.redirect_to, code=303)
-    raise BadChallengeError(
-        _l("This sign-in link was already used. Please start again from the app.")
-    )

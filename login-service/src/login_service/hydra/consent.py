@@ -25,11 +25,9 @@ from login_service.clients import calling, clients
 from login_service.config import Settings
 from login_service.errors import DependencyDownError, render_error
 from login_service.hydra.challenges import (
-    ChallengeUsedError,
     checked_challenge,
     fetch,
     hydra_request,
-    used_challenge_response,
 )
 from login_service.observability import DECISIONS
 
@@ -189,10 +187,7 @@ def _load(raw_challenge: str | None) -> tuple[str, Any, Decision]:
 
 @bp.get("/auth/consent")
 def consent() -> ResponseReturnValue:
-    try:
-        challenge, consent_request, decision = _load(request.args.get("consent_challenge"))
-    except ChallengeUsedError as exc:
-        return used_challenge_response(exc)
+    challenge, consent_request, decision = _load(request.args.get("consent_challenge"))
     if not decision.allowed:
         return _refuse(challenge, decision)
     if decision.trusted:
@@ -212,10 +207,7 @@ def consent() -> ResponseReturnValue:
 
 @bp.post("/auth/consent")
 def consent_answer() -> ResponseReturnValue:
-    try:
-        challenge, consent_request, decision = _load(request.form.get("consent_challenge"))
-    except ChallengeUsedError as exc:
-        return used_challenge_response(exc)
+    challenge, consent_request, decision = _load(request.form.get("consent_challenge"))
     if not decision.allowed:
         return _refuse(challenge, decision)
     if request.form.get("action") != "accept":

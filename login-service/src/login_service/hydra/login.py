@@ -23,11 +23,9 @@ from login_service.config import Settings
 from login_service.errors import render_error
 from login_service.flows.pages import render_flow_page
 from login_service.hydra.challenges import (
-    ChallengeUsedError,
     checked_challenge,
     fetch,
     hydra_request,
-    used_challenge_response,
 )
 from login_service.kratos_session import (
     BrowserSession,
@@ -152,10 +150,7 @@ def _accept(challenge: str, **fields: Any) -> ResponseReturnValue:
 
 def hydra_login(raw_challenge: str | None) -> ResponseReturnValue:
     challenge = checked_challenge(raw_challenge)
-    try:
-        login_request = fetch(clients().hydra.get_login_request, challenge)
-    except ChallengeUsedError as exc:
-        return used_challenge_response(exc)
+    login_request = fetch(clients().hydra.get_login_request, challenge)
     settings = _settings()
     here = f"{settings.public_url}/auth/login?login_challenge={quote(challenge, safe='')}"
 

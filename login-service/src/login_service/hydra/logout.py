@@ -22,11 +22,9 @@ from login_service.clients import calling, clients
 from login_service.config import Settings
 from login_service.errors import DependencyDownError
 from login_service.hydra.challenges import (
-    ChallengeUsedError,
     checked_challenge,
     fetch,
     hydra_request,
-    used_challenge_response,
 )
 from login_service.kratos_session import (
     BrowserSession,
@@ -115,10 +113,7 @@ def logout() -> ResponseReturnValue:
     if "logout_challenge" not in request.args:
         return render_template("logout.html", title=_l("Sign out"), challenge=None, app_name=None)
     challenge = checked_challenge(request.args.get("logout_challenge"))
-    try:
-        logout_request = fetch(clients().hydra.get_logout_request, challenge)
-    except ChallengeUsedError as exc:
-        return used_challenge_response(exc)
+    logout_request = fetch(clients().hydra.get_logout_request, challenge)
     if _skips_consent(logout_request) or _recently_confirmed():
         return _accept(challenge)
     client = getattr(logout_request, "client", None)
@@ -134,14 +129,11 @@ def logout_answer() -> ResponseReturnValue:
     confirmed = request.form.get("action") == "logout"
     if raw:
         challenge = checked_challenge(raw)
-        try:
-            fetch(clients().hydra.get_logout_request, challenge)
-            if confirmed:
-                return _accept(challenge)
-            with hydra_request():
-                clients().hydra.reject_logout_request(challenge)
-        except ChallengeUsedError as exc:
-            return used_challenge_response(exc)
+        fetch(clients().hydra.get_logout_request, challenge)
+        if confirmed:
+            return _accept(challenge)
+        with hydra_request():
+            clients().hydra.reject_logout_request(challenge)
         DECISIONS.labels("logout", "cancelled").inc()
         return redirect(url_for("login.login"), code=303)
     if not confirmed:
