@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import shutil
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -115,6 +116,7 @@ class Contract:
                 for method, op in ops.items():
                     self.routes.append((pattern, method.upper(), op["operationId"], op))
         self.checked: list[str] = []
+        self.validators: dict[str, OAS30Validator] = {}
 
     def operation(self, method: str, path: str) -> tuple[str, dict[str, Any] | None]:
         for pattern, m, op_id, op in self.routes:
@@ -150,7 +152,12 @@ class Contract:
                 # Hydra's writer sends every error as errorOAuth2 (ErrorEnhancer); the spec's
                 # genericError for a few client routes is not what goes on the wire.
                 schema = {"$ref": "#/components/schemas/errorOAuth2"}
-            OAS30Validator({**schema, "components": self.spec["components"]}).validate(body)
+            key = json.dumps(schema, sort_keys=True)
+            if key not in self.validators:
+                self.validators[key] = OAS30Validator(
+                    {**schema, "components": self.spec["components"]}
+                )
+            self.validators[key].validate(body)
         self.checked.append(f"{op_id} {ex.status}")
 
     def _resolve(self, ref: str) -> dict[str, Any]:
@@ -244,27 +251,77 @@ class Hydra:
         return dict(response.json())
 
 
+@pytest.fixture(scope="session")
+def contract(hydra_spec: dict[str, Any] | None) -> Contract:
+    return Contract(hydra_spec)
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A state DB that already holds a signing key: copying it spares each test an RSA keygen."""
+    path = tmp_path_factory.mktemp("hydra") / "template.sqlite"
+    public_app, _ = create_apps(HydraConfig(database=str(path)))
+    public_app.state.registry.store.close()
+    return path
+
+
+class Switch:
+    """ASGI app that forwards to the current test's stand-in, so two uvicorn servers serve
+    the whole session while every test still gets a fresh stand-in with fresh state."""
+
+    def __init__(self) -> None:
+        self.app: Any = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        assert self.app is not None, "no Hydra stand-in is active"
+        await self.app(scope, receive, send)
+
+
+@pytest.fixture(scope="session")
+def servers() -> Iterator[tuple[Switch, str, Switch, str]]:
+    public_switch, admin_switch = Switch(), Switch()
+    public, admin = start_asgi(public_switch), start_asgi(admin_switch)
+    yield public_switch, public.url, admin_switch, admin.url
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda server: server.stop(), (public, admin)))
+
+
 @pytest.fixture
-def hydra(hydra_spec: dict[str, Any] | None) -> Iterator[Hydra]:
+def hydra(
+    contract: Contract,
+    template_database: Path,
+    tmp_path: Path,
+    servers: tuple[Switch, str, Switch, str],
+) -> Iterator[Hydra]:
+    public_switch, public_url, admin_switch, admin_url = servers
+    database = tmp_path / "hydra.sqlite"
+    shutil.copyfile(template_database, database)
     config = HydraConfig(
+        issuer=public_url + "/",
         login_url=f"{UI}/login",
         consent_url=f"{UI}/consent",
         logout_url=f"{UI}/logout",
         post_logout_redirect_url=f"{UI}/logged-out",
         error_url=f"{UI}/error",
+        database=str(database),
     )
     public_app, admin_app = create_apps(config)
     log: list[Exchange] = []
-    public = start_asgi(Recorder(public_app, "public", log))
-    admin = start_asgi(Recorder(admin_app, "admin", log))
-    config.issuer = public.url + "/"
+    public_switch.app = Recorder(public_app, "public", log)
+    admin_switch.app = Recorder(admin_app, "admin", log)
     try:
-        yield Hydra(config, public.url, admin.url, log)
+        yield Hydra(config, public_url, admin_url, log)
     finally:
-        # Each uvicorn shutdown waits ~0.3 s; stopping both at once halves the suite's time.
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            list(pool.map(lambda server: server.stop(), (public, admin)))
-    contract = Contract(hydra_spec)
+        public_switch.app = admin_switch.app = None
+        public_app.state.registry.store.close()
     for exchange in log:
         contract.check(exchange)
 
