@@ -251,3 +251,15 @@ def test_recovery_does_not_skip_the_second_factor(kratos: Kratos) -> None:
         )
         assert r.status_code == 303
         assert get_flow(browser, "settings", settings_id)["state"] == "success"
+
+
+def test_logout_without_return_to_goes_to_the_logout_return_url(kratos: Kratos) -> None:
+    kratos.config.logout_return_url = f"{UI}/auth/logged-out"
+    kratos.create_identity("out@example.org", PASSWORD)
+    with kratos.browser() as browser:
+        login_with_password(browser, "out@example.org", PASSWORD)
+        logout = browser.get("/self-service/logout/browser").json()
+        r = browser.get(logout["logout_url"])
+        assert r.headers["location"] == f"{UI}/auth/logged-out"
+        again = browser.get(logout["logout_url"])
+        assert again.headers["location"].startswith(f"{UI}/auth/error?id=")

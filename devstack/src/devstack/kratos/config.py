@@ -33,6 +33,8 @@ class KratosConfig:
     # selfservice.default_browser_return_url and selfservice.allowed_return_urls
     default_return_url: str = "http://127.0.0.1:4455/"
     allowed_return_urls: list[str] = field(default_factory=list)
+    # selfservice.flows.logout.after.default_browser_return_url (None → default_return_url)
+    logout_return_url: str | None = None
     identity_schema_path: Path = DEFAULT_IDENTITY_SCHEMA
     # selfservice.flows.registration.enabled (real default true; off for this project)
     registration_enabled: bool = False

@@ -238,7 +238,9 @@ def routes(rt: Runtime) -> list[Route]:
         if web.accepts_json(request):
             response = Response(status_code=204)
         else:
-            response = web.redirect(return_to or rt.config.default_return_url)
+            response = web.redirect(
+                return_to or rt.config.logout_return_url or rt.config.default_return_url
+            )
         web.clear_session_cookie(rt.config, response)
         return response
 
