@@ -315,3 +315,17 @@ def test_authorization_request_may_be_posted_as_a_form(hydra, browser):
     assert response.status_code == 302
     request = _login_request(hydra, response)
     assert "state=posted-state-1" in request["request_url"]
+
+
+def test_in_memory_state_is_private_to_each_stand_in():
+    first_public, _ = create_apps(HydraConfig())
+    second_public, _ = create_apps(HydraConfig())
+    servers = [start_asgi(first_public), start_asgi(second_public)]
+    try:
+        keys = [httpx.get(s.url + "/.well-known/jwks.json").json()["keys"][0] for s in servers]
+    finally:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(lambda server: server.stop(), servers))
+    assert keys[0]["kid"] != keys[1]["kid"]
+    assert keys[0]["alg"] == "RS256"
+    assert "d" not in keys[0]  # never the private part
