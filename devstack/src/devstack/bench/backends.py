@@ -1,0 +1,175 @@
+"""The processes a benchmark run measures: the Ory stand-ins in a process of their own and each
+web app under gunicorn, all on 127.0.0.1; every one stopped when the run ends."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+HOST = "127.0.0.1"
+# As deploy/docker/dashboard-api-start.sh serves dashboard-api (one uvicorn worker per process).
+UVICORN_ARGS = [
+    "--worker-class",
+    "uvicorn.workers.UvicornWorker",
+    "--timeout",
+    "30",
+    "--graceful-timeout",
+    "20",
+    "--keep-alive",
+    "5",
+    "--max-requests",
+    "5000",
+    "--max-requests-jitter",
+    "500",
+]
+# As login-service/gunicorn.conf.py, for when that file is not beside the installed package.
+GTHREAD_ARGS = [
+    "--worker-class",
+    "gthread",
+    "--workers",
+    "3",
+    "--threads",
+    "4",
+    "--keep-alive",
+    "5",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def login_gunicorn_config() -> Path | None:
+    """login-service/gunicorn.conf.py of this checkout (the production settings)."""
+    import login_service
+
+    candidate = Path(login_service.__file__).resolve().parents[2] / "gunicorn.conf.py"
+    return candidate if candidate.is_file() else None
+
+
+@dataclass
+class Served:
+    name: str
+    port: int
+    how: str
+    process: subprocess.Popen[Any] | None = None
+    health: str = "/healthz"
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def wait(self) -> Served:
+        """Return once the server answers its health path."""
+        if self.process is not None:
+            wait_until_answers(self.url + self.health, self.process)
+        return self
+
+
+def wait_until_answers(url: str, process: subprocess.Popen[Any], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: the server exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=2, trust_env=False).status_code < 500:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
+
+
+def gunicorn(
+    stack: ExitStack,
+    name: str,
+    app: str,
+    *,
+    asgi: bool,
+    env: dict[str, str] | None = None,
+    health: str = "/healthz",
+    port: int | None = None,
+    log_dir: Path,
+) -> Served:
+    """Start `gunicorn app` as production does (its logs to `log_dir/<name>.log`); stopped
+    (SIGTERM) when `stack` closes. `.wait()` on the result for it to answer."""
+    port = port or free_port()
+    bind = f"{HOST}:{port}"
+    args = [sys.executable, "-m", "gunicorn", app, "--bind", bind, "--log-level", "warning"]
+    if asgi:
+        args += UVICORN_ARGS
+        how = "gunicorn, 1 uvicorn worker"
+    else:
+        config = login_gunicorn_config()
+        args += ["-c", str(config)] if config else GTHREAD_ARGS
+        how = "gunicorn gthread, 3 workers x 4 threads"
+    process_env = {
+        **os.environ,
+        **(env or {}),
+        "GUNICORN_BIND": bind,
+        "GUNICORN_LOG_LEVEL": "warning",
+    }
+    log = stack.enter_context((log_dir / f"{name}.log").open("w"))
+    process = subprocess.Popen(  # noqa: S603 (our own argv)
+        args, env=process_env, stdin=subprocess.DEVNULL, stdout=log, stderr=log
+    )
+    stack.callback(_terminate, process)
+    return Served(name, port, how, process, health)
+
+
+def _terminate(process: subprocess.Popen[Any]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@dataclass
+class OryUrls:
+    hydra_public_url: str
+    hydra_admin_url: str
+    kratos_public_url: str
+    kratos_admin_url: str
+
+
+def ory_stand_ins(stack: ExitStack, login_base_url: str) -> OryUrls:
+    """Hydra and Kratos stand-ins in a process of their own (they would otherwise compete with
+    the load generator for this process's GIL), with Hydra's UI pointed at `login_base_url`."""
+    process = subprocess.Popen(  # noqa: S603 (our own argv)
+        [sys.executable, "-m", "devstack.bench.ory_process", login_base_url],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    stack.callback(_close_ory, process)
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if not line:
+        raise RuntimeError("the Ory stand-ins did not start")
+    return OryUrls(**json.loads(line))
+
+
+def _close_ory(process: subprocess.Popen[str]) -> None:
+    if process.stdin is not None:
+        process.stdin.close()  # the process stops when its stdin closes
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
