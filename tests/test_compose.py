@@ -160,8 +160,8 @@ def test_dashboard_api_serves_with_uvicorn_workers_sized_for_two_cores() -> None
     assert 'worker_class = "uvicorn_worker.UvicornWorker"' in config
     assert "DASHBOARD_WORKERS=3" in final
     start = (REPO / "deploy" / "docker" / "dashboard-api-start.sh").read_text()
-    assert start.index("dashboard-api migrate") < start.index("dashboard-api seed")
-    assert start.index("dashboard-api seed") < start.index("exec gunicorn")
+    assert start.index("dashboard-api migrate") < start.index("bootstrap.py")
+    assert start.index("bootstrap.py") < start.index("exec gunicorn")
 
 
 def test_dockerignore_keeps_secrets_and_local_state_out_of_images() -> None:

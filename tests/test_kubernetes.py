@@ -86,11 +86,11 @@ def test_deployments_are_probed_limited_non_root_read_only_and_spread(
     assert security["capabilities"]["drop"] == ["ALL"]
 
 
-def test_migration_job_runs_migrate_then_seed(manifests: list[dict[str, Any]]) -> None:
+def test_migration_job_runs_migrate_then_bootstrap(manifests: list[dict[str, Any]]) -> None:
     job = find(manifests, "Job", "dashboard-api-migrate")
     (container,) = job["spec"]["template"]["spec"]["containers"]
     command = " ".join(container["command"])
-    assert command.index("dashboard-api migrate") < command.index("dashboard-api seed")
+    assert command.index("dashboard-api migrate") < command.index("bootstrap.py")
 
 
 def ingress_paths(docs: list[dict[str, Any]]) -> dict[str, tuple[str, int | str]]:

@@ -1,6 +1,7 @@
 #!/bin/sh
-# docker-compose start of dashboard-api: migrate and seed (both idempotent), then serve.
+# docker-compose start of dashboard-api: migrate, bootstrap (the dashboard's Hydra client, the
+# seed, the first admin's invitation; all safe to repeat), then serve.
 set -eu
 dashboard-api migrate
-dashboard-api seed ${SEED_ARGS:-}
+python /app/bootstrap.py
 exec gunicorn --config /app/gunicorn.conf.py
