@@ -60,7 +60,7 @@ def test_settings_page_with_secrets_is_not_stored(env: Env, browser: Browser) ->
     ],
 )
 def test_open_redirect_attempts_are_refused(env: Env, return_to: str) -> None:
-    for kind in ("recovery", "settings", "verification"):
+    for kind in ("login", "recovery", "settings", "verification"):
         response = httpx.get(
             f"{env.login_url}/auth/{kind}", params={"return_to": return_to}, timeout=10
         )
