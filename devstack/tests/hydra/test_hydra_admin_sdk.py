@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import ory_hydra_client as sdk
 import pytest
 from ory_hydra_client import models
 from ory_hydra_client.exceptions import ApiException
@@ -216,3 +217,38 @@ def test_health_and_version(hydra):
         assert httpx.get(base + "/health/alive").json() == {"status": "ok"}
         assert httpx.get(base + "/health/ready").json() == {"status": "ok"}
     assert httpx.get(hydra.admin_url + "/version").json()["version"] == "v25.4.0"
+
+
+def test_public_api_with_official_sdk(hydra, browser):
+    client = hydra.create_client()
+    public = sdk_client(hydra.public_url)
+    keys = sdk.WellknownApi(public).discover_json_web_keys()
+    assert keys.keys[0].alg == "RS256"
+    discovery = sdk.OidcApi(public).discover_oidc_configuration()
+    assert discovery.issuer == hydra.config.issuer
+
+    # The SDK's token call has no code_verifier field: a confidential client without PKCE.
+    start, _ = browser.start(client, code_challenge="", code_challenge_method="")
+    code = query_of(browser.consent(browser.login(start, "zoe")))["code"]
+    as_client = sdk_client(
+        hydra.public_url, username=client["client_id"], password=client["client_secret"]
+    )
+    token = sdk.OAuth2Api(as_client).oauth2_token_exchange(
+        grant_type="authorization_code", code=code, redirect_uri=RP
+    )
+    assert token.token_type == "bearer"
+    assert token.id_token
+
+    as_user = sdk_client(hydra.public_url, access_token=token.access_token)
+    info = sdk.OidcApi(as_user).get_oidc_user_info()
+    assert info.sub == "zoe"
+
+    introspected = hydra.sdk().introspect_o_auth2_token(token.access_token)
+    assert introspected.active is True
+    assert introspected.client_id == client["client_id"]
+    sdk.OAuth2Api(as_client).revoke_o_auth2_token(token.access_token)
+    assert hydra.sdk().introspect_o_auth2_token(token.access_token).active is False
+
+
+def sdk_client(host, **credentials):
+    return sdk.ApiClient(sdk.Configuration(host=host, **credentials))
