@@ -13,8 +13,6 @@ from stackspin_clients.errors import Forbidden, Unauthorized
 from login_service.clients import calling, clients
 from login_service.config import Settings
 
-FLOW_KINDS = ("login", "registration", "recovery", "verification", "settings")
-
 
 def browser_cookie() -> str | None:
     """The browser's Cookie header, forwarded to Kratos as is (Kratos reads its own cookies)."""

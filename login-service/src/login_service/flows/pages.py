@@ -100,13 +100,16 @@ def render_flow_page(kind: FlowKind) -> ResponseReturnValue:
         fresh = exc.use_flow_id if exc.use_flow_id and _FLOW_ID.match(exc.use_flow_id) else None
         if fresh:
             return redirect(f"{request.path}?{urlencode({'flow': fresh})}", code=303)
+        log.info("flow_restarted", kind=kind, reason="expired")
         flash(gettext("That page had expired, so we opened a fresh one. Please try again."), "info")
         return restart(kind)
     except (NotFound, ValidationFailed):
+        log.info("flow_restarted", kind=kind, reason="unknown")
         flash(gettext("That page could not be found any more. Please try again."), "info")
         return restart(kind)
     except Forbidden as exc:
         if exc.error_id in CSRF_ERRORS:
+            log.info("flow_csrf_violation", kind=kind)
             return _with_cookies(csrf_page(kind), exc.set_cookies)
         if exc.error_id == "security_identity_mismatch":
             return restart(kind)  # a flow of another person (shared browser): start afresh
