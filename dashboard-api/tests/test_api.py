@@ -341,3 +341,8 @@ def test_batch_create_over_http(admin, email) -> None:
     _problem(admin.client.post("/api/v1/users/batch", json={"users": []}), 422)
     too_many = {"users": [{"email": f"u{i}@example.org"} for i in range(1001)]}
     _problem(admin.client.post("/api/v1/users/batch", json=too_many), 422)
+
+
+def test_a_session_of_an_identity_deleted_in_kratos_is_401(member, ory_clients) -> None:
+    ory_clients.kratos.delete_identity(member.subject)
+    _problem(member.client.get("/api/v1/me"), 401)

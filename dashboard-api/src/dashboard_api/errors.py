@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from stackspin_clients import request_id_var
 from stackspin_clients.errors import OryError, ServiceUnavailable
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -171,7 +171,17 @@ def install_error_handlers(app: FastAPI) -> None:
             instance=request.url.path,
         )
 
+    async def integrity_error(request: Request, exc: Exception) -> JSONResponse:
+        # Two requests raced for the same unique value; the loser gets what a check would say.
+        return problem_response(
+            409,
+            "The change conflicts with data written at the same time; try again.",
+            slug="conflict",
+            instance=request.url.path,
+        )
+
     app.add_exception_handler(DomainError, domain_error)
+    app.add_exception_handler(IntegrityError, integrity_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(OryError, ory_error)

@@ -17,7 +17,7 @@ from dashboard_api.audit import repository as audit_repository
 from dashboard_api.audit import service as audit
 from dashboard_api.auth import repository as auth_repository
 from dashboard_api.context import Context
-from dashboard_api.errors import Conflict, NotFound, Unprocessable
+from dashboard_api.errors import Conflict, NotFound, Unauthenticated, Unprocessable
 from dashboard_api.pagination import Page, decode_cursor, encode_cursor
 from dashboard_api.roles import repository as roles_repository
 from dashboard_api.roles import service as roles
@@ -63,7 +63,10 @@ def get_user(ctx: Context, subject: str) -> User:
 
 
 def get_me(ctx: Context, subject: str) -> Me:
-    user = get_user(ctx, subject)
+    try:
+        user = get_user(ctx, subject)
+    except NotFound as exc:
+        raise Unauthenticated("Your account no longer exists.") from exc
     return Me(**user.model_dump(), is_admin=roles.is_dashboard_admin(ctx, subject))
 
 
@@ -442,7 +445,10 @@ def update_user(ctx: Context, subject: str, data: UserUpdate) -> User:
 
 
 def update_me(ctx: Context, subject: str, data: MeUpdate) -> Me:
-    current = get_identity(ctx, subject)
+    try:
+        current = get_identity(ctx, subject)
+    except NotFound as exc:
+        raise Unauthenticated("Your account no longer exists.") from exc
     patches = _trait_patches(current, name=data.name, username=data.username)
     if patches:
         _patch_identity(ctx, subject, patches, None)
