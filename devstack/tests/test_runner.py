@@ -54,12 +54,22 @@ class Run:
         return "".join(self.lines)
 
 
-def start(state_dir: Path) -> Run:
+RUN_CLI = "from devstack.cli import main; main()"
+# As if login-service and dashboard-api were not installed: importing them raises ImportError.
+WITHOUT_SERVICES = (
+    "import sys\n"
+    "for name in ('login_service', 'login_service.config', 'dashboard_api', 'dashboard_api.cli',"
+    " 'dashboard_api.main', 'dashboard_api.config'):\n"
+    "    sys.modules[name] = None\n"
+) + RUN_CLI
+
+
+def start(state_dir: Path, code: str = RUN_CLI) -> Run:
     process = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            "from devstack.cli import main; main()",
+            code,
             "up",
             f"--state-dir={state_dir}",
             *RANDOM_PORTS,
@@ -279,6 +289,28 @@ def test_a_person_logs_in_to_the_demo_app_through_the_router(runs: Runs) -> None
         again = browse(browser, browser.get(f"{url}/demo/login"))
         assert urlsplit(str(again.url)).path == "/auth/login"
         assert Forms(again.text).with_field("password")
+
+
+def test_without_login_service_and_dashboard_api_the_rest_runs_and_says_so(
+    tmp_path: Path,
+) -> None:
+    run = start(tmp_path, WITHOUT_SERVICES)
+    try:
+        auth = httpx.get(f"{run.url}/auth/login")
+        api = httpx.get(f"{run.url}/api/v1/users")
+        demo = httpx.get(f"{run.url}/demo/")
+        discovery = httpx.get(f"{run.url}/.well-known/openid-configuration")
+    finally:
+        assert run.stop() == 0
+
+    assert "NOT RUNNING     login-service: login-service is not importable" in run.output
+    assert "NOT RUNNING     dashboard-api: dashboard-api is not importable" in run.output
+    assert auth.status_code == 503
+    assert "login-service is not running" in auth.text
+    assert api.status_code == 503
+    assert demo.status_code == 200
+    assert discovery.status_code == 200
+    assert set(run.info["missing"]) == {"login-service", "dashboard-api"}
 
 
 def kratos_password_login(kratos_public_url: str, email: str, password: str) -> int:
