@@ -168,3 +168,39 @@ def test_dockerignore_keeps_secrets_and_local_state_out_of_images() -> None:
     ignored = (REPO / ".dockerignore").read_text().split()
     for entry in (".git", ".venv", ".env", ".devstack"):
         assert entry in ignored
+
+
+def env_example_names() -> tuple[set[str], set[str]]:
+    """(set, commented) variable names in deploy/.env.example."""
+    active: set[str] = set()
+    commented: set[str] = set()
+    for line in ENV_EXAMPLE.read_text().splitlines():
+        match = re.match(r"^(#\s*)?([A-Z][A-Z0-9_]*)=", line)
+        if match:
+            (commented if match.group(1) else active).add(match.group(2))
+    return active, commented
+
+
+@pytest.mark.parametrize(
+    ("prefix", "settings_module"),
+    [("LOGIN_", "login_service.config"), ("DASHBOARD_", "dashboard_api.config")],
+)
+def test_env_example_lists_every_setting_of_both_services(
+    prefix: str, settings_module: str
+) -> None:
+    import importlib
+
+    settings = importlib.import_module(settings_module).Settings
+    active, commented = env_example_names()
+    expected = {prefix + name.upper() for name in settings.model_fields}
+    assert expected <= active | commented, sorted(expected - active - commented)
+
+
+def test_every_service_setting_in_env_example_reaches_its_container(
+    compose: dict[str, Any],
+) -> None:
+    active, _ = env_example_names()
+    for prefix, service in (("LOGIN_", "login-service"), ("DASHBOARD_", "dashboard-api")):
+        environment = compose["services"][service]["environment"]
+        names = {n for n in active if n.startswith(prefix) and not n.endswith("_DB_PASSWORD")}
+        assert names <= set(environment), sorted(names - set(environment))
