@@ -329,3 +329,16 @@ def test_in_memory_state_is_private_to_each_stand_in():
     assert keys[0]["kid"] != keys[1]["kid"]
     assert keys[0]["alg"] == "RS256"
     assert "d" not in keys[0]  # never the private part
+
+
+def test_deleting_a_clients_access_tokens_keeps_its_refresh_tokens(hydra, browser):
+    client = hydra.create_client()
+    tokens = _tokens(hydra, browser, client, "ada")
+    with hydra.admin() as admin:
+        assert admin.delete("/admin/oauth2/tokens").status_code == 400
+        deleted = admin.delete("/admin/oauth2/tokens", params={"client_id": client["client_id"]})
+        assert deleted.status_code == 204
+        access = admin.post("/admin/oauth2/introspect", data={"token": tokens["access_token"]})
+        refresh = admin.post("/admin/oauth2/introspect", data={"token": tokens["refresh_token"]})
+    assert access.json() == {"active": False}
+    assert refresh.json()["active"] is True

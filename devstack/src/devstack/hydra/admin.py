@@ -324,6 +324,16 @@ class AdminApp:
             return JSONResponse({"active": False})
         return JSONResponse(self.r.tokens.introspection(record))
 
+    async def delete_tokens(self, request: Request) -> Response:
+        client_id = request.query_params.get("client_id", "")
+        if not client_id:
+            raise OAuthError(
+                "invalid_request",
+                "Query parameter 'client_id' is not defined but it should have been.",
+            )
+        self.r.tokens.delete_access_tokens(client_id)
+        return Response(status_code=204)
+
     async def version(self, request: Request) -> Response:
         return JSONResponse({"version": "v25.4.0"})
 
@@ -355,5 +365,6 @@ class AdminApp:
                 "/admin/oauth2/auth/sessions/login", self.revoke_login_sessions, methods=["DELETE"]
             ),
             Route("/admin/oauth2/introspect", self.introspect, methods=["POST"]),
+            Route("/admin/oauth2/tokens", self.delete_tokens, methods=["DELETE"]),
             Route("/version", self.version),
         ]

@@ -172,6 +172,12 @@ class Tokens:
                     client_id=record["client_id"],
                 )
 
+    def delete_access_tokens(self, client_id: str) -> None:
+        """Hydra's DeleteAccessTokens: every access token of a client (refresh tokens stay)."""
+        for token_id, record in self.store.find(TOKEN, client_id=client_id):
+            if record["token_use"] == ACCESS_TOKEN:
+                self.store.delete(TOKEN, token_id)
+
     def introspection(self, record: dict[str, Any]) -> dict[str, Any]:
         body: dict[str, Any] = {
             "active": True,
