@@ -87,6 +87,22 @@ def list_users(
     app: str | None = None,
     role: str | None = None,
 ) -> Page[User]:
+    """One page of users; see `_list_users`. A page token Kratos refuses came from a bad cursor."""
+    try:
+        return _list_users(ctx, limit=limit, cursor=cursor, q=q, app=app, role=role)
+    except ory_errors.ValidationFailed as exc:
+        raise Unprocessable("The cursor is not one this API handed out.") from exc
+
+
+def _list_users(
+    ctx: Context,
+    *,
+    limit: int = 100,
+    cursor: str | None = None,
+    q: str | None = None,
+    app: str | None = None,
+    role: str | None = None,
+) -> Page[User]:
     """One page of users at a constant cost: at most SEARCH_SCAN_PAGES Kratos calls, two queries.
 
     Filters on app/role page over our role table and fetch those identities by id; an email
@@ -141,7 +157,8 @@ def _scan(
     ctx: Context, needle: str, limit: int, position: dict[str, Any]
 ) -> tuple[list[Identity], dict[str, Any] | None]:
     token = _str(position.get("k"))
-    skip = int(position.get("o", 0) or 0)
+    offset_value = position.get("o", 0)
+    skip = offset_value if isinstance(offset_value, int) and offset_value > 0 else 0
     found: list[Identity] = []
     for _ in range(SEARCH_SCAN_PAGES):
         page = ctx.ory.kratos.list_identities(page_size=MAX_PAGE_SIZE, page_token=token)
