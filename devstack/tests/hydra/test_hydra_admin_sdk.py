@@ -96,8 +96,9 @@ def test_list_clients_is_keyset_paginated_with_link_header(hydra):
                 break
             token = httpx.URL(links["next"]["url"]).params["page_token"]
         assert seen == ids
-        named = admin.get("/admin/clients", params={"client_name": "c3"}).json()
-        assert [c["client_name"] for c in named] == ["c3"]
+        named = admin.get("/admin/clients", params={"client_name": "c3", "page_size": 1})
+        assert [c["client_name"] for c in named.json()] == ["c3"]
+        assert "next" not in named.links  # the only match: no further page, however ids sort
     sdk_page = hydra.sdk().list_o_auth2_clients(page_size=3)
     assert [c.client_id for c in sdk_page] == ids[:3]
 

@@ -191,32 +191,17 @@ class AdminApp:
         size, token = _page_params(request)
         name = request.query_params.get("client_name")
         owner = request.query_params.get("owner")
-        clients: list[dict[str, Any]] = []
-        after = token
-        more = False
-        # Filters are applied while paging so a page is always full unless it is the last.
-        while len(clients) < size:
-            batch, more = self.r.clients.page(after, size)
-            if not batch:
-                more = False
-                break
-            for client in batch:
-                after = client["client_id"]
-                if (name is None or client["client_name"] == name) and (
-                    owner is None or client["owner"] == owner
-                ):
-                    clients.append(client)
-                    if len(clients) == size:
-                        break
-            if len(clients) == size:
-                more = more or self.r.clients.page(after, 1)[0] != []
-                break
-            if not more:
-                break
-        response = JSONResponse(clients)
-        _link_headers(
-            response, request, size, clients[-1]["client_id"] if more and clients else None
-        )
+        # Keyset by client id, filters applied before paging, as Hydra's SQL query does.
+        matching = [
+            client
+            for client in self.r.clients.after(token)
+            if (name is None or client["client_name"] == name)
+            and (owner is None or client["owner"] == owner)
+        ]
+        page = matching[:size]
+        response = JSONResponse(page)
+        more = len(matching) > size
+        _link_headers(response, request, size, page[-1]["client_id"] if more else None)
         return response
 
     async def create_client(self, request: Request) -> Response:

@@ -242,9 +242,9 @@ class Clients:
         if not self.store.delete(KIND, client_id):
             raise client_not_found()
 
-    def page(self, page_token: str | None, page_size: int) -> tuple[list[dict[str, Any]], bool]:
-        rows = self.store.page_by_id(KIND, page_token, page_size + 1)
-        return [self.view(data) for _, data in rows[:page_size]], len(rows) > page_size
+    def after(self, page_token: str | None) -> list[dict[str, Any]]:
+        """Every client whose id sorts after `page_token`, in id order, as Hydra shows them."""
+        return [self.view(data) for _, data in self.store.page_by_id(KIND, page_token, -1)]
 
     def _secret_for(self, body: dict[str, Any], client: dict[str, Any]) -> str | None:
         given = body.get("client_secret")
