@@ -5,6 +5,7 @@ through the router (login-service, Kratos, Hydra, dashboard-api's consent decisi
 from __future__ import annotations
 
 import json
+import os
 import queue
 import signal
 import smtplib
@@ -78,7 +79,7 @@ def start(state_dir: Path, code: str = RUN_CLI) -> Run:
         stderr=subprocess.STDOUT,
         text=True,
         env={
-            **__import__("os").environ,
+            **os.environ,
             "DEVSTACK_ADMIN_EMAIL": ADMIN_EMAIL,
             "DEVSTACK_ADMIN_PASSWORD": ADMIN_PASSWORD,
             "PYTHONUNBUFFERED": "1",

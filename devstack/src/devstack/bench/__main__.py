@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import subprocess
 import sys
@@ -73,7 +74,7 @@ def seed(ory: backends.OryUrls) -> tuple[str, OAuth2Client]:
 def dashboard_cli(env: dict[str, str], *args: str) -> None:
     subprocess.run(  # noqa: S603 (our own argv)
         [sys.executable, "-c", "from dashboard_api.cli import main; main()", *args],
-        env={**__import__("os").environ, **env},
+        env={**os.environ, **env},
         check=True,
         stdout=subprocess.DEVNULL,
     )
