@@ -64,6 +64,23 @@ def get_system_context(session: SessionDep, ory: OryDep, settings: SettingsDep) 
 SystemContext = Annotated[Context, Depends(get_system_context)]
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _refuse_cross_site(request: Request, settings: Settings) -> None:
+    """Cookie-authenticated writes must come from our own origin (besides SameSite=Lax)."""
+    origin = request.headers.get("origin")
+    if request.headers.get("sec-fetch-site") == "cross-site" or (
+        origin is not None and origin.rstrip("/") != _origin(settings.public_url)
+    ):
+        raise PermissionDenied("Cross-site requests may not use the dashboard session.")
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def get_principal(
     request: Request,
     ctx: SystemContext,
@@ -84,22 +101,6 @@ def get_principal(
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
-
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-def _refuse_cross_site(request: Request, settings: Settings) -> None:
-    """Cookie-authenticated writes must come from our own origin (besides SameSite=Lax)."""
-    origin = request.headers.get("origin")
-    if request.headers.get("sec-fetch-site") == "cross-site" or (
-        origin is not None and origin.rstrip("/") != _origin(settings.public_url)
-    ):
-        raise PermissionDenied("Cross-site requests may not use the dashboard session.")
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def get_user_context(ctx: SystemContext, principal: CurrentPrincipal) -> Context:

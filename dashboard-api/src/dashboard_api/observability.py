@@ -7,13 +7,10 @@ import re
 import sys
 import time
 import uuid
-from collections.abc import Awaitable, Callable
 
 import structlog
 from prometheus_client import Counter, Histogram
 from stackspin_clients import request_id_var
-from starlette.requests import Request
-from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = "x-request-id"
@@ -104,6 +101,3 @@ class RequestContextMiddleware:
             )
             structlog.contextvars.unbind_contextvars("request_id")
             request_id_var.reset(token)
-
-
-RequestHandler = Callable[[Request], Awaitable[Response]]
