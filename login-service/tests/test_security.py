@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -158,3 +159,18 @@ def test_logs_carry_request_ids_but_no_secrets(
     for secret in ["correct horse battery staple 42", csrf, code, *cookies]:
         assert secret not in text
     assert "login_challenge=" not in text
+
+
+def test_site_name_logo_and_accent_colour_come_from_settings(
+    env: Env, login_service_with: Callable[..., str]
+) -> None:
+    url = login_service_with(
+        site_name="Acme Cloud", logo_url="https://cdn.acme.example/logo.svg", accent_color="#aa3300"
+    )
+    page = httpx.get(f"{url}/auth/logged-out", timeout=10)
+    assert "Acme Cloud" in page.text
+    assert 'src="https://cdn.acme.example/logo.svg"' in page.text
+    assert (
+        "img-src 'self' data: https://cdn.acme.example" in page.headers["Content-Security-Policy"]
+    )
+    assert "#aa3300" in httpx.get(f"{url}/auth/theme.css", timeout=10).text

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 
 import pyotp
 from login_testkit import (
@@ -191,3 +192,18 @@ def test_settings_without_a_session_goes_to_login(env: Env, browser: Browser) ->
     visit = browser.get(f"{env.login_url}/auth/settings")
     assert visit.status == 200, visit.urls
     assert "/auth/login?flow=" in visit.url
+
+
+def test_registration_when_enabled(
+    env: Env, browser: Browser, login_service_with: Callable[..., str]
+) -> None:
+    env.stack.kratos_config.registration_enabled = True
+    url = login_service_with(registration_enabled=True)
+    login = browser.get(f"{url}/auth/login")
+    assert login.page.link("Create an account") == "/auth/registration"
+    visit = browser.get(f"{url}/auth/registration")
+    assert visit.status == 200, visit.urls
+    assert "/auth/registration?flow=" in visit.url
+    form = visit.page.forms[0]
+    assert form.fields["csrf_token"]
+    assert any(name.startswith("traits.") for name in form.fields)
