@@ -294,7 +294,8 @@ def routes(rt: Runtime) -> list[Route]:
     out += [
         Route("/self-service/recovery", recovery_link_get, methods=["GET"]),
         Route("/self-service/verification", verification_link_get, methods=["GET"]),
-        Route("/sessions/whoami", whoami, methods=["GET", "POST"]),
+        # Kratos answers whoami on every method (proxies such as Oathkeeper forward any)
+        Route("/sessions/whoami", whoami, methods=["GET", "POST", "PUT", "PATCH", "OPTIONS"]),
         Route("/sessions", my_sessions, methods=["GET"]),
         Route("/sessions", delete_my_other_sessions, methods=["DELETE"]),
         Route("/sessions/{id}", delete_my_session, methods=["DELETE"]),
