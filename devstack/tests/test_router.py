@@ -252,3 +252,15 @@ def test_oversized_bodies_are_refused(router) -> None:
     response = httpx.post(f"{server.url}/auth/login", content=b"x" * (1024 * 1024 + 1))
 
     assert response.status_code == 413
+
+
+def test_home_page_marks_services_that_are_not_running() -> None:
+    servers, server = serve_router(Router(Upstreams(demo=echo_app("demo"))))
+    try:
+        page = httpx.get(server.url + "/").text
+    finally:
+        servers.stop()
+
+    assert '<a href="/demo/">Demo app</a>: log in' in page
+    assert "<strong>(not running)</strong>" not in page.split("Demo app", 1)[1].split("</li>")[0]
+    assert page.count("(not running)") == 3

@@ -12,6 +12,7 @@ import asyncio
 import http.cookiejar
 import logging
 import re
+import time
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
@@ -130,17 +131,34 @@ def _page(title: str, body: str) -> bytes:
     ).encode()
 
 
-HOME = _page(
-    "Stackspin SSO (devstack)",
-    "<h1>Stackspin single sign-on: development stack</h1>\n"
-    "<p>Everything below runs in one process on this machine (devstack stand-ins for Ory Hydra "
-    "and Kratos). Not for production.</p>\n<ul>\n"
-    '<li><a href="/demo/">Demo app</a>: log in with OpenID Connect and see your ID token</li>\n'
-    '<li><a href="/auth/settings">Your account</a>: profile, password, two-factor '
-    "authentication</li>\n"
-    '<li><a href="/api/docs">Dashboard API docs</a></li>\n'
-    '<li><a href="/mail/">Mail catcher</a>: every mail the stack sends</li>\n</ul>',
+HOME_LINKS = (
+    ("/demo/", "Demo app", "log in with OpenID Connect and see your ID token", "demo"),
+    (
+        "/auth/settings",
+        "Your account",
+        "profile, password, two-factor authentication",
+        "login_service",
+    ),
+    ("/api/docs", "Dashboard API docs", "", "dashboard_api"),
+    ("/mail/", "Mail catcher", "every mail the stack sends", "mail"),
 )
+
+
+def home_page(upstreams: Upstreams) -> bytes:
+    items = []
+    for href, title, what, upstream in HOME_LINKS:
+        missing = getattr(upstreams, upstream) is None
+        note = f": {what}" if what else ""
+        down = " <strong>(not running)</strong>" if missing else ""
+        items.append(f'<li><a href="{href}">{title}</a>{note}{down}</li>')
+    return _page(
+        "Stackspin SSO (devstack)",
+        "<h1>Stackspin single sign-on: development stack</h1>\n"
+        "<p>Everything below runs in one process on this machine (devstack stand-ins for Ory "
+        "Hydra and Kratos). Not for production.</p>\n<ul>\n" + "\n".join(items) + "\n</ul>",
+    )
+
+
 NOT_FOUND = _page(
     "Not found",
     '<h1>Not found</h1><p>There is nothing at this address.</p><p><a href="/">Home</a></p>',
@@ -164,6 +182,29 @@ class Router:
             # No websockets behind this front door.
             return
         request_id = _request_id(scope)
+        began = time.perf_counter()
+        status = 0
+
+        async def send_noting_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self._handle(scope, receive, send_noting_status, request_id)
+        finally:
+            # An access log line for `devstack up -v` (without the query: it may hold codes).
+            log.info(
+                "%s %s %d %.1f ms request_id=%s",
+                scope["method"],
+                scope["path"],
+                status,
+                (time.perf_counter() - began) * 1000,
+                request_id,
+            )
+
+    async def _handle(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> None:
         path = re.sub("/{2,}", "/", scope["path"])
         segments = path.split("/")
         if "." in segments or ".." in segments:
@@ -187,7 +228,12 @@ class Router:
             if path == "/" and scope["method"] in ("GET", "HEAD"):
                 csp = b"default-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
                 await _respond(
-                    send, 200, HOME, request_id, [(b"content-security-policy", csp)], scope
+                    send,
+                    200,
+                    home_page(self.upstreams),
+                    request_id,
+                    [(b"content-security-policy", csp)],
+                    scope,
                 )
                 return
             await _respond(send, 404, NOT_FOUND, request_id)
