@@ -100,6 +100,19 @@ def subjects_page(
     return list(session.scalars(query).all())
 
 
+def lock_holders(session: Session, *, app_id: int, role_id: int) -> list[str]:
+    """Subjects holding the role on the app, rows locked until the transaction ends
+    (MariaDB; SQLite serialises writers anyway), so two demotions cannot both pass a check."""
+    return list(
+        session.scalars(
+            select(UserAppRole.subject)
+            .where(UserAppRole.app_id == app_id, UserAppRole.role_id == role_id)
+            .order_by(UserAppRole.subject)
+            .with_for_update()
+        ).all()
+    )
+
+
 def has_any_role(session: Session, subject: str) -> bool:
     return (
         session.scalar(select(UserAppRole.subject).where(UserAppRole.subject == subject).limit(1))

@@ -78,11 +78,9 @@ def ensure_an_admin_remains(ctx: Context, losing: str) -> None:
     app_id, role_id = ids
     others = [
         s
-        for s in repository.subjects_page(
-            ctx.session, limit=500, after=None, app_id=app_id, role_id=role_id
-        )
+        for s in repository.lock_holders(ctx.session, app_id=app_id, role_id=role_id)
         if s != losing
-    ]
+    ][:500]
     if others:
         # One Kratos call: which of the other admins can still sign in.
         page = ctx.ory.kratos.list_identities(page_size=len(others), ids=others)
