@@ -45,8 +45,12 @@ class Settings(BaseSettings):
 
     # Where return_to and post-logout redirects may point, besides PUBLIC_URL itself.
     allowed_return_urls: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    # Seconds Hydra remembers a login (0 = for the browser session) and a consent (0 = forever).
-    remember_for: int = 30 * 24 * 3600
+    # Seconds Hydra remembers a login (0 = the browser session); as long as a Kratos session
+    # lives (deploy/ory/kratos.yml session.lifespan), so Hydra never outlasts Kratos.
+    remember_for: int = 24 * 3600
+    # Seconds Hydra remembers a consent ("remember my choice"); 0 = until revoked. The decision
+    # itself is asked of dashboard-api on every login, remembered or not.
+    consent_remember_for: int = 0
 
     # Browser-facing Hydra base (its /oauth2/sessions/logout); PUBLIC_URL when nginx fronts both.
     hydra_browser_url: str | None = None

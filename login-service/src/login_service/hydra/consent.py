@@ -141,7 +141,7 @@ def _accept(
     }
     if remember is not None:
         body["remember"] = remember
-        body["remember_for"] = _settings().remember_for if remember else 0
+        body["remember_for"] = _settings().consent_remember_for if remember else 0
     with hydra_request():
         result = clients().hydra.accept_consent_request(challenge, AcceptConsent(**body))
     DECISIONS.labels("consent", "accept").inc()
