@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import click
+from stackspin_clients.errors import OryError
 
 from devstack.runner.up import DevStack, Ports, run_forever
 
@@ -98,3 +99,5 @@ def up(
         raise click.ClickException(
             f"{exc} — is another `devstack up` running? Ports can be changed with --*-port."
         ) from exc
+    except OryError as exc:
+        raise click.ClickException(f"seeding Hydra or Kratos failed: {exc}") from exc
