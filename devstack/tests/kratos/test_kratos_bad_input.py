@@ -383,3 +383,49 @@ def test_password_similar_to_the_email_is_refused_at_registration(kratos: Kratos
         assert r.status_code == 400
         assert [m["id"] for m in node(r.json(), "password")["messages"]] == [4000031]
         assert node(r.json(), "traits.email")["attributes"]["value"] == "grace.hopper@example.org"
+
+
+def test_wrong_recovery_codes_then_too_many(kratos: Kratos) -> None:
+    kratos.create_identity("brute@example.org")
+    with kratos.browser() as browser:
+        flow = browser.get("/self-service/recovery/browser", headers=JSON).json()
+        body = {"csrf_token": csrf_of(flow), "method": "code"}
+        browser.post(
+            flow["ui"]["action"], json={**body, "email": "brute@example.org"}, headers=JSON
+        )
+        for _ in range(5):
+            r = browser.post(flow["ui"]["action"], json={**body, "code": "000000"}, headers=JSON)
+            # as Kratos: the flow with its message, status 200
+            assert r.status_code == 200
+            assert [m["id"] for m in r.json()["ui"]["messages"]] == [4060006]
+        r = browser.post(
+            flow["ui"]["action"],
+            json={**body, "code": last_code(kratos, "brute@example.org")},
+            headers=JSON,
+        )
+        assert r.status_code == 303
+        assert "/self-service/recovery/flows?id=" in r.headers["location"]
+        fresh = browser.get(r.headers["location"]).json()
+        assert fresh["id"] != flow["id"]
+        assert fresh["state"] == "choose_method"
+        assert fresh["ui"]["messages"][0]["id"] == 4000001
+
+
+def test_too_many_verification_codes_replace_the_flow(kratos: Kratos) -> None:
+    kratos.create_identity("vbrute@example.org")
+    with kratos.browser() as browser:
+        flow = browser.get("/self-service/verification/browser", headers=JSON).json()
+        body = {"csrf_token": csrf_of(flow), "method": "code"}
+        browser.post(
+            flow["ui"]["action"], json={**body, "email": "vbrute@example.org"}, headers=JSON
+        )
+        for _ in range(5):
+            r = browser.post(flow["ui"]["action"], json={**body, "code": "000000"}, headers=JSON)
+            assert r.status_code == 200
+            assert [m["id"] for m in r.json()["ui"]["messages"]] == [4070006]
+        r = browser.post(flow["ui"]["action"], json={**body, "code": "000000"}, headers=JSON)
+        assert r.status_code == 410
+        assert r.json()["error"]["id"] == "self_service_flow_replaced"
+        assert get_flow(browser, "verification", r.json()["use_flow_id"])["state"] == (
+            "choose_method"
+        )

@@ -13,7 +13,8 @@ from devstack.kratos.store import Doc
 
 KIND = "one_time_code"
 LOOKUP_KIND = "one_time_code_value"
-MAX_ATTEMPTS = 5
+# selfservice.methods.code.config.max_submissions (Kratos's default)
+MAX_SUBMISSIONS = 5
 
 
 def _digest(purpose: str, flow_id: str, value: str) -> str:
@@ -60,6 +61,16 @@ def redeem(rt: Runtime, purpose: str, flow_id: str, value: str) -> dict[str, Any
     entry["used"] = True
     rt.store.put(KIND, entry["id"], entry)
     return entry
+
+
+def count_submission(flow: Doc) -> bool:
+    """Count a code submission on the flow; False once Kratos would refuse (brute force)."""
+    internal = flow["_internal"]
+    internal["code_submissions"] = int(internal.get("code_submissions", 0)) + 1
+    return bool(internal["code_submissions"] <= MAX_SUBMISSIONS)
+
+
+TOO_OFTEN = "The request was submitted too often. Please request another code."
 
 
 def invalidate_flow(rt: Runtime, purpose: str, flow_id: str) -> None:

@@ -156,12 +156,39 @@ async def submit(rt: Runtime, request: Request) -> Response:
 
 
 def _use_code(rt: Runtime, request: Request, flow: Doc, code: str) -> Response:
+    if not codes.count_submission(flow):
+        flows.save(rt, flow)
+        return _retry_flow(rt, request, flow, text.validation_generic(codes.TOO_OFTEN))
     entry = codes.redeem(rt, PURPOSE, flow["id"], code)
     identity = identities.get(rt.store, entry["identity_id"]) if entry else None
     if entry is None or identity is None:
+        # Kratos answers a wrong code with 200 and the flow (its message says why)
         flows.set_form_message(flow, text.recovery_code_invalid())
-        return flows.respond_flow(rt, request, flow, status=400)
+        return flows.respond_flow(rt, request, flow)
     return _recovered(rt, request, flow, identity, entry.get("address"))
+
+
+def _retry_flow(rt: Runtime, request: Request, old: Doc, message: text.UiText) -> Response:
+    """Kratos's retryRecoveryFlow: a new flow carrying the message; JSON clients are sent to it."""
+    cookie = request.cookies.get(login.csrf_cookie_name(rt)) if old["type"] == "browser" else None
+    new = flows.create(
+        rt,
+        request,
+        "recovery",
+        flow_type=old["type"],
+        state="choose_method",
+        nodes=_choose_nodes(),
+        return_to=old.get("return_to"),
+        csrf_cookie=cookie,
+        extra={"active": "code"},
+    )
+    new["ui"]["messages"] = [message]
+    flows.save(rt, new)
+    if web.is_json_request(request) or old["type"] == "api":
+        return web.redirect(
+            flows.with_query(f"{rt.config.public_url}self-service/recovery/flows", id=new["id"])
+        )
+    return web.redirect(flows.ui_redirect_url(rt.config, new))
 
 
 def _recovered(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from devstack.kratos import codes, flows, identities, login, nodes, sessions, text, web
+from devstack.kratos import codes, errors, flows, identities, login, nodes, sessions, text, web
 from devstack.kratos.nodes import Node
 from devstack.kratos.runtime import Runtime
 from devstack.kratos.store import Doc
@@ -181,11 +181,15 @@ async def submit(rt: Runtime, request: Request) -> Response:
 
 
 def use_code(rt: Runtime, request: Request, flow: Doc, code: str) -> Response:
+    if not codes.count_submission(flow):
+        flows.save(rt, flow)
+        return _replace_flow(rt, request, flow, codes.TOO_OFTEN)
     entry = codes.redeem(rt, PURPOSE, flow["id"], code)
     identity = identities.get(rt.store, entry["identity_id"]) if entry else None
     if entry is None or identity is None:
+        # Kratos answers a wrong code with 200 and the flow (its message says why)
         flows.set_form_message(flow, text.verification_code_invalid())
-        return flows.respond_flow(rt, request, flow, status=400)
+        return flows.respond_flow(rt, request, flow)
     identities.mark_verified(identity, entry["address"])
     identities.save(rt.store, rt.config, identity)
     flow["state"] = "passed_challenge"
@@ -199,6 +203,35 @@ def use_code(rt: Runtime, request: Request, flow: Doc, code: str) -> Response:
     return flows.respond_flow(rt, request, flow)
 
 
+def _replace_flow(rt: Runtime, request: Request, old: Doc, reason: str) -> Response:
+    """Kratos's retryVerificationFlowWithError: a new flow; JSON clients get 410 + use_flow_id."""
+    cookie = request.cookies.get(login.csrf_cookie_name(rt)) if old["type"] == "browser" else None
+    new = flows.create(
+        rt,
+        request,
+        "verification",
+        flow_type=old["type"],
+        state="choose_method",
+        nodes=_choose_nodes(),
+        return_to=old.get("return_to"),
+        csrf_cookie=cookie,
+        extra={"active": "code"},
+    )
+    new["ui"]["messages"] = [text.validation_generic(reason)]
+    flows.save(rt, new)
+    if web.is_json_request(request) or old["type"] == "api":
+        return web.error_response(
+            errors.KratosError(
+                410,
+                error_id="self_service_flow_replaced",
+                message="self-service flow replaced",
+                reason="An error occured, please retry the flow.",
+                extra={"use_flow_id": new["id"]},
+            )
+        )
+    return web.redirect(flows.ui_redirect_url(rt.config, new))
+
+
 async def follow_link(rt: Runtime, request: Request) -> Response:
     """GET /self-service/verification?flow=…&code=…: the link in the mail."""
     flow = flows.load(rt, "verification", request.query_params.get("flow"))
@@ -207,6 +240,9 @@ async def follow_link(rt: Runtime, request: Request) -> Response:
         return web.redirect(flows.ui_redirect_url(rt.config, flow))
     if flow["state"] != "passed_challenge":
         flows.clear_messages(flow)
+        if not codes.count_submission(flow):
+            flows.save(rt, flow)
+            return _replace_flow(rt, request, flow, codes.TOO_OFTEN)
         entry = codes.redeem(rt, PURPOSE, flow["id"], code)
         identity = identities.get(rt.store, entry["identity_id"]) if entry else None
         if entry is None or identity is None:
