@@ -65,7 +65,11 @@ WITHOUT_SERVICES = (
 ) + RUN_CLI
 
 
-def start(state_dir: Path, code: str = RUN_CLI) -> Run:
+def start(state_dir: Path, code: str = RUN_CLI, admin_password: str | None = ADMIN_PASSWORD) -> Run:
+    env = {**os.environ, "DEVSTACK_ADMIN_EMAIL": ADMIN_EMAIL, "PYTHONUNBUFFERED": "1"}
+    env.pop("DEVSTACK_ADMIN_PASSWORD", None)
+    if admin_password is not None:
+        env["DEVSTACK_ADMIN_PASSWORD"] = admin_password
     process = subprocess.Popen(
         [
             sys.executable,
@@ -78,12 +82,7 @@ def start(state_dir: Path, code: str = RUN_CLI) -> Run:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env={
-            **os.environ,
-            "DEVSTACK_ADMIN_EMAIL": ADMIN_EMAIL,
-            "DEVSTACK_ADMIN_PASSWORD": ADMIN_PASSWORD,
-            "PYTHONUNBUFFERED": "1",
-        },
+        env=env,
     )
     lines: list[str] = []
     ready: queue.Queue[str] = queue.Queue()
@@ -376,3 +375,29 @@ def test_a_hydra_client_is_created_once_and_its_redirects_kept_current(ory_stack
     assert len(clients) == 1
     assert clients[0]["redirect_uris"] == ["http://localhost:2/demo/callback"]
     assert clients[0]["post_logout_redirect_uris"] == ["http://localhost:2/demo/logged-out"]
+
+
+def printed_password(run: Run) -> str:
+    line = next(x for x in run.lines if x.strip().startswith("admin password"))
+    return line.split()[-1]
+
+
+def test_after_secrets_json_is_deleted_the_printed_admin_password_works(tmp_path: Path) -> None:
+    first = start(tmp_path, WITHOUT_SERVICES, admin_password=None)
+    try:
+        first_admins = facts(first).admin_ids
+    finally:
+        assert first.stop() == 0
+    (tmp_path / "secrets.json").unlink()
+
+    second = start(tmp_path, WITHOUT_SERVICES, admin_password=None)
+    try:
+        second_admins = facts(second).admin_ids
+        password = printed_password(second)
+        login = kratos_password_login(second.info["kratos_public_url"], ADMIN_EMAIL, password)
+    finally:
+        assert second.stop() == 0
+
+    assert password != printed_password(first)
+    assert second_admins == first_admins
+    assert login == 200

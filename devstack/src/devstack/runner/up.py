@@ -21,7 +21,7 @@ from devstack.demo import create_app as create_demo_app
 from devstack.router import Router, Upstreams
 from devstack.runner import seed, services
 from devstack.runner.servers import AsgiServers
-from devstack.runner.state import Secrets
+from devstack.runner.state import FILE, Secrets
 from devstack.serve import RunningServer, start_wsgi
 from devstack.stack import OryStack
 
@@ -82,8 +82,11 @@ class DevStack:
 
     def start(self) -> Status:
         self.state_dir.mkdir(parents=True, exist_ok=True)
+        # Without secrets.json (deleted, or a first run) the password printed is new: set it even
+        # when Kratos's database already holds the admin.
+        fresh = not (self.state_dir / FILE).exists()
         secrets = Secrets.load(self.state_dir)
-        reset_password = self._choose_admin(secrets)
+        reset_password = self._choose_admin(secrets) or fresh
         # Bind the router first: with port 0 the public URL (Hydra's issuer) depends on it.
         router_sock = self._router_servers.bind(self.ports.router)
         public = f"http://{self._public_host}:{router_sock.getsockname()[1]}"
