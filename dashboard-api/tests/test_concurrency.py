@@ -21,6 +21,8 @@ from devstack.testing import databases
 def test_simultaneous_demotions_keep_one_admin(
     tmp_path, settings, ory_clients, make_identity
 ) -> None:
+    if settings.database_url.startswith("sqlite"):
+        pytest.skip("row locks are MariaDB's; this runs once, in the MariaDB session")
     with databases.empty_database("mariadb", tmp_path) as url:
         migrate.upgrade(url)
         database = Database.from_url(url)
