@@ -81,14 +81,11 @@ def test_kratos_down_for_the_undo_too_converges_on_retry(
     assert admin.client.post("/api/v1/users", json={"email": address}).status_code == 409
 
 
-@pytest.fixture(params=databases.BACKENDS)
-def breakable_database(request, tmp_path):
-    """A migrated database of our own, so a test may drop a table in it."""
-    if request.param == "mariadb":
-        from devstack.testing import services
-
-        services.require("mariadb")
-    with databases.empty_database(request.param, tmp_path) as url:
+@pytest.fixture
+def breakable_database(tmp_path, settings):
+    """A migrated database of our own on the session's backend, so a test may drop a table."""
+    backend = "sqlite" if settings.database_url.startswith("sqlite") else "mariadb"
+    with databases.empty_database(backend, tmp_path) as url:
         migrate.upgrade(url)
         database = Database.from_url(url)
         yield database
