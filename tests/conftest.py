@@ -26,6 +26,9 @@ def sso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SsoStack]:
 
     for service in ("nginx", "mariadb"):
         services.require(service)
+    # Screenshots of this run only (the folder is test output, ignored by git).
+    for old in ARTIFACTS.glob("*.png"):
+        old.unlink()
     stack = start_sso_stack(tmp_path_factory.mktemp("sso"), ARTIFACTS)
     yield stack
     stack.close()

@@ -3,11 +3,11 @@ invitation mail → password → login to the demo app; role removed → refused
 
 from __future__ import annotations
 
-import re
 import secrets
 
 import httpx
 import pytest
+from stack_harness.admin import admin_api, invitation_mail, invitation_parts
 from stack_harness.browser import Browser, RelyingParty, Visit
 from stack_harness.sso_stack import PASSWORD, SsoStack
 
@@ -16,38 +16,12 @@ pytestmark = [pytest.mark.requires("nginx", "mariadb"), pytest.mark.timeout(180)
 NEW_PASSWORD = "a brand new passphrase 7"
 
 
-def admin_api(sso: SsoStack) -> httpx.Client:
-    """The dashboard API through nginx with the admin's Bearer access token (from a Hydra
-    client linked to the dashboard app, as a script would use)."""
-    rp = RelyingParty(sso.url, sso.scripts_client)
-    try:
-        with Browser() as browser:
-            result = rp.login(browser, sso.admin_email, PASSWORD)
-    finally:
-        rp.close()
-    assert result.tokens is not None, result.journey
-    return httpx.Client(
-        base_url=f"{sso.url}/api/v1",
-        headers={"Authorization": f"Bearer {result.tokens['access_token']}"},
-        timeout=15,
-    )
-
-
-def invitation_mail(sso: SsoStack, email: str) -> dict[str, str]:
-    mails = sso.ory.mails(to=email)
-    assert mails, f"no mail to {email}"
-    return mails[0]
-
-
 def accept_invitation(browser: Browser, mail_text: str, password: str) -> Visit:
     """Open the link in the mail, type the code, choose a password on the settings page."""
-    link = re.search(r"https?://\S+", mail_text)
-    code = re.search(r"^\s*(\d{6,8})\s*$", mail_text, re.MULTILINE)
-    assert link, mail_text
-    assert code, mail_text
-    visit = browser.get(link.group(0))
+    link, code = invitation_parts(mail_text)
+    visit = browser.get(link)
     assert "/auth/recovery?flow=" in visit.url, visit.urls
-    visit = browser.submit(visit, "code", code=code.group(1))
+    visit = browser.submit(visit, "code", code=code)
     assert "/auth/settings?flow=" in visit.url, (visit.urls, visit.page.text[:500])
     visit = browser.submit(visit, "password", button="password", password=password)
     assert visit.status == 200, visit.page.text[:500]
