@@ -1,3 +1,4 @@
+import socket
 import time
 
 import httpx
@@ -97,3 +98,20 @@ def test_a_stack_starts_and_stops_quickly() -> None:
 
     print(f"OryStack start + first request + stop: {per_stack * 1000:.0f} ms")
     assert per_stack < 2.0
+
+
+def test_a_stack_that_cannot_start_releases_its_ports() -> None:
+    with OryStack() as running:
+        taken = running.smtp_port
+        failing = OryStack(smtp_port=taken)
+        try:
+            failing.start()
+        except (OSError, RuntimeError):
+            pass
+        else:
+            failing.stop()
+            raise AssertionError("two mail catchers on one port")
+    # The failed stack closed the Hydra/Kratos sockets it had bound.
+    for url in (failing.hydra_public_url, failing.kratos_admin_url):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", int(url.rsplit(":", 1)[1])))

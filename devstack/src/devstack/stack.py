@@ -72,10 +72,10 @@ class OryStack:
         if self._own_kratos_config:
             self.kratos_config.public_url = self.kratos_public_url + "/"
             self.kratos_config.admin_url = self.kratos_admin_url + "/"
-        self.mail.start()
-        if self.kratos_config.smtp_url is None:
-            self.kratos_config.smtp_url = self.mail.smtp_url
         try:
+            self.mail.start()
+            if self.kratos_config.smtp_url is None:
+                self.kratos_config.smtp_url = self.mail.smtp_url
             hydra_public, hydra_admin = hydra.create_apps(self.hydra_config)
             kratos_public, kratos_admin = kratos.create_apps(self.kratos_config)
             apps = [
