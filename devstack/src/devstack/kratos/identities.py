@@ -185,7 +185,9 @@ def available_aal(identity: Doc) -> str:
     creds = identity["credentials"]
     if "totp" in creds or _has_unused_lookup(identity):
         return "aal2"
-    return "aal1" if "password" in creds else "aal0"
+    # a password credential only counts once it has a hash (Kratos's active first factors)
+    password = creds.get("password") or {}
+    return "aal1" if password.get("config", {}).get("hashed_password") else "aal0"
 
 
 def _has_unused_lookup(identity: Doc) -> bool:
