@@ -189,34 +189,40 @@ def test_signing_key_and_clients_survive_restart_with_file_database(tmp_path, ca
     database = str(tmp_path / "hydra.sqlite")
     caplog.set_level(logging.WARNING, logger="devstack.hydra")
 
-    def boot():
+    def boot(**ttls):
         config = HydraConfig(database=database)
+        for name, value in ttls.items():
+            setattr(config.ttls, name, value)
         public_app, admin_app = create_apps(config)
         public, admin = start_asgi(public_app), start_asgi(admin_app)
         config.issuer = public.url + "/"
-        return config, public, admin
+        return public_app.state.registry.store, public, admin
 
-    _, public, admin = boot()
+    def client_credentials(public, client):
+        return httpx.post(
+            public.url + "/oauth2/token",
+            data={"grant_type": "client_credentials", "scope": "api"},
+            auth=(client["client_id"], client["client_secret"]),
+        )
+
+    _, public, admin = boot(access_token=-1)  # tokens of this run are born expired
     try:
         jwks = httpx.get(public.url + "/.well-known/jwks.json").json()
         client = httpx.post(
             admin.url + "/admin/clients",
             json={"grant_types": ["client_credentials"], "scope": "api"},
         ).json()
+        assert client_credentials(public, client).status_code == 200
     finally:
         public.stop()
         admin.stop()
     assert any("DEVELOPMENT stand-in" in r.getMessage() for r in caplog.records)
 
-    _, public, admin = boot()
+    store, public, admin = boot()
     try:
+        assert store.find("token") == []  # the janitor dropped the expired token at start
         assert httpx.get(public.url + "/.well-known/jwks.json").json() == jwks
-        token = httpx.post(
-            public.url + "/oauth2/token",
-            data={"grant_type": "client_credentials", "scope": "api"},
-            auth=(client["client_id"], client["client_secret"]),
-        )
-        assert token.status_code == 200
+        assert client_credentials(public, client).status_code == 200
     finally:
         public.stop()
         admin.stop()

@@ -53,6 +53,16 @@ class Flows:
         self.config = config
         self.clients = clients
 
+    def forget_expired(self) -> None:
+        """Like `hydra janitor`: drop requests and sessions nobody can use any more."""
+        now = time.time()
+        stale = now - self.config.ttls.login_consent_request
+        self.store.delete_older(FLOW, "requested_at", stale)
+        self.store.delete_older(ALIAS, "created_at", stale)
+        self.store.delete_older(LOGOUT, "created_at", stale)
+        self.store.delete_older(LOGIN_SESSION, "expires_at", now)
+        self.store.delete_older(CONSENT, "expires_at", now)
+
     # --- records ----------------------------------------------------------------------------
     def save(self, flow: dict[str, Any]) -> None:
         self.store.put(
@@ -64,7 +74,9 @@ class Flows:
         )
 
     def alias(self, kind: str, value: str, flow: dict[str, Any]) -> None:
-        self.store.put(ALIAS, f"{kind}:{value}", {"flow": flow["login_challenge"]})
+        self.store.put(
+            ALIAS, f"{kind}:{value}", {"flow": flow["login_challenge"], "created_at": time.time()}
+        )
 
     def by_alias(self, kind: str, value: str) -> dict[str, Any] | None:
         link = self.store.get(ALIAS, f"{kind}:{value}")
@@ -323,9 +335,12 @@ class Flows:
             accepted=False,
             rejected=False,
             used=False,
+            created_at=time.time(),
         )
         self.store.put(LOGOUT, challenge, request, subject=request.get("subject"))
-        self.store.put(ALIAS, f"logout_verifier:{verifier}", {"logout": challenge})
+        self.store.put(
+            ALIAS, f"logout_verifier:{verifier}", {"logout": challenge, "created_at": time.time()}
+        )
         return challenge
 
     def logout(self, challenge: str) -> dict[str, Any]:

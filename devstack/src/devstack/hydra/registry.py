@@ -27,4 +27,8 @@ class Registry:
         key = SigningKey(store)
         clients = Clients(store, config)
         tokens = Tokens(store, config, key)
-        return cls(config, store, key, clients, tokens, Flows(store, config, clients))
+        flows = Flows(store, config, clients)
+        # A kept state file would otherwise grow with every login: clean up on each start.
+        flows.forget_expired()
+        tokens.forget_expired()
+        return cls(config, store, key, clients, tokens, flows)

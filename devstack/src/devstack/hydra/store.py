@@ -95,6 +95,25 @@ class Store:
             rows = self._db.execute(sql + " ORDER BY seq", args).fetchall()
         return [(row[0], dict(json.loads(row[1]))) for row in rows]
 
+    def find_by_field(self, kind: str, field: str, value: str) -> list[tuple[str, Record]]:
+        """(id, data) pairs whose JSON `field` (a top-level key) equals `value`."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, data FROM records WHERE kind = ? AND json_extract(data, ?) = ? "
+                "ORDER BY seq",
+                (kind, f"$.{field}", value),
+            ).fetchall()
+        return [(row[0], dict(json.loads(row[1]))) for row in rows]
+
+    def delete_older(self, kind: str, field: str, cutoff: float) -> int:
+        """Delete records whose numeric JSON `field` is below `cutoff`; returns how many."""
+        with self._lock:
+            cur = self._db.execute(
+                "DELETE FROM records WHERE kind = ? AND json_extract(data, ?) < ?",
+                (kind, f"$.{field}", cutoff),
+            )
+        return cur.rowcount
+
     def page_by_id(self, kind: str, after: str | None, limit: int) -> list[tuple[str, Record]]:
         """Keyset page ordered by id: the rows with id > `after`, at most `limit`."""
         with self._lock:

@@ -136,6 +136,12 @@ class Tokens:
             claims["at_hash"] = create_half_hash(access_token, "RS256").decode()
         return self.key.sign(claims)
 
+    def forget_expired(self) -> None:
+        """Like `hydra janitor`: expired tokens and codes are gone for good."""
+        now = time.time()
+        self.store.delete_older(TOKEN, "exp", now)
+        self.store.delete_older(CODE, "expires_at", now)
+
     def find(self, token: str) -> dict[str, Any] | None:
         return self.store.get(TOKEN, digest(token))
 
@@ -149,8 +155,8 @@ class Tokens:
 
     def revoke_request(self, request_id: str) -> None:
         """Revoke every token minted for one authorization (Hydra revokes by request id)."""
-        for token_id, record in self.store.find(TOKEN):
-            if record["request_id"] == request_id and record["active"]:
+        for token_id, record in self.store.find_by_field(TOKEN, "request_id", request_id):
+            if record["active"]:
                 record["active"] = False
                 self.store.put(
                     TOKEN,
