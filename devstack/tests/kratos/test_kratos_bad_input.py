@@ -429,3 +429,9 @@ def test_too_many_verification_codes_replace_the_flow(kratos: Kratos) -> None:
         assert get_flow(browser, "verification", r.json()["use_flow_id"])["state"] == (
             "choose_method"
         )
+
+
+def test_relative_return_to_takes_the_default_origin(kratos: Kratos) -> None:
+    with kratos.browser() as browser:
+        flow = start_flow(browser, "login", return_to="/apps")
+        assert flow["return_to"] == f"{UI}/apps"

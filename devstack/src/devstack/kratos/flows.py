@@ -62,11 +62,20 @@ def allowed_return_to(config: KratosConfig, raw: str) -> bool:
 
 
 def checked_return_to(config: KratosConfig, raw: str | None) -> str | None:
+    """The allowed, absolute return_to; like Kratos, a relative one takes the scheme and host
+    of the default return URL."""
     if not raw:
         return None
-    if not allowed_return_to(config, raw):
-        raise errors.return_to_not_allowed(raw)
-    return raw
+    target = urlsplit(raw)
+    default = urlsplit(config.default_return_url)
+    resolved = urlunsplit(
+        target._replace(
+            scheme=target.scheme or default.scheme, netloc=target.netloc or default.netloc
+        )
+    )
+    if not allowed_return_to(config, resolved):
+        raise errors.return_to_not_allowed(resolved)
+    return resolved
 
 
 def create(
