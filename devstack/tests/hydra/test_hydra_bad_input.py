@@ -338,3 +338,37 @@ def test_wrongly_typed_or_empty_bodies_are_400(hydra, browser):
         assert listed.status_code == 400
         # The request is untouched by the refused calls.
         assert admin.get(f"{REQUESTS}/login", params=params).status_code == 200
+
+
+def test_revocation_errors_are_bare_and_foreign_tokens_are_ignored(hydra, browser):
+    owner = hydra.create_client()
+    other = hydra.create_client()
+    code, verifier = _code_for(hydra, browser, owner)
+    tokens = _token(
+        hydra,
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": RP,
+            "code_verifier": verifier,
+        },
+        auth=(owner["client_id"], owner["client_secret"]),
+    ).json()
+    url = hydra.public_url + "/oauth2/revoke"
+    empty = httpx.post(url, auth=(owner["client_id"], owner["client_secret"]))
+    assert empty.status_code == 400
+    assert empty.json()["error"] == "invalid_request"
+    wrong = httpx.post(
+        url, data={"token": tokens["access_token"]}, auth=(owner["client_id"], "nope")
+    )
+    assert wrong.status_code == 401
+    assert wrong.json()["error"] == "invalid_client"
+    foreign = httpx.post(
+        url,
+        data={"token": tokens["access_token"]},
+        auth=(other["client_id"], other["client_secret"]),
+    )
+    assert foreign.status_code == 200
+    with hydra.admin() as admin:
+        info = admin.post("/admin/oauth2/introspect", data={"token": tokens["access_token"]})
+    assert info.json()["active"] is True

@@ -296,18 +296,19 @@ class TokenEndpoints:
 
     # --- /oauth2/revoke --------------------------------------------------------------------
     async def revoke(self, request: Request) -> Response:
+        """fosite's revocation: only bare invalid_request / invalid_client errors, else 200."""
         form = await form_of(request)
         try:
+            if not form:
+                raise OAuthError("invalid_request")
             client = self.authenticate_client(request, form)
         except OAuthError as err:
-            return err.response()
-        token = form.get("token", "")
-        if not token:
-            return OAuthError(
-                "invalid_request", "The POST body must include the 'token' parameter."
-            ).response()
-        record = self.r.tokens.find(token)
+            bare = OAuthError(
+                "invalid_client" if err.error == "invalid_client" else "invalid_request"
+            )
+            return bare.response(headers=NO_STORE)
+        record = self.r.tokens.find(form.get("token", ""))
         # RFC 7009: unknown tokens and other clients' tokens answer 200 and change nothing.
         if record is not None and record["client_id"] == client["client_id"]:
             self.r.tokens.revoke_request(record["request_id"])
-        return Response(status_code=200)
+        return Response(status_code=200, headers=NO_STORE)
