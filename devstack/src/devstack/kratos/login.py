@@ -194,9 +194,13 @@ def _renew(rt: Runtime, request: Request, old: Doc) -> Doc:
     if old.get("return_to"):
         params["return_to"] = old["return_to"]
     cookie = request.cookies.get(csrf_cookie_name(rt)) if old["type"] == "browser" else None
-    made = create_flow(rt, request, flow_type=old["type"], csrf_cookie=cookie, params=params)
+    made: Doc | Response
+    try:
+        made = create_flow(rt, request, flow_type=old["type"], csrf_cookie=cookie, params=params)
+    except errors.KratosError:
+        made = Response()
     if isinstance(made, Response):
-        # signed in meanwhile: a plain first-factor flow is still the honest replacement
+        # signed in (or out) meanwhile: a plain first-factor flow is the honest replacement
         made = flows.create(
             rt,
             request,
