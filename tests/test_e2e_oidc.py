@@ -52,3 +52,32 @@ def test_admin_of_the_demo_app_gets_the_admin_role_claim_and_userinfo(sso: SsoSt
         assert userinfo.json()["sub"] == sso.admin_id
     finally:
         rp.close()
+
+
+def test_logout_from_the_app_ends_the_single_sign_on_session(sso: SsoStack) -> None:
+    user_id, email = sso.create_user()
+    sso.dashboard_cli("user", "set-role", user_id, "demo", "user")
+    rp = RelyingParty(sso.url, sso.demo_client)
+    try:
+        with Browser() as browser:
+            first = rp.login(browser, email, PASSWORD)
+            assert first.tokens is not None, first.journey
+            # While the session lives, the next login needs no password.
+            silent = rp.login(browser, email, PASSWORD)
+            assert silent.tokens is not None
+            assert not any("/auth/login?flow=" in u for u in silent.journey), silent.journey
+
+            logout_url = rp.metadata["end_session_endpoint"]
+            confirm = browser.get(logout_url, params={"id_token_hint": first.tokens["id_token"]})
+            assert "/auth/logout?logout_challenge=" in confirm.url, confirm.urls
+            done = browser.submit(confirm, "logout_challenge", button="logout")
+            assert done.url.startswith(f"{sso.url}/auth/logged-out"), done.urls
+            assert done.status == 200
+
+            again = rp.login(browser, email, PASSWORD)
+    finally:
+        rp.close()
+    # After logout the password is asked again, and the login still works.
+    assert any("/auth/login?flow=" in u for u in again.journey), again.journey
+    assert again.id_claims is not None
+    assert again.id_claims["sub"] == user_id
