@@ -1,6 +1,7 @@
 """The demo relying party, driven like a browser through the Hydra stand-in, with a scripted
 login and consent provider (the Hydra admin API) standing in for login-service."""
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
@@ -129,6 +130,7 @@ def test_a_full_login_shows_who_you_are_and_the_claims_escaped(demo: Demo) -> No
     assert "Your role in this app: <strong>admin</strong>" in page.text
     assert "ada@example.org" in page.text
     assert "<th>nonce</th>" in page.text
+    assert re.search(r"<th>exp</th><td>\d+ \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)</td>", page.text)
     assert 'action="/demo/logout"' in page.text
 
 

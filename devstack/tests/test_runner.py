@@ -313,6 +313,58 @@ def test_without_login_service_and_dashboard_api_the_rest_runs_and_says_so(
     assert set(run.info["missing"]) == {"login-service", "dashboard-api"}
 
 
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "devstack"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+
+
+@pytest.mark.requires("chromium")
+def test_a_person_logs_in_to_the_demo_app_with_a_real_browser(runs: Runs) -> None:
+    """What a person does after `make dev`, in Chromium: no console errors (CSP), screenshots
+    under test-artifacts/devstack/."""
+    from playwright.sync_api import sync_playwright
+
+    url = runs.second.url
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on(
+                "response",
+                lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+            )
+            page.goto(f"{url}/")
+            page.screenshot(path=str(ARTIFACTS / "01-home.png"))
+            page.click("text=Demo app")
+            page.click("button:has-text('Log in')")
+            page.wait_for_selector("input[name=password]")
+            page.screenshot(path=str(ARTIFACTS / "02-login.png"))
+            page.fill("input[name=identifier]", ADMIN_EMAIL)
+            page.fill("input[name=password]", ADMIN_PASSWORD)
+            page.click("form:has(input[name=password]) button[type=submit]")
+            page.wait_for_selector("button[value=accept]")
+            page.screenshot(path=str(ARTIFACTS / "03-consent.png"))
+            page.click("button[value=accept]")
+            page.wait_for_url(f"{url}/demo/")
+            page.screenshot(path=str(ARTIFACTS / "04-demo-logged-in.png"), full_page=True)
+            text = page.inner_text("body")
+            assert "Hello, Admin" in text
+            assert "Your role in this app: user" in text
+            page.click("button:has-text('Log out')")
+            page.wait_for_selector("button[value=logout]")
+            page.click("button[value=logout]")
+            page.wait_for_url(f"{url}/demo/logged-out*")
+            page.screenshot(path=str(ARTIFACTS / "05-logged-out.png"))
+            assert "You are logged out" in page.inner_text("body")
+            page.goto(f"{url}/mail/")
+            page.screenshot(path=str(ARTIFACTS / "06-mail.png"))
+        finally:
+            browser.close()
+    assert problems == []
+
+
 def kratos_password_login(kratos_public_url: str, email: str, password: str) -> int:
     flow = httpx.get(f"{kratos_public_url}/self-service/login/api").json()
     response = httpx.post(

@@ -159,6 +159,10 @@ def home_page(upstreams: Upstreams) -> bytes:
     )
 
 
+FAVICON = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
+    b'<circle cx="8" cy="8" r="7" fill="#3c5bd6"/></svg>'
+)
 NOT_FOUND = _page(
     "Not found",
     '<h1>Not found</h1><p>There is nothing at this address.</p><p><a href="/">Home</a></p>',
@@ -225,6 +229,14 @@ class Router:
                 await _respond(send, 301, b"", request_id, [(b"location", target.encode())])
                 return
         else:
+            if path == "/favicon.ico" and scope["method"] in ("GET", "HEAD"):
+                # Browsers ask for it on every site; a 404 shows up as a console error.
+                headers = [
+                    (b"content-type", b"image/svg+xml"),
+                    (b"cache-control", b"max-age=86400"),
+                ]
+                await _respond(send, 200, FAVICON, request_id, headers, scope)
+                return
             if path == "/" and scope["method"] in ("GET", "HEAD"):
                 csp = b"default-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
                 await _respond(
@@ -462,7 +474,7 @@ async def _respond(
     scope: Scope | None = None,
 ) -> None:
     headers = [(b"content-length", str(len(body)).encode()), *(extra or [])]
-    if body:
+    if body and not any(name == b"content-type" for name, _ in headers):
         headers.append((b"content-type", b"text/html; charset=utf-8"))
     await send(
         {

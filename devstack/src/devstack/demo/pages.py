@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from html import escape
 from typing import Any
 
@@ -39,15 +40,26 @@ def page(title: str, body: str) -> str:
 """
 
 
+TIME_CLAIMS = frozenset({"exp", "iat", "nbf", "auth_time", "rat", "updated_at"})
+
+
 def _value(value: Any) -> str:
     if isinstance(value, str):
         return escape(value)
     return escape(json.dumps(value, ensure_ascii=False))
 
 
+def _claim(name: str, value: Any) -> str:
+    """A claim's value; seconds since the epoch also as a UTC time."""
+    if name in TIME_CLAIMS and isinstance(value, int) and not isinstance(value, bool):
+        when = datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        return f"{value} ({when})"
+    return _value(value)
+
+
 def _table(claims: dict[str, Any]) -> str:
     rows = "\n".join(
-        f"<tr><th>{escape(str(name))}</th><td>{_value(value)}</td></tr>"
+        f"<tr><th>{escape(str(name))}</th><td>{_claim(str(name), value)}</td></tr>"
         for name, value in sorted(claims.items())
     )
     return f"<table>\n{rows}\n</table>"
