@@ -36,6 +36,11 @@ class Store:
     def __init__(self, database: str) -> None:
         self._lock = threading.RLock()
         self._db = sqlite3.connect(database, check_same_thread=False, isolation_level=None)
+        if database != ":memory:":
+            # Each write is its own transaction; WAL without a sync per commit keeps them cheap
+            # (a crash may lose the last writes, never corrupt the file — fine for development).
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
 
     @contextmanager
