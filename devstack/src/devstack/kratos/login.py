@@ -25,7 +25,12 @@ from devstack.kratos.store import Doc
 
 
 def login_browser_url(
-    rt: Runtime, *, aal: str | None = None, return_to: str | None = None, refresh: bool = False
+    rt: Runtime,
+    *,
+    aal: str | None = None,
+    return_to: str | None = None,
+    refresh: bool = False,
+    login_challenge: str | None = None,
 ) -> str:
     params: dict[str, str] = {}
     if aal:
@@ -34,6 +39,8 @@ def login_browser_url(
         params["refresh"] = "true"
     if return_to:
         params["return_to"] = return_to
+    if login_challenge:
+        params["login_challenge"] = login_challenge
     return flows.with_query(f"{rt.config.public_url}self-service/login/browser", **params)
 
 
@@ -326,7 +333,13 @@ def _finish(rt: Runtime, request: Request, flow: Doc, identity: Doc, session: Do
         }
         return web.json_response(body)
     if needs_aal2:
-        target = login_browser_url(rt, aal="aal2", return_to=flow.get("return_to"))
+        # as Kratos's ErrAALNotSatisfied: return_to and login_challenge carry over
+        target = login_browser_url(
+            rt,
+            aal="aal2",
+            return_to=flow.get("return_to"),
+            login_challenge=flow.get("oauth2_login_challenge"),
+        )
         if web.is_json_request(request):
             response = web.json_response(
                 {
