@@ -79,8 +79,15 @@ def test_deactivating_ends_kratos_and_dashboard_sessions(ctx: Context, email) ->
 
 
 def test_delete_removes_identity_roles_and_sessions(ctx: Context, email) -> None:
+    from dashboard_api.auth import service as auth
+    from dashboard_api.auth.introspection import IntrospectionCache
+    from dashboard_api.errors import Unauthenticated
+
     user = users.create_user(ctx, UserCreate(email=email()))
+    token = auth.open_session(ctx, user.id)
     users.delete_user(ctx, user.id)
+    with pytest.raises(Unauthenticated):
+        auth.resolve_principal(ctx, IntrospectionCache(0, 1), bearer=None, session_token=token)
     with pytest.raises(ory_errors.NotFound):
         ctx.ory.kratos.get_identity(user.id)
     assert roles.is_dashboard_admin(ctx, user.id) is False
