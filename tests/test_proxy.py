@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -228,5 +229,68 @@ def test_hammering_kratos_form_submissions_answers_429_with_a_readable_page(
                 assert (
                     c.post(f"/kratos/self-service/{kind}", params={"flow": "f"}).status_code == 429
                 )
+    finally:
+        proxy.stop()
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+def test_with_tls_on_every_answer_carries_hsts_and_upstreams_see_https(
+    upstreams: dict[str, RunningServer], tmp_path: Path
+) -> None:
+    cert, key = self_signed_certificate(tmp_path)
+    proxy = start_proxy(
+        tmp_path / "nginx",
+        upstreams,
+        listen_suffix=" ssl",
+        snippets={"tls.conf": f"ssl_certificate {cert};\nssl_certificate_key {key};\n"},
+    )
+    try:
+        assert proxy.url.startswith("https://")
+        trust = ssl.create_default_context(cafile=str(cert))
+        with httpx.Client(base_url=proxy.url, timeout=5, verify=trust) as c:
+            home = c.get("/")
+            assert home.headers["strict-transport-security"].startswith("max-age=31536000")
+            api = c.get("/api/v1/me")
+            assert "strict-transport-security" in api.headers
+            assert api.json()["headers"]["x-forwarded-proto"] == "https"
+            assert c.get("/kratos/admin/identities").status_code == 404
     finally:
         proxy.stop()

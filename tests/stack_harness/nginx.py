@@ -30,6 +30,7 @@ TEMPLATE_VARIABLES = (
     "PROXY_STATIC_ROOT",
     "PROXY_SELFSERVICE_RATE",
     "PROXY_SELFSERVICE_BURST",
+    "PROXY_SNIPPETS_DIR",
 )
 
 
@@ -115,12 +116,18 @@ def start_nginx(
     static_root: Path = STATIC_ROOT,
     selfservice_rate: str = "60r/m",
     selfservice_burst: int = 20,
+    snippets: dict[str, str] | None = None,
+    listen_suffix: str = "",
 ) -> RunningNginx:
     """Render the proxy template for the given upstreams (host:port) and start nginx on loopback."""
     prefix.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
+    snippets_dir = prefix / "snippets"
+    snippets_dir.mkdir(exist_ok=True)
+    for name, text in (snippets or {}).items():
+        (snippets_dir / name).write_text(text)
     values = {
-        "NGINX_LISTEN": f"127.0.0.1:{port}",
+        "NGINX_LISTEN": f"127.0.0.1:{port}{listen_suffix}",
         "LOGIN_SERVICE_UPSTREAM": login_service,
         "DASHBOARD_API_UPSTREAM": dashboard_api,
         "KRATOS_PUBLIC_UPSTREAM": kratos_public,
@@ -128,6 +135,7 @@ def start_nginx(
         "PROXY_STATIC_ROOT": str(static_root),
         "PROXY_SELFSERVICE_RATE": selfservice_rate,
         "PROXY_SELFSERVICE_BURST": str(selfservice_burst),
+        "PROXY_SNIPPETS_DIR": str(snippets_dir),
     }
     site_conf = prefix / "conf.d" / "default.conf"
     site_conf.parent.mkdir(exist_ok=True)
@@ -150,8 +158,9 @@ def start_nginx(
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+    scheme = "https" if "ssl" in listen_suffix else "http"
     server = RunningNginx(
-        url=f"http://127.0.0.1:{port}",
+        url=f"{scheme}://127.0.0.1:{port}",
         port=port,
         prefix=prefix,
         process=process,
