@@ -67,7 +67,10 @@ def start_asgi(app: Any, port: int = 0, sock: socket.socket | None = None) -> Ru
 def start_wsgi(app: Any, port: int = 0) -> RunningServer:
     """Serve a WSGI app with werkzeug's threaded server on 127.0.0.1 in a daemon thread."""
     server: BaseWSGIServer = make_server(LOOPBACK, port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="wsgi", daemon=True)
+    # A short poll interval makes shutdown() return in milliseconds instead of half a second.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, name="wsgi", daemon=True
+    )
     thread.start()
 
     def stop() -> None:
