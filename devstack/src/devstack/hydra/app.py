@@ -44,6 +44,11 @@ async def on_not_found(request: Request, exc: Exception) -> Response:
     return OAuthError("Not Found").response()
 
 
+async def on_server_error(request: Request, exc: Exception) -> Response:
+    # Starlette logs the traceback after this answer; the client sees fosite's server_error.
+    return OAuthError("server_error").response()
+
+
 async def on_method_not_allowed(request: Request, exc: Exception) -> Response:
     return JSONResponse(
         {"error": "Method Not Allowed", "error_description": "The method is not allowed."},
@@ -66,6 +71,7 @@ def _app(name: str, routes: list[Route]) -> Starlette:
         Gone: on_gone,
         404: on_not_found,
         405: on_method_not_allowed,
+        Exception: on_server_error,
     }
     return Starlette(routes=routes + health, exception_handlers=handlers, lifespan=lifespan)
 
