@@ -367,6 +367,7 @@ class Router:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                self._client()  # its SSL context takes ~20 ms: not on the first request
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 for client in self._clients.values():
