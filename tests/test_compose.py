@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
+from devstack.testing import services
 from stack_harness.compose_file import COMPOSE_FILE, ENV_EXAMPLE, REPO, read_env_file
 from stack_harness.nginx import TEMPLATE_VARIABLES
 
@@ -38,7 +39,9 @@ DOCKERFILES = {
 def compose() -> dict[str, Any]:
     binary = shutil.which("docker-compose")
     if binary is None:
-        pytest.skip("docker-compose is not installed (apt-get install docker-compose)")
+        # Skips, or fails under REQUIRE_SERVICES=1 (CI installs it).
+        services.skip_or_fail("docker-compose", "not installed (apt-get install docker-compose)")
+    assert binary is not None  # skip_or_fail raised otherwise
     result = subprocess.run(
         [binary, "--env-file", str(ENV_EXAMPLE), "-f", str(COMPOSE_FILE), "config"],
         capture_output=True,
