@@ -100,14 +100,21 @@ class Recorder:
                 {"type": "http.response.body", "body": b"<html>503 Service Unavailable</html>"}
             )
             return
-        await self.app(scope, receive, send)
         if (
             gate is not None
             and gate.down_after
             and method == gate.down_after[0]
             and path.startswith(gate.down_after[1])
         ):
-            gate.down = True
+            # Go down before the answer leaves, so the caller's next request already fails.
+            async def send_then_fail(message: Any) -> None:
+                if message["type"] == "http.response.body" and not message.get("more_body"):
+                    gate.down = True
+                await send(message)
+
+            await self.app(scope, receive, send_then_fail)
+            return
+        await self.app(scope, receive, send)
 
 
 @dataclass
