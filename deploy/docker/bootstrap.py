@@ -14,14 +14,33 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from dashboard_api.cli import main as dashboard_cli
 from stackspin_clients import ClientConfig, HydraAdmin, KratosAdmin
-from stackspin_clients.errors import NotFound
+from stackspin_clients.errors import NotFound, ServiceUnavailable
 from stackspin_clients.models import JsonPatch, OAuth2Client
 
 log = logging.getLogger("bootstrap")
 SCOPE = "openid offline_access email profile"
+# compose starts us once Hydra and Kratos have started, not once they answer.
+WAIT_FOR_ORY_SECONDS = 120.0
+T = TypeVar("T")
+
+
+def when_up(what: str, call: Callable[[], T]) -> T:
+    """`call()`, retried while the Ory server is still starting."""
+    deadline = time.monotonic() + WAIT_FOR_ORY_SECONDS
+    while True:
+        try:
+            return call()
+        except ServiceUnavailable:
+            if time.monotonic() > deadline:
+                raise
+            log.info("waiting for %s", what)
+            time.sleep(2)
 
 
 def required(name: str) -> str:
@@ -80,7 +99,7 @@ def main() -> None:
         ensure_dashboard_client(hydra, client_id, required("DASHBOARD_OAUTH_CLIENT_SECRET"), public)
     run_cli("seed", "--dashboard-client-id", client_id)
     with KratosAdmin(ClientConfig(required("DASHBOARD_KRATOS_ADMIN_URL"))) as kratos:
-        if admin_exists(kratos, admin_email):
+        if when_up("Kratos", lambda: admin_exists(kratos, admin_email)):
             log.info("the admin account exists already")
             return
     run_cli(
