@@ -106,8 +106,9 @@ def _link_headers(response: Response, request: Request, size: int, next_token: s
     ]
 
     def link(token: str, rel: str) -> str:
-        query = urlencode([*others, ("page_size", str(size)), ("page_token", token)])
-        return f'<{path}?{query}>; rel="{rel}"'
+        # Go's url.Values.Encode sorts by key.
+        pairs = sorted([*others, ("page_size", str(size)), ("page_token", token)])
+        return f'<{path}?{urlencode(pairs)}>; rel="{rel}"'
 
     links = [link("", "first")]
     if next_token is not None:
