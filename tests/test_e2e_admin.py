@@ -8,7 +8,7 @@ import secrets
 import httpx
 import pytest
 from stack_harness.admin import admin_api, invitation_mail, invitation_parts
-from stack_harness.browser import Browser, RelyingParty, Visit
+from stack_harness.browser import Browser, RelyingParty, Visit, password_login
 from stack_harness.sso_stack import PASSWORD, SsoStack
 
 pytestmark = [pytest.mark.requires("nginx", "mariadb"), pytest.mark.timeout(180)]
@@ -93,3 +93,21 @@ def test_people_without_the_admin_role_cannot_use_the_admin_api(sso: SsoStack) -
         assert me.status_code == 200, me.text
         assert me.json()["id"] == user_id
         assert me.json()["is_admin"] is False
+
+
+def test_dashboard_frontend_login_through_nginx_gives_a_session_cookie(sso: SsoStack) -> None:
+    """The backend-for-frontend login: /api/v1/auth/login → Hydra → login → consent (the
+    dashboard is first-party: no screen) → /api/v1/auth/callback → HttpOnly session cookie."""
+    with Browser() as browser:
+        visit = browser.get(f"{sso.url}/api/v1/auth/login?return_to=/")
+        assert "/auth/login?flow=" in visit.url, visit.urls
+        visit = password_login(browser, visit, sso.admin_email, PASSWORD)
+        assert f"{sso.url}/api/v1/auth/callback?" in " ".join(visit.urls), visit.urls
+        assert visit.url == f"{sso.url}/", visit.urls
+        assert visit.status == 200
+        cookie = next(c for c in browser.http.cookies.jar if c.name == "dashboard_session")
+        assert cookie.has_nonstandard_attr("HttpOnly")
+        me = browser.http.get(f"{sso.url}/api/v1/me", headers={"Accept": "application/json"})
+    assert me.status_code == 200, me.text
+    assert me.json()["id"] == sso.admin_id
+    assert me.json()["is_admin"] is True
