@@ -126,10 +126,10 @@ and the numbers move with it — compare rows of one run, not runs).
 
 How: every server is a separate process started the way production starts it — login-service and
 the bare Flask app under gunicorn with `login-service/gunicorn.conf.py` (gthread, 3 workers x 4
-threads), dashboard-api and the bare FastAPI app under gunicorn with one uvicorn worker (as
-`deploy/docker/dashboard-api-start.sh`). Hydra and Kratos are the devstack stand-ins (Python, one
-process, one event loop, in-memory SQLite), not the real Go servers; requests that call them
-measure them too — their own rows show how much of a row is theirs.
+threads), dashboard-api and the bare FastAPI app under gunicorn with
+`dashboard-api/gunicorn.conf.py` (3 `uvicorn_worker.UvicornWorker` processes). Hydra and Kratos
+are the devstack stand-ins (Python, one process, one event loop, in-memory SQLite), not the real
+Go servers; requests that call them measure them too — their own rows show how much is theirs.
 The load generator (raw HTTP/1.1 keep-alive, {CONCURRENCY} connections, 50 unmeasured warm-up
 requests per row) runs on the same machine and shares its CPUs with everything measured.
 p50/p95 are per-request latencies; "errors" counts unexpected statuses and dropped connections.

@@ -3,6 +3,7 @@ web app under gunicorn, all on 127.0.0.1; every one stopped when the run ends.""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import socket
@@ -17,22 +18,8 @@ from typing import Any
 import httpx
 
 HOST = "127.0.0.1"
-# As deploy/docker/dashboard-api-start.sh serves dashboard-api (one uvicorn worker per process).
-UVICORN_ARGS = [
-    "--worker-class",
-    "uvicorn.workers.UvicornWorker",
-    "--timeout",
-    "30",
-    "--graceful-timeout",
-    "20",
-    "--keep-alive",
-    "5",
-    "--max-requests",
-    "5000",
-    "--max-requests-jitter",
-    "500",
-]
-# As login-service/gunicorn.conf.py, for when that file is not beside the installed package.
+# Fallbacks mirroring login-service/gunicorn.conf.py and dashboard-api/gunicorn.conf.py, for when
+# those files are not beside the installed packages.
 GTHREAD_ARGS = [
     "--worker-class",
     "gthread",
@@ -43,6 +30,18 @@ GTHREAD_ARGS = [
     "--keep-alive",
     "5",
 ]
+UVICORN_ARGS = [
+    "--worker-class",
+    "uvicorn_worker.UvicornWorker",
+    "--workers",
+    "3",
+    "--keep-alive",
+    "5",
+    "--max-requests",
+    "5000",
+    "--max-requests-jitter",
+    "500",
+]
 
 
 def free_port() -> int:
@@ -52,11 +51,10 @@ def free_port() -> int:
         return port
 
 
-def login_gunicorn_config() -> Path | None:
-    """login-service/gunicorn.conf.py of this checkout (the production settings)."""
-    import login_service
-
-    candidate = Path(login_service.__file__).resolve().parents[2] / "gunicorn.conf.py"
+def gunicorn_config(package: str) -> Path | None:
+    """`<service>/gunicorn.conf.py` of this checkout beside `package` (the production settings)."""
+    module = importlib.import_module(package)
+    candidate = Path(str(module.__file__)).resolve().parents[2] / "gunicorn.conf.py"
     return candidate if candidate.is_file() else None
 
 
@@ -110,10 +108,11 @@ def gunicorn(
     bind = f"{HOST}:{port}"
     args = [sys.executable, "-m", "gunicorn", app, "--bind", bind, "--log-level", "warning"]
     if asgi:
-        args += UVICORN_ARGS
-        how = "gunicorn, 1 uvicorn worker"
+        config = gunicorn_config("dashboard_api")
+        args += ["-c", str(config)] if config else UVICORN_ARGS
+        how = "gunicorn, 3 uvicorn workers"
     else:
-        config = login_gunicorn_config()
+        config = gunicorn_config("login_service")
         args += ["-c", str(config)] if config else GTHREAD_ARGS
         how = "gunicorn gthread, 3 workers x 4 threads"
     process_env = {
