@@ -186,3 +186,53 @@ def test_invited_person_sets_a_password_logs_in_then_is_refused_without_role_in_
             assert page.get_by_text("do not have access to Demo").first.is_visible()
         finally:
             rp.close()
+
+
+def test_with_an_authenticator_app_set_up_the_app_login_asks_for_the_second_factor(
+    sso: SsoStack, page: Any, shots: Screenshots
+) -> None:
+    import pyotp
+
+    user_id, email = sso.create_user(name="Tess Totp")
+    sso.dashboard_cli("user", "set-role", user_id, "demo", "user")
+    page.goto(f"{sso.url}/auth/settings")
+    page.wait_for_url(re.compile(r".*/auth/login\?flow="))
+    page.fill("input[name=identifier]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[name=method][value=password]")
+    page.wait_for_url(lambda url: "/auth/login?flow=" not in url)
+    page.goto(f"{sso.url}/auth/settings")
+    page.wait_for_url(re.compile(r".*/auth/settings\?flow="))
+    shots.take(page, "settings")
+    secret = re.search(r"\b[A-Z2-7]{32}\b", page.inner_text("main"))
+    assert secret, page.inner_text("main")
+    totp = pyotp.TOTP(secret.group(0))
+    page.fill("input[name=totp_code]", totp.now())
+    page.click("button[name=method][value=totp]")
+    page.wait_for_load_state()
+    shots.take(page, "authenticator-added")
+    assert page.get_by_text("saved").first.is_visible()
+
+    page.context.clear_cookies()  # a new browser session: password, then the code
+    rp = RelyingParty(sso.url, sso.demo_client)
+    try:
+        url, state, nonce, verifier = rp.authorization_url()
+        page.goto(url)
+        page.wait_for_url(re.compile(r".*/auth/login\?flow="))
+        shots.take(page, "login")
+        page.fill("input[name=identifier]", email)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[name=method][value=password]")
+        page.wait_for_selector("input[name=totp_code]")
+        shots.take(page, "second-factor")
+        page.fill("input[name=totp_code]", totp.now())
+        page.click("button[name=method][value=totp]")
+        page.wait_for_url(re.compile(r".*/auth/consent\?consent_challenge="))
+        shots.take(page, "consent")
+        page.click("button[name=action][value=accept]")
+        page.wait_for_url(f"{CALLBACK}?**")
+        shots.take(page, "app-callback")
+        tokens = rp.finish(page.url, state=state, nonce=nonce, verifier=verifier)
+    finally:
+        rp.close()
+    assert tokens["id_claims"]["sub"] == user_id
