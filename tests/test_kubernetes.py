@@ -186,3 +186,29 @@ def test_example_overlay_sets_namespace_host_tls_and_pinned_images(
     assert ingress["spec"]["tls"][0]["hosts"] == ["sso.example.org"]
     config = find(overlay, "ConfigMap", "login-service")["data"]
     assert config["LOGIN_PUBLIC_URL"] == "https://sso.example.org"
+
+
+@pytest.mark.requires("nginx")
+def test_frontend_nginx_config_serves_the_page_with_security_headers(
+    overlay: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    import httpx
+    from stack_harness.nginx import STATIC_ROOT, run_nginx
+    from stack_harness.ports import free_port
+
+    config = find(overlay, "ConfigMap", "frontend-nginx")["data"]["default.conf"]
+    html = find(overlay, "ConfigMap", "frontend-html")["data"]
+    assert html["index.html"] == (STATIC_ROOT / "index.html").read_text()
+    port = free_port()
+    site = config.replace("listen 8080;", f"listen 127.0.0.1:{port};").replace(
+        "root /usr/share/nginx/html;", f"root {STATIC_ROOT};"
+    )
+    server = run_nginx(tmp_path, site, port)
+    try:
+        page = httpx.get(f"{server.url}/", timeout=5)
+        assert page.status_code == 200
+        assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+        assert page.headers["x-frame-options"] == "DENY"
+        assert httpx.get(f"{server.url}/nothing-here", timeout=5).status_code == 404
+    finally:
+        server.stop()

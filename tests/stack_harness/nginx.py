@@ -137,9 +137,16 @@ def start_nginx(
         "PROXY_SELFSERVICE_BURST": str(selfservice_burst),
         "PROXY_SNIPPETS_DIR": str(snippets_dir),
     }
+    scheme = "https" if "ssl" in listen_suffix else "http"
+    return run_nginx(prefix, render_template(TEMPLATE.read_text(), values), port, scheme)
+
+
+def run_nginx(prefix: Path, site_conf_text: str, port: int, scheme: str = "http") -> RunningNginx:
+    """Start nginx with `site_conf_text` (http-level) included from a minimal main config."""
+    prefix.mkdir(parents=True, exist_ok=True)
     site_conf = prefix / "conf.d" / "default.conf"
     site_conf.parent.mkdir(exist_ok=True)
-    site_conf.write_text(render_template(TEMPLATE.read_text(), values))
+    site_conf.write_text(site_conf_text)
     conf = prefix / "nginx.conf"
     conf.write_text(main_config(prefix, site_conf))
     binary = nginx_binary()
@@ -158,7 +165,6 @@ def start_nginx(
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    scheme = "https" if "ssl" in listen_suffix else "http"
     server = RunningNginx(
         url=f"{scheme}://127.0.0.1:{port}",
         port=port,
