@@ -112,3 +112,29 @@ def test_a_request_id_set_at_nginx_shows_up_in_both_services_logs(sso: SsoStack)
         isinstance(line, dict) and line.get("request_id") == request_id for line in dashboard_lines
     )
     assert request_id in sso.nginx.access_log_text()
+
+
+def test_a_request_id_sent_by_the_caller_is_kept_through_nginx_and_both_services(
+    sso: SsoStack,
+) -> None:
+    user_id, email = sso.create_user()
+    sso.dashboard_cli("user", "set-role", user_id, "demo", "user")
+    request_id = f"e2e-{user_id[:8]}-trace"
+    rp = RelyingParty(sso.url, sso.demo_client)
+    try:
+        with Browser() as browser:
+            url, *_ = rp.authorization_url()
+            visit = password_login(browser, browser.get(url), email, PASSWORD)
+            assert "/auth/consent?consent_challenge=" in visit.url, visit.urls
+            consent = browser.http.get(visit.url, headers={"X-Request-ID": request_id})
+    finally:
+        rp.close()
+    assert consent.status_code == 200
+    assert consent.headers["x-request-id"] == request_id
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if request_id in sso.login_service.log() and request_id in sso.dashboard_api.log():
+            break
+        time.sleep(0.1)
+    assert request_id in sso.login_service.log()
+    assert request_id in sso.dashboard_api.log()
