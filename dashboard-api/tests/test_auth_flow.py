@@ -178,3 +178,47 @@ def test_bearer_tokens_of_dashboard_clients_are_accepted_and_cached(
     assert introspections <= 1
     bad = httpx.get(f"{api.url}/api/v1/me", headers={"Authorization": "Bearer not-a-token"})
     assert bad.status_code == 401
+
+
+@pytest.fixture
+def member_bearer(api, ory_clients, settings, database, member) -> dict[str, str]:
+    """Authorization header with a Hydra access token of `member`, issued to a dashboard client."""
+    import secrets
+
+    client_id = f"script-{secrets.token_hex(4)}"
+    secret = _script_client(ory_clients, client_id)
+    with database.transaction() as session:
+        ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
+        apps.link_client(ctx, "dashboard", client_id)
+    token = _access_token(ory_clients, settings, member.subject, client_id, secret)
+    headers = {"Authorization": f"Bearer {token}"}
+    # Now the answer sits in the introspection cache (30 s in these settings).
+    assert httpx.get(f"{api.url}/api/v1/me/apps", headers=headers).status_code == 200
+    return headers
+
+
+def test_a_cached_bearer_token_stops_working_at_once_when_the_user_is_deactivated(
+    api, settings, admin, member, member_bearer
+) -> None:
+    assert settings.introspection_cache_seconds >= 30
+    changed = admin.client.patch(f"/api/v1/users/{member.subject}", json={"state": "inactive"})
+    assert changed.status_code == 200, changed.text
+    assert httpx.get(f"{api.url}/api/v1/me/apps", headers=member_bearer).status_code == 401
+
+
+def test_a_cached_bearer_token_stops_working_at_once_when_the_user_is_deleted(
+    api, admin, member, member_bearer
+) -> None:
+    assert admin.client.delete(f"/api/v1/users/{member.subject}").status_code == 204
+    assert httpx.get(f"{api.url}/api/v1/me/apps", headers=member_bearer).status_code == 401
+
+
+def test_a_cached_bearer_token_loses_admin_rights_at_once_when_the_role_is_removed(
+    api, admin, member, member_bearer
+) -> None:
+    promote = {"roles": [{"app": "dashboard", "role": "admin"}]}
+    assert admin.client.patch(f"/api/v1/users/{member.subject}", json=promote).status_code == 200
+    assert httpx.get(f"{api.url}/api/v1/users", headers=member_bearer).status_code == 200
+    demote = {"roles": [{"app": "dashboard", "role": "user"}]}
+    assert admin.client.patch(f"/api/v1/users/{member.subject}", json=demote).status_code == 200
+    assert httpx.get(f"{api.url}/api/v1/users", headers=member_bearer).status_code == 403

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from dashboard_api.actors import Actor
+from dashboard_api.auth.introspection import IntrospectionCache
 from dashboard_api.config import Settings
 from dashboard_api.ory import OryClients
 
@@ -17,3 +18,10 @@ class Context:
     ory: OryClients
     settings: Settings
     actor: Actor
+    # This process's Bearer-token cache (None in the CLI, which has none to keep in step).
+    introspection: IntrospectionCache | None = None
+
+    def forget_tokens_of(self, subject: str) -> None:
+        """A change that takes access away must not wait for cached token answers to expire."""
+        if self.introspection is not None:
+            self.introspection.forget_subject(subject)

@@ -12,7 +12,6 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 from sqlalchemy.orm import Session
 
 from dashboard_api.actors import Actor
-from dashboard_api.auth.introspection import IntrospectionCache
 from dashboard_api.auth.schemas import Principal
 from dashboard_api.auth.service import SESSION_COOKIE, resolve_principal
 from dashboard_api.config import Settings
@@ -57,8 +56,16 @@ cookie_scheme = APIKeyCookie(
 )
 
 
-def get_system_context(session: SessionDep, ory: OryDep, settings: SettingsDep) -> Context:
-    return Context(session=session, ory=ory, settings=settings, actor=Actor.system())
+def get_system_context(
+    request: Request, session: SessionDep, ory: OryDep, settings: SettingsDep
+) -> Context:
+    return Context(
+        session=session,
+        ory=ory,
+        settings=settings,
+        actor=Actor.system(),
+        introspection=request.app.state.introspection_cache,
+    )
 
 
 SystemContext = Annotated[Context, Depends(get_system_context)]
@@ -87,12 +94,11 @@ def get_principal(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
     session_token: Annotated[str | None, Depends(cookie_scheme)],
 ) -> Principal:
-    cache: IntrospectionCache = request.app.state.introspection_cache
     if bearer is None and session_token and request.method not in SAFE_METHODS:
         _refuse_cross_site(request, ctx.settings)
     principal = resolve_principal(
         ctx,
-        cache,
+        request.app.state.introspection_cache,
         bearer=bearer.credentials if bearer else None,
         session_token=session_token,
     )

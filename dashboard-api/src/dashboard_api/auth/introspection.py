@@ -42,6 +42,9 @@ class IntrospectionCache:
                     self._entries.popitem(last=False)
         return result
 
-    def forget(self, token: str) -> None:
+    def forget_subject(self, subject: str) -> None:
+        """Drop every answer about `subject`: its next request asks Hydra again."""
         with self._lock:
-            self._entries.pop(token_key(token), None)
+            stale = [key for key, (_, result) in self._entries.items() if result.sub == subject]
+            for key in stale:
+                del self._entries[key]

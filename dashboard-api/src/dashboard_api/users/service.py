@@ -503,10 +503,12 @@ def delete_user(ctx: Context, subject: str) -> None:
 
 
 def _end_hydra_sessions(ctx: Context, subject: str) -> None:
+    """Hydra revokes the subject's tokens with its consent sessions; forget cached answers."""
     with suppress(ory_errors.NotFound):
         ctx.ory.hydra.revoke_login_sessions(subject=subject)
     with suppress(ory_errors.NotFound):
         ctx.ory.hydra.revoke_consent_sessions(subject, all=True)
+    ctx.forget_tokens_of(subject)
 
 
 def _end_sessions(ctx: Context, subject: str) -> None:
