@@ -4,6 +4,7 @@ the Hydra and Kratos stand-ins: it creates what a fresh install needs, and only 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -33,8 +34,6 @@ def bootstrap_env(ory_stack: Any, tmp_path: Path, public: str) -> dict[str, str]
 
 
 def run_bootstrap(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    import os
-
     result = subprocess.run(
         [sys.executable, str(BOOTSTRAP)],
         env={**os.environ, **env},

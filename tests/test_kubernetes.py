@@ -7,10 +7,13 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import httpx
 import kubernetes_validate
 import pytest
 import yaml
 from devstack.testing import services
+from stack_harness.nginx import STATIC_ROOT, run_nginx
+from stack_harness.ports import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 KUSTOMIZE_DIRS = {
@@ -192,10 +195,6 @@ def test_example_overlay_sets_namespace_host_tls_and_pinned_images(
 def test_frontend_nginx_config_serves_the_page_with_security_headers(
     overlay: list[dict[str, Any]], tmp_path: Path
 ) -> None:
-    import httpx
-    from stack_harness.nginx import STATIC_ROOT, run_nginx
-    from stack_harness.ports import free_port
-
     config = find(overlay, "ConfigMap", "frontend-nginx")["data"]["default.conf"]
     html = find(overlay, "ConfigMap", "frontend-html")["data"]
     assert html["index.html"] == (STATIC_ROOT / "index.html").read_text()

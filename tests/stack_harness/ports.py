@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import time
+from collections.abc import Callable
 
 
 def free_port() -> int:
@@ -13,14 +14,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_for_port(port: int, timeout: float = 20.0, alive: object = None) -> None:
+def wait_for_port(
+    port: int, timeout: float = 20.0, alive: Callable[[], bool] | None = None
+) -> None:
     """Return once 127.0.0.1:port accepts; raise TimeoutError otherwise.
 
     `alive` is an optional callable returning False when the server process died.
     """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if callable(alive) and not alive():
+        if alive is not None and not alive():
             raise RuntimeError(f"the server for port {port} exited before it listened")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):

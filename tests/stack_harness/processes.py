@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -101,8 +102,6 @@ def run_click_commands(
     entry_point: str, commands: list[list[str]], *, env: dict[str, str], timeout: float = 120
 ) -> str:
     """Run `commands` through the click group at "module:attribute" in one subprocess."""
-    import json
-
     module, attribute = entry_point.split(":")
     result = subprocess.run(
         [sys.executable, "-c", _CLICK_BATCH, module, attribute, json.dumps(commands)],

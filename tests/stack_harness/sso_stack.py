@@ -8,6 +8,7 @@ exactly as behind the production proxy.
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
 from contextlib import ExitStack
@@ -253,8 +254,6 @@ def _start(workdir: Path, artifacts: Path, exit_stack: ExitStack) -> SsoStack:
 
 def log_lines_with(text: str, needle: str) -> list[dict[str, Any] | str]:
     """Lines of a service log that mention `needle` (parsed when they are JSON)."""
-    import json
-
     found: list[dict[str, Any] | str] = []
     for line in text.splitlines():
         if needle in line:
