@@ -92,6 +92,17 @@ def test_only_nginx_and_the_mail_ui_are_published(compose: dict[str, Any]) -> No
         assert host_ip == "127.0.0.1"
 
 
+@pytest.mark.parametrize("service", ["login-service", "dashboard-api"])
+def test_our_services_run_read_only_without_privileges(
+    compose: dict[str, Any], service: str
+) -> None:
+    config = compose["services"][service]
+    assert config["read_only"] is True
+    assert config["cap_drop"] == ["ALL"]
+    assert "no-new-privileges:true" in config["security_opt"]
+    assert "/tmp" in config["tmpfs"]
+
+
 def test_mariadb_creates_the_three_databases(compose: dict[str, Any]) -> None:
     script = (REPO / "deploy" / "mariadb" / "01-databases.sh").read_text()
     for name in ("dashboard", "hydra", "kratos"):
