@@ -267,3 +267,36 @@ def test_dutch_catalog_is_compiled_and_complete() -> None:
     untranslated = [m.id for m in po if m.id and not m.string]
     assert not untranslated
     assert {m.id: m.string for m in po if m.id} == {m.id: m.string for m in mo if m.id}
+
+
+def test_user_controlled_text_and_urls_cannot_inject_markup_or_script() -> None:
+    hostile = '"><script>alert(1)</script>'
+    flow = {
+        "id": "f2",
+        "type": "browser",
+        "ui": {
+            "action": f"{KRATOS}/self-service/settings?flow=f2",
+            "method": "POST",
+            "messages": [text(4000001, hostile, "error")],
+            "nodes": [
+                node("input", "default", {"name": "csrf_token", "type": "hidden", "value": "t"}),
+                node(
+                    "input",
+                    "profile",
+                    {"name": "traits.name", "type": "text", "value": hostile},
+                    meta={"label": text(1070002, hostile)},
+                    messages=[text(4000002, hostile, "error")],
+                ),
+                node("a", "default", {"id": "x", "href": "javascript:alert(1)", "title": hostile}),
+                node("img", "totp", {"id": "qr", "src": "data:image/svg+xml,<svg onload=x>"}),
+                node(
+                    "div", "captcha", {"id": hostile, "class": hostile, "data": {hostile: hostile}}
+                ),
+            ],
+        },
+    }
+    html = render(flow)
+    assert "<script>alert(1)</script>" not in html
+    assert "javascript:" not in html
+    assert "data:image/svg" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

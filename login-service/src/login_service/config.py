@@ -16,7 +16,7 @@ PLACEHOLDER_SECRETS = frozenset(
 # Development defaults, refused when ENVIRONMENT=production.
 DEV_SECRET = "development-only-secret-key-do-not-use-in-production"  # noqa: S105
 DEV_INTERNAL_TOKEN = "development-only-internal-token"  # noqa: S105
-_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 
 
 def origin_of(url: str) -> str:
@@ -102,7 +102,7 @@ class Settings(BaseSettings):
     @classmethod
     def _colour(cls, value: str) -> str:
         # Rendered into CSS; only a plain hex colour can never break out of it.
-        if not _COLOUR.match(value):
+        if not _COLOUR.fullmatch(value):
             raise ValueError("must be a hex colour like #3c5bd6")
         return value
 

@@ -19,9 +19,10 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from login_service.observability import current_request_id
+from login_service.return_urls import is_browser_url
 
 log = structlog.get_logger(__name__)
-_SAFE_CHALLENGE = re.compile(r"^[A-Za-z0-9._~=+/-]{1,4096}$")
+_SAFE_CHALLENGE = re.compile(r"[A-Za-z0-9._~=+/-]{1,4096}")
 
 
 class LoginServiceError(Exception):
@@ -53,6 +54,18 @@ class ChallengeUsedError(LoginServiceError):
     def __init__(self, redirect_to: str | None) -> None:
         super().__init__(_l("This sign-in link was already used. Please start again from the app."))
         self.redirect_to = redirect_to
+
+
+class UnexpectedAnswerError(LoginServiceError):
+    """Hydra, Kratos or dashboard-api answered something we must not act on: fail closed."""
+
+    status = 502
+    title = _l("Something went wrong")
+
+    def __init__(self, service: str, problem: str) -> None:
+        super().__init__(_l("An identity service gave an unexpected answer. Please start again."))
+        self.service = service
+        self.problem = problem  # a fixed description, never the (possibly secret) value
 
 
 class DependencyDownError(LoginServiceError):
@@ -100,7 +113,7 @@ def _form_retry_url() -> str:
     """The GET page a refused form came from (consent and logout carry their challenge)."""
     for field in ("consent_challenge", "logout_challenge"):
         value = request.form.get(field)
-        if value and _SAFE_CHALLENGE.match(value):
+        if value and _SAFE_CHALLENGE.fullmatch(value):
             return f"{request.path}?{urlencode({field: value})}"
     return request.path
 
@@ -134,20 +147,20 @@ def handle_exception(exc: Exception) -> Response:
             _l("We could not reach a service that sign-in depends on. Please try again shortly."),
             retry_url=_retry_url(),
         )
-    if isinstance(exc, ChallengeUsedError) and exc.redirect_to:
+    if isinstance(exc, ChallengeUsedError) and is_browser_url(exc.redirect_to):
         # Hydra's redirect_to restarts the OAuth2 flow or tells the app; it comes from Hydra.
-        return redirect(exc.redirect_to, code=303)
+        return redirect(str(exc.redirect_to), code=303)
+    if isinstance(exc, UnexpectedAnswerError):
+        log.error("unexpected_answer", service=exc.service, problem=exc.problem)
+        return render_error(exc.status, exc.title, exc.detail)
     if isinstance(exc, LoginServiceError):
         if exc.status >= 500:
             log.error("login_service_error", error=type(exc).__name__)
         return render_error(exc.status, exc.title, exc.detail)
     if isinstance(exc, OryError):
         log.error("unexpected_ory_error", status=exc.status, error_id=exc.error_id)
-        return render_error(
-            502,
-            _l("Something went wrong"),
-            _l("An identity service gave an unexpected answer. Please start again."),
-        )
+        unexpected = UnexpectedAnswerError("ory", "unexpected status")
+        return render_error(unexpected.status, unexpected.title, unexpected.detail)
     log.exception("unhandled_exception", error=type(exc).__name__)
     return render_error(500, _l("Something went wrong"), _l("Please try again later."))
 

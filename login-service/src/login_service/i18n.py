@@ -51,8 +51,8 @@ def language_links() -> list[dict[str, Any]]:
 
 def kratos_text(message: Any) -> str:
     """A Kratos ui text (dict or model with id, text, context) in the page's language."""
-    if message is None:
-        return ""
+    if isinstance(message, str):
+        return message
     data = message if isinstance(message, dict) else _as_dict(message)
     english = str(data.get("text") or "")
     text_id = data.get("id")
@@ -84,7 +84,7 @@ def _as_dict(model: Any) -> dict[str, Any]:
     if callable(dump):
         result: dict[str, Any] = dump()
         return result
-    return dict(vars(model))
+    return {}  # None, or something Kratos should not have sent: no text
 
 
 def _remember_language(response: Response) -> Response:

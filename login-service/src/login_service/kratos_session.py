@@ -11,7 +11,9 @@ from flask import current_app, request
 from stackspin_clients.errors import Forbidden, Unauthorized
 
 from login_service.clients import calling, clients
-from login_service.config import Settings
+from login_service.config import Settings, origin_of
+from login_service.errors import UnexpectedAnswerError
+from login_service.return_urls import is_allowed_return_url, is_browser_url
 
 
 def browser_cookie() -> str | None:
@@ -112,3 +114,18 @@ def kratos_browser_url(
         params["aal"] = aal
     query = f"?{urlencode(params)}" if params else ""
     return f"{settings.kratos_browser_url}/self-service/{kind}/browser{query}"
+
+
+def kratos_redirect(url: str) -> str:
+    """A redirect_browser_to from Kratos, when it stays on Kratos or an allowlisted URL.
+
+    Kratos builds these from its own config and a return_to it has checked; checking again
+    keeps a misconfigured or impersonated Kratos from sending people anywhere.
+    """
+    settings: Settings = current_app.config["SETTINGS"]
+    on_kratos = is_browser_url(url) and origin_of(url) == origin_of(settings.kratos_browser_url)
+    if not (on_kratos or is_allowed_return_url(url, settings)):
+        raise UnexpectedAnswerError(
+            "kratos", "redirect_browser_to outside Kratos and the allowlist"
+        )
+    return url

@@ -20,7 +20,7 @@ from prometheus_client import Counter, Histogram
 from stackspin_clients import request_id_var
 from werkzeug.wrappers import Response
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 _SECRET_KEYS = re.compile(r"pass|secret|token|cookie|code|csrf|authorization|totp|otp", re.I)
 
 REQUESTS = Counter(
@@ -87,7 +87,7 @@ def configure_logging(level: str = "INFO") -> None:
 
 def _start_request() -> None:
     incoming = request.headers.get("X-Request-ID", "")
-    request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
     g.request_id = request_id
     g.request_started = time.perf_counter()
     g.request_id_token = request_id_var.set(request_id)

@@ -7,17 +7,35 @@ from urllib.parse import urlsplit
 from login_service.config import Settings, origin_of
 
 
+def is_browser_url(url: str | None) -> bool:
+    """True for an absolute http(s) URL without credentials, backslashes or control characters.
+
+    The shape every URL we send a browser to must have, whoever gave it to us (a query
+    string, Hydra, Kratos): no `javascript:`, nothing that could split a Location header.
+    """
+    if not url or "\\" in url or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an invalid IPv6 host
+        return False
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and not parts.username
+        and not parts.password
+    )
+
+
 def is_allowed_return_url(url: str, settings: Settings) -> bool:
     """True when `url` is absolute, http(s), and under one of the allowlisted URL prefixes.
 
     Compares parsed origins and path prefixes, never raw string prefixes, so that
     `https://sso.example.org.evil.net` or `https://sso.example.org@evil.net` do not pass.
     """
-    if not url or any(ch in url for ch in ("\\", "\r", "\n", "\t")):
+    if not is_browser_url(url):
         return False
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or parts.username or parts.password:
-        return False
     origin = origin_of(url)
     for allowed in (settings.public_url, *settings.allowed_return_urls):
         if origin != origin_of(allowed):

@@ -25,13 +25,13 @@ from stackspin_clients.models.kratos import FlowKind
 from login_service.clients import calling, clients
 from login_service.config import Settings, origin_of
 from login_service.errors import render_error
-from login_service.kratos_session import browser_cookie, kratos_browser_url
+from login_service.kratos_session import browser_cookie, kratos_browser_url, kratos_redirect
 from login_service.render.nodes import FlowView, flow_view
 from login_service.return_urls import safe_return_url
 
 log = structlog.get_logger(__name__)
 
-_FLOW_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
+_FLOW_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 # "You successfully recovered your account…": settings must ask for a new password first.
 RECOVERED_MESSAGE = 1060001
 
@@ -91,13 +91,13 @@ def _flow_links(kind: str, flow: Any) -> dict[str, str | None]:
 
 def render_flow_page(kind: FlowKind) -> ResponseReturnValue:
     flow_id = request.args.get("flow")
-    if not flow_id or not _FLOW_ID.match(flow_id):
+    if not flow_id or not _FLOW_ID.fullmatch(flow_id):
         return restart(kind)
     try:
         with calling("kratos"):
             result = clients().kratos.get_flow(kind, flow_id, cookie=browser_cookie())
     except Gone as exc:
-        fresh = exc.use_flow_id if exc.use_flow_id and _FLOW_ID.match(exc.use_flow_id) else None
+        fresh = exc.use_flow_id if exc.use_flow_id and _FLOW_ID.fullmatch(exc.use_flow_id) else None
         if fresh:
             return redirect(f"{request.path}?{urlencode({'flow': fresh})}", code=303)
         log.info("flow_restarted", kind=kind, reason="expired")
@@ -114,14 +114,14 @@ def render_flow_page(kind: FlowKind) -> ResponseReturnValue:
         if exc.error_id == "security_identity_mismatch":
             return restart(kind)  # a flow of another person (shared browser): start afresh
         if exc.redirect_browser_to:
-            return redirect(exc.redirect_browser_to, code=303)
+            return redirect(kratos_redirect(exc.redirect_browser_to), code=303)
         raise
     except Unauthorized:
         # Settings without a session: Kratos's settings flow sends the browser to login first.
         return restart(kind)
     except BrowserLocationChangeRequired as exc:
         if exc.redirect_browser_to:
-            return redirect(exc.redirect_browser_to, code=303)
+            return redirect(kratos_redirect(exc.redirect_browser_to), code=303)
         raise
 
     flow = result.flow

@@ -19,8 +19,8 @@ from login_service.flows.pages import CSRF_ERRORS, csrf_page, render_flow_page
 
 bp = Blueprint("flows", __name__)
 
-_ERROR_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
-_HYDRA_ERROR = re.compile(r"^[a-z_]{1,64}$")
+_ERROR_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
+_HYDRA_ERROR = re.compile(r"[a-z_]{1,64}")
 
 
 @bp.get("/auth/<any(registration, recovery, verification, settings):kind>")
@@ -42,7 +42,7 @@ def _error_fields(flow_error: Any) -> dict[str, Any]:
 @bp.get("/auth/error")
 def error() -> ResponseReturnValue:
     error_id = request.args.get("id")
-    if error_id and _ERROR_ID.match(error_id):
+    if error_id and _ERROR_ID.fullmatch(error_id):
         try:
             with calling("kratos"):
                 flow_error = clients().kratos.get_flow_error(error_id)
@@ -67,7 +67,7 @@ def error() -> ResponseReturnValue:
         )
     # Hydra's error_url: ?error=…&error_description=… (shown escaped, never as HTML).
     hydra_error = request.args.get("error", "")
-    if _HYDRA_ERROR.match(hydra_error):
+    if _HYDRA_ERROR.fullmatch(hydra_error):
         return render_error(
             400,
             _l("Sign-in could not be completed"),

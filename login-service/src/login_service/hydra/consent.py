@@ -15,20 +15,12 @@ from flask import Blueprint, current_app, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from stackspin_clients.errors import NotFound, Unauthorized
-from stackspin_clients.models import (
-    AcceptConsent,
-    ConsentSessionData,
-    RejectRequest,
-)
+from stackspin_clients.models import AcceptConsent, ConsentSessionData
 
 from login_service.clients import calling, clients
 from login_service.config import Settings
 from login_service.errors import DependencyDownError, render_error
-from login_service.hydra.challenges import (
-    checked_challenge,
-    fetch,
-    hydra_request,
-)
+from login_service.hydra.challenges import access_denied, checked_challenge, fetch, next_url
 from login_service.observability import DECISIONS
 
 bp = Blueprint("consent", __name__)
@@ -142,22 +134,19 @@ def _accept(
     if remember is not None:
         body["remember"] = remember
         body["remember_for"] = _settings().consent_remember_for if remember else 0
-    with hydra_request():
-        result = clients().hydra.accept_consent_request(challenge, AcceptConsent(**body))
+    target = next_url(
+        lambda: clients().hydra.accept_consent_request(challenge, AcceptConsent(**body))
+    )
     DECISIONS.labels("consent", "accept").inc()
-    return redirect(result.redirect_to, code=303)
+    return redirect(target, code=303)
 
 
 def _refuse(challenge: str, decision: Decision) -> ResponseReturnValue:
-    with hydra_request():
-        result = clients().hydra.reject_consent_request(
-            challenge,
-            RejectRequest(
-                error="access_denied",
-                error_description=f"Access to {decision.app_name} is not allowed.",
-                status_code=403,
-            ),
-        )
+    back_to_app = access_denied(
+        clients().hydra.reject_consent_request,
+        challenge,
+        f"Access to {decision.app_name} is not allowed.",
+    )
     DECISIONS.labels("consent", "reject").inc()
     log.info("consent_rejected", reason=decision.reason)
     return render_error(
@@ -167,7 +156,7 @@ def _refuse(challenge: str, decision: Decision) -> ResponseReturnValue:
         template="consent_denied.html",
         app_name=decision.app_name,
         contact=_settings().admin_contact,
-        return_url=result.redirect_to,
+        return_url=back_to_app,
     )
 
 
@@ -211,16 +200,10 @@ def consent_answer() -> ResponseReturnValue:
     if not decision.allowed:
         return _refuse(challenge, decision)
     if request.form.get("action") != "accept":
-        with hydra_request():
-            result = clients().hydra.reject_consent_request(
-                challenge,
-                RejectRequest(
-                    error="access_denied",
-                    error_description="The user declined.",
-                    status_code=403,
-                ),
-            )
+        target = access_denied(
+            clients().hydra.reject_consent_request, challenge, "The user declined."
+        )
         DECISIONS.labels("consent", "declined").inc()
-        return redirect(result.redirect_to, code=303)
+        return redirect(target, code=303)
     remember = request.form.get("remember") in ("1", "true", "on", "y")
     return _accept(challenge, consent_request, decision, remember=remember)

@@ -16,17 +16,13 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from stackspin_clients.errors import NotFound
-from stackspin_clients.models import AcceptLogin, RejectRequest
+from stackspin_clients.models import AcceptLogin
 
 from login_service.clients import calling, clients
 from login_service.config import Settings
 from login_service.errors import render_error
 from login_service.flows.pages import render_flow_page
-from login_service.hydra.challenges import (
-    checked_challenge,
-    fetch,
-    hydra_request,
-)
+from login_service.hydra.challenges import access_denied, checked_challenge, fetch, next_url
 from login_service.kratos_session import (
     BrowserSession,
     SecondFactorRequired,
@@ -120,15 +116,9 @@ def _needs_fresh_login(challenge: str, login_request: Any, state: BrowserSession
 
 
 def _reject_inactive(challenge: str) -> ResponseReturnValue:
-    with hydra_request():
-        result = clients().hydra.reject_login_request(
-            challenge,
-            RejectRequest(
-                error="access_denied",
-                error_description="The account is disabled.",
-                status_code=403,
-            ),
-        )
+    back_to_app = access_denied(
+        clients().hydra.reject_login_request, challenge, "The account is disabled."
+    )
     DECISIONS.labels("login", "reject_inactive").inc()
     return render_error(
         403,
@@ -137,15 +127,16 @@ def _reject_inactive(challenge: str) -> ResponseReturnValue:
             "You cannot sign in with this account. Please contact %(contact)s.",
             contact=_settings().admin_contact,
         ),
-        return_url=result.redirect_to,
+        return_url=back_to_app,
     )
 
 
 def _accept(challenge: str, **fields: Any) -> ResponseReturnValue:
-    with hydra_request():
-        result = clients().hydra.accept_login_request(challenge, AcceptLogin(**fields))
+    target = next_url(
+        lambda: clients().hydra.accept_login_request(challenge, AcceptLogin(**fields))
+    )
     DECISIONS.labels("login", "accept").inc()
-    return redirect(result.redirect_to, code=303)
+    return redirect(target, code=303)
 
 
 def hydra_login(raw_challenge: str | None) -> ResponseReturnValue:

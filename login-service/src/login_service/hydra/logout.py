@@ -21,11 +21,7 @@ from werkzeug.wrappers import Response
 from login_service.clients import calling, clients
 from login_service.config import Settings
 from login_service.errors import DependencyDownError
-from login_service.hydra.challenges import (
-    checked_challenge,
-    fetch,
-    hydra_request,
-)
+from login_service.hydra.challenges import checked_challenge, fetch, hydra_request, next_url
 from login_service.kratos_session import (
     BrowserSession,
     SecondFactorRequired,
@@ -101,11 +97,10 @@ def _forget_kratos_cookie(response: Response) -> Response:
 
 def _accept(challenge: str) -> Response:
     end_kratos_session()
-    with hydra_request():
-        result = clients().hydra.accept_logout_request(challenge)
+    target = next_url(lambda: clients().hydra.accept_logout_request(challenge))
     session.pop(CONFIRMED_KEY, None)
     DECISIONS.labels("logout", "accept").inc()
-    return _forget_kratos_cookie(redirect(result.redirect_to, code=303))
+    return _forget_kratos_cookie(redirect(target, code=303))
 
 
 @bp.get("/auth/logout")

@@ -16,7 +16,9 @@ from typing import Any
 import structlog
 
 from login_service.config import origin_of
+from login_service.errors import UnexpectedAnswerError
 from login_service.i18n import kratos_text
+from login_service.return_urls import is_browser_url
 
 log = structlog.get_logger(__name__)
 
@@ -24,6 +26,21 @@ _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 # Input attributes copied onto the <input> as they are; everything else is handled by hand.
 _PASSTHROUGH = ("autocomplete", "pattern", "maxlength")
 _BUTTON_TYPES = frozenset({"submit", "button"})
+# The TOTP QR code; any other data: URL (e.g. SVG with script) is not shown.
+_QR_CODE_PREFIX = ("data:image/png;base64,", "data:image/jpeg;base64,")
+
+
+def _link(value: Any) -> str:
+    """An href from a Kratos node: an http(s) URL or a path on our site, never `javascript:`."""
+    url = str(value or "")
+    if is_browser_url(url) or (url.startswith("/") and not url.startswith(("//", "/\\"))):
+        return url
+    return "#"
+
+
+def _image_source(value: Any) -> str:
+    src = str(value or "")
+    return src if src.startswith(_QR_CODE_PREFIX) else _link(src)
 
 
 @dataclass(frozen=True)
@@ -75,15 +92,13 @@ class FlowView:
 
 
 def _data(obj: Any) -> dict[str, Any]:
-    if obj is None:
-        return {}
     if isinstance(obj, dict):
         return obj
     dump = getattr(obj, "model_dump", None)
     if callable(dump):
         dumped: dict[str, Any] = dump(mode="json")
         return dumped
-    return dict(vars(obj))
+    return {}  # None, or a shape Kratos should not have sent: render nothing from it
 
 
 def message_views(messages: Any) -> list[MessageView]:
@@ -142,7 +157,8 @@ def node_view(node: Any, index: int, *, kratos_origin: str) -> NodeView | None:
         return NodeView(kind, group, _dom_id(group, name, index), shown, label, messages)
 
     if node_type == "img":
-        shown = {k: attrs.get(k) for k in ("src", "width", "height")}
+        shown = {k: attrs.get(k) for k in ("width", "height")}
+        shown["src"] = _image_source(attrs.get("src"))
         return NodeView(
             "img", group, _dom_id(group, str(attrs.get("id") or ""), index), shown, label, messages
         )
@@ -159,7 +175,7 @@ def node_view(node: Any, index: int, *, kratos_origin: str) -> NodeView | None:
         return view
 
     if node_type == "a":
-        shown = {"href": attrs.get("href") or "#", "title": kratos_text(attrs.get("title"))}
+        shown = {"href": _link(attrs.get("href")), "title": kratos_text(attrs.get("title"))}
         return NodeView(
             "a", group, _dom_id(group, str(attrs.get("id") or ""), index), shown, label, messages
         )
@@ -212,6 +228,9 @@ def flow_view(
     """The forms of a Kratos ui container, one per group, in the order Kratos sent them."""
     data = _data(ui)
     action = str(data.get("action") or "")
+    # Our forms post passwords and codes: only ever to Kratos itself.
+    if not (is_browser_url(action) and origin_of(action) == kratos_origin):
+        raise UnexpectedAnswerError("kratos", "flow form action outside Kratos")
     method = str(data.get("method") or "POST").upper()
     views: list[NodeView] = []
     for index, node in enumerate(data.get("nodes") or []):
