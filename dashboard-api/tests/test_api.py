@@ -196,6 +196,16 @@ def test_consent_decision_needs_the_internal_token(api, settings, member, linked
     assert _decision(api, settings.internal_token, member.subject, linked_app).status_code == 200
 
 
+def test_an_empty_internal_token_lets_nobody_in(settings, database, ory_clients, member) -> None:
+    # Development accepts an empty DASHBOARD_INTERNAL_TOKEN; it must not open the endpoint.
+    lax = settings.model_copy(update={"environment": "development", "internal_token": ""})
+    server = start_asgi(create_app(lax, database=database, ory=ory_clients))
+    try:
+        _problem(_decision(server, None, member.subject, "anything"), 401)
+    finally:
+        server.stop()
+
+
 def test_consent_decision_unknown_client_is_404(api, settings, member) -> None:
     _problem(_decision(api, settings.internal_token, member.subject, "nobody"), 404)
 

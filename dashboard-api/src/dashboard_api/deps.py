@@ -133,9 +133,11 @@ def require_internal_token(
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(internal_bearer)],
 ) -> None:
-    given = credentials.credentials if credentials else ""
+    expected = settings.internal_token.encode()
+    given = credentials.credentials.encode() if credentials else b""
+    # An empty token (development allows one) must not match a request that sends none.
     # Constant-time: the comparison must not tell how much of a guess was right.
-    if not hmac.compare_digest(given.encode(), settings.internal_token.encode()):
+    if not expected or not given or not hmac.compare_digest(given, expected):
         raise Unauthenticated("A valid internal service token is required.")
 
 
