@@ -294,3 +294,47 @@ def test_with_tls_on_every_answer_carries_hsts_and_upstreams_see_https(
             assert c.get("/kratos/admin/identities").status_code == 404
     finally:
         proxy.stop()
+
+
+ROUTED_PATHS = [
+    "/auth/login",
+    "/auth/static/app.css",
+    "/api/v1/me",
+    "/api/docs",
+    "/kratos/self-service/login/browser",
+    "/kratos/sessions/whoami",
+    "/oauth2/auth",
+    "/oauth2/token",
+    "/userinfo",
+    "/.well-known/openid-configuration",
+    "/kratos/admin/identities",
+    "/kratos/%61dmin/identities",
+    "/admin/clients",
+    "/internal/v1/consent-decision",
+    "/api/internal/v1/consent-decision",
+    "/metrics",
+    "/kratos/metrics/prometheus",
+    "/healthz",
+    "/readyz",
+]
+
+
+def test_devstack_router_routes_exactly_like_nginx(
+    client: httpx.Client, upstreams: dict[str, RunningServer]
+) -> None:
+    """`make dev` has no nginx: its router must keep the same path map and 404s."""
+    from devstack.router import Router, Upstreams
+
+    router = start_asgi(Router(upstreams=Upstreams(**{n: s.url for n, s in upstreams.items()})))
+    try:
+        with httpx.Client(base_url=router.url, timeout=5) as dev:
+            for path in ROUTED_PATHS:
+                via_nginx = client.get(path, params={"flow": "abc"})
+                via_router = dev.get(path, params={"flow": "abc"})
+                assert via_router.status_code == via_nginx.status_code, path
+                if via_nginx.status_code == 200:
+                    seen_nginx, seen_router = via_nginx.json(), via_router.json()
+                    for key in ("upstream", "path", "query", "method"):
+                        assert seen_router[key] == seen_nginx[key], (path, key)
+    finally:
+        router.stop()
