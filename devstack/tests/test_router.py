@@ -179,11 +179,11 @@ def test_forwarding_headers_are_set_like_nginx(router) -> None:
     assert echoed["method"] == "POST"
     assert echoed["body"] == "csrf_token=x&identifier=a"
     assert header(echoed, "host") == ["sso.example.org:8080"]
-    assert header(echoed, "x-forwarded-host") == ["sso.example.org"]
+    assert header(echoed, "x-forwarded-host") == ["sso.example.org:8080"]
     assert header(echoed, "x-forwarded-for") == ["203.0.113.9, 127.0.0.1"]
     assert header(echoed, "x-real-ip") == ["127.0.0.1"]
     assert header(echoed, "x-forwarded-proto") == ["http"]
-    assert header(echoed, "x-forwarded-port") == [str(server.port)]
+    assert header(echoed, "x-forwarded-port") == []
     assert header(echoed, "cookie") == ["a=1; b=2"]
     assert header(echoed, "user-agent") == ["test-browser"]
     request_id = header(echoed, "x-request-id")
@@ -264,3 +264,13 @@ def test_home_page_marks_services_that_are_not_running() -> None:
     assert '<a href="/demo/">Demo app</a>: log in' in page
     assert "<strong>(not running)</strong>" not in page.split("Demo app", 1)[1].split("</li>")[0]
     assert page.count("(not running)") == 3
+
+
+def test_hsts_only_when_a_balancer_in_front_says_https(router) -> None:
+    _, server = router
+    plain = httpx.get(f"{server.url}/api/x")
+    behind_tls = httpx.get(f"{server.url}/api/x", headers={"X-Forwarded-Proto": "https"})
+
+    assert "strict-transport-security" not in plain.headers
+    assert behind_tls.headers["strict-transport-security"].startswith("max-age=31536000")
+    assert header(behind_tls.json(), "x-forwarded-proto") == ["https"]

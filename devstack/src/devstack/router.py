@@ -39,6 +39,7 @@ NEVER_PUBLIC = (
     re.compile(r"^/(api/+)?internal(/|$)"),
     re.compile(r"^/(kratos/+)?(metrics|healthz|readyz)(/|$)"),
 )
+HSTS = b"max-age=31536000; includeSubDomains"
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 HOP_BY_HOP = frozenset(
     {
@@ -60,7 +61,6 @@ SET_BY_PROXY = frozenset(
         b"x-forwarded-for",
         b"x-forwarded-proto",
         b"x-forwarded-host",
-        b"x-forwarded-port",
     }
 )
 MAX_BODY = 1024 * 1024
@@ -189,10 +189,15 @@ class Router:
         began = time.perf_counter()
         status = 0
 
+        https = _says_https(scope)
+
         async def send_noting_status(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                if https:
+                    headers = [*message.get("headers", []), (b"strict-transport-security", HSTS)]
+                    message = dict(message, headers=headers)
             await send(message)
 
         try:
@@ -408,23 +413,24 @@ def _forward_headers(scope: Scope, request_id: str) -> list[tuple[bytes, bytes]]
     proto_in = next(
         (v.decode("latin-1") for n, v in incoming if n.lower() == b"x-forwarded-proto"), ""
     )
-    server_port = (scope.get("server") or ("", 80))[1]
     kept += [
         (b"x-request-id", request_id.encode()),
         (b"x-real-ip", client_ip.encode()),
         (b"x-forwarded-for", ", ".join([*previous_xff, client_ip]).encode()),
         (b"x-forwarded-proto", b"https" if proto_in == "https" else scope["scheme"].encode()),
-        (b"x-forwarded-host", _hostname(host).encode()),
-        (b"x-forwarded-port", str(server_port).encode()),
     ]
+    if host:
+        # nginx's `$http_host`: as the browser sent it, port included (no X-Forwarded-Port).
+        kept.append((b"x-forwarded-host", host.encode("latin-1")))
     return kept
 
 
-def _hostname(host: str) -> str:
-    """nginx's `$host`: the Host header without its port, lower case."""
-    if host.startswith("["):
-        return host.split("]", 1)[0].lower() + "]"
-    return host.rsplit(":", 1)[0].lower() if ":" in host else host.lower()
+def _says_https(scope: Scope) -> bool:
+    """nginx's `$stackspin_forwarded_proto`: a TLS-terminating balancer in front said https."""
+    return any(
+        name.lower() == b"x-forwarded-proto" and value == b"https"
+        for name, value in scope["headers"]
+    )
 
 
 def _with_proxy_headers(
