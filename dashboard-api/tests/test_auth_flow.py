@@ -64,8 +64,10 @@ def frontend_client(ory_clients, settings, database) -> str:
     return settings.oauth_client_id
 
 
-def _login(api, ory_clients, subject: str, return_to: str = "/users") -> httpx.Client:
-    dashboard = httpx.Client(base_url=api.url, timeout=30)
+def _login(
+    api, ory_clients, subject: str, return_to: str = "/users", dashboard: httpx.Client | None = None
+) -> httpx.Client:
+    dashboard = dashboard or httpx.Client(base_url=api.url, timeout=30)
     start = dashboard.get("/api/v1/auth/login", params={"return_to": return_to})
     assert start.status_code == 302
     location = start.headers["location"]
@@ -100,6 +102,34 @@ def test_browser_login_sets_a_session_cookie_and_logout_ends_it(
     assert "/oauth2/sessions/logout" in target
     assert "id_token_hint" in _query(target)
     assert dashboard.get("/api/v1/me").status_code == 401
+
+
+def test_a_callback_carrying_another_browsers_login_is_refused(
+    api, ory_clients, frontend_client, member
+) -> None:
+    # The attacker starts a login and signs in as themselves, then hands the callback URL on.
+    attacker = httpx.Client(base_url=api.url, timeout=30)
+    start = attacker.get("/api/v1/auth/login")
+    with httpx.Client(timeout=30) as browser:
+        callback = _play_login_and_consent(
+            browser, start.headers["location"], ory_clients, member.subject
+        )
+    with httpx.Client(base_url=api.url, timeout=30) as victim:
+        planted = victim.get(f"/api/v1/auth/callback?{urlsplit(callback).query}")
+        assert planted.status_code == 400
+        assert "dashboard_session" not in planted.headers.get("set-cookie", "")
+
+
+def test_logging_in_replaces_the_session_the_browser_had(
+    api, ory_clients, frontend_client, member
+) -> None:
+    dashboard = _login(api, ory_clients, member.subject)
+    old_token = dashboard.cookies["dashboard_session"]
+    _login(api, ory_clients, member.subject, dashboard=dashboard)
+    assert dashboard.cookies["dashboard_session"] != old_token
+    assert dashboard.get("/api/v1/me").status_code == 200
+    stale = httpx.get(f"{api.url}/api/v1/me", cookies={"dashboard_session": old_token})
+    assert stale.status_code == 401
 
 
 def test_login_refuses_open_redirects(anonymous) -> None:

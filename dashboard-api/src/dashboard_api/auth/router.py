@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import RedirectResponse
+from fastapi.security import APIKeyCookie
 
 from dashboard_api.auth import service
 from dashboard_api.deps import SystemContext, cookie_scheme
@@ -14,6 +15,10 @@ from dashboard_api.errors import InvalidRequest, problem_responses
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 REDIRECT = {"description": "Redirect (Location header)"}
+CALLBACK_PATH = "/api/v1/auth/callback"
+login_cookie = APIKeyCookie(
+    name=service.LOGIN_COOKIE, auto_error=False, description="Set by /api/v1/auth/login"
+)
 
 
 @router.get(
@@ -29,7 +34,18 @@ def login(
     ] = None,
 ) -> RedirectResponse:
     """Start the login: off to Hydra with PKCE."""
-    return RedirectResponse(service.start_login(ctx, return_to), status.HTTP_302_FOUND)
+    started = service.start_login(ctx, return_to)
+    response = RedirectResponse(started.url, status.HTTP_302_FOUND)
+    response.set_cookie(
+        service.LOGIN_COOKIE,
+        started.state,
+        max_age=ctx.settings.login_state_lifetime,
+        path=CALLBACK_PATH,
+        httponly=True,
+        secure=ctx.settings.cookie_secure,
+        samesite="lax",
+    )
+    return response
 
 
 @router.get(
@@ -40,6 +56,8 @@ def login(
 )
 def callback(
     ctx: SystemContext,
+    browser_state: Annotated[str | None, Depends(login_cookie)],
+    session_token: Annotated[str | None, Depends(cookie_scheme)],
     state: Annotated[str | None, Query(max_length=512)] = None,
     code: Annotated[str | None, Query(max_length=2048)] = None,
     error: Annotated[str | None, Query(max_length=256)] = None,
@@ -50,8 +68,21 @@ def callback(
         raise InvalidRequest(f"The login did not complete: {error_description or error}")
     if not state or not code:
         raise InvalidRequest("The callback needs state and code.")
-    new = service.finish_login(ctx, state=state, code=code)
+    new = service.finish_login(
+        ctx,
+        state=state,
+        code=code,
+        browser_state=browser_state,
+        previous_session=session_token,
+    )
     response = RedirectResponse(new.return_to, status.HTTP_302_FOUND)
+    response.delete_cookie(
+        service.LOGIN_COOKIE,
+        path=CALLBACK_PATH,
+        httponly=True,
+        secure=ctx.settings.cookie_secure,
+        samesite="lax",
+    )
     response.set_cookie(
         service.SESSION_COOKIE,
         new.token,

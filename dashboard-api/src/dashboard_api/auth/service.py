@@ -3,8 +3,10 @@ resolution of a session cookie or Bearer token to a principal."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -29,6 +31,9 @@ from dashboard_api.errors import DependencyUnavailable, InvalidRequest, Unauthen
 from dashboard_api.roles import service as roles
 
 SESSION_COOKIE = "dashboard_session"
+# Holds the state of the login this browser started: a callback carrying another browser's
+# state and code (login CSRF, planting the attacker's session) is refused.
+LOGIN_COOKIE = "dashboard_login"
 
 
 def _digest(settings: Settings, value: str) -> str:
@@ -94,8 +99,15 @@ def safe_return_to(return_to: str | None) -> str:
     return return_to
 
 
-def start_login(ctx: Context, return_to: str | None) -> str:
-    """Remember a PKCE verifier and nonce under a fresh state; the URL to send the browser to."""
+@dataclass
+class LoginStart:
+    url: str
+    state: str
+
+
+def start_login(ctx: Context, return_to: str | None) -> LoginStart:
+    """Remember a PKCE verifier and nonce under a fresh state; the URL to send the browser to
+    and the state to bind to the browser (LOGIN_COOKIE)."""
     target = safe_return_to(return_to)
     state, verifier, nonce = generate_token(32), generate_token(64), generate_token(24)
     repository.delete_expired(ctx.session, utcnow())
@@ -109,7 +121,10 @@ def start_login(ctx: Context, return_to: str | None) -> str:
             expires_at=utcnow() + timedelta(seconds=ctx.settings.login_state_lifetime),
         ),
     )
-    return _authorization_url(ctx.settings, state=state, verifier=verifier, nonce=nonce)
+    return LoginStart(
+        url=_authorization_url(ctx.settings, state=state, verifier=verifier, nonce=nonce),
+        state=state,
+    )
 
 
 @dataclass
@@ -118,8 +133,17 @@ class NewSession:
     return_to: str
 
 
-def finish_login(ctx: Context, *, state: str, code: str) -> NewSession:
-    """Swap the code for tokens (with the PKCE verifier) and open a dashboard session."""
+def finish_login(
+    ctx: Context,
+    *,
+    state: str,
+    code: str,
+    browser_state: str | None,
+    previous_session: str | None,
+) -> NewSession:
+    """Swap the code for tokens (with the PKCE verifier) and open a fresh dashboard session."""
+    if not browser_state or not hmac.compare_digest(browser_state.encode(), state.encode()):
+        raise InvalidRequest("This login was not started in this browser; start again.")
     pending = repository.pop_login_state(ctx.session, _digest(ctx.settings, state), utcnow())
     if pending is None:
         raise InvalidRequest("This login is unknown or expired; start again.")
@@ -131,10 +155,26 @@ def finish_login(ctx: Context, *, state: str, code: str) -> NewSession:
     if not introspected.active or not introspected.sub:
         raise InvalidRequest("Hydra gave a token that is not active.")
     id_token = token.get("id_token")
-    session_token = open_session(
-        ctx, introspected.sub, id_token=id_token if isinstance(id_token, str) else None
-    )
+    if not isinstance(id_token, str):
+        id_token = None
+    elif _unverified_claims(id_token).get("nonce") != pending.nonce:
+        # The ID token came straight from Hydra over the back channel (OIDC Core 3.1.3.7),
+        # so its signature needs no check here; its nonce must be the one this login sent.
+        raise InvalidRequest("The ID token does not belong to this login.")
+    if previous_session:
+        # Never keep a session from before the login (fixation): the browser gets a new one.
+        repository.delete_session(ctx.session, _digest(ctx.settings, previous_session))
+    session_token = open_session(ctx, introspected.sub, id_token=id_token)
     return NewSession(token=session_token, return_to=pending.return_to or "/")
+
+
+def _unverified_claims(jwt: str) -> dict[str, Any]:
+    try:
+        payload = jwt.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError):
+        return {}
+    return claims if isinstance(claims, dict) else {}
 
 
 def open_session(ctx: Context, subject: str, *, id_token: str | None = None) -> str:
