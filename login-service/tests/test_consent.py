@@ -51,6 +51,21 @@ def test_consent_is_skipped_when_remembered(env: Env, browser: Browser) -> None:
     assert again.response.status_code in (302, 303)
 
 
+def test_remembered_consent_is_rejected_once_the_role_is_removed(
+    env: Env, browser: Browser
+) -> None:
+    _, email = env.create_user()
+    client = env.create_client()
+    env.dashboard.allow(client.client_id or "")
+    assert reached_app(env.login(browser, client, email))
+
+    env.dashboard.deny(client.client_id or "")  # Hydra still says skip: we ask again
+    again = browser.get(env.authorize_url(client))
+    assert again.status == 403, again.urls
+    assert "You do not have access to Notes" in again.page.text
+    assert not reached_app(again)
+
+
 def test_consent_is_asked_again_when_not_remembered(env: Env, browser: Browser) -> None:
     _, email = env.create_user()
     client = env.create_client()

@@ -83,6 +83,19 @@ def test_disabled_identity_is_rejected_with_a_clear_page(env: Env, browser: Brow
     assert back.startswith(env.hydra_public_url)
 
 
+def test_skipped_login_of_a_deleted_identity_is_rejected(env: Env, browser: Browser) -> None:
+    subject, email = env.create_user()
+    client = env.create_client()
+    env.dashboard.allow(client.client_id or "", trusted=True)
+    assert reached_app(env.login(browser, client, email))
+    env.kratos.delete_identity(subject)
+
+    visit = browser.get(env.authorize_url(client))  # Hydra remembers the browser: skip
+    assert visit.status == 403, visit.urls
+    assert "disabled" in visit.page.text
+    assert not reached_app(visit)
+
+
 def test_you_are_logged_in_page_links_to_settings_and_logout(env: Env, browser: Browser) -> None:
     _, email = env.create_user()
     client = env.create_client()

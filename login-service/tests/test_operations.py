@@ -45,6 +45,17 @@ def test_gunicorn_config_fits_two_cores() -> None:
     assert config["bind"] == "0.0.0.0:5000"
 
 
+def test_one_hung_dependency_ends_in_our_page_before_the_proxy_gives_up() -> None:
+    from login_service import Settings
+
+    settings = Settings()
+    worst_call = (1 + settings.max_retries) * (settings.connect_timeout + settings.read_timeout)
+    nginx_proxy_read_timeout = 30
+    assert worst_call + 1 < nginx_proxy_read_timeout
+    gunicorn = runpy.run_path(str(Path(__file__).parents[1] / "gunicorn.conf.py"))
+    assert worst_call + 1 < gunicorn["timeout"]
+
+
 def test_wsgi_entry_builds_the_app_from_the_environment(monkeypatch: object) -> None:
     import importlib
 

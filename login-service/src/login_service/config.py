@@ -62,9 +62,11 @@ class Settings(BaseSettings):
     accent_color: str = "#3c5bd6"
     admin_contact: str = "your administrator"
 
+    # One hung dependency costs at most (1 + max_retries) * (connect + read) seconds; that must
+    # stay well under nginx's proxy_read_timeout (30 s) so the person sees our 503 page.
     connect_timeout: float = 3.0
-    read_timeout: float = 10.0
-    max_retries: int = 2
+    read_timeout: float = 5.0
+    max_retries: int = 1
     # Readiness probes must answer quickly so one slow dependency cannot stall the probe.
     readiness_timeout: float = 2.0
 

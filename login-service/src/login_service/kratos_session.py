@@ -69,7 +69,8 @@ def session_from_whoami(session: Any) -> BrowserSession:
     return BrowserSession(
         session_id=str(_field(session, "id")),
         identity_id=str(_field(identity, "id")),
-        identity_state=str(_field(identity, "state") or "active"),
+        # No state is no proof of "active": the login decision then refuses.
+        identity_state=str(_field(identity, "state") or ""),
         aal=str(_field(session, "authenticator_assurance_level") or "aal1"),
         methods=methods,
         authenticated_at=_timestamp(_field(session, "authenticated_at")),

@@ -19,7 +19,7 @@ from stackspin_clients.models import AcceptConsent, ConsentSessionData
 
 from login_service.clients import calling, clients
 from login_service.config import Settings
-from login_service.errors import DependencyDownError, render_error
+from login_service.errors import DependencyDownError, UnexpectedAnswerError, render_error
 from login_service.hydra.challenges import access_denied, checked_challenge, fetch, next_url
 from login_service.observability import DECISIONS
 
@@ -60,6 +60,8 @@ def _client_field(consent_request: Any, name: str) -> Any:
 
 def consent_decision(consent_request: Any) -> Decision:
     """Ask dashboard-api; a client linked to no app is refused (fail closed)."""
+    if not consent_request.subject:
+        raise UnexpectedAnswerError("hydra", "consent request without a subject")
     client_id = str(_client_field(consent_request, "client_id") or "")
     client_name = str(_client_field(consent_request, "client_name") or client_id)
     try:

@@ -152,7 +152,7 @@ def hydra_login(raw_challenge: str | None) -> ResponseReturnValue:
                 identity = clients().kratos_admin.get_identity(login_request.subject)
         except NotFound:
             return _reject_inactive(challenge)
-        if str(getattr(identity, "state", "active") or "active") != "active":
+        if identity.state != "active":  # inactive, or a state we do not know: refuse
             return _reject_inactive(challenge)
         log.info("login_skipped", subject=login_request.subject)
         return _accept(challenge, subject=login_request.subject)

@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response
 
 from login_service.clients import calling, clients
 from login_service.config import Settings
-from login_service.errors import DependencyDownError
+from login_service.errors import DependencyDownError, UnexpectedAnswerError
 from login_service.hydra.challenges import checked_challenge, fetch, hydra_request, next_url
 from login_service.kratos_session import (
     BrowserSession,
@@ -28,7 +28,7 @@ from login_service.kratos_session import (
     browser_cookie,
     current_session,
 )
-from login_service.observability import DECISIONS
+from login_service.observability import DECISIONS, current_request_id
 
 bp = Blueprint("logout", __name__)
 log = structlog.get_logger(__name__)
@@ -79,14 +79,25 @@ def _logout_half_signed_in() -> None:
             flow = clients().kratos.create_browser_logout_flow(cookie=cookie)
     except Unauthorized:
         return
-    response = httpx.get(
-        f"{_settings().kratos_public_url}/self-service/logout",
-        params={"token": flow.logout_token},
-        headers={"Cookie": cookie or "", "Accept": "application/json"},
-        timeout=_settings().read_timeout,
-    )
+    settings = _settings()
+    headers = {"Cookie": cookie or "", "Accept": "application/json"}
+    if request_id := current_request_id():
+        headers["X-Request-ID"] = request_id
+    try:
+        # stackspin_clients has no call for this browser-side step; same host, same cookie.
+        response = httpx.get(
+            f"{settings.kratos_public_url}/self-service/logout",
+            params={"token": flow.logout_token},
+            headers=headers,
+            timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
+        )
+    except httpx.HTTPError as exc:
+        raise DependencyDownError("kratos", f"logout failed: {type(exc).__name__}") from exc
     if response.status_code >= 500:
         raise DependencyDownError("kratos", f"logout answered {response.status_code}")
+    if response.status_code >= 400 and response.status_code != 401:
+        # The session may still be alive: do not tell Hydra the person is logged out.
+        raise UnexpectedAnswerError("kratos", f"logout answered {response.status_code}")
     log.info("kratos_session_ended", aal="aal1")
 
 
