@@ -334,6 +334,16 @@ def test_cookie_writes_from_another_origin_are_refused(member, settings) -> None
     )
 
 
+def test_logout_from_another_origin_is_refused(member) -> None:
+    evil = member.client.post("/api/v1/auth/logout", headers={"Origin": "https://evil.example"})
+    _problem(evil, 403)
+    assert member.client.get("/api/v1/me").status_code == 200
+    cross = member.client.post("/api/v1/auth/logout", headers={"Sec-Fetch-Site": "cross-site"})
+    _problem(cross, 403)
+    assert member.client.post("/api/v1/auth/logout").status_code == 303
+    assert member.client.get("/api/v1/me").status_code == 401
+
+
 def test_changing_an_email_to_a_taken_one_is_409(admin, email) -> None:
     first, second = email(), email()
     admin.client.post("/api/v1/users", json={"email": first}).raise_for_status()

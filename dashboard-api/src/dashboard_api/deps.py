@@ -74,7 +74,7 @@ SystemContext = Annotated[Context, Depends(get_system_context)]
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def _refuse_cross_site(request: Request, settings: Settings) -> None:
+def refuse_cross_site(request: Request, settings: Settings) -> None:
     """Cookie-authenticated writes must come from our own origin (besides SameSite=Lax)."""
     origin = request.headers.get("origin")
     if request.headers.get("sec-fetch-site") == "cross-site" or (
@@ -95,7 +95,7 @@ def get_principal(
     session_token: Annotated[str | None, Depends(cookie_scheme)],
 ) -> Principal:
     if bearer is None and session_token and request.method not in SAFE_METHODS:
-        _refuse_cross_site(request, ctx.settings)
+        refuse_cross_site(request, ctx.settings)
     principal = resolve_principal(
         ctx,
         request.app.state.introspection_cache,

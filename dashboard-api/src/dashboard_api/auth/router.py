@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import RedirectResponse
 from fastapi.security import APIKeyCookie
 
 from dashboard_api.auth import service
-from dashboard_api.deps import SystemContext, cookie_scheme
+from dashboard_api.deps import SystemContext, cookie_scheme, refuse_cross_site
 from dashboard_api.errors import InvalidRequest, problem_responses
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -99,12 +99,17 @@ def callback(
     "/logout",
     status_code=status.HTTP_303_SEE_OTHER,
     response_class=RedirectResponse,
-    responses={303: REDIRECT, **problem_responses()},
+    responses={303: REDIRECT, **problem_responses(403)},
 )
 def logout(
-    ctx: SystemContext, session_token: Annotated[str | None, Depends(cookie_scheme)]
+    request: Request,
+    ctx: SystemContext,
+    session_token: Annotated[str | None, Depends(cookie_scheme)],
 ) -> RedirectResponse:
     """End the dashboard session and log out at Hydra (RP-initiated logout)."""
+    if session_token:
+        # Another site must not be able to sign the person out either.
+        refuse_cross_site(request, ctx.settings)
     response = RedirectResponse(service.logout(ctx, session_token), status.HTTP_303_SEE_OTHER)
     response.delete_cookie(
         service.SESSION_COOKIE,
