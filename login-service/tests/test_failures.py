@@ -121,3 +121,53 @@ def test_request_id_from_the_proxy_is_kept(env: Env) -> None:
         f"{env.login_url}/auth/consent", headers={"X-Request-ID": "<bad id>"}, timeout=10
     )
     assert odd.headers["X-Request-ID"] != "<bad id>"
+
+
+ODD_REQUESTS = [
+    ("GET", "/auth/login?login_challenge=a&login_challenge=b"),
+    ("GET", "/auth/login?login_challenge=" + "a" * 5000),
+    ("GET", "/auth/login?flow=" + "a" * 20000),
+    ("GET", "/auth/login?flow=%ff%fe&lang=%ff"),
+    ("GET", "/auth/consent?consent_challenge=%00"),
+    ("GET", "/auth/consent?consent_challenge=ab%0d%0aSet-Cookie:%20x=1"),
+    ("GET", "/auth/logout?logout_challenge=%e2%80%ae"),
+    ("GET", "/auth/recovery?return_to=http://[::1&flow=abc&flow=def"),
+    ("GET", "/auth/settings?return_to=%ff%ff"),
+    ("GET", "/auth/error?id=%ff"),
+    ("GET", "/auth/error?error=x&error_description=" + "%3Cb%3E" * 2000),
+    ("GET", "/auth/%ff"),
+    ("GET", "/auth/registration"),
+    ("POST", "/auth/login"),
+    ("PUT", "/auth/consent"),
+    ("DELETE", "/auth/logout"),
+    ("POST", "/auth/consent?consent_challenge=abc"),
+    ("POST", "/auth/logged-out"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), ODD_REQUESTS)
+def test_odd_requests_get_a_readable_4xx_page(env: Env, method: str, path: str) -> None:
+    response = httpx.request(
+        method,
+        f"{env.login_url}{path}",
+        headers={"Cookie": "login_service_session=%ff; login_lang=%ff", "X-Request-ID": "r" * 500},
+        timeout=10,
+    )
+    assert 300 <= response.status_code < 500, (response.status_code, response.text[-400:])
+    assert "Traceback" not in response.text
+    assert "Set-Cookie: x" not in str(response.headers)
+    if response.status_code >= 400:
+        assert response.headers["Content-Type"].startswith("text/html")
+        assert response.headers["X-Request-ID"] in response.text
+        assert response.headers["X-Request-ID"] != "r" * 500
+    if response.status_code == 405:
+        assert response.headers["Allow"]
+    assert response.text.count("&lt;b&gt;") <= 100  # a crafted error text stays short
+
+
+def test_a_huge_form_is_refused_with_a_page(env: Env) -> None:
+    response = httpx.post(
+        f"{env.login_url}/auth/consent", data={"consent_challenge": "x" * 100_000}, timeout=10
+    )
+    assert response.status_code == 413
+    assert response.headers["X-Request-ID"] in response.text

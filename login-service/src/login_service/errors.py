@@ -130,7 +130,10 @@ def handle_exception(exc: Exception) -> Response:
         status = exc.code or 500
         if status == 404:
             return render_error(404, _l("Page not found"), _l("There is no page at this address."))
-        return render_error(status, exc.name, exc.description)
+        response = render_error(status, exc.name, exc.description)
+        if "Allow" in dict(exc.get_headers()):  # a 405 must say which methods are allowed
+            response.headers["Allow"] = dict(exc.get_headers())["Allow"]
+        return response
     if isinstance(exc, DependencyDownError):
         log.warning("dependency_unavailable", service=exc.service, error=str(exc.detail or ""))
         return render_error(

@@ -21,6 +21,7 @@ bp = Blueprint("flows", __name__)
 
 _ERROR_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 _HYDRA_ERROR = re.compile(r"[a-z_]{1,64}")
+MAX_DESCRIPTION = 300
 
 
 @bp.get("/auth/<any(registration, recovery, verification, settings):kind>")
@@ -71,7 +72,8 @@ def error() -> ResponseReturnValue:
         return render_error(
             400,
             _l("Sign-in could not be completed"),
-            request.args.get("error_description") or hydra_error,
+            # Anyone can craft this link: bounded, so it cannot pass for a page of its own.
+            (request.args.get("error_description") or hydra_error)[:MAX_DESCRIPTION],
             retry_url=None,
         )
     return render_error(
