@@ -81,6 +81,35 @@ def test_kratos_down_for_the_undo_too_converges_on_retry(
     assert admin.client.post("/api/v1/users", json={"email": address}).status_code == 409
 
 
+def test_kratos_failing_after_an_update_puts_the_identity_and_roles_back(
+    admin, ory, ory_clients, email
+) -> None:
+    user = admin.client.post("/api/v1/users", json={"email": email(), "name": "Before"}).json()
+    # Kratos takes the new traits and state, then fails to end the person's sessions.
+    ory.kratos_gate.fail_only = ("DELETE", f"/admin/identities/{user['id']}/sessions")
+    response = admin.client.patch(
+        f"/api/v1/users/{user['id']}",
+        json={
+            "state": "inactive",
+            "name": "After",
+            "username": "after",
+            "roles": [{"app": "dashboard", "role": "admin"}],
+        },
+    )
+    assert response.status_code == 503, response.text
+    ory.kratos_gate.reset()
+    identity = ory_clients.kratos.get_identity(user["id"])
+    assert identity.state == "active"
+    assert identity.traits["name"] == "Before"
+    assert "username" not in identity.traits
+    after = admin.client.get(f"/api/v1/users/{user['id']}").json()
+    assert after["roles"] == [{"app": "dashboard", "role": "user"}]
+    entries = admin.client.get(
+        "/api/v1/audit", params={"action": "user.update", "target_id": user["id"]}
+    ).json()["items"]
+    assert entries == []
+
+
 @pytest.fixture
 def breakable_database(tmp_path, settings):
     """A migrated database of our own on the session's backend, so a test may drop a table."""
@@ -92,9 +121,9 @@ def breakable_database(tmp_path, settings):
         database.dispose()
 
 
-def test_database_failing_after_kratos_leaves_no_identity(
-    breakable_database, settings, ory_clients, make_identity, email
-) -> None:
+@pytest.fixture
+def admin_on_breakable(breakable_database, settings, ory_clients, make_identity):
+    """An admin's client on our app served over `breakable_database`."""
     admin_subject = make_identity()
     with breakable_database.transaction() as session:
         from dashboard_api.auth import service as auth
@@ -105,23 +134,52 @@ def test_database_failing_after_kratos_leaves_no_identity(
         token = auth.open_session(ctx, admin_subject)
     server = start_asgi(create_app(settings, database=breakable_database, ory=ory_clients))
     try:
-        with breakable_database.engine.begin() as conn:
-            # The audit log is written after the Kratos create: make that write fail for real.
-            conn.execute(text("DROP TABLE audit_log"))
-        client = httpx.Client(base_url=server.url, cookies={"dashboard_session": token})
-        single = email()
-        response = client.post("/api/v1/users", json={"email": single})
-        assert response.status_code == 503, response.text
-        assert response.json()["type"].endswith("database-unavailable")
-        assert _identities_with(ory_clients, single) == []
-
-        batch = [email(), email()]
-        response = client.post("/api/v1/users/batch", json={"users": [{"email": e} for e in batch]})
-        assert response.status_code == 503, response.text
-        for address in batch:
-            assert _identities_with(ory_clients, address) == []
+        with httpx.Client(base_url=server.url, cookies={"dashboard_session": token}) as client:
+            yield client
     finally:
         server.stop()
+
+
+def _drop_audit_log(database: Database) -> None:
+    with database.engine.begin() as conn:
+        conn.execute(text("DROP TABLE audit_log"))
+
+
+def test_database_failing_after_kratos_leaves_no_identity(
+    admin_on_breakable, breakable_database, ory_clients, email
+) -> None:
+    client = admin_on_breakable
+    # The audit log is written after the Kratos create: make that write fail for real.
+    _drop_audit_log(breakable_database)
+    single = email()
+    response = client.post("/api/v1/users", json={"email": single})
+    assert response.status_code == 503, response.text
+    assert response.json()["type"].endswith("database-unavailable")
+    assert _identities_with(ory_clients, single) == []
+
+    batch = [email(), email()]
+    response = client.post("/api/v1/users/batch", json={"users": [{"email": e} for e in batch]})
+    assert response.status_code == 503, response.text
+    for address in batch:
+        assert _identities_with(ory_clients, address) == []
+
+
+def test_database_failing_leaves_the_client_secret_and_redirects_in_hydra_alone(
+    admin_on_breakable, breakable_database, ory
+) -> None:
+    client = admin_on_breakable
+    client.post("/api/v1/apps", json={"slug": "wiki", "name": "Wiki"}).raise_for_status()
+    created = client.post(
+        "/api/v1/apps/wiki/clients", json={"redirect_uris": ["https://wiki.example/cb"]}
+    ).json()
+    _drop_audit_log(breakable_database)
+    ory.hydra_calls.clear()
+    base = f"/api/v1/apps/wiki/clients/{created['client_id']}"
+    assert client.post(f"{base}/rotate-secret").status_code == 503
+    changed = client.patch(base, json={"redirect_uris": ["https://wiki.example/other"]})
+    assert changed.status_code == 503
+    # Hydra was never asked to change: the old secret (shown once) still works.
+    assert not [c for c in ory.hydra_calls.calls if c[0] in ("PATCH", "PUT")]
 
 
 def test_reconcile_repairs_roles_of_identities_deleted_behind_our_back(ctx, make_identity) -> None:

@@ -275,6 +275,15 @@ def update_client(ctx: Context, slug: str, client_id: str, data: ClientUpdate) -
         )
         if value is not None
     ]
+    audit.record(
+        ctx.session,
+        actor=ctx.actor,
+        action="client.update",
+        target_type="oauth2_client",
+        target_id=client_id,
+        summary={"app": slug, **data.model_dump(mode="json", exclude_none=True)},
+    )
+    ctx.session.flush()  # a database failure surfaces before Hydra changes
     try:
         client = (
             ctx.ory.hydra.patch_oauth2_client(client_id, patches)
@@ -285,14 +294,6 @@ def update_client(ctx: Context, slug: str, client_id: str, data: ClientUpdate) -
         raise NotFound(f"Hydra no longer knows the client {client_id!r}.") from exc
     except ory_errors.ValidationFailed as exc:
         raise Unprocessable(f"Hydra refused the change: {exc.message}") from exc
-    audit.record(
-        ctx.session,
-        actor=ctx.actor,
-        action="client.update",
-        target_type="oauth2_client",
-        target_id=client_id,
-        summary={"app": slug, **data.model_dump(mode="json", exclude_none=True)},
-    )
     return _client_out(client)
 
 
@@ -304,10 +305,6 @@ def rotate_secret(ctx: Context, slug: str, client_id: str) -> ClientWithSecret:
         raise NotFound(f"Hydra no longer knows the client {client_id!r}.") from exc
     if current.token_endpoint_auth_method == "none":  # noqa: S105
         raise Conflict("A public client (token_endpoint_auth_method none) has no secret.")
-    secret = secrets.token_urlsafe(32)
-    client = ctx.ory.hydra.patch_oauth2_client(
-        client_id, [JsonPatch(op="add", path="/client_secret", value=secret)]
-    )
     audit.record(
         ctx.session,
         actor=ctx.actor,
@@ -315,6 +312,12 @@ def rotate_secret(ctx: Context, slug: str, client_id: str) -> ClientWithSecret:
         target_type="oauth2_client",
         target_id=client_id,
         summary={"app": slug},
+    )
+    # Written first: a new secret Hydra holds but nobody was shown would lock the app out.
+    ctx.session.flush()
+    secret = secrets.token_urlsafe(32)
+    client = ctx.ory.hydra.patch_oauth2_client(
+        client_id, [JsonPatch(op="add", path="/client_secret", value=secret)]
     )
     return _with_secret(client, secret)
 

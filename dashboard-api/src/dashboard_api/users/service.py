@@ -420,6 +420,38 @@ def _patch_identity(
         raise NotFound(f"There is no user {subject!r}.") from exc
 
 
+def _reverse_patches(before: Identity, patches: Sequence[JsonPatch]) -> list[JsonPatch]:
+    """Patches that put back what `patches` changed on `before`."""
+    traits = identities.traits_of(before)
+    undo = []
+    for patch in patches:
+        if patch.path == "/state":
+            undo.append(JsonPatch(op="replace", path="/state", value=before.state or "active"))
+            continue
+        key = patch.path.removeprefix("/traits/")
+        if key in traits:
+            undo.append(JsonPatch(op="add", path=patch.path, value=traits[key]))
+        else:
+            undo.append(JsonPatch(op="remove", path=patch.path))
+    return undo
+
+
+@contextmanager
+def _undo_patches_on_failure(
+    ctx: Context, before: Identity, patches: Sequence[JsonPatch]
+) -> Iterator[None]:
+    """If anything after the Kratos change fails, change the identity back (compensation)."""
+    try:
+        yield
+    except BaseException:
+        if patches:
+            try:
+                ctx.ory.kratos.patch_identity(before.id, _reverse_patches(before, patches))
+            except ory_errors.OryError as exc:
+                log.error("could not undo the change of identity %s: %s", before.id, exc)
+        raise
+
+
 def update_user(ctx: Context, subject: str, data: UserUpdate) -> User:
     current = get_identity(ctx, subject)
     summary: dict[str, Any] = {}
@@ -441,14 +473,6 @@ def update_user(ctx: Context, subject: str, data: UserUpdate) -> User:
         patches.append(JsonPatch(op="replace", path="/state", value=data.state))
         summary["state"] = data.state
     summary["changed"] = sorted({p.path for p in patches})
-    ctx.session.flush()
-    identity = (
-        _patch_identity(ctx, subject, patches, str(data.email) if data.email else None)
-        if patches
-        else current
-    )
-    if deactivating:
-        _end_sessions(ctx, subject)
     audit.record(
         ctx.session,
         actor=ctx.actor,
@@ -457,6 +481,16 @@ def update_user(ctx: Context, subject: str, data: UserUpdate) -> User:
         target_id=subject,
         summary=summary,
     )
+    # Surface database errors before Kratos changes; after it, a failure puts Kratos back.
+    ctx.session.flush()
+    if not patches:
+        identity = current
+    else:
+        identity = _patch_identity(ctx, subject, patches, str(data.email) if data.email else None)
+    with _undo_patches_on_failure(ctx, current, patches):
+        if deactivating:
+            _end_sessions(ctx, subject)
+        ctx.session.flush()
     assignments = roles_repository.assignments_for(ctx.session, [subject])
     return identities.to_user(identity, assignments.get(subject, []))
 
@@ -468,7 +502,6 @@ def update_me(ctx: Context, subject: str, data: MeUpdate) -> Me:
         raise Unauthenticated("Your account no longer exists.") from exc
     patches = _trait_patches(current, name=data.name, username=data.username)
     if patches:
-        _patch_identity(ctx, subject, patches, None)
         audit.record(
             ctx.session,
             actor=ctx.actor,
@@ -477,6 +510,8 @@ def update_me(ctx: Context, subject: str, data: MeUpdate) -> Me:
             target_id=subject,
             summary={"changed": sorted(p.path for p in patches)},
         )
+        ctx.session.flush()  # a database failure surfaces before Kratos changes
+        _patch_identity(ctx, subject, patches, None)
     return get_me(ctx, subject)
 
 
