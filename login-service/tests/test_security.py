@@ -174,3 +174,17 @@ def test_site_name_logo_and_accent_colour_come_from_settings(
         "img-src 'self' data: https://cdn.acme.example" in page.headers["Content-Security-Policy"]
     )
     assert "#aa3300" in httpx.get(f"{url}/auth/theme.css", timeout=10).text
+
+
+def test_secret_looking_log_fields_are_redacted(capfd: pytest.CaptureFixture[str]) -> None:
+    import structlog
+    from login_service.observability import configure_logging
+
+    configure_logging()
+    structlog.get_logger("t").info(
+        "event", login_challenge="lc", logout_verifier="v", session_token="t", subject="s"
+    )
+    line = capfd.readouterr().err.strip().splitlines()[-1]
+    assert '"subject": "s"' in line
+    for value in ('"lc"', '"v"', '"t"'):
+        assert value not in line

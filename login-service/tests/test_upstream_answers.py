@@ -205,3 +205,19 @@ def test_a_hung_dependency_gives_503_within_the_timeouts(
     assert "temporarily unavailable" in visit.page.text
     assert not reached_app(visit)
     assert time.monotonic() - started < 8
+
+
+def test_only_kratos_cookies_are_forwarded_to_kratos(
+    env: Env, httpserver: HTTPServer, login_service_with: Callable[..., str]
+) -> None:
+    json_answer(httpserver, "/sessions/whoami", KRATOS_ERRORS[401], status=401)
+    url = login_service_with(kratos_public_url=httpserver.url_for("").rstrip("/"))
+    cookies = (
+        "dashboard_session=dash-secret; ory_kratos_session=kratos-session; "
+        "login_service_session=ours; csrf_token_abc=kratos-csrf; other_app=x"
+    )
+    httpx.get(f"{url}/auth/login", headers={"Cookie": cookies}, timeout=10)
+    sent = [
+        req.headers.get("Cookie") for req, _ in httpserver.log if req.path == "/sessions/whoami"
+    ]
+    assert sent == ["ory_kratos_session=kratos-session; csrf_token_abc=kratos-csrf"]

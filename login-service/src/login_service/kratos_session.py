@@ -15,10 +15,24 @@ from login_service.config import Settings, origin_of
 from login_service.errors import UnexpectedAnswerError
 from login_service.return_urls import is_allowed_return_url, is_browser_url
 
+# Kratos's own cookies: the session (ory_kratos_session, unless session.cookie.name renames
+# it), continuity (ory_kratos_continuity) and its CSRF cookie (csrf_token_<hash>).
+KRATOS_COOKIE_PREFIXES = ("ory_kratos_", "csrf_token")
+KRATOS_SESSION_COOKIE = "ory_kratos_session"
+
 
 def browser_cookie() -> str | None:
-    """The browser's Cookie header, forwarded to Kratos as is (Kratos reads its own cookies)."""
-    return request.headers.get("Cookie") or None
+    """Kratos's cookies from the browser's Cookie header, for our server-side calls to Kratos.
+
+    Only those: the same domain also carries our session cookie and other apps' (e.g.
+    dashboard_session), which are none of Kratos's business.
+    """
+    pairs = [
+        pair.strip()
+        for pair in request.headers.get("Cookie", "").split(";")
+        if pair.strip().startswith(KRATOS_COOKIE_PREFIXES)
+    ]
+    return "; ".join(pairs) or None
 
 
 @dataclass(frozen=True)

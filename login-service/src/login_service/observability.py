@@ -21,7 +21,10 @@ from stackspin_clients import request_id_var
 from werkzeug.wrappers import Response
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
-_SECRET_KEYS = re.compile(r"pass|secret|token|cookie|code|csrf|authorization|totp|otp", re.I)
+# Hydra challenges and verifiers are short-lived, but they steer a login: kept out of logs too.
+_SECRET_KEYS = re.compile(
+    r"pass|secret|token|cookie|code|csrf|authorization|totp|otp|challenge|verifier", re.I
+)
 
 REQUESTS = Counter(
     "login_service_http_requests_total",

@@ -23,6 +23,7 @@ from login_service.config import Settings
 from login_service.errors import DependencyDownError, UnexpectedAnswerError
 from login_service.hydra.challenges import checked_challenge, fetch, hydra_request, next_url
 from login_service.kratos_session import (
+    KRATOS_SESSION_COOKIE,
     BrowserSession,
     SecondFactorRequired,
     browser_cookie,
@@ -33,7 +34,6 @@ from login_service.observability import DECISIONS, current_request_id
 bp = Blueprint("logout", __name__)
 log = structlog.get_logger(__name__)
 
-KRATOS_SESSION_COOKIE = "ory_kratos_session"
 # Set when the person confirmed on our page; Hydra's own round trip then needs no second "yes".
 CONFIRMED_KEY = "logout_confirmed_at"
 CONFIRMATION_TTL = 120
