@@ -311,6 +311,44 @@ def test_database_down_is_503_problem(settings, ory_clients) -> None:
         server.stop()
 
 
+def test_a_bug_of_ours_is_a_500_problem_with_the_request_id(
+    settings, database, ory_clients, capfd
+) -> None:
+    app = create_app(settings, database=database, ory=ory_clients)
+    app.state.introspection_cache = None  # breaks every Bearer request: a stand-in for a bug
+    server = start_asgi(app)
+    try:
+        response = httpx.get(
+            f"{server.url}/api/v1/me",
+            headers={"Authorization": "Bearer x", "X-Request-ID": "req-bug-1"},
+        )
+    finally:
+        server.stop()
+    body = _problem(response, 500)
+    assert body["request_id"] == "req-bug-1"
+    assert response.headers["x-request-id"] == "req-bug-1"
+    assert "NoneType" not in response.text
+    assert "unexpected error" in capfd.readouterr().err
+
+
+def test_database_errors_are_logged_without_sql_or_parameters(
+    tmp_path, settings, ory_clients, capfd
+) -> None:
+    # Never migrated: every statement fails, and SQLAlchemy's text would carry SQL and values.
+    unmigrated = Database.from_url(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    server = start_asgi(create_app(settings, database=unmigrated, ory=ory_clients))
+    try:
+        response = httpx.get(f"{server.url}/api/v1/auth/login", params={"return_to": "/x"})
+    finally:
+        server.stop()
+        unmigrated.dispose()
+    _problem(response, 503)
+    logged = capfd.readouterr().err
+    assert "database error" in logged
+    assert "[SQL:" not in logged
+    assert "[parameters:" not in logged
+
+
 def test_set_role_unknown_app_is_not_found(ctx) -> None:
     from dashboard_api.errors import NotFound
 

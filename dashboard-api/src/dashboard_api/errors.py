@@ -107,6 +107,16 @@ def problem_response(
     )
 
 
+def internal_error_response(path: str) -> JSONResponse:
+    """A bug of ours: a problem with the request id, never a traceback or an exception text."""
+    return problem_response(
+        500,
+        "Something went wrong on our side; the request id helps to find out what.",
+        slug="internal-error",
+        instance=path,
+    )
+
+
 def _ory_status(exc: OryError) -> tuple[int, str]:
     if isinstance(exc, ServiceUnavailable):
         return 503, "dependency-unavailable"
@@ -163,7 +173,10 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     async def database_error(request: Request, exc: Exception) -> JSONResponse:
-        log.error("database error: %s: %s", type(exc).__name__, str(exc)[:300])
+        # The driver's message only: str(exc) would add the SQL and its parameters, which may
+        # hold a PKCE verifier, a nonce or an email address.
+        reason = exc.orig if isinstance(exc, DBAPIError) else exc
+        log.error("database error: %s: %s", type(exc).__name__, str(reason)[:300])
         return problem_response(
             503,
             "The database is unavailable; try again later.",

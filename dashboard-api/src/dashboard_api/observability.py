@@ -6,6 +6,7 @@ import logging
 import re
 import sys
 import time
+import traceback
 import uuid
 
 import structlog
@@ -13,6 +14,9 @@ from prometheus_client import Counter, Histogram
 from stackspin_clients import request_id_var
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from dashboard_api.errors import internal_error_response
+
+log = logging.getLogger(__name__)
 REQUEST_ID_HEADER = "x-request-id"
 # Accept the proxy's id only when it looks like one (no log injection through headers).
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -75,9 +79,12 @@ class RequestContextMiddleware:
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
         status_holder = {"status": 500}
+        started_response = False
 
         async def send_with_id(message: Message) -> None:
+            nonlocal started_response
             if message["type"] == "http.response.start":
+                started_response = True
                 status_holder["status"] = message["status"]
                 headers = list(message.get("headers", []))
                 headers.append((REQUEST_ID_HEADER.encode(), request_id.encode()))
@@ -86,6 +93,13 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception as exc:
+            if started_response:
+                raise
+            # Rendered here, where the request id is still known (Starlette's fallback is not).
+            # A plain traceback: the console renderer's rich one would print local variables.
+            log.error("unexpected error: %s", "".join(traceback.format_exception(exc)))
+            await internal_error_response(scope["path"])(scope, receive, send_with_id)
         finally:
             route = scope.get("route")
             template = getattr(route, "path", None) or "unmatched"
