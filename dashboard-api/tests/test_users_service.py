@@ -6,7 +6,7 @@ import pytest
 from dashboard_api.apps import service as apps
 from dashboard_api.apps.models import DASHBOARD_APP_SLUG
 from dashboard_api.apps.schemas import AppCreate
-from dashboard_api.audit import service as audit
+from dashboard_api.audit import repository as audit
 from dashboard_api.context import Context
 from dashboard_api.errors import Conflict, LastAdmin, NotFound, Unprocessable
 from dashboard_api.roles import service as roles
@@ -33,7 +33,7 @@ def test_create_user_stores_identity_in_kratos_and_roles_here(ctx: Context, emai
         "name": "Ada",
         "username": "ada",
     }
-    entries = audit.list_entries(ctx.session, limit=5, target_id=user.id)
+    entries = audit.page(ctx.session, limit=5, target_id=user.id)
     assert [e.action for e in entries] == ["user.create"]
     assert entries[0].actor.startswith("cli:")
 
@@ -208,7 +208,7 @@ def test_recovery_link_and_second_factor_reset(ctx: Context, email) -> None:
     link = users.recovery_link(ctx, user.id)
     assert link.recovery_link.startswith("http")
     users.reset_second_factor(ctx, user.id)
-    actions = [e.action for e in audit.list_entries(ctx.session, limit=10, target_id=user.id)]
+    actions = [e.action for e in audit.page(ctx.session, limit=10, target_id=user.id)]
     assert actions[:2] == ["user.reset_second_factor", "user.recovery_link"]
 
 

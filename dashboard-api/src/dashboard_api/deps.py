@@ -34,15 +34,8 @@ def get_ory(request: Request) -> OryClients:
 def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request: committed before the response is sent, else rolled back."""
     database: Database = request.app.state.database
-    session = database.session()
-    try:
+    with database.transaction() as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -71,8 +71,7 @@ def reconcile(ctx: Context, *, repair: bool, orphan_min_age: timedelta = ORPHAN_
         removed = roles_repository.delete_for_subject(ctx.session, subject)
         auth_repository.delete_sessions_of(ctx.session, subject)
         audit.record(
-            ctx.session,
-            actor=ctx.actor,
+            ctx,
             action="user.reconcile_roles",
             target_type="user",
             target_id=subject,
@@ -81,8 +80,7 @@ def reconcile(ctx: Context, *, repair: bool, orphan_min_age: timedelta = ORPHAN_
     for identity_id in report.orphan_identities:
         ctx.ory.kratos.delete_identity(identity_id)
         audit.record(
-            ctx.session,
-            actor=ctx.actor,
+            ctx,
             action="user.reconcile_orphan",
             target_type="user",
             target_id=identity_id,

@@ -83,8 +83,7 @@ def create_app(ctx: Context, data: AppCreate) -> AppOut:
     repository.add(ctx.session, app)
     ctx.session.flush()
     audit.record(
-        ctx.session,
-        actor=ctx.actor,
+        ctx,
         action="app.create",
         target_type="app",
         target_id=app.slug,
@@ -121,8 +120,7 @@ def update_app(ctx: Context, slug: str, data: AppUpdate) -> AppOut:
         setattr(app, key, value)
     ctx.session.flush()
     audit.record(
-        ctx.session,
-        actor=ctx.actor,
+        ctx,
         action="app.update",
         target_type="app",
         target_id=slug,
@@ -139,8 +137,7 @@ def delete_app(ctx: Context, slug: str) -> None:
     client_ids = [c.client_id for c in app.clients]
     repository.delete(ctx.session, app)
     audit.record(
-        ctx.session,
-        actor=ctx.actor,
+        ctx,
         action="app.delete",
         target_type="app",
         target_id=slug,
@@ -224,8 +221,7 @@ def create_client(ctx: Context, slug: str, data: ClientCreate) -> ClientWithSecr
     try:
         repository.link_client(ctx.session, app.id, client_id)
         audit.record(
-            ctx.session,
-            actor=ctx.actor,
+            ctx,
             action="client.create",
             target_type="oauth2_client",
             target_id=client_id,
@@ -255,8 +251,7 @@ def link_client(ctx: Context, slug: str, client_id: str) -> None:
     )
     repository.link_client(ctx.session, app.id, client_id)
     audit.record(
-        ctx.session,
-        actor=ctx.actor,
+        ctx,
         action="client.link",
         target_type="oauth2_client",
         target_id=client_id,
@@ -276,8 +271,7 @@ def update_client(ctx: Context, slug: str, client_id: str, data: ClientUpdate) -
         if value is not None
     ]
     audit.record(
-        ctx.session,
-        actor=ctx.actor,
+        ctx,
         action="client.update",
         target_type="oauth2_client",
         target_id=client_id,
@@ -306,8 +300,7 @@ def rotate_secret(ctx: Context, slug: str, client_id: str) -> ClientWithSecret:
     if current.token_endpoint_auth_method == "none":  # noqa: S105
         raise Conflict("A public client (token_endpoint_auth_method none) has no secret.")
     audit.record(
-        ctx.session,
-        actor=ctx.actor,
+        ctx,
         action="client.rotate_secret",
         target_type="oauth2_client",
         target_id=client_id,
@@ -328,8 +321,7 @@ def delete_client(ctx: Context, slug: str, client_id: str) -> None:
     if link is not None:
         repository.unlink_client(ctx.session, link)
     audit.record(
-        ctx.session,
-        actor=ctx.actor,
+        ctx,
         action="client.delete",
         target_type="oauth2_client",
         target_id=client_id,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from dashboard_api.audit import service
+from dashboard_api.audit import repository
 from dashboard_api.audit.schemas import AuditEntryOut
 from dashboard_api.deps import AdminContext
 from dashboard_api.errors import problem_responses
@@ -32,7 +32,7 @@ def list_audit_entries(
 ) -> Page[AuditEntryOut]:
     """Newest first."""
     before = decode_cursor(cursor).get("before")
-    entries = service.list_entries(
+    entries = repository.page(
         ctx.session,
         limit=limit,
         before_id=before if isinstance(before, int) else None,

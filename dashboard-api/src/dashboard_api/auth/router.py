@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, status
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from fastapi.security import APIKeyCookie
 
 from dashboard_api.auth import service
+from dashboard_api.config import Settings
 from dashboard_api.deps import SystemContext, cookie_scheme, refuse_cross_site
 from dashboard_api.errors import InvalidRequest, problem_responses
 
@@ -36,14 +37,13 @@ def login(
     """Start the login: off to Hydra with PKCE."""
     started = service.start_login(ctx, return_to)
     response = RedirectResponse(started.url, status.HTTP_302_FOUND)
-    response.set_cookie(
+    _set_cookie(
+        response,
+        ctx.settings,
         service.LOGIN_COOKIE,
         started.state,
-        max_age=ctx.settings.login_state_lifetime,
         path=CALLBACK_PATH,
-        httponly=True,
-        secure=ctx.settings.cookie_secure,
-        samesite="lax",
+        max_age=ctx.settings.login_state_lifetime,
     )
     return response
 
@@ -76,21 +76,14 @@ def callback(
         previous_session=session_token,
     )
     response = RedirectResponse(new.return_to, status.HTTP_302_FOUND)
-    response.delete_cookie(
-        service.LOGIN_COOKIE,
-        path=CALLBACK_PATH,
-        httponly=True,
-        secure=ctx.settings.cookie_secure,
-        samesite="lax",
-    )
-    response.set_cookie(
+    _set_cookie(response, ctx.settings, service.LOGIN_COOKIE, None, path=CALLBACK_PATH)
+    _set_cookie(
+        response,
+        ctx.settings,
         service.SESSION_COOKIE,
         new.token,
-        max_age=ctx.settings.session_lifetime,
         path="/",
-        httponly=True,
-        secure=ctx.settings.cookie_secure,
-        samesite="lax",
+        max_age=ctx.settings.session_lifetime,
     )
     return response
 
@@ -111,11 +104,31 @@ def logout(
         # Another site must not be able to sign the person out either.
         refuse_cross_site(request, ctx.settings)
     response = RedirectResponse(service.logout(ctx, session_token), status.HTTP_303_SEE_OTHER)
-    response.delete_cookie(
-        service.SESSION_COOKIE,
-        path="/",
+    _set_cookie(response, ctx.settings, service.SESSION_COOKIE, None, path="/")
+    return response
+
+
+def _set_cookie(
+    response: Response,
+    settings: Settings,
+    name: str,
+    value: str | None,
+    *,
+    path: str,
+    max_age: int = 0,
+) -> None:
+    """Our cookies, all HttpOnly and SameSite=Lax (Secure on https); value None deletes one."""
+    if value is None:
+        response.delete_cookie(
+            name, path=path, httponly=True, secure=settings.cookie_secure, samesite="lax"
+        )
+        return
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path=path,
         httponly=True,
-        secure=ctx.settings.cookie_secure,
+        secure=settings.cookie_secure,
         samesite="lax",
     )
-    return response

@@ -130,8 +130,7 @@ def set_role(ctx: Context, subject: str, app_slug: str, role: str | None) -> Non
         repository.assign(ctx.session, subject, app.id, roles[role].id)
     ctx.session.flush()
     audit.record(
-        ctx.session,
-        actor=ctx.actor,
+        ctx,
         action="user.set_role",
         target_type="user",
         target_id=subject,

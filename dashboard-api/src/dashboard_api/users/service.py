@@ -256,8 +256,7 @@ def create_user(ctx: Context, data: UserCreate) -> User:
     with _undo_identity_on_failure(ctx, [identity.id]):
         roles.replace(ctx, identity.id, role_plan)
         audit.record(
-            ctx.session,
-            actor=ctx.actor,
+            ctx,
             action="user.create",
             target_type="user",
             target_id=identity.id,
@@ -289,9 +288,7 @@ def invite(ctx: Context, subject: str) -> None:
     identity = get_identity(ctx, subject)
     name = identities.traits_of(identity).get("name")
     _send_invitation(ctx, identity, name if isinstance(name, str) else None)
-    audit.record(
-        ctx.session, actor=ctx.actor, action="user.invite", target_type="user", target_id=subject
-    )
+    audit.record(ctx, action="user.invite", target_type="user", target_id=subject)
 
 
 def batch_create(ctx: Context, items: Sequence[UserCreate]) -> BatchResult:
@@ -349,8 +346,7 @@ def batch_create(ctx: Context, items: Sequence[UserCreate]) -> BatchResult:
             for app_id, role_id in plans[index].items():
                 roles_repository.assign(ctx.session, identity_id, app_id, role_id)
             audit.record(
-                ctx.session,
-                actor=ctx.actor,
+                ctx,
                 action="user.create",
                 target_type="user",
                 target_id=identity_id,
@@ -474,8 +470,7 @@ def update_user(ctx: Context, subject: str, data: UserUpdate) -> User:
         summary["state"] = data.state
     summary["changed"] = sorted({p.path for p in patches})
     audit.record(
-        ctx.session,
-        actor=ctx.actor,
+        ctx,
         action="user.update",
         target_type="user",
         target_id=subject,
@@ -503,8 +498,7 @@ def update_me(ctx: Context, subject: str, data: MeUpdate) -> Me:
     patches = _trait_patches(current, name=data.name, username=data.username)
     if patches:
         audit.record(
-            ctx.session,
-            actor=ctx.actor,
+            ctx,
             action="user.update_self",
             target_type="user",
             target_id=subject,
@@ -521,8 +515,7 @@ def delete_user(ctx: Context, subject: str) -> None:
     removed = roles_repository.delete_for_subject(ctx.session, subject)
     auth_repository.delete_sessions_of(ctx.session, subject)
     audit.record(
-        ctx.session,
-        actor=ctx.actor,
+        ctx,
         action="user.delete",
         target_type="user",
         target_id=subject,
@@ -557,8 +550,7 @@ def revoke_sessions(ctx: Context, subject: str) -> None:
     get_identity(ctx, subject)
     _end_sessions(ctx, subject)
     audit.record(
-        ctx.session,
-        actor=ctx.actor,
+        ctx,
         action="user.revoke_sessions",
         target_type="user",
         target_id=subject,
@@ -590,8 +582,7 @@ def recovery_link(ctx: Context, subject: str) -> RecoveryLink:
         subject, expires_in=ctx.settings.recovery_link_expires_in
     )
     audit.record(
-        ctx.session,
-        actor=ctx.actor,
+        ctx,
         action="user.recovery_link",
         target_type="user",
         target_id=subject,
@@ -610,8 +601,7 @@ def reset_second_factor(ctx: Context, subject: str) -> None:
         except (ory_errors.NotFound, ory_errors.ValidationFailed):
             pass  # the person had no credential of this kind
     audit.record(
-        ctx.session,
-        actor=ctx.actor,
+        ctx,
         action="user.reset_second_factor",
         target_type="user",
         target_id=subject,
