@@ -133,7 +133,15 @@ def test_logging_in_replaces_the_session_the_browser_had(
 
 
 def test_login_refuses_open_redirects(anonymous) -> None:
-    for target in ("https://evil.example/", "//evil.example/x"):
+    for target in (
+        "https://evil.example/",
+        "//evil.example/x",
+        "/\\evil.example",
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/ /evil.example",
+        "users",
+    ):
         response = anonymous.get("/api/v1/auth/login", params={"return_to": target})
         assert response.status_code == 400
 

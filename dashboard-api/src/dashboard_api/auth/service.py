@@ -94,7 +94,13 @@ def safe_return_to(return_to: str | None) -> str:
     """Only paths on our own origin: never an open redirect."""
     if not return_to:
         return "/"
-    if not return_to.startswith("/") or return_to.startswith("//") or "\\" in return_to:
+    # Browsers drop tabs and newlines from URLs ("/\t/evil" is "//evil"): no control characters.
+    if (
+        not return_to.startswith("/")
+        or return_to.startswith("//")
+        or "\\" in return_to
+        or any(ord(c) < 0x21 or ord(c) == 0x7F for c in return_to)
+    ):
         raise InvalidRequest("return_to must be a path on this site, like /users.")
     return return_to
 
