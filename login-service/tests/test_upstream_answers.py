@@ -221,3 +221,20 @@ def test_only_kratos_cookies_are_forwarded_to_kratos(
         req.headers.get("Cookie") for req, _ in httpserver.log if req.path == "/sessions/whoami"
     ]
     assert sent == ["ory_kratos_session=kratos-session; csrf_token_abc=kratos-csrf"]
+
+
+def test_a_kratos_session_without_identity_lets_nobody_in(
+    env: Env, httpserver: HTTPServer, login_service_with: Callable[..., str]
+) -> None:
+    client = env.create_client()
+    env.dashboard.allow(client.client_id or "", trusted=True)
+    json_answer(httpserver, "/sessions/whoami", {"id": "s1", "active": True})
+    login_service_with(kratos_public_url=httpserver.url_for("").rstrip("/"))
+    browser = Browser()
+    try:
+        browser.http.cookies.set("ory_kratos_session", "anything")
+        visit = browser.get(env.authorize_url(client))
+        assert visit.status == 502, visit.urls
+        assert not reached_app(visit)
+    finally:
+        browser.close()

@@ -6,6 +6,7 @@ import re
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
+from flask import current_app
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -124,15 +125,15 @@ class Settings(BaseSettings):
         return self
 
     @property
-    def allowed_origins(self) -> frozenset[str]:
-        """Origins a browser may be sent to after login, logout or a Kratos flow."""
-        urls = [self.public_url, *self.allowed_return_urls]
-        return frozenset(o for o in (origin_of(u) for u in urls) if o)
-
-    @property
     def hydra_public_base(self) -> str:
         return (self.hydra_browser_url or self.public_url).rstrip("/")
 
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+
+def current_settings() -> Settings:
+    """The Settings of the app answering the current request (create_app stores them)."""
+    settings: Settings = current_app.config["SETTINGS"]
+    return settings

@@ -22,7 +22,8 @@ from login_service.observability import current_request_id
 from login_service.return_urls import is_browser_url
 
 log = structlog.get_logger(__name__)
-_SAFE_CHALLENGE = re.compile(r"[A-Za-z0-9._~=+/-]{1,4096}")
+# What a Hydra challenge looks like: opaque and URL-safe (hydra/challenges.py refuses the rest).
+CHALLENGE = re.compile(r"[A-Za-z0-9._~=+/-]{1,4096}")
 
 
 class LoginServiceError(Exception):
@@ -113,7 +114,7 @@ def _form_retry_url() -> str:
     """The GET page a refused form came from (consent and logout carry their challenge)."""
     for field in ("consent_challenge", "logout_challenge"):
         value = request.form.get(field)
-        if value and _SAFE_CHALLENGE.fullmatch(value):
+        if value and CHALLENGE.fullmatch(value):
             return f"{request.path}?{urlencode({field: value})}"
     return request.path
 
@@ -134,19 +135,13 @@ def handle_exception(exc: Exception) -> Response:
         if "Allow" in dict(exc.get_headers()):  # a 405 must say which methods are allowed
             response.headers["Allow"] = dict(exc.get_headers())["Allow"]
         return response
+    if isinstance(exc, ServiceUnavailable):  # a call outside clients.calling(): name unknown
+        exc = DependencyDownError("unknown", exc.message)
     if isinstance(exc, DependencyDownError):
         log.warning("dependency_unavailable", service=exc.service, error=str(exc.detail or ""))
         return render_error(
             503,
             exc.title,
-            _l("We could not reach a service that sign-in depends on. Please try again shortly."),
-            retry_url=_retry_url(),
-        )
-    if isinstance(exc, ServiceUnavailable):
-        log.warning("dependency_unavailable", status=exc.status, error=exc.message)
-        return render_error(
-            503,
-            DependencyDownError.title,
             _l("We could not reach a service that sign-in depends on. Please try again shortly."),
             retry_url=_retry_url(),
         )

@@ -8,10 +8,10 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from login_service.config import Settings
+from login_service.config import Settings, current_settings
 
 bp = Blueprint("health", __name__)
 
@@ -43,7 +43,7 @@ def healthz() -> Response:
 
 @bp.get("/readyz")
 def readyz() -> Response:
-    settings: Settings = current_app.config["SETTINGS"]
+    settings = current_settings()
     targets = readiness_targets(settings)
     with ThreadPoolExecutor(max_workers=len(targets)) as pool:
         futures = {

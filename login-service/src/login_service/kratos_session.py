@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import current_app, request
+from flask import request
 from stackspin_clients.errors import Forbidden, Unauthorized
+from stackspin_clients.models import Session
 
 from login_service.clients import calling, clients
-from login_service.config import Settings, origin_of
+from login_service.config import current_settings, origin_of
 from login_service.errors import UnexpectedAnswerError
 from login_service.return_urls import is_allowed_return_url, is_browser_url
 
@@ -52,43 +53,23 @@ class BrowserSession:
 class SecondFactorRequired:
     """Kratos has a session, but the identity must still pass its second factor."""
 
-    redirect_browser_to: str | None
 
-
-def _field(obj: Any, name: str) -> Any:
-    if isinstance(obj, dict):
-        return obj.get(name)
-    return getattr(obj, name, None)
-
-
-def _timestamp(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, str) and value:
-        try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return None
-
-
-def session_from_whoami(session: Any) -> BrowserSession:
-    identity = _field(session, "identity")
-    methods = [
-        str(_field(m, "method"))
-        for m in (_field(session, "authentication_methods") or [])
-        if _field(m, "method")
-    ]
+def session_from_whoami(session: Session) -> BrowserSession:
+    identity = session.identity
+    if identity is None:  # a session of nobody must never become a login
+        raise UnexpectedAnswerError("kratos", "whoami answered a session without identity")
+    authenticated_at = session.authenticated_at
+    if authenticated_at is not None and authenticated_at.tzinfo is None:
+        authenticated_at = authenticated_at.replace(tzinfo=UTC)
     return BrowserSession(
-        session_id=str(_field(session, "id")),
-        identity_id=str(_field(identity, "id")),
+        session_id=session.id,
+        identity_id=identity.id,
         # No state is no proof of "active": the login decision then refuses.
-        identity_state=str(_field(identity, "state") or ""),
-        aal=str(_field(session, "authenticator_assurance_level") or "aal1"),
-        methods=methods,
-        authenticated_at=_timestamp(_field(session, "authenticated_at")),
-        traits=dict(_field(identity, "traits") or {}),
+        identity_state=identity.state or "",
+        aal=session.authenticator_assurance_level or "aal1",
+        methods=[m.method for m in session.authentication_methods or [] if m.method],
+        authenticated_at=authenticated_at,
+        traits=dict(identity.traits),
     )
 
 
@@ -104,9 +85,9 @@ def current_session() -> BrowserSession | SecondFactorRequired | None:
         return None
     except Forbidden as exc:
         if exc.error_id == "session_aal2_required":
-            return SecondFactorRequired(exc.redirect_browser_to)
+            return SecondFactorRequired()
         raise
-    if _field(session, "active") is False:
+    if session.active is False:
         return None
     return session_from_whoami(session)
 
@@ -119,7 +100,7 @@ def kratos_browser_url(
     aal: str | None = None,
 ) -> str:
     """Where the browser starts a new Kratos `kind` flow (Kratos answers 303 to our page)."""
-    settings: Settings = current_app.config["SETTINGS"]
+    settings = current_settings()
     params: dict[str, str] = {}
     if return_to:
         params["return_to"] = return_to
@@ -137,7 +118,7 @@ def kratos_redirect(url: str) -> str:
     Kratos builds these from its own config and a return_to it has checked; checking again
     keeps a misconfigured or impersonated Kratos from sending people anywhere.
     """
-    settings: Settings = current_app.config["SETTINGS"]
+    settings = current_settings()
     on_kratos = is_browser_url(url) and origin_of(url) == origin_of(settings.kratos_browser_url)
     if not (on_kratos or is_allowed_return_url(url, settings)):
         raise UnexpectedAnswerError(

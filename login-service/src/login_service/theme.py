@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response
 
-from login_service.config import Settings
+from login_service.config import Settings, current_settings
 
 bp = Blueprint("theme", __name__)
 
@@ -27,7 +27,7 @@ def theme_css(settings: Settings) -> str:
 
 @bp.get("/auth/theme.css", endpoint="theme_css")
 def theme() -> Response:
-    settings: Settings = current_app.config["SETTINGS"]
+    settings = current_settings()
     response = Response(theme_css(settings), mimetype="text/css")
     response.headers["Cache-Control"] = "public, max-age=300"
     return response

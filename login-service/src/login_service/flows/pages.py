@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import structlog
-from flask import current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -20,10 +20,10 @@ from stackspin_clients.errors import (
     Unauthorized,
     ValidationFailed,
 )
-from stackspin_clients.models.kratos import FlowKind
+from stackspin_clients.models.kratos import Flow, FlowKind
 
 from login_service.clients import calling, clients
-from login_service.config import Settings, origin_of
+from login_service.config import current_settings, origin_of
 from login_service.errors import render_error
 from login_service.kratos_session import browser_cookie, kratos_browser_url, kratos_redirect
 from login_service.render.nodes import FlowView, flow_view
@@ -46,14 +46,9 @@ TITLES: dict[str, Any] = {
 CSRF_ERRORS = frozenset({"security_csrf_violation", "csrf_violation"})
 
 
-def _settings() -> Settings:
-    settings: Settings = current_app.config["SETTINGS"]
-    return settings
-
-
 def restart(kind: FlowKind) -> ResponseReturnValue:
     """Send the browser to Kratos to create a fresh `kind` flow (it answers 303 back here)."""
-    return_to = safe_return_url(request.args.get("return_to"), _settings())
+    return_to = safe_return_url(request.args.get("return_to"), current_settings())
     return redirect(kratos_browser_url(kind, return_to=return_to), code=303)
 
 
@@ -72,15 +67,15 @@ def csrf_page(kind: str | None) -> ResponseReturnValue:
     )
 
 
-def _flow_links(kind: str, flow: Any) -> dict[str, str | None]:
-    settings = _settings()
+def _flow_links(kind: str, flow: Flow) -> dict[str, str | None]:
+    settings = current_settings()
     links: dict[str, str | None] = {}
     if kind == "login":
         links["recovery"] = url_for("flows.page", kind="recovery")
         links["registration"] = (
             url_for("flows.page", kind="registration") if settings.registration_enabled else None
         )
-        if getattr(flow, "requested_aal", None) == "aal2" or getattr(flow, "refresh", False):
+        if flow.requested_aal == "aal2" or flow.refresh:
             links["logout"] = url_for("logout.logout")
     elif kind in ("registration", "recovery", "verification"):
         links["login"] = url_for("login.login")
@@ -125,17 +120,17 @@ def render_flow_page(kind: FlowKind) -> ResponseReturnValue:
         raise
 
     flow = result.flow
-    messages = {getattr(m, "id", None) for m in (flow.ui.messages or [])}
+    messages = {m.id for m in flow.ui.messages or []}
     recovered = kind == "settings" and RECOVERED_MESSAGE in messages
     view: FlowView = flow_view(
         flow.ui,
-        kratos_origin=origin_of(_settings().kratos_browser_url),
+        kratos_origin=origin_of(current_settings().kratos_browser_url),
         only_groups=frozenset({"password"}) if recovered else None,
     )
     title = TITLES[kind]
-    if kind == "login" and getattr(flow, "requested_aal", None) == "aal2":
+    if kind == "login" and flow.requested_aal == "aal2":
         title = _l("Second factor")
-    elif kind == "login" and getattr(flow, "refresh", False):
+    elif kind == "login" and flow.refresh:
         title = _l("Confirm it is you")
     response = make_response(
         render_template(

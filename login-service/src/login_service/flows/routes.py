@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 from typing import Any, cast
 
-from flask import Blueprint, abort, current_app, redirect, request, url_for
+from flask import Blueprint, abort, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from stackspin_clients.errors import NotFound, ValidationFailed
 from stackspin_clients.models.kratos import FlowKind
 
 from login_service.clients import calling, clients
-from login_service.config import Settings
+from login_service.config import current_settings
 from login_service.errors import render_error
 from login_service.flows.pages import CSRF_ERRORS, csrf_page, render_flow_page
 
@@ -27,17 +27,10 @@ MAX_DESCRIPTION = 300
 @bp.get("/auth/<any(registration, recovery, verification, settings):kind>")
 def page(kind: str) -> ResponseReturnValue:
     if kind == "registration":
-        settings: Settings = current_app.config["SETTINGS"]
+        settings = current_settings()
         if not settings.registration_enabled:
             abort(404)
     return render_flow_page(cast(FlowKind, kind))
-
-
-def _error_fields(flow_error: Any) -> dict[str, Any]:
-    error = getattr(flow_error, "error", None)
-    if error is None and isinstance(flow_error, dict):
-        error = flow_error.get("error")
-    return error if isinstance(error, dict) else {}
 
 
 @bp.get("/auth/error")
@@ -54,7 +47,7 @@ def error() -> ResponseReturnValue:
                 _l("We could not find the details of this error. Please start again."),
                 retry_url=url_for("login.login"),
             )
-        fields = _error_fields(flow_error)
+        fields: dict[str, Any] = flow_error.error or {}
         if fields.get("id") in CSRF_ERRORS:
             return csrf_page(None)
         if fields.get("id") == "session_already_available":

@@ -3,7 +3,6 @@ form, mapping Hydra's errors to our pages, and checking where Hydra sends the br
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -13,11 +12,14 @@ from stackspin_clients.errors import Gone, NotFound, ValidationFailed
 from stackspin_clients.models import RedirectTo, RejectRequest
 
 from login_service.clients import calling
-from login_service.errors import BadChallengeError, ChallengeUsedError, UnexpectedAnswerError
+from login_service.errors import (
+    CHALLENGE,
+    BadChallengeError,
+    ChallengeUsedError,
+    UnexpectedAnswerError,
+)
 from login_service.return_urls import is_browser_url
 
-# Hydra challenges are opaque URL-safe strings; anything else is refused before calling Hydra.
-_CHALLENGE = re.compile(r"[A-Za-z0-9._~=+/-]{1,4096}")
 T = TypeVar("T")
 
 
@@ -26,7 +28,7 @@ def checked_challenge(value: str | None) -> str:
         raise BadChallengeError(
             _l("The link is missing its sign-in challenge. Please start again from the app.")
         )
-    if not _CHALLENGE.fullmatch(value):
+    if not CHALLENGE.fullmatch(value):  # refused before Hydra sees it
         raise BadChallengeError(_l("The sign-in challenge in this link is malformed."))
     return value
 

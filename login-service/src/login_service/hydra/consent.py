@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from flask import Blueprint, current_app, redirect, render_template, request
+from flask import Blueprint, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from stackspin_clients.errors import NotFound, Unauthorized
-from stackspin_clients.models import AcceptConsent, ConsentSessionData
+from stackspin_clients.models import AcceptConsent, ConsentRequest, ConsentSessionData
 
 from login_service.clients import calling, clients
-from login_service.config import Settings
+from login_service.config import current_settings
 from login_service.errors import DependencyDownError, UnexpectedAnswerError, render_error
 from login_service.hydra.challenges import access_denied, checked_challenge, fetch, next_url
 from login_service.observability import DECISIONS
@@ -33,7 +33,6 @@ SCOPE_DESCRIPTIONS: dict[str, Any] = {
     "offline_access": _l("Stay connected while you are not using the app"),
     "offline": _l("Stay connected while you are not using the app"),
 }
-STANDARD_CLAIMS = ("email", "email_verified", "name", "preferred_username")
 
 
 @dataclass(frozen=True)
@@ -46,24 +45,13 @@ class Decision:
     reason: str | None
 
 
-def _settings() -> Settings:
-    settings: Settings = current_app.config["SETTINGS"]
-    return settings
-
-
-def _client_field(consent_request: Any, name: str) -> Any:
-    client = getattr(consent_request, "client", None)
-    if isinstance(client, dict):
-        return client.get(name)
-    return getattr(client, name, None)
-
-
-def consent_decision(consent_request: Any) -> Decision:
+def consent_decision(consent_request: ConsentRequest) -> Decision:
     """Ask dashboard-api; a client linked to no app is refused (fail closed)."""
     if not consent_request.subject:
         raise UnexpectedAnswerError("hydra", "consent request without a subject")
-    client_id = str(_client_field(consent_request, "client_id") or "")
-    client_name = str(_client_field(consent_request, "client_name") or client_id)
+    client = consent_request.client
+    client_id = (client.client_id if client else None) or ""
+    client_name = (client.client_name if client else None) or client_id
     try:
         with calling("dashboard-api"):
             decision = clients().dashboard.consent_decision(consent_request.subject, client_id)
@@ -74,17 +62,13 @@ def consent_decision(consent_request: Any) -> Decision:
         raise DependencyDownError("dashboard-api", "internal token refused") from exc
     app = decision.app
     return Decision(
-        allowed=bool(decision.allowed),
-        app_name=str(getattr(app, "name", None) or client_name),
-        app_url=getattr(app, "url", None),
-        trusted=bool(getattr(app, "trusted", False)),
-        claims=dict(decision.claims or {}),
+        allowed=decision.allowed,
+        app_name=(app.name if app else None) or client_name,
+        app_url=app.url if app else None,
+        trusted=app.trusted if app else False,
+        claims=dict(decision.claims),
         reason=decision.reason,
     )
-
-
-def _trait(traits: dict[str, Any], name: str) -> Any:
-    return traits.get(name) if isinstance(traits, dict) else None
 
 
 def _display_name(value: Any) -> str | None:
@@ -101,41 +85,38 @@ def identity_claims(subject: str) -> dict[str, Any]:
     """email, email_verified, name and preferred_username from the Kratos identity."""
     with calling("kratos"):
         identity = clients().kratos_admin.get_identity(subject)
-    traits = getattr(identity, "traits", None) or {}
-    email = _trait(traits, "email")
+    traits = identity.traits
+    email = traits.get("email")
     claims: dict[str, Any] = {}
     if isinstance(email, str) and email:
         claims["email"] = email
         claims["email_verified"] = any(
-            _address_field(a, "value") == email and bool(_address_field(a, "verified"))
-            for a in (getattr(identity, "verifiable_addresses", None) or [])
+            a.value == email and a.verified for a in identity.verifiable_addresses or []
         )
-    name = _display_name(_trait(traits, "name"))
+    name = _display_name(traits.get("name"))
     if name:
         claims["name"] = name
-    username = _trait(traits, "username")
+    username = traits.get("username")
     if isinstance(username, str) and username:
         claims["preferred_username"] = username
     return claims
 
 
-def _address_field(address: Any, name: str) -> Any:
-    return address.get(name) if isinstance(address, dict) else getattr(address, name, None)
-
-
 def _accept(
-    challenge: str, consent_request: Any, decision: Decision, *, remember: bool | None
+    challenge: str, consent_request: ConsentRequest, decision: Decision, *, remember: bool | None
 ) -> ResponseReturnValue:
+    # consent_decision() has refused a request without subject before we get here.
+    subject = str(consent_request.subject)
     # The app's extra claims first, so they can never overwrite the identity's own claims.
-    id_token = {**decision.claims, **identity_claims(consent_request.subject)}
+    id_token = {**decision.claims, **identity_claims(subject)}
     body: dict[str, Any] = {
-        "grant_scope": list(consent_request.requested_scope or []),
-        "grant_access_token_audience": list(consent_request.requested_access_token_audience or []),
+        "grant_scope": list(consent_request.requested_scope),
+        "grant_access_token_audience": list(consent_request.requested_access_token_audience),
         "session": ConsentSessionData(id_token=id_token, access_token={}),
     }
     if remember is not None:
         body["remember"] = remember
-        body["remember_for"] = _settings().consent_remember_for if remember else 0
+        body["remember_for"] = current_settings().consent_remember_for if remember else 0
     target = next_url(
         lambda: clients().hydra.accept_consent_request(challenge, AcceptConsent(**body))
     )
@@ -157,7 +138,7 @@ def _refuse(challenge: str, decision: Decision) -> ResponseReturnValue:
         _denial_reason(decision),
         template="consent_denied.html",
         app_name=decision.app_name,
-        contact=_settings().admin_contact,
+        contact=current_settings().admin_contact,
         return_url=back_to_app,
     )
 
@@ -166,11 +147,11 @@ def _denial_reason(decision: Decision) -> Any:
     if decision.reason == "user_inactive":
         return _l("Your account is disabled.")
     if decision.reason == "unknown_app":
-        return _l("This app is not registered with %(site)s.", site=_settings().site_name)
+        return _l("This app is not registered with %(site)s.", site=current_settings().site_name)
     return _l("You have not been given access to this app.")
 
 
-def _load(raw_challenge: str | None) -> tuple[str, Any, Decision]:
+def _load(raw_challenge: str | None) -> tuple[str, ConsentRequest, Decision]:
     challenge = checked_challenge(raw_challenge)
     consent_request = fetch(clients().hydra.get_consent_request, challenge)
     return challenge, consent_request, consent_decision(consent_request)
@@ -185,7 +166,7 @@ def consent() -> ResponseReturnValue:
         return _accept(challenge, consent_request, decision, remember=False)
     if consent_request.skip:
         return _accept(challenge, consent_request, decision, remember=None)
-    scopes = list(consent_request.requested_scope or [])
+    scopes = list(consent_request.requested_scope)
     return render_template(
         "consent.html",
         title=_l("Allow %(app)s?", app=decision.app_name),

@@ -12,14 +12,14 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 import structlog
-from flask import Blueprint, current_app, redirect, render_template, request, session
+from flask import Blueprint, redirect, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from stackspin_clients.errors import NotFound
-from stackspin_clients.models import AcceptLogin
+from stackspin_clients.models import AcceptLogin, LoginRequest
 
 from login_service.clients import calling, clients
-from login_service.config import Settings
+from login_service.config import current_settings
 from login_service.errors import render_error
 from login_service.flows.pages import render_flow_page
 from login_service.hydra.challenges import access_denied, checked_challenge, fetch, next_url
@@ -47,11 +47,6 @@ AMR_BY_METHOD = {
     "saml": "fed",
 }
 REAUTH_KEY = "reauth"
-
-
-def _settings() -> Settings:
-    settings: Settings = current_app.config["SETTINGS"]
-    return settings
 
 
 @bp.get("/auth/login")
@@ -102,9 +97,9 @@ def _prompt_and_max_age(request_url: str | None) -> tuple[set[str], int | None]:
     return prompt, max_age
 
 
-def _needs_fresh_login(challenge: str, login_request: Any, state: BrowserSession) -> bool:
+def _needs_fresh_login(challenge: str, login_request: LoginRequest, state: BrowserSession) -> bool:
     """prompt=login or an exceeded max_age, unless this browser just re-authenticated for it."""
-    prompt, max_age = _prompt_and_max_age(getattr(login_request, "request_url", None))
+    prompt, max_age = _prompt_and_max_age(login_request.request_url)
     authenticated = state.authenticated_at.timestamp() if state.authenticated_at else 0.0
     wanted = "login" in prompt or (max_age is not None and time.time() - authenticated > max_age)
     if not wanted:
@@ -125,7 +120,7 @@ def _reject_inactive(challenge: str) -> ResponseReturnValue:
         _l("Your account is disabled"),
         _l(
             "You cannot sign in with this account. Please contact %(contact)s.",
-            contact=_settings().admin_contact,
+            contact=current_settings().admin_contact,
         ),
         return_url=back_to_app,
     )
@@ -142,7 +137,7 @@ def _accept(challenge: str, **fields: Any) -> ResponseReturnValue:
 def hydra_login(raw_challenge: str | None) -> ResponseReturnValue:
     challenge = checked_challenge(raw_challenge)
     login_request = fetch(clients().hydra.get_login_request, challenge)
-    settings = _settings()
+    settings = current_settings()
     here = f"{settings.public_url}/auth/login?login_challenge={quote(challenge, safe='')}"
 
     if login_request.skip:

@@ -8,18 +8,18 @@ link): confirm, end the Kratos session, then let Hydra end its session too.
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import httpx
 import structlog
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from stackspin_clients.errors import NotFound, Unauthorized
+from stackspin_clients.models import LogoutRequest
 from werkzeug.wrappers import Response
 
 from login_service.clients import calling, clients
-from login_service.config import Settings
+from login_service.config import current_settings
 from login_service.errors import DependencyDownError, UnexpectedAnswerError
 from login_service.hydra.challenges import checked_challenge, fetch, hydra_request, next_url
 from login_service.kratos_session import (
@@ -39,16 +39,8 @@ CONFIRMED_KEY = "logout_confirmed_at"
 CONFIRMATION_TTL = 120
 
 
-def _settings() -> Settings:
-    settings: Settings = current_app.config["SETTINGS"]
-    return settings
-
-
-def _skips_consent(logout_request: Any) -> bool:
-    client = getattr(logout_request, "client", None)
-    if isinstance(client, dict):
-        return bool(client.get("skip_logout_consent"))
-    return bool(getattr(client, "skip_logout_consent", False))
+def _skips_consent(logout_request: LogoutRequest) -> bool:
+    return bool(logout_request.client and logout_request.client.skip_logout_consent)
 
 
 def _recently_confirmed() -> bool:
@@ -79,7 +71,7 @@ def _logout_half_signed_in() -> None:
             flow = clients().kratos.create_browser_logout_flow(cookie=cookie)
     except Unauthorized:
         return
-    settings = _settings()
+    settings = current_settings()
     headers = {"Cookie": cookie or "", "Accept": "application/json"}
     if request_id := current_request_id():
         headers["X-Request-ID"] = request_id
@@ -122,8 +114,7 @@ def logout() -> ResponseReturnValue:
     logout_request = fetch(clients().hydra.get_logout_request, challenge)
     if _skips_consent(logout_request) or _recently_confirmed():
         return _accept(challenge)
-    client = getattr(logout_request, "client", None)
-    app_name = getattr(client, "client_name", None) if client is not None else None
+    app_name = logout_request.client.client_name if logout_request.client else None
     return render_template(
         "logout.html", title=_l("Sign out"), challenge=challenge, app_name=app_name or None
     )
@@ -148,7 +139,7 @@ def logout_answer() -> ResponseReturnValue:
     session[CONFIRMED_KEY] = time.time()
     # Hydra ends its own login session and comes back with a challenge (accepted above), or,
     # with no Hydra session in this browser, goes straight to its post-logout URL.
-    target = f"{_settings().hydra_public_base}/oauth2/sessions/logout"
+    target = f"{current_settings().hydra_public_base}/oauth2/sessions/logout"
     return _forget_kratos_cookie(redirect(target, code=303))
 
 

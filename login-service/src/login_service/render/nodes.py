@@ -76,19 +76,12 @@ class FormView:
     method: str
     nodes: list[NodeView]
 
-    @property
-    def visible_nodes(self) -> list[NodeView]:
-        return [n for n in self.nodes if n.kind != "hidden"]
-
 
 @dataclass
 class FlowView:
     messages: list[MessageView]
     forms: list[FormView]
     scripts: list[NodeView]
-
-    def message_ids(self) -> set[int]:
-        return {m.id for m in self.messages if m.id is not None}
 
 
 def _data(obj: Any) -> dict[str, Any]:
