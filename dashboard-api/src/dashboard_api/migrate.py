@@ -4,29 +4,21 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy.engine import Connection
 
 SCRIPT_LOCATION = "dashboard_api:migrations"
 
 
-def alembic_config(url: str | None = None, connection: Connection | None = None) -> Config:
+def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", SCRIPT_LOCATION)
-    if url is not None:
-        # ConfigParser treats % as interpolation; URLs may hold percent-encoded passwords.
-        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    if connection is not None:
-        config.attributes["connection"] = connection
+    # ConfigParser treats % as interpolation; URLs may hold percent-encoded passwords.
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database at `url` to `revision` (default: the newest)."""
     command.upgrade(alembic_config(url), revision)
-
-
-def upgrade_connection(connection: Connection, revision: str = "head") -> None:
-    command.upgrade(alembic_config(connection=connection), revision)
 
 
 def downgrade(url: str, revision: str) -> None:

@@ -1,4 +1,4 @@
-"""Alembic environment: runs against the connection or URL handed over by dashboard_api.migrate."""
+"""Alembic environment: runs against the URL handed over by dashboard_api.migrate."""
 
 from __future__ import annotations
 
@@ -24,10 +24,6 @@ def run_on(connection: Connection) -> None:
 
 
 def run_migrations() -> None:
-    connection = config.attributes.get("connection")
-    if connection is not None:
-        run_on(connection)
-        return
     url = config.get_main_option("sqlalchemy.url")
     if not url:
         raise RuntimeError("no database URL given to Alembic")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from dashboard_api.apps.models import App
@@ -68,17 +68,6 @@ def unassign(session: Session, subject: str, app_id: int) -> bool:
 def delete_for_subject(session: Session, subject: str) -> int:
     result = session.execute(delete(UserAppRole).where(UserAppRole.subject == subject))
     return int(getattr(result, "rowcount", 0))
-
-
-def count_with_role(session: Session, app_id: int, role_id: int) -> int:
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(UserAppRole)
-            .where(UserAppRole.app_id == app_id, UserAppRole.role_id == role_id)
-        )
-        or 0
-    )
 
 
 def subjects_page(
