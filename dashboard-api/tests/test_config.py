@@ -14,6 +14,16 @@ def test_production_refuses_placeholder_secrets(monkeypatch) -> None:
         Settings()
 
 
+@pytest.mark.parametrize("value", ["", "   ", " ChangeThis ", "CHANGEME"])
+def test_production_refuses_placeholders_in_any_case_or_padding(monkeypatch, value) -> None:
+    for name in ("SECRET_KEY", "OAUTH_CLIENT_SECRET"):
+        monkeypatch.setenv(f"DASHBOARD_{name}", f"a-real-{name.lower()}-value-123")
+    monkeypatch.setenv("DASHBOARD_ENVIRONMENT", "production")
+    monkeypatch.setenv("DASHBOARD_INTERNAL_TOKEN", value)
+    with pytest.raises(ValidationError, match="DASHBOARD_INTERNAL_TOKEN"):
+        Settings()
+
+
 def test_development_accepts_them_with_a_warning(monkeypatch) -> None:
     monkeypatch.setenv("DASHBOARD_ENVIRONMENT", "development")
     with pytest.warns(UserWarning, match="placeholder"):

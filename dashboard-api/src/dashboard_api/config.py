@@ -55,7 +55,8 @@ class Settings(BaseSettings):
         weak = [
             name
             for name in ("secret_key", "internal_token", "oauth_client_secret")
-            if getattr(self, name) in PLACEHOLDER_SECRETS
+            # " ChangeThis " is no better than "changethis".
+            if getattr(self, name).strip().casefold() in PLACEHOLDER_SECRETS
         ]
         if not weak:
             return self
