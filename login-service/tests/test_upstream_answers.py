@@ -238,3 +238,20 @@ def test_a_kratos_session_without_identity_lets_nobody_in(
         assert not reached_app(visit)
     finally:
         browser.close()
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"), [(400, 404), (403, 502), (404, 404), (410, 404), (500, 503)]
+)
+def test_the_error_page_survives_any_kratos_answer(
+    env: Env,
+    httpserver: HTTPServer,
+    login_service_with: Callable[..., str],
+    status: int,
+    expected: int,
+) -> None:
+    body = KRATOS_ERRORS.get(status, {"error": {"id": "internal", "code": status}})
+    json_answer(httpserver, "/self-service/errors", body, status=status)
+    url = login_service_with(kratos_public_url=httpserver.url_for("").rstrip("/"))
+    response = httpx.get(f"{url}/auth/error?id=abc", timeout=10)
+    assert_refused_page(response, expected)

@@ -9,7 +9,7 @@ from typing import Any, cast
 from flask import Blueprint, abort, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
-from stackspin_clients.errors import NotFound, ValidationFailed
+from stackspin_clients.errors import Gone, NotFound, ValidationFailed
 from stackspin_clients.models.kratos import FlowKind
 
 from login_service.clients import calling, clients
@@ -40,7 +40,7 @@ def error() -> ResponseReturnValue:
         try:
             with calling("kratos"):
                 flow_error = clients().kratos.get_flow_error(error_id)
-        except (NotFound, ValidationFailed):
+        except (NotFound, Gone, ValidationFailed):  # unknown, expired or malformed id
             return render_error(
                 404,
                 _l("Something went wrong"),
