@@ -214,7 +214,7 @@ def test_only_kratos_cookies_are_forwarded_to_kratos(
     url = login_service_with(kratos_public_url=httpserver.url_for("").rstrip("/"))
     cookies = (
         "dashboard_session=dash-secret; ory_kratos_session=kratos-session; "
-        "login_service_session=ours; csrf_token_abc=kratos-csrf; other_app=x"
+        "login_service_session=ours; csrf_token_abc=kratos-csrf; csrf_token=an-apps; other=x"
     )
     httpx.get(f"{url}/auth/login", headers={"Cookie": cookies}, timeout=10)
     sent = [

@@ -18,7 +18,7 @@ from login_service.return_urls import is_allowed_return_url, is_browser_url
 
 # Kratos's own cookies: the session (ory_kratos_session, unless session.cookie.name renames
 # it), continuity (ory_kratos_continuity) and its CSRF cookie (csrf_token_<hash>).
-KRATOS_COOKIE_PREFIXES = ("ory_kratos_", "csrf_token")
+KRATOS_COOKIE_PREFIXES = ("ory_kratos_", "csrf_token_")
 KRATOS_SESSION_COOKIE = "ory_kratos_session"
 
 
