@@ -204,7 +204,7 @@ def test_a_hung_dependency_gives_503_within_the_timeouts(
     assert visit.status == 503, visit.urls
     assert "temporarily unavailable" in visit.page.text
     assert not reached_app(visit)
-    assert time.monotonic() - started < 8
+    assert time.monotonic() - started < 15  # cut off at the timeout, not waited out
 
 
 def test_only_kratos_cookies_are_forwarded_to_kratos(

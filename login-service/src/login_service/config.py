@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     # One hung dependency costs at most (1 + max_retries) * (connect + read) seconds; that must
     # stay well under nginx's proxy_read_timeout (30 s) so the person sees our 503 page.
     connect_timeout: float = 3.0
-    read_timeout: float = 5.0
+    read_timeout: float = 8.0
     max_retries: int = 1
     # Readiness probes must answer quickly so one slow dependency cannot stall the probe.
     readiness_timeout: float = 2.0
