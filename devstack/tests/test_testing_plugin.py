@@ -10,6 +10,8 @@ def test_database_url_gives_an_empty_working_database(database_url: str) -> None
         conn.execute(sa.text("CREATE TABLE probe (id INTEGER PRIMARY KEY, name VARCHAR(20))"))
         conn.execute(sa.text("INSERT INTO probe (id, name) VALUES (1, 'x')"))
         assert conn.execute(sa.text("SELECT name FROM probe")).scalar_one() == "x"
+        # The database is shared by the whole session: leave it as empty as we found it.
+        conn.execute(sa.text("DROP TABLE probe"))
     engine.dispose()
 
 
