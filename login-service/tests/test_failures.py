@@ -158,6 +158,8 @@ def test_odd_requests_get_a_readable_4xx_page(env: Env, method: str, path: str) 
     assert "Set-Cookie: x" not in str(response.headers)
     if response.status_code >= 400:
         assert response.headers["Content-Type"].startswith("text/html")
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+        assert response.headers["Cache-Control"] == "no-store"
         assert response.headers["X-Request-ID"] in response.text
         assert response.headers["X-Request-ID"] != "r" * 500
     if response.status_code == 405:
