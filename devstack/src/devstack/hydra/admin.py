@@ -13,8 +13,8 @@ from starlette.routing import Route
 from devstack.hydra.bodies import ACCEPT_CONSENT, ACCEPT_LOGIN, JSON_TYPE_NAMES, REJECT, check_body
 from devstack.hydra.clients import client_not_found
 from devstack.hydra.errors import OAuthError, with_query
-from devstack.hydra.json_patch import PatchError, apply_patch
 from devstack.hydra.registry import Registry
+from devstack.json_patch import PatchError, apply_patch
 
 DEFAULT_PAGE_SIZE = 250
 MAX_PAGE_SIZE = 1000

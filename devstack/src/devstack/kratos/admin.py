@@ -11,11 +11,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from devstack.json_patch import PatchError, apply_patch
 from devstack.kratos import (
     clock,
     errors,
     identities,
-    jsonpatch,
     recovery,
     schema,
     sessions,
@@ -199,8 +199,8 @@ def routes(rt: Runtime) -> list[Route]:
             if path == "/id" or path.startswith(("/credentials", "/state_changed_at")):
                 raise errors.bad_request(f"patch of path {path} is not allowed")
         try:
-            patched = jsonpatch.apply(current, ops)
-        except jsonpatch.PatchError as exc:
+            patched = apply_patch(current, ops)
+        except PatchError as exc:
             raise errors.bad_request(str(exc)) from exc
         if patched.get("state") not in identities.STATES:
             raise errors.bad_request(

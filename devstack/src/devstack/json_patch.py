@@ -1,4 +1,7 @@
-"""RFC 6902 JSON Patch (add, remove, replace, move, copy, test) for PATCH /admin/clients/{id}."""
+"""RFC 6902 JSON Patch (add, remove, replace, move, copy, test).
+
+Shared by Hydra's PATCH /admin/clients/{id} and Kratos's PATCH /admin/identities/{id}.
+"""
 
 from __future__ import annotations
 
