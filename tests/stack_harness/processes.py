@@ -51,7 +51,8 @@ def start_gunicorn(
     """Start `gunicorn <args> --bind 127.0.0.1:<port>` and wait until it accepts connections."""
     port = port or free_port()
     log_path = log_dir / f"{name}.log"
-    full_env = {**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    # Unbuffered: tests read the services' log files while the services run.
+    full_env = {**os.environ, **env, "PYTHONUNBUFFERED": "1", "GUNICORN_BIND": f"127.0.0.1:{port}"}
     command = [str(VENV_BIN / "gunicorn"), *args, "--bind", f"127.0.0.1:{port}"]
     with log_path.open("wb") as out:
         process = subprocess.Popen(
