@@ -11,11 +11,11 @@ from starlette.responses import Response
 
 from devstack.kratos import (
     clock,
+    code_method,
     codes,
     errors,
     flows,
     identities,
-    login,
     nodes,
     sessions,
     settings,
@@ -38,9 +38,8 @@ def _choose_nodes() -> list[Node]:
 
 
 def _code_nodes(flow: Doc) -> list[Node]:
-    keep = [n for n in flow["ui"]["nodes"] if n["attributes"].get("name") == "csrf_token"]
     return [
-        *keep,
+        *code_method.csrf_nodes(flow),
         nodes.input_node("method", "code", "hidden", value="code"),
         nodes.input_node("code", "code", "text", required=True, label=text.label_recovery_code()),
         nodes.submit("method", "code", "code", text.label_continue()),
@@ -106,25 +105,7 @@ def _identity_by_recovery_address(rt: Runtime, address: str) -> Doc | None:
 async def submit(rt: Runtime, request: Request) -> Response:
     flow = flows.load(rt, "recovery", request.query_params.get("flow"))
     if flows.expired_at(flow):
-        cookie = (
-            request.cookies.get(login.csrf_cookie_name(rt)) if flow["type"] == "browser" else None
-        )
-        new = flows.create(
-            rt,
-            request,
-            "recovery",
-            flow_type=flow["type"],
-            state="choose_method",
-            nodes=_choose_nodes(),
-            return_to=flow.get("return_to"),
-            csrf_cookie=cookie,
-            extra={"active": "code"},
-        )
-        new["ui"]["messages"] = [flows.ui_message_for_expiry("recovery", flow)]
-        flows.save(rt, new)
-        if flow["type"] == "api" or web.is_json_request(request):
-            return web.error_response(flows.expired_error("recovery", flow, new["id"]))
-        return web.redirect(flows.ui_redirect_url(rt.config, new))
+        return code_method.replace_expired(rt, request, "recovery", flow, _choose_nodes)
     body = await web.read_body(request)
     if flow["type"] == "browser" and not flow["_internal"].get("skip_csrf"):
         web.check_csrf(rt.config, request, body)
@@ -170,20 +151,7 @@ def _use_code(rt: Runtime, request: Request, flow: Doc, code: str) -> Response:
 
 def _retry_flow(rt: Runtime, request: Request, old: Doc, message: text.UiText) -> Response:
     """Kratos's retryRecoveryFlow: a new flow carrying the message; JSON clients are sent to it."""
-    cookie = request.cookies.get(login.csrf_cookie_name(rt)) if old["type"] == "browser" else None
-    new = flows.create(
-        rt,
-        request,
-        "recovery",
-        flow_type=old["type"],
-        state="choose_method",
-        nodes=_choose_nodes(),
-        return_to=old.get("return_to"),
-        csrf_cookie=cookie,
-        extra={"active": "code"},
-    )
-    new["ui"]["messages"] = [message]
-    flows.save(rt, new)
+    new = code_method.restart(rt, request, "recovery", old, _choose_nodes, message)
     if web.is_json_request(request) or old["type"] == "api":
         return web.redirect(
             flows.with_query(f"{rt.config.public_url}self-service/recovery/flows", id=new["id"])

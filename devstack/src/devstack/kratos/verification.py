@@ -5,7 +5,18 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from devstack.kratos import codes, errors, flows, identities, login, nodes, sessions, text, web
+from devstack.kratos import (
+    code_method,
+    codes,
+    errors,
+    flows,
+    identities,
+    login,
+    nodes,
+    sessions,
+    text,
+    web,
+)
 from devstack.kratos.nodes import Node
 from devstack.kratos.runtime import Runtime
 from devstack.kratos.store import Doc
@@ -23,9 +34,8 @@ def _choose_nodes(email: str | None = None) -> list[Node]:
 
 
 def _code_nodes(flow: Doc, email: str) -> list[Node]:
-    keep = [n for n in flow["ui"]["nodes"] if n["attributes"].get("name") == "csrf_token"]
     return [
-        *keep,
+        *code_method.csrf_nodes(flow),
         nodes.input_node("method", "code", "hidden", value="code"),
         nodes.input_node(
             "code", "code", "text", required=True, label=text.label_verification_code()
@@ -139,25 +149,7 @@ def _identity_by_address(rt: Runtime, address: str) -> Doc | None:
 async def submit(rt: Runtime, request: Request) -> Response:
     flow = flows.load(rt, "verification", request.query_params.get("flow"))
     if flows.expired_at(flow):
-        cookie = (
-            request.cookies.get(login.csrf_cookie_name(rt)) if flow["type"] == "browser" else None
-        )
-        new = flows.create(
-            rt,
-            request,
-            "verification",
-            flow_type=flow["type"],
-            state="choose_method",
-            nodes=_choose_nodes(),
-            return_to=flow.get("return_to"),
-            csrf_cookie=cookie,
-            extra={"active": "code"},
-        )
-        new["ui"]["messages"] = [flows.ui_message_for_expiry("verification", flow)]
-        flows.save(rt, new)
-        if flow["type"] == "api" or web.is_json_request(request):
-            return web.error_response(flows.expired_error("verification", flow, new["id"]))
-        return web.redirect(flows.ui_redirect_url(rt.config, new))
+        return code_method.replace_expired(rt, request, "verification", flow, _choose_nodes)
     body = await web.read_body(request)
     if flow["type"] == "browser":
         web.check_csrf(rt.config, request, body)
@@ -190,35 +182,28 @@ def use_code(rt: Runtime, request: Request, flow: Doc, code: str) -> Response:
         # Kratos answers a wrong code with 200 and the flow (its message says why)
         flows.set_form_message(flow, text.verification_code_invalid())
         return flows.respond_flow(rt, request, flow)
-    identities.mark_verified(identity, entry["address"])
+    _verified(rt, flow, identity, entry["address"])
+    return flows.respond_flow(rt, request, flow)
+
+
+def _verified(rt: Runtime, flow: Doc, identity: Doc, address: str) -> None:
+    """A right code: the address is verified and the flow offers to continue."""
+    identities.mark_verified(identity, address)
     identities.save(rt.store, rt.config, identity)
     flow["state"] = "passed_challenge"
-    keep = [n for n in flow["ui"]["nodes"] if n["attributes"].get("name") == "csrf_token"]
     href = flow.get("return_to") or rt.config.default_return_url
     flow["ui"]["nodes"] = [
-        *keep,
+        *code_method.csrf_nodes(flow),
         nodes.anchor_node("continue", href, "code", text.label_continue()),
     ]
     flows.set_form_message(flow, text.verification_successful())
-    return flows.respond_flow(rt, request, flow)
 
 
 def _replace_flow(rt: Runtime, request: Request, old: Doc, reason: str) -> Response:
     """Kratos's retryVerificationFlowWithError: a new flow; JSON clients get 410 + use_flow_id."""
-    cookie = request.cookies.get(login.csrf_cookie_name(rt)) if old["type"] == "browser" else None
-    new = flows.create(
-        rt,
-        request,
-        "verification",
-        flow_type=old["type"],
-        state="choose_method",
-        nodes=_choose_nodes(),
-        return_to=old.get("return_to"),
-        csrf_cookie=cookie,
-        extra={"active": "code"},
+    new = code_method.restart(
+        rt, request, "verification", old, _choose_nodes, text.validation_generic(reason)
     )
-    new["ui"]["messages"] = [text.validation_generic(reason)]
-    flows.save(rt, new)
     if web.is_json_request(request) or old["type"] == "api":
         return web.error_response(
             errors.KratosError(
@@ -249,15 +234,6 @@ async def follow_link(rt: Runtime, request: Request) -> Response:
             flows.set_form_message(flow, text.verification_code_invalid())
             flows.save(rt, flow)
         else:
-            identities.mark_verified(identity, entry["address"])
-            identities.save(rt.store, rt.config, identity)
-            flow["state"] = "passed_challenge"
-            href = flow.get("return_to") or rt.config.default_return_url
-            keep = [n for n in flow["ui"]["nodes"] if n["attributes"].get("name") == "csrf_token"]
-            flow["ui"]["nodes"] = [
-                *keep,
-                nodes.anchor_node("continue", href, "code", text.label_continue()),
-            ]
-            flows.set_form_message(flow, text.verification_successful())
+            _verified(rt, flow, identity, entry["address"])
             flows.save(rt, flow)
     return web.redirect(flows.ui_redirect_url(rt.config, flow))

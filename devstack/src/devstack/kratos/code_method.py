@@ -1,0 +1,55 @@
+"""Steps the code method shares between recovery and verification flows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from devstack.kratos import flows, login, web
+from devstack.kratos.nodes import Node
+from devstack.kratos.runtime import Runtime
+from devstack.kratos.store import Doc
+from devstack.kratos.text import UiText
+
+
+def csrf_nodes(flow: Doc) -> list[Node]:
+    """The flow's csrf_token node (none for API flows), kept when the form is rebuilt."""
+    return [n for n in flow["ui"]["nodes"] if n["attributes"].get("name") == "csrf_token"]
+
+
+def restart(
+    rt: Runtime,
+    request: Request,
+    kind: str,
+    old: Doc,
+    choose_nodes: Callable[[], list[Node]],
+    message: UiText,
+) -> Doc:
+    """A saved new flow like `old` (kind, type, return_to) at choose_method, showing `message`."""
+    cookie = request.cookies.get(login.csrf_cookie_name(rt)) if old["type"] == "browser" else None
+    new = flows.create(
+        rt,
+        request,
+        kind,
+        flow_type=old["type"],
+        state="choose_method",
+        nodes=choose_nodes(),
+        return_to=old.get("return_to"),
+        csrf_cookie=cookie,
+        extra={"active": "code"},
+    )
+    new["ui"]["messages"] = [message]
+    flows.save(rt, new)
+    return new
+
+
+def replace_expired(
+    rt: Runtime, request: Request, kind: str, old: Doc, choose_nodes: Callable[[], list[Node]]
+) -> Response:
+    """An expired flow's submission: a new flow; JSON and API clients get 410 with its id."""
+    new = restart(rt, request, kind, old, choose_nodes, flows.ui_message_for_expiry(kind, old))
+    if old["type"] == "api" or web.is_json_request(request):
+        return web.error_response(flows.expired_error(kind, old, new["id"]))
+    return web.redirect(flows.ui_redirect_url(rt.config, new))
