@@ -7,7 +7,7 @@ from collections.abc import Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-from devstack.kratos import flows, login, web
+from devstack.kratos import flows
 from devstack.kratos.nodes import Node
 from devstack.kratos.runtime import Runtime
 from devstack.kratos.store import Doc
@@ -28,7 +28,7 @@ def restart(
     message: UiText,
 ) -> Doc:
     """A saved new flow like `old` (kind, type, return_to) at choose_method, showing `message`."""
-    cookie = request.cookies.get(login.csrf_cookie_name(rt)) if old["type"] == "browser" else None
+    cookie = flows.request_csrf_cookie(rt, request, old)
     new = flows.create(
         rt,
         request,
@@ -50,6 +50,4 @@ def replace_expired(
 ) -> Response:
     """An expired flow's submission: a new flow; JSON and API clients get 410 with its id."""
     new = restart(rt, request, kind, old, choose_nodes, flows.ui_message_for_expiry(kind, old))
-    if old["type"] == "api" or web.is_json_request(request):
-        return web.error_response(flows.expired_error(kind, old, new["id"]))
-    return web.redirect(flows.ui_redirect_url(rt.config, new))
+    return flows.answer_expired(rt, request, kind, old, new)

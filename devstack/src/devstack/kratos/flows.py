@@ -213,6 +213,20 @@ def respond_flow(
     return web.redirect(ui_redirect_url(rt.config, flow))
 
 
+def request_csrf_cookie(rt: Runtime, request: Request, old: Doc) -> str | None:
+    """The CSRF cookie for a flow replacing browser flow `old` (API flows have none)."""
+    if old["type"] != "browser":
+        return None
+    return request.cookies.get(csrf.cookie_name(rt.config.public_url))
+
+
+def answer_expired(rt: Runtime, request: Request, kind: str, old: Doc, new: Doc) -> Response:
+    """A submission of expired `old`, replaced by saved `new`: 410 + use_flow_id or a redirect."""
+    if old["type"] == "api" or web.is_json_request(request):
+        return web.error_response(expired_error(kind, old, new["id"]))
+    return web.redirect(ui_redirect_url(rt.config, new))
+
+
 def expired_error(kind: str, old: Doc, new_flow_id: str) -> errors.KratosError:
     when = clock.parse(old["expires_at"])
     since = clock.now() - when

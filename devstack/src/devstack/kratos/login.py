@@ -200,7 +200,7 @@ def _renew(rt: Runtime, request: Request, old: Doc) -> Doc:
     params = {"aal": old["requested_aal"], "refresh": "true" if old["refresh"] else ""}
     if old.get("return_to"):
         params["return_to"] = old["return_to"]
-    cookie = request.cookies.get(csrf_cookie_name(rt)) if old["type"] == "browser" else None
+    cookie = flows.request_csrf_cookie(rt, request, old)
     made: Doc | Response
     try:
         made = create_flow(rt, request, flow_type=old["type"], csrf_cookie=cookie, params=params)
@@ -230,10 +230,7 @@ def csrf_cookie_name(rt: Runtime) -> str:
 async def submit(rt: Runtime, request: Request) -> Response:
     flow = flows.load(rt, "login", request.query_params.get("flow"))
     if flows.expired_at(flow):
-        new = _renew(rt, request, flow)
-        if flow["type"] == "api" or web.is_json_request(request):
-            return web.error_response(flows.expired_error("login", flow, new["id"]))
-        return web.redirect(flows.ui_redirect_url(rt.config, new))
+        return flows.answer_expired(rt, request, "login", flow, _renew(rt, request, flow))
     body = await web.read_body(request)
     if flow["type"] == "browser":
         web.check_csrf(rt.config, request, body)

@@ -11,7 +11,6 @@ from devstack.kratos import (
     errors,
     flows,
     identities,
-    login,
     nodes,
     password_policy,
     sessions,
@@ -84,9 +83,6 @@ async def submit(rt: Runtime, request: Request) -> Response:
         raise _disabled()
     flow = flows.load(rt, "registration", request.query_params.get("flow"))
     if flows.expired_at(flow):
-        cookie = (
-            request.cookies.get(login.csrf_cookie_name(rt)) if flow["type"] == "browser" else None
-        )
         new = flows.create(
             rt,
             request,
@@ -95,13 +91,11 @@ async def submit(rt: Runtime, request: Request) -> Response:
             state="choose_method",
             nodes=_nodes(rt),
             return_to=flow.get("return_to"),
-            csrf_cookie=cookie,
+            csrf_cookie=flows.request_csrf_cookie(rt, request, flow),
         )
         new["ui"]["messages"] = [flows.ui_message_for_expiry("registration", flow)]
         flows.save(rt, new)
-        if flow["type"] == "api" or web.is_json_request(request):
-            return web.error_response(flows.expired_error("registration", flow, new["id"]))
-        return web.redirect(flows.ui_redirect_url(rt.config, new))
+        return flows.answer_expired(rt, request, "registration", flow, new)
     body = await web.read_body(request)
     if flow["type"] == "browser":
         web.check_csrf(rt.config, request, body)

@@ -226,22 +226,17 @@ async def submit(rt: Runtime, request: Request) -> Response:
             "other identity logged in instead.",
         )
     if flows.expired_at(flow):
-        cookie = (
-            request.cookies.get(login.csrf_cookie_name(rt)) if flow["type"] == "browser" else None
-        )
         new = new_flow(
             rt,
             request,
             identity,
             flow_type=flow["type"],
-            csrf_cookie=cookie,
+            csrf_cookie=flows.request_csrf_cookie(rt, request, flow),
             return_to=flow.get("return_to"),
         )
         new["ui"]["messages"] = [flows.ui_message_for_expiry("settings", flow)]
         flows.save(rt, new)
-        if flow["type"] == "api" or web.is_json_request(request):
-            return web.error_response(flows.expired_error("settings", flow, new["id"]))
-        return web.redirect(flows.ui_redirect_url(rt.config, new))
+        return flows.answer_expired(rt, request, "settings", flow, new)
     body = await web.read_body(request)
     if flow["type"] == "browser":
         web.check_csrf(rt.config, request, body)
