@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from urllib.parse import urljoin
 
 import pyotp
 from login_testkit import (
@@ -41,7 +42,7 @@ def test_recovery_by_code_leads_to_a_new_password(env: Env, browser: Browser) ->
     assert "/auth/recovery?flow=" in sent.url
     code = latest_code(env, email)
 
-    settings = browser.submit(sent, "code", "code", code=code, email="")
+    settings = browser.submit(sent, "code", "code", code=code)
     assert "/auth/settings?flow=" in settings.url, settings.urls
     assert "choose a new password first" in settings.page.text
     assert [f.group for f in settings.page.forms] == ["password"]
@@ -60,6 +61,47 @@ def test_recovery_by_code_leads_to_a_new_password(env: Env, browser: Browser) ->
         assert reached_app(password_login(fresh, old, email, NEW_PASSWORD))
     finally:
         fresh.close()
+
+
+def test_recovery_code_form_needs_no_email_and_resend_is_its_own_form(
+    env: Env, browser: Browser
+) -> None:
+    # Kratos sends "Resend code" as a required email input in the code group; in the code's
+    # own form a real browser would refuse to submit the code until it is filled in.
+    _, email = env.create_user()
+    start = browser.get(f"{env.login_url}/auth/recovery")
+    sent = browser.submit(start, "code", "code", email=email)
+    assert "/auth/recovery?flow=" in sent.url, sent.urls
+    page = sent.page
+    code_form = page.form("code", button="code")
+    assert "code" in code_form.fields
+    assert not [i for i in code_form.inputs if i.get("name") == "email"], code_form.inputs
+    resend_forms = [f for f in page.forms if "email" in f.fields]
+    assert len(resend_forms) == 1, [f.fields for f in page.forms]
+    resend = resend_forms[0]
+    assert resend.action == code_form.action
+    assert resend.method == code_form.method == "POST"
+    assert resend.fields["method"] == "code"
+    assert resend.fields["csrf_token"] == code_form.fields["csrf_token"]
+    assert "code" not in resend.fields
+    assert [text for _, _, text in resend.buttons] == ["Resend code"]
+    email_input = next(i for i in resend.inputs if i.get("name") == "email")
+    assert email_input.get("type") == "email"
+    assert "required" in email_input
+    assert page.html.index('data-resend="true"') > page.html.index('value="code"')
+    assert len(env.courier_messages(email)) == 1
+
+    resent = browser.post(urljoin(sent.url, resend.action), resend.data(email=email))
+    assert resent.status == 200, resent.urls
+    assert "/auth/recovery?flow=" in resent.url, resent.urls
+    assert len(env.courier_messages(email)) == 2
+    # The code form still submits with the code alone: just what a browser sends.
+    code = latest_code(env, email)
+    settings = browser.post(
+        urljoin(resent.url, resent.page.form("code", button="code").action),
+        resent.page.form("code", button="code").data("code", code=code),
+    )
+    assert "/auth/settings?flow=" in settings.url, settings.urls
 
 
 def test_totp_enrolment_then_login_with_totp(env: Env, browser: Browser) -> None:

@@ -4,7 +4,9 @@ Every node type Kratos v25 sends is handled: input (text, email, password, hidde
 submit/button with name and value, WebAuthn triggers), img (the TOTP QR code), text (TOTP secret,
 backup codes), a, script (Kratos's WebAuthn script only) and div. Each non-default group becomes
 its own form, so one method's required fields never block another's submit; hidden default
-nodes (csrf_token) go into every form.
+nodes (csrf_token) go into every form. A "Resend code" input (Kratos v25 sends it as a required
+email field in the code group) gets a small form of its own after its group's form, so the
+code can be submitted without it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 # Input attributes copied onto the <input> as they are; everything else is handled by hand.
 _PASSTHROUGH = ("autocomplete", "pattern", "maxlength")
 _BUTTON_TYPES = frozenset({"submit", "button"})
+# Kratos's "Resend code" label; on a non-button input it marks a field for resending the code.
+_RESEND_LABEL_ID = 1070008
+_EMAIL_LABEL = {"id": 1070007, "text": "Email"}
 # The TOTP QR code; any other data: URL (e.g. SVG with script) is not shown.
 _QR_CODE_PREFIX = ("data:image/png;base64,", "data:image/jpeg;base64,")
 
@@ -59,6 +64,11 @@ class NodeView:
     label: str = ""
     messages: list[MessageView] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)  # backup recovery codes of a text node
+    label_id: int | None = None  # the Kratos text id of the label, when it has one
+
+    @property
+    def is_resend(self) -> bool:
+        return self.label_id == _RESEND_LABEL_ID and self.kind not in ("submit", "button")
 
     @property
     def has_error(self) -> bool:
@@ -75,6 +85,7 @@ class FormView:
     action: str
     method: str
     nodes: list[NodeView]
+    resend: bool = False  # the small "Resend code" form that follows its group's form
 
 
 @dataclass
@@ -120,7 +131,9 @@ def node_view(node: Any, index: int, *, kratos_origin: str) -> NodeView | None:
     node_type = str(data.get("type") or "")
     group = str(data.get("group") or "default")
     attrs = dict(_data(data.get("attributes")))
-    label = kratos_text(_data(data.get("meta")).get("label"))
+    raw_label = _data(_data(data.get("meta")).get("label"))
+    label = kratos_text(raw_label)
+    label_id = raw_label.get("id") if isinstance(raw_label.get("id"), int) else None
     messages = message_views(data.get("messages"))
 
     if node_type == "input":
@@ -147,7 +160,9 @@ def node_view(node: Any, index: int, *, kratos_origin: str) -> NodeView | None:
         for key in _PASSTHROUGH:
             if attrs.get(key) not in (None, ""):
                 shown[key] = attrs[key]
-        return NodeView(kind, group, _dom_id(group, name, index), shown, label, messages)
+        return NodeView(
+            kind, group, _dom_id(group, name, index), shown, label, messages, label_id=label_id
+        )
 
     if node_type == "img":
         shown = {k: attrs.get(k) for k in ("width", "height")}
@@ -244,14 +259,48 @@ def flow_view(
 
     forms: list[FormView] = []
     for position, group in enumerate(groups):
-        members = [v for v in nodes if v.group == group]
+        members = [v for v in nodes if v.group == group and not v.is_resend]
         # Visible default nodes (e.g. the identifier) belong with the first method only.
         leading = default_visible if position == 0 else []
         form_nodes = [_copy_for_form(v, group) for v in shared_hidden]
         forms.append(FormView(group, action, method, form_nodes + leading + members))
+        for resend in (v for v in nodes if v.group == group and v.is_resend):
+            forms.append(_resend_form(resend, shared_hidden, action, method))
     if not groups:
         forms.append(FormView("default", action, method, shared_hidden + default_visible))
     return FlowView(message_views(data.get("messages")), forms, scripts)
+
+
+def _resend_form(
+    resend: NodeView, shared_hidden: list[NodeView], action: str, method: str
+) -> FormView:
+    """The resend field as its own form: csrf, method=code, the field and a button."""
+    suffix = f"{resend.group}-resend"
+    field_view = NodeView(
+        resend.kind,
+        resend.group,
+        f"{resend.dom_id}-resend",
+        resend.attrs,
+        kratos_text(_EMAIL_LABEL) if resend.attrs.get("type") == "email" else resend.label,
+        resend.messages,
+        label_id=resend.label_id,
+    )
+    method_node = NodeView(
+        "hidden",
+        resend.group,
+        f"node-{suffix}-method",
+        {"type": "hidden", "name": "method", "value": "code"},
+    )
+    # No name: the hidden method=code is what Kratos reads; the button only submits.
+    button = NodeView(
+        "submit",
+        resend.group,
+        f"node-{suffix}-submit",
+        {"type": "submit", "name": "", "value": "", "disabled": False, "trigger": ""},
+        resend.label,
+    )
+    hidden = [_copy_for_form(v, suffix) for v in shared_hidden]
+    return FormView(resend.group, action, method, [*hidden, method_node, field_view, button], True)
 
 
 def _copy_for_form(view: NodeView, group: str) -> NodeView:
@@ -264,4 +313,5 @@ def _copy_for_form(view: NodeView, group: str) -> NodeView:
         view.label,
         view.messages,
         view.codes,
+        view.label_id,
     )
