@@ -7,7 +7,7 @@ from collections.abc import Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-from devstack.kratos import flows
+from devstack.kratos import flows, nodes, text
 from devstack.kratos.nodes import Node
 from devstack.kratos.runtime import Runtime
 from devstack.kratos.store import Doc
@@ -51,3 +51,24 @@ def replace_expired(
     """An expired flow's submission: a new flow; JSON and API clients get 410 with its id."""
     new = restart(rt, request, kind, old, choose_nodes, flows.ui_message_for_expiry(kind, old))
     return flows.answer_expired(rt, request, kind, old, new)
+
+
+def refuse_submission(
+    rt: Runtime, request: Request, kind: str, flow: Doc, body: Doc, already_passed: UiText
+) -> Response | None:
+    """400 with the flow when it has already passed or the method is not code; None to go on."""
+    flows.clear_messages(flow)
+    if flow["state"] == "passed_challenge":
+        flows.set_form_message(flow, already_passed)
+        return flows.respond_flow(rt, request, flow, status=400)
+    if body.get("method") not in ("code", None, ""):
+        flows.set_form_message(flow, text.no_strategy(kind))
+        return flows.respond_flow(rt, request, flow, status=400)
+    return None
+
+
+def missing_input(rt: Runtime, request: Request, flow: Doc) -> Response:
+    """400: neither a code (once mailed) nor an address was given; the empty field says so."""
+    name = "code" if flow["state"] == "sent_email" else "email"
+    nodes.add_message(flow["ui"]["nodes"], name, text.required(name))
+    return flows.respond_flow(rt, request, flow, status=400)

@@ -109,21 +109,17 @@ async def submit(rt: Runtime, request: Request) -> Response:
     body = await web.read_body(request)
     if flow["type"] == "browser" and not flow["_internal"].get("skip_csrf"):
         web.check_csrf(rt.config, request, body)
-    flows.clear_messages(flow)
-    if flow["state"] == "passed_challenge":
-        flows.set_form_message(flow, text.recovery_retry_success())
-        return flows.respond_flow(rt, request, flow, status=400)
-    if body.get("method") not in ("code", None, ""):
-        flows.set_form_message(flow, text.no_strategy("recovery"))
-        return flows.respond_flow(rt, request, flow, status=400)
+    refused = code_method.refuse_submission(
+        rt, request, "recovery", flow, body, text.recovery_retry_success()
+    )
+    if refused is not None:
+        return refused
     code = str(body.get("code") or "").strip()
     email = str(body.get("email") or "").strip()
     if flow["state"] == "sent_email" and code:
         return _use_code(rt, request, flow, code)
     if not email:
-        name = "code" if flow["state"] == "sent_email" else "email"
-        nodes.add_message(flow["ui"]["nodes"], name, text.required(name))
-        return flows.respond_flow(rt, request, flow, status=400)
+        return code_method.missing_input(rt, request, flow)
     if sessions.from_request(rt, request) is not None:
         if web.is_json_request(request):
             raise errors.KratosError(
