@@ -129,6 +129,8 @@ class Contract:
             return
         body = json.loads(ex.body)
         op_id, op = self.operation(ex.method, ex.path)
+        if not op_id and self.spec is None:
+            return  # without the published spec only the operations the SDK models know are checked
         assert op_id, f"{ex.method} {ex.path} is not an operation of Hydra's API"
         if ex.status >= 400 and ex.status != 410:
             assert set(body) == {"error", "error_description"}, body

@@ -74,6 +74,8 @@ class KratosContract:
 
     def check(self, method: str, path: str, status: int, body: Any) -> None:
         op = self.operation(method, path)
+        if op is None and not self.validate_schema:
+            return  # the SDK's fallback copy lacks some operations; the published spec has them
         if op is None:
             raise AssertionError(f"{method} {path} is not an operation of Kratos's API")
         schema = self.response_schema(op, status)

@@ -67,8 +67,10 @@ def require(service: str) -> None:
 def ory_spec_dir() -> Path | None:
     """The published Ory specs at ../shared/ory-spec beside the checkout, when present."""
     env = os.environ.get("ORY_SPEC_DIR")
-    candidates = [Path(env)] if env else []
-    here = Path(__file__).resolve()
-    candidates += [parent / "shared" / "ory-spec" for parent in here.parents]
-    candidates += [parent.parent / "shared" / "ory-spec" for parent in here.parents]
+    if env:  # an explicit folder (one that does not exist turns the spec checks off)
+        candidates = [Path(env)]
+    else:
+        here = Path(__file__).resolve()
+        candidates = [parent / "shared" / "ory-spec" for parent in here.parents]
+        candidates += [parent.parent / "shared" / "ory-spec" for parent in here.parents]
     return next((c for c in candidates if (c / "hydra-v25.4.0.json").exists()), None)
