@@ -318,32 +318,41 @@ class AuthorizeEndpoint:
                 "The CSRF value from the token does not match the CSRF value from the data store.",
             )
 
-    def after_login(self, request: Request, req: AuthorizeRequest, verifier: str) -> Response:
-        """Hydra's verifyAuthentication, then requestConsent."""
-        cfg = self.r.config
+    def _redeem_verifier(
+        self, request: Request, req: AuthorizeRequest, step: str, verifier: str, csrf_cookie: str
+    ) -> dict[str, Any]:
+        """Hydra's verifyAuthentication / verifyConsent checks, shared by both steps: the flow a
+        login or consent verifier names, marked used (the caller saves it)."""
         flows = self.r.flows
-        flow = flows.by_alias("login_verifier", verifier)
-        if flow is None or flow.get("login_verifier") != verifier:
+        flow = flows.by_alias(f"{step}_verifier", verifier)
+        if flow is None or flow.get(f"{step}_verifier") != verifier:
             raise OAuthError(
                 "access_denied",
-                "The login verifier has already been used, has not been granted, or is invalid.",
+                f"The {step} verifier has already been used, has not been granted, or is invalid.",
             )
         if flow["client_id"] != req.client["client_id"]:
             raise OAuthError(
                 "invalid_client",
                 "The flow client id does not match the authorize request client id.",
             )
-        if flow["state"] == "login_error":
-            flows.drop_alias("login_verifier", verifier)
-            flow["state"] = "login_used_error"
+        if flow["state"] == f"{step}_error":
+            flows.drop_alias(f"{step}_verifier", verifier)
+            flow["state"] = f"{step}_used_error"
             flows.save(flow)
-            raise rejected_error(flow["login_error"])
-        if flow["state"] != "login_unused":
-            raise OAuthError("access_denied", "The login verifier has already been used.")
+            raise rejected_error(flow[f"{step}_error"])
+        if flow["state"] != f"{step}_unused":
+            raise OAuthError("access_denied", f"The {step} verifier has already been used.")
         # A CSRF failure leaves the verifier usable by the browser that owns the cookie.
-        self._check_csrf(request, LOGIN_CSRF, flow["client_id"], flow["login_csrf"])
-        flows.drop_alias("login_verifier", verifier)
-        flow["state"] = "login_used"
+        self._check_csrf(request, csrf_cookie, flow["client_id"], flow[f"{step}_csrf"])
+        flows.drop_alias(f"{step}_verifier", verifier)
+        flow["state"] = f"{step}_used"
+        return flow
+
+    def after_login(self, request: Request, req: AuthorizeRequest, verifier: str) -> Response:
+        """Hydra's verifyAuthentication, then requestConsent."""
+        cfg = self.r.config
+        flows = self.r.flows
+        flow = self._redeem_verifier(request, req, "login", verifier, LOGIN_CSRF)
         response = RedirectResponse("about:blank", status_code=302)
         cookie = cfg.cookie_name(SESSION)
         lifespan = cfg.ttls.authentication_session
@@ -417,27 +426,7 @@ class AuthorizeEndpoint:
     def after_consent(self, request: Request, req: AuthorizeRequest, verifier: str) -> Response:
         """Hydra's verifyConsent, then the code is issued (303 to the client)."""
         flows = self.r.flows
-        flow = flows.by_alias("consent_verifier", verifier)
-        if flow is None or flow.get("consent_verifier") != verifier:
-            raise OAuthError(
-                "access_denied",
-                "The consent verifier has already been used, has not been granted, or is invalid.",
-            )
-        if flow["client_id"] != req.client["client_id"]:
-            raise OAuthError(
-                "invalid_client",
-                "The flow client id does not match the authorize request client id.",
-            )
-        if flow["state"] == "consent_error":
-            flows.drop_alias("consent_verifier", verifier)
-            flow["state"] = "consent_used_error"
-            flows.save(flow)
-            raise rejected_error(flow["consent_error"])
-        if flow["state"] != "consent_unused":
-            raise OAuthError("access_denied", "The consent verifier has already been used.")
-        self._check_csrf(request, CONSENT_CSRF, flow["client_id"], flow["consent_csrf"])
-        flows.drop_alias("consent_verifier", verifier)
-        flow["state"] = "consent_used"
+        flow = self._redeem_verifier(request, req, "consent", verifier, CONSENT_CSRF)
         flows.save(flow)
         flows.store_consent(flow)
         grant = {
