@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from devstack.testing import services
 
@@ -36,8 +37,8 @@ def empty_database(backend: str, tmp_dir: Path) -> Iterator[str]:
             cur.execute(
                 f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
             )
-        auth = services.MARIADB_USER + (
-            f":{services.MARIADB_PASSWORD}" if services.MARIADB_PASSWORD else ""
+        auth = quote(services.MARIADB_USER, safe="") + (
+            f":{quote(services.MARIADB_PASSWORD, safe='')}" if services.MARIADB_PASSWORD else ""
         )
         yield (
             f"mysql+pymysql://{auth}@{services.MARIADB_HOST}:{services.MARIADB_PORT}/{name}"

@@ -6,13 +6,16 @@ import os
 import shutil
 import socket
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
-MARIADB_HOST = os.environ.get("TEST_MARIADB_HOST", "127.0.0.1")
-MARIADB_PORT = int(os.environ.get("TEST_MARIADB_PORT", "3306"))
-MARIADB_USER = os.environ.get("TEST_MARIADB_USER", "root")
-MARIADB_PASSWORD = os.environ.get("TEST_MARIADB_PASSWORD", "")
+# The MariaDB account tests create their databases with (CI: a test-only user, see .ci/mariadb).
+MARIADB_URL = urlsplit(os.environ.get("TEST_MARIADB_URL", "mysql://root@127.0.0.1:3306"))
+MARIADB_HOST = MARIADB_URL.hostname or "127.0.0.1"
+MARIADB_PORT = MARIADB_URL.port or 3306
+MARIADB_USER = unquote(MARIADB_URL.username or "root")
+MARIADB_PASSWORD = unquote(MARIADB_URL.password or "")
 CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 
 
