@@ -1,7 +1,8 @@
 """`OryStack`: Hydra and Kratos stand-ins plus the mail catcher, on loopback ports, in threads.
 
 Tests get one per test from the `ory_stack` fixture (in-memory state, random ports); the make-dev
-runner builds one with fixed ports, SQLite files and its own configs.
+runner builds one with fixed ports, SQLite files and its own configs. `devstack.realory.stack`
+has the same interface (`OryStackBase`) around the real servers.
 """
 
 from __future__ import annotations
@@ -18,7 +19,62 @@ from devstack.runner.servers import AsgiServers
 UI_PAGES = ("login", "registration", "recovery", "verification", "settings", "error")
 
 
-class OryStack:
+class OryStackBase:
+    """What a test or the runner uses of a stack, whichever backend serves it.
+
+    `hydra_config` and `kratos_config` describe the run; after changing a field, call `apply()`
+    (the stand-ins read them per request, so there it does nothing; real Ory restarts).
+    """
+
+    backend = "standin"
+    hydra_config: hydra.HydraConfig
+    kratos_config: kratos.KratosConfig
+    mail: MailCatcher
+    hydra_public_url: str
+    hydra_admin_url: str
+    kratos_public_url: str
+    kratos_admin_url: str
+    mail_url: str
+
+    @property
+    def smtp_port(self) -> int:
+        return self.mail.smtp_port
+
+    def apply(self) -> None:
+        """Make config changes take effect."""
+
+    def point_ui_at(self, base_url: str) -> None:
+        """Send Hydra's and Kratos's browser redirects to the login-service at `base_url`:
+        `{base}/auth/login`, `/auth/consent`, `/auth/logout`, `/auth/logged-out`, `/auth/error`,
+        and Kratos's `/auth/<flow>` pages; `base` becomes an allowed return URL."""
+        base = base_url.rstrip("/")
+        hc = self.hydra_config
+        hc.login_url = f"{base}/auth/login"
+        hc.consent_url = f"{base}/auth/consent"
+        hc.logout_url = f"{base}/auth/logout"
+        hc.post_logout_redirect_url = f"{base}/auth/logged-out"
+        hc.error_url = f"{base}/auth/error"
+        kc = self.kratos_config
+        for page in UI_PAGES:
+            setattr(kc, f"{page}_ui_url", f"{base}/auth/{page}")
+        kc.default_return_url = f"{base}/auth/login"
+        allowed = [f"{base}/", self.hydra_config.public_base()]
+        kc.allowed_return_urls = [
+            *kc.allowed_return_urls,
+            *(url for url in allowed if url not in kc.allowed_return_urls),
+        ]
+        self.apply()
+
+    def mails(self, to: str | None = None) -> list[dict[str, Any]]:
+        """Caught mails, newest first, read over HTTP from `{mail_url}/api/messages`."""
+        params = {"to": to} if to else None
+        response = httpx.get(f"{self.mail_url}/api/messages", params=params, timeout=5)
+        response.raise_for_status()
+        mails: list[dict[str, Any]] = response.json()
+        return mails
+
+
+class OryStack(OryStackBase):
     """Hydra public/admin, Kratos public/admin and a mail catcher (SMTP + HTTP).
 
     URLs have no trailing slash. `mail_url` includes the `/mail` prefix: the page is
@@ -57,10 +113,6 @@ class OryStack:
         self.kratos_public_url = self.kratos_admin_url = ""
         self.mail_url = ""
         self._started = False
-
-    @property
-    def smtp_port(self) -> int:
-        return self.mail.smtp_port
 
     def start(self) -> OryStack:
         sockets = [self._servers.bind(port) for port in self._ports]
@@ -107,32 +159,3 @@ class OryStack:
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
-
-    def point_ui_at(self, base_url: str) -> None:
-        """Send Hydra's and Kratos's browser redirects to the login-service at `base_url`:
-        `{base}/auth/login`, `/auth/consent`, `/auth/logout`, `/auth/logged-out`, `/auth/error`,
-        and Kratos's `/auth/<flow>` pages; `base` becomes an allowed return URL."""
-        base = base_url.rstrip("/")
-        hc = self.hydra_config
-        hc.login_url = f"{base}/auth/login"
-        hc.consent_url = f"{base}/auth/consent"
-        hc.logout_url = f"{base}/auth/logout"
-        hc.post_logout_redirect_url = f"{base}/auth/logged-out"
-        hc.error_url = f"{base}/auth/error"
-        kc = self.kratos_config
-        for page in UI_PAGES:
-            setattr(kc, f"{page}_ui_url", f"{base}/auth/{page}")
-        kc.default_return_url = f"{base}/auth/login"
-        allowed = [f"{base}/", self.hydra_config.public_base()]
-        kc.allowed_return_urls = [
-            *kc.allowed_return_urls,
-            *(url for url in allowed if url not in kc.allowed_return_urls),
-        ]
-
-    def mails(self, to: str | None = None) -> list[dict[str, Any]]:
-        """Caught mails, newest first, read over HTTP from `{mail_url}/api/messages`."""
-        params = {"to": to} if to else None
-        response = httpx.get(f"{self.mail_url}/api/messages", params=params, timeout=5)
-        response.raise_for_status()
-        mails: list[dict[str, Any]] = response.json()
-        return mails

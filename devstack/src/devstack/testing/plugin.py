@@ -1,12 +1,17 @@
 """Pytest plugin shared by every package's tests.
 
-- `@pytest.mark.requires("mariadb" | "nginx" | "chromium")`: skip with a one-line reason when the
-  service is missing, or fail when REQUIRE_SERVICES=1 (CI).
+- `@pytest.mark.requires("mariadb" | "nginx" | "chromium" | "ory")`: skip with a one-line reason
+  when the service is missing, or fail when REQUIRE_SERVICES=1 (CI). "ory" is real Hydra and
+  Kratos, built from Go modules on first use (`devstack.realory.build`).
 - `database_url` (session scope, parametrized): a fresh empty database on SQLite and on MariaDB.
 - `ory_spec`: the folder ../shared/ory-spec, or a clean skip where it is absent.
-- `ory_stack` (function scope): a fresh `devstack.stack.OryStack` (Hydra + Kratos stand-ins and the
-  mail catcher, in-memory state, random loopback ports); `ory_stack.point_ui_at(url)` sends their
-  browser redirects to a login-service at `url`.
+- `ory_stack` (function scope, parametrized by `ory_backend`): a fresh stack of Hydra, Kratos and
+  the mail catcher on random loopback ports — the stand-ins (`devstack.stack.OryStack`, `[standin]`)
+  or the real servers (`devstack.realory.stack.RealOryStack`, `[real]`); ORY=standin|real picks
+  one. `ory_stack.point_ui_at(url)` sends their browser redirects to a login-service at `url`;
+  after changing `ory_stack.kratos_config` / `hydra_config`, call `ory_stack.apply()`.
+- `@pytest.mark.standin_only("why")`: the test checks something only the stand-ins have; its
+  `[real]` case skips with that reason (listed in devstack/README.md as accepted).
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import pytest
 from devstack.testing import databases, services
 
 if TYPE_CHECKING:
-    from devstack.stack import OryStack
+    from devstack.stack import OryStackBase
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -46,10 +51,34 @@ def ory_spec() -> Path:
     return found
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "standin_only(reason): the [real] Ory backend case of this test skips"
+    )
+
+
+@pytest.fixture(params=services.ory_backends())
+def ory_backend(request: pytest.FixtureRequest) -> str:
+    """ "standin" or "real"; the real case needs Go (skip, or fail under REQUIRE_SERVICES=1)."""
+    backend: str = request.param
+    if backend == "real":
+        marker = request.node.get_closest_marker("standin_only")
+        if marker is not None:
+            pytest.skip(f"stand-in only: {marker.args[0] if marker.args else ''}")
+        services.require("ory")
+    return backend
+
+
 @pytest.fixture
-def ory_stack() -> Iterator[OryStack]:
-    """Hydra and Kratos stand-ins plus the mail catcher, fresh for each test."""
+def ory_stack(ory_backend: str) -> Iterator[OryStackBase]:
+    """Hydra, Kratos and the mail catcher, fresh for each test, on the chosen backend."""
     # Imported here so loading the plugin stays cheap for packages that never use the stack.
+    if ory_backend == "real":
+        from devstack.realory.stack import RealOryStack
+
+        with RealOryStack() as real:
+            yield real
+        return
     from devstack.stack import OryStack
 
     with OryStack() as stack:

@@ -50,8 +50,25 @@ def chromium_binary() -> str | None:
     return next((p for p in CHROMIUM_PATHS if Path(p).exists()), None)
 
 
+def ory_backends() -> tuple[str, ...]:
+    """Which Ory backends the `ory_stack` fixture runs each test on: ORY=standin or ORY=real
+    picks one; unset, both (the real one skips without Go, unless REQUIRE_SERVICES=1)."""
+    chosen = os.environ.get("ORY", "").strip()
+    if chosen in ("", "both"):
+        return ("standin", "real")
+    if chosen not in ("standin", "real"):
+        raise pytest.UsageError(f"ORY={chosen!r}: use standin, real or both")
+    return (chosen,)
+
+
 def missing_reason(service: str) -> str | None:
     """None when `service` is usable here, else a one-line reason."""
+    if service == "ory":
+        from devstack.realory import build
+
+        if build.go_binary() is None:
+            return "no Go toolchain to build real Hydra and Kratos (install Go 1.26)"
+        return None
     if service == "mariadb":
         return mariadb_reachable()
     if service == "nginx":

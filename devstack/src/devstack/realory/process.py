@@ -1,0 +1,135 @@
+"""One real Ory server as a child process: migrate its SQLite database, serve, stop."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import IO
+
+import httpx
+
+from devstack.realory import build
+
+SERVE_ARGS = {
+    # No call leaves the machine: telemetry off (HaveIBeenPwned is off in deploy/ory/kratos.yml).
+    "hydra": ["serve", "all", "--dev", "--sqa-opt-out"],
+    "kratos": ["serve", "--dev", "--watch-courier", "--sqa-opt-out"],
+}
+MIGRATE_ARGS = {
+    "hydra": ["migrate", "sql", "--read-from-env", "--yes"],
+    "kratos": ["migrate", "sql", "--read-from-env", "--yes"],
+}
+
+
+class OryProcessError(RuntimeError):
+    """A real Ory server did not migrate or did not become ready; the message has its log."""
+
+
+def sqlite_dsn(path: Path) -> str:
+    return f"sqlite://{path}?_fk=true&mode=rwc"
+
+
+def migrate(name: str, database: Path, log: Path) -> None:
+    """Apply `name`'s migrations to the SQLite file `database` (created when missing)."""
+    binary = build.ensure_binary(name)
+    with log.open("ab") as out:
+        result = subprocess.run(  # noqa: S603 (our own binary, fixed arguments)
+            [str(binary), *MIGRATE_ARGS[name]],
+            env={"DSN": sqlite_dsn(database), "PATH": "/usr/bin:/bin"},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    if result.returncode != 0:
+        raise OryProcessError(f"{name} migrate failed:\n{_tail(log)}")
+
+
+def migrated_template(name: str) -> Path:
+    """A freshly migrated database for this build of `name`, made once and copied per run."""
+    binary = build.ensure_binary(name)
+    template = binary.parent / "template.sqlite3"
+    if not template.exists():
+        partial = binary.parent / "template.partial.sqlite3"
+        partial.unlink(missing_ok=True)
+        migrate(name, partial, binary.parent / "template-migrate.log")
+        partial.rename(template)
+    return template
+
+
+def fresh_database(name: str, target: Path) -> Path:
+    shutil.copyfile(migrated_template(name), target)
+    return target
+
+
+class OryProcess:
+    """`<name> serve ...` with the given config files; `start()` waits for /health/ready."""
+
+    def __init__(self, name: str, configs: list[Path], *, admin_url: str, log: Path) -> None:
+        self.name = name
+        self.configs = configs
+        self.admin_url = admin_url
+        self.log = log
+        self._process: subprocess.Popen[bytes] | None = None
+        self._out: IO[bytes] | None = None
+
+    def start(self, timeout: float = 30.0) -> OryProcess:
+        binary = build.ensure_binary(self.name)
+        args = [str(binary), *SERVE_ARGS[self.name]]
+        for config in self.configs:
+            args += ["--config", str(config)]
+        self._out = self.log.open("ab")
+        self._process = subprocess.Popen(  # noqa: S603 (our own binary, fixed arguments)
+            args,
+            # Nothing from the caller's environment: configs are the only input (no stray DSN).
+            env={"PATH": "/usr/bin:/bin", "HOME": str(self.log.parent)},
+            stdout=self._out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self._wait_ready(timeout)
+        return self
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        url = f"{self.admin_url.rstrip('/')}/health/ready"
+        while time.monotonic() < deadline:
+            assert self._process is not None
+            if self._process.poll() is not None:
+                self.stop()
+                raise OryProcessError(f"{self.name} exited at start:\n{_tail(self.log)}")
+            try:
+                # Kratos answers its admin /health/ready with a redirect to /admin/health/ready.
+                if httpx.get(url, timeout=1, follow_redirects=True).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.02)
+        self.stop()
+        raise OryProcessError(f"{self.name} not ready after {timeout:.0f} s:\n{_tail(self.log)}")
+
+    def stop(self) -> None:
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if self._out is not None:
+            self._out.close()
+            self._out = None
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+
+def _tail(log: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"

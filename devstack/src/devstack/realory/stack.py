@@ -1,0 +1,176 @@
+"""`RealOryStack`: real Hydra and Kratos processes plus the mail catcher, like `OryStack`.
+
+The same `HydraConfig` / `KratosConfig` objects describe the run (see `configs`); `apply()`
+re-renders the overrides and restarts the servers whose config changed (a restart takes about
+half a second: the databases stay). Tests get a fresh one per test (a copy of a migrated
+template database); `make dev ORY=real` runs one on fixed ports with its databases in
+`.devstack/`.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import socket
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from devstack import hydra, kratos
+from devstack.mail import MailCatcher
+from devstack.realory import configs
+from devstack.realory.process import OryProcess, fresh_database, migrate, sqlite_dsn
+from devstack.runner.servers import AsgiServers
+from devstack.stack import OryStackBase
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def new_secrets() -> configs.RunSecrets:
+    return configs.RunSecrets(
+        system=secrets.token_urlsafe(32),
+        cookie=secrets.token_urlsafe(32),
+        cipher=secrets.token_hex(16),  # 32 characters, as Kratos's cipher needs
+    )
+
+
+class RealOryStack(OryStackBase):
+    """Real Hydra and Kratos (built by `devstack.realory.build`), and the mail catcher.
+
+    Without configs it is set up like `OryStack()` for tests: the issuer and the Kratos base URL
+    are the servers' own loopback URLs, argon2 cheap, mails to the mail catcher. `state_dir`
+    keeps the databases between runs (`make dev`); without it a temporary folder holds fresh
+    copies and is removed by `stop()`.
+    """
+
+    backend = "real"
+
+    def __init__(
+        self,
+        hydra_config: hydra.HydraConfig | None = None,
+        kratos_config: kratos.KratosConfig | None = None,
+        *,
+        hydra_public_port: int = 0,
+        hydra_admin_port: int = 0,
+        kratos_public_port: int = 0,
+        kratos_admin_port: int = 0,
+        smtp_port: int = 0,
+        mail_database: str | Path = ":memory:",
+        serve_mail_http: bool = True,
+        state_dir: Path | None = None,
+        run_secrets: configs.RunSecrets | None = None,
+    ) -> None:
+        self._own_hydra_config = hydra_config is None
+        self._own_kratos_config = kratos_config is None
+        self.hydra_config = hydra_config or hydra.HydraConfig()
+        self.kratos_config = kratos_config or kratos.KratosConfig(
+            argon2_memory_kib=1024, argon2_iterations=1, argon2_parallelism=1
+        )
+        ports = (hydra_public_port, hydra_admin_port, kratos_public_port, kratos_admin_port)
+        self._ports = tuple(port or _free_port() for port in ports)
+        self.mail = MailCatcher(smtp_port=smtp_port, database=mail_database)
+        self._serve_mail_http = serve_mail_http
+        self._mail_servers = AsgiServers()
+        self._state_dir = state_dir
+        self._workdir = state_dir or Path(tempfile.mkdtemp(prefix="real-ory-"))
+        self._secrets = run_secrets or new_secrets()
+        urls = [f"http://127.0.0.1:{port}" for port in self._ports]
+        self.hydra_public_url, self.hydra_admin_url = urls[0], urls[1]
+        self.kratos_public_url, self.kratos_admin_url = urls[2], urls[3]
+        self.mail_url = ""
+        self._processes: dict[str, OryProcess] = {}
+        self._rendered: dict[str, dict[str, Any]] = {}
+
+    @property
+    def logs(self) -> dict[str, Path]:
+        """Each server's log file (stdout and stderr)."""
+        return {name: self._workdir / f"{name}.log" for name in ("hydra", "kratos")}
+
+    def start(self) -> RealOryStack:
+        if self._own_hydra_config:
+            self.hydra_config.issuer = self.hydra_public_url + "/"
+        if self._own_kratos_config:
+            self.kratos_config.public_url = self.kratos_public_url + "/"
+            self.kratos_config.admin_url = self.kratos_admin_url + "/"
+        try:
+            self.mail.start()
+            if self.kratos_config.smtp_url is None:
+                self.kratos_config.smtp_url = self.mail.smtp_url
+            if self._serve_mail_http:
+                self.mail_url = self._mail_servers.add("mail", self.mail.app).url + "/mail"
+                self._mail_servers.start()
+            for name in ("hydra", "kratos"):
+                self._prepare_database(name)
+            self.apply()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _database(self, name: str) -> Path:
+        return self._workdir / f"{name}-real.sqlite3"
+
+    def _prepare_database(self, name: str) -> None:
+        database = self._database(name)
+        if self._state_dir is None:
+            fresh_database(name, database)
+        else:  # kept between runs: bring it up to this build's migrations
+            migrate(name, database, self.logs[name])
+
+    def _overrides(self, name: str) -> dict[str, Any]:
+        dsn = sqlite_dsn(self._database(name))
+        if name == "hydra":
+            return configs.hydra_overrides(
+                self.hydra_config,
+                listen=configs.Listen(self._ports[0], self._ports[1]),
+                admin_url=self.hydra_admin_url + "/",
+                dsn=dsn,
+                secrets=self._secrets,
+            )
+        return configs.kratos_overrides(
+            self.kratos_config,
+            listen=configs.Listen(self._ports[2], self._ports[3]),
+            dsn=dsn,
+            secrets=self._secrets,
+        )
+
+    def apply(self) -> None:
+        """(Re)start each server whose rendered config differs from what it runs with."""
+        for name in ("hydra", "kratos"):
+            overrides = self._overrides(name)
+            running = self._processes.get(name)
+            if running is not None and running.running and self._rendered.get(name) == overrides:
+                continue
+            if running is not None:
+                running.stop()
+            path = configs.write(self._workdir / f"{name}-overrides.json", overrides)
+            admin = self.hydra_admin_url if name == "hydra" else self.kratos_admin_url
+            process = OryProcess(
+                name,
+                [configs.DEPLOY_ORY / f"{name}.yml", path],
+                admin_url=admin,
+                log=self.logs[name],
+            )
+            self._processes[name] = process.start()
+            self._rendered[name] = overrides
+
+    def stop(self) -> None:
+        for process in self._processes.values():
+            process.stop()
+        self._processes.clear()
+        self._rendered.clear()
+        self._mail_servers.stop()
+        self.mail.stop()
+        if self._state_dir is None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+
+    def __enter__(self) -> RealOryStack:
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
