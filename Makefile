@@ -14,7 +14,7 @@ install: $(UV)
 	$(UV) sync --all-packages --frozen
 
 dev: install
-	$(UV) run --frozen devstack up
+	$(UV) run --frozen devstack up $(if $(ORY),--ory $(ORY))
 
 test: install
 	$(UV) run --frozen pytest $(PYTEST_ARGS)

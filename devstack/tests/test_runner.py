@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx
 import pytest
+from devstack.testing import services
 
 ADMIN_EMAIL = "root@example.org"
 ADMIN_PASSWORD = "a long development password"
@@ -66,7 +67,12 @@ WITHOUT_SERVICES = (
 ) + RUN_CLI
 
 
-def start(state_dir: Path, code: str = RUN_CLI, admin_password: str | None = ADMIN_PASSWORD) -> Run:
+def start(
+    state_dir: Path,
+    code: str = RUN_CLI,
+    admin_password: str | None = ADMIN_PASSWORD,
+    ory: str = "standin",
+) -> Run:
     env = {**os.environ, "DEVSTACK_ADMIN_EMAIL": ADMIN_EMAIL, "PYTHONUNBUFFERED": "1"}
     env.pop("DEVSTACK_ADMIN_PASSWORD", None)
     if admin_password is not None:
@@ -78,6 +84,7 @@ def start(state_dir: Path, code: str = RUN_CLI, admin_password: str | None = ADM
             code,
             "up",
             f"--state-dir={state_dir}",
+            f"--ory={ory}",
             *RANDOM_PORTS,
         ],
         stdout=subprocess.PIPE,
@@ -101,7 +108,9 @@ def start(state_dir: Path, code: str = RUN_CLI, admin_password: str | None = ADM
     except queue.Empty:
         process.kill()
         pytest.fail("devstack up did not get ready:\n" + "".join(lines))
-    info = json.loads((state_dir / "running.json").read_text())
+    # ORY=real keeps its state in <state-dir>/real/
+    running = state_dir / ("real" if ory == "real" else "") / "running.json"
+    info = json.loads(running.read_text())
     return Run(process, url, info, lines)
 
 
@@ -127,13 +136,20 @@ class Runs:
     first_facts: Facts
     second: Run
     second_facts: Facts
-    state_dir: Path
+    state_dir: Path  # where this backend's state is: <state-dir>, or <state-dir>/real/
+    ory: str
 
 
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runs]:
+@pytest.fixture(scope="module", params=services.ory_backends())
+def runs(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Runs]:
+    """Two runs of `devstack up` on one state folder, on the stand-ins or (ORY=real) real Ory."""
+    ory: str = request.param
+    if ory == "real":
+        services.require("ory")
     state_dir = tmp_path_factory.mktemp("devstack-state")
-    first = start(state_dir)
+    first = start(state_dir, ory=ory)
     try:
         first_facts = facts(first)
         message = EmailMessage()
@@ -147,9 +163,10 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runs]:
             smtp.send_message(message)
     finally:
         first_exit = first.stop()
-    second = start(state_dir)
+    second = start(state_dir, ory=ory)
     try:
-        yield Runs(first, first_exit, first_facts, second, facts(second), state_dir)
+        own = state_dir / "real" if ory == "real" else state_dir
+        yield Runs(first, first_exit, first_facts, second, facts(second), own, ory)
     finally:
         second.stop()
 
@@ -198,8 +215,9 @@ def test_state_survives_a_restart(runs: Runs) -> None:
     assert [m["subject"] for m in mails if m["subject"] == "kept"] == ["kept"]
     secrets_file = runs.state_dir / "secrets.json"
     assert secrets_file.stat().st_mode & 0o077 == 0
-    for name in ("hydra.sqlite3", "kratos.sqlite3", "dashboard.sqlite3", "mail.sqlite3"):
-        assert (runs.state_dir / name).is_file()
+    ory_files = ("hydra", "kratos") if runs.ory == "standin" else ("hydra-real", "kratos-real")
+    for name in (*ory_files, "dashboard", "mail"):
+        assert (runs.state_dir / f"{name}.sqlite3").is_file()
 
 
 class Forms(HTMLParser):

@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 from stackspin_clients.errors import OryError
 
+from devstack.realory.build import BuildError
+from devstack.realory.process import OryProcessError
 from devstack.runner.up import DevStack, Ports, run_forever
 
 DEFAULTS = Ports()
@@ -54,6 +56,15 @@ def main() -> None:
 @click.option(
     "--admin-password", envvar="DEVSTACK_ADMIN_PASSWORD", help="The seeded admin's password."
 )
+@click.option(
+    "--ory",
+    type=click.Choice(["standin", "real"]),
+    default="standin",
+    show_default=True,
+    envvar="ORY",
+    help="Hydra and Kratos: the Python stand-ins, or the real servers built from Go modules "
+    "(needs Go; state in <state-dir>/real/).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log every step.")
 def up(
     router_port: int,
@@ -67,6 +78,7 @@ def up(
     state_dir: Path,
     admin_email: str | None,
     admin_password: str | None,
+    ory: str,
     verbose: bool,
 ) -> None:
     """Run the whole stack on http://localhost:8080 (all on 127.0.0.1) until Ctrl-C."""
@@ -86,9 +98,12 @@ def up(
         kratos_admin=kratos_admin_port,
         smtp=smtp_port,
     )
+    if ory == "real":
+        state_dir = state_dir / "real"  # real Ory's databases do not mix with the stand-ins'
     stack = DevStack(
         state_dir,
         ports,
+        ory=ory,
         admin_email=admin_email,
         admin_password=admin_password,
         verbose=verbose,
@@ -101,3 +116,5 @@ def up(
         ) from exc
     except OryError as exc:
         raise click.ClickException(f"seeding Hydra or Kratos failed: {exc}") from exc
+    except (BuildError, OryProcessError) as exc:
+        raise click.ClickException(f"real Ory did not start: {exc}") from exc

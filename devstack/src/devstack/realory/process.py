@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import shutil
 import signal
 import subprocess
@@ -22,6 +23,12 @@ MIGRATE_ARGS = {
     "hydra": ["migrate", "sql", "--read-from-env", "--yes"],
     "kratos": ["migrate", "sql", "--read-from-env", "--yes"],
 }
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM when the process that started it dies (Linux
+    PR_SET_PDEATHSIG), so a killed test run or `make dev` leaves no server holding its ports."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
 
 
 class OryProcessError(RuntimeError):
@@ -87,7 +94,7 @@ class OryProcess:
             env={"PATH": "/usr/bin:/bin", "HOME": str(self.log.parent)},
             stdout=self._out,
             stderr=subprocess.STDOUT,
-            start_new_session=True,
+            preexec_fn=_die_with_parent,  # only prctl between fork and exec
         )
         self._wait_ready(timeout)
         return self

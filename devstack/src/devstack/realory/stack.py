@@ -23,6 +23,8 @@ from devstack.realory.process import OryProcess, fresh_database, migrate, sqlite
 from devstack.runner.servers import AsgiServers
 from devstack.stack import OryStackBase
 
+_DEFAULT_KRATOS_ADMIN = kratos.KratosConfig().admin_url
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -96,6 +98,7 @@ class RealOryStack(OryStackBase):
             self.hydra_config.issuer = self.hydra_public_url + "/"
         if self._own_kratos_config:
             self.kratos_config.public_url = self.kratos_public_url + "/"
+        if self._own_kratos_config or self.kratos_config.admin_url == _DEFAULT_KRATOS_ADMIN:
             self.kratos_config.admin_url = self.kratos_admin_url + "/"
         try:
             self.mail.start()

@@ -29,6 +29,11 @@ class Secrets:
     admin_email: str = DEFAULT_ADMIN_EMAIL
     admin_password: str = field(default_factory=lambda: secrets.token_urlsafe(15))
     clients: dict[str, SeededClient] = field(default_factory=dict)
+    # Real Ory (`make dev ORY=real`): Hydra secrets.system / Kratos secrets.default, the cookie
+    # secret of both, Kratos secrets.cipher (32 characters).
+    ory_system_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    ory_cookie_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    ory_cipher_secret: str = field(default_factory=lambda: secrets.token_hex(16))
 
     @classmethod
     def load(cls, state_dir: Path) -> Secrets:

@@ -23,7 +23,7 @@ from devstack.runner import seed, services
 from devstack.runner.servers import AsgiServers
 from devstack.runner.state import FILE, Secrets
 from devstack.serve import RunningServer, start_wsgi
-from devstack.stack import OryStack
+from devstack.stack import OryStack, OryStackBase
 
 log = logging.getLogger("devstack.runner")
 KRATOS_MIN_PASSWORD_LENGTH = 10  # deploy/ory/kratos.yml
@@ -66,7 +66,11 @@ class DevStack:
         admin_password: str | None = None,
         public_host: str = "localhost",
         verbose: bool = False,
+        ory: str = "standin",
     ) -> None:
+        if ory not in ("standin", "real"):
+            raise ValueError(f"ory must be standin or real, not {ory!r}")
+        self.ory_backend = ory
         self.state_dir = state_dir.resolve()
         self.ports = ports or Ports()
         self._admin_email = admin_email
@@ -75,7 +79,7 @@ class DevStack:
         # The services' request logs only with -v: they would bury the banner.
         self._log_level = "INFO" if verbose else "WARNING"
         self.status = Status()
-        self.ory: OryStack | None = None
+        self.ory: OryStackBase | None = None
         self._asgi = AsgiServers()
         self._router_servers = AsgiServers()
         self._login: RunningServer | None = None
@@ -92,18 +96,7 @@ class DevStack:
         public = f"http://{self._public_host}:{router_sock.getsockname()[1]}"
         self.status.public_url = public
 
-        self.ory = OryStack(
-            self._hydra_config(public),
-            self._kratos_config(public),
-            hydra_public_port=self.ports.hydra_public,
-            hydra_admin_port=self.ports.hydra_admin,
-            kratos_public_port=self.ports.kratos_public,
-            kratos_admin_port=self.ports.kratos_admin,
-            smtp_port=self.ports.smtp,
-            mail_database=self.state_dir / "mail.sqlite3",
-            serve_mail_http=False,
-        ).start()
-        ory = self.ory
+        self.ory = ory = self._ory_stack(public, secrets).start()
         self.status.smtp_port = ory.smtp_port
         ory.kratos_config.admin_url = ory.kratos_admin_url + "/"
 
@@ -184,6 +177,41 @@ class DevStack:
         self._write_running(wiring, upstreams)
         return self.status
 
+    def _ory_stack(self, public: str, secrets: Secrets) -> OryStackBase:
+        """The stand-ins, or (ORY=real) real Hydra and Kratos on the same ports and configs."""
+        ports = {
+            "hydra_public_port": self.ports.hydra_public,
+            "hydra_admin_port": self.ports.hydra_admin,
+            "kratos_public_port": self.ports.kratos_public,
+            "kratos_admin_port": self.ports.kratos_admin,
+            "smtp_port": self.ports.smtp,
+        }
+        mail = self.state_dir / "mail.sqlite3"
+        if self.ory_backend == "real":
+            from devstack.realory.configs import RunSecrets
+            from devstack.realory.stack import RealOryStack
+
+            return RealOryStack(
+                self._hydra_config(public),
+                self._kratos_config(public),
+                **ports,
+                mail_database=mail,
+                serve_mail_http=False,
+                state_dir=self.state_dir,
+                run_secrets=RunSecrets(
+                    system=secrets.ory_system_secret,
+                    cookie=secrets.ory_cookie_secret,
+                    cipher=secrets.ory_cipher_secret,
+                ),
+            )
+        return OryStack(
+            self._hydra_config(public),
+            self._kratos_config(public),
+            **ports,
+            mail_database=mail,
+            serve_mail_http=False,
+        )
+
     def _write_running(self, wiring: services.Wiring, upstreams: Upstreams) -> None:
         """Where each part listens, for scripts and tests (removed again by `stop()`)."""
         assert self.ory is not None
@@ -197,6 +225,7 @@ class DevStack:
             "login_service_url": upstreams.login_service,
             "dashboard_api_url": upstreams.dashboard_api,
             "smtp_port": self.ory.smtp_port,
+            "ory": self.ory_backend,
             "missing": self.status.missing,
         }
         (self.state_dir / RUNNING_FILE).write_text(json.dumps(running, indent=2))
@@ -247,12 +276,21 @@ class DevStack:
         return config
 
 
-def banner(status: Status, state_dir: Path, out: TextIO) -> None:
+def banner(status: Status, state_dir: Path, out: TextIO, *, ory: str = "standin") -> None:
     """What a person needs after `make dev`: where to go and how to log in."""
     url = status.public_url
+    if ory == "real":
+        from devstack.realory.build import SERVERS
+
+        what = (
+            f"real Ory Hydra {SERVERS['hydra'].version} and Kratos {SERVERS['kratos'].version}"
+            " with deploy/ory/*.yml"
+        )
+    else:
+        what = "development stand-ins for Ory Hydra and Kratos"
     lines = [
         "",
-        "devstack is running (development stand-ins for Ory Hydra and Kratos; not for production)",
+        f"devstack is running ({what}; not for production)",
         "",
         f"  open            {url}/",
         f"  demo app        {url}/demo/",
@@ -284,7 +322,7 @@ def run_forever(stack: DevStack, out: TextIO, stop: threading.Event | None = Non
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         status = stack.start()
-        banner(status, stack.state_dir, out)
+        banner(status, stack.state_dir, out, ory=stack.ory_backend)
         while not stop.wait(0.5):
             pass
         out.write("devstack: stopping\n")
