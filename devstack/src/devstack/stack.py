@@ -8,7 +8,7 @@ has the same interface (`OryStackBase`) around the real servers.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
@@ -39,6 +39,12 @@ class OryStackBase:
     @property
     def smtp_port(self) -> int:
         return self.mail.smtp_port
+
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
 
     def apply(self) -> None:
         """Make config changes take effect."""
