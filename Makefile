@@ -4,7 +4,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 PACKAGES := shared/src devstack/src login-service/src dashboard-api/src
 TEST_DIRS := shared/tests devstack/tests login-service/tests dashboard-api/tests tests
 
-.PHONY: dev test lint format bench install clean
+.PHONY: dev test lint format bench install ory clean
 
 $(CURDIR)/.tools/bin/uv:
 	python3 -m venv .tools
@@ -17,7 +17,12 @@ dev: install
 	$(UV) run --frozen devstack up $(if $(ORY),--ory $(ORY))
 
 test: install
-	$(UV) run --frozen pytest $(PYTEST_ARGS)
+	ORY=$(ORY) $(UV) run --frozen pytest $(PYTEST_ARGS)
+
+# Real Hydra and Kratos from the Go module proxy into .tools/ory/ (tests and ORY=real build on
+# first use too; a second run builds nothing).
+ory: install
+	$(UV) run --frozen python -m devstack.realory.build
 
 lint: install
 	$(UV) run --frozen ruff check .
