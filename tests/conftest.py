@@ -18,17 +18,30 @@ if TYPE_CHECKING:
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "e2e"
 
 
-@pytest.fixture(scope="session")
-def sso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SsoStack]:
-    """The whole stack behind real nginx, once per session (each test makes its own users)."""
+def _ory_backends() -> tuple[str, ...]:
+    from devstack.testing import services
+
+    return services.ory_backends()
+
+
+# Session scope: pytest runs every test of one backend before it starts the other, so each
+# backend's stack starts once (each test makes its own users).
+@pytest.fixture(scope="session", params=_ory_backends())
+def sso(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SsoStack]:
+    """The whole stack behind real nginx on one Ory backend: `[standin]` (the devstack
+    stand-ins) and `[real]` (real Hydra and Kratos); ORY=standin|real picks one."""
     from devstack.testing import services
     from stack_harness.sso_stack import start_sso_stack
 
-    for service in ("nginx", "mariadb"):
+    backend: str = request.param
+    for service in ("nginx", "mariadb", *(("ory",) if backend == "real" else ())):
         services.require(service)
+    artifacts = ARTIFACTS / backend
     # Screenshots of this run only (the folder is test output, ignored by git).
-    for old in ARTIFACTS.glob("*.png"):
+    for old in artifacts.glob("*.png"):
         old.unlink()
-    stack = start_sso_stack(tmp_path_factory.mktemp("sso"), ARTIFACTS)
+    stack = start_sso_stack(tmp_path_factory.mktemp(f"sso-{backend}"), artifacts, backend=backend)
     yield stack
     stack.close()

@@ -1,5 +1,5 @@
 """The same login in a real browser: headless Chromium (Playwright, the system /usr/bin/chromium)
-through nginx, with a screenshot of every page under test-artifacts/e2e/."""
+through nginx, with a screenshot of every page under test-artifacts/e2e/<backend>/."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""The whole single sign-on stack as in production, on loopback: the devstack Hydra and Kratos
-stand-ins, dashboard-api under gunicorn (uvicorn workers) on MariaDB, login-service under
-gunicorn, and real nginx with the repo's proxy config in front of all of them.
+"""The whole single sign-on stack as in production, on loopback: Hydra and Kratos (the devstack
+stand-ins or the real servers, see `start_sso_stack(backend=...)`), dashboard-api under gunicorn
+(uvicorn workers) on MariaDB, login-service under gunicorn, and real nginx with the repo's proxy
+config in front of all of them.
 
 Hydra's issuer and Kratos's public URL are the nginx URL, so cookies and redirects line up
 exactly as behind the production proxy.
@@ -19,7 +20,8 @@ from typing import Any
 import httpx
 from devstack.hydra import HydraConfig
 from devstack.kratos import KratosConfig
-from devstack.stack import OryStack
+from devstack.realory.stack import RealOryStack
+from devstack.stack import OryStack, OryStackBase
 from devstack.testing import databases
 from stackspin_clients import ClientConfig, HydraAdmin, KratosAdmin
 from stackspin_clients.models import CreateIdentity, OAuth2Client
@@ -44,7 +46,7 @@ class TestClient:
 @dataclass
 class SsoStack:
     url: str
-    ory: OryStack
+    ory: OryStackBase
     nginx: RunningNginx
     login_service: RunningProcess
     dashboard_api: RunningProcess
@@ -109,30 +111,39 @@ def _wait_ready(url: str, timeout: float = 30.0) -> None:
     raise TimeoutError(f"{url} not ready: {last}")
 
 
-def start_sso_stack(workdir: Path, artifacts: Path) -> SsoStack:
-    """Start everything; the caller must `close()` the result."""
+def start_sso_stack(workdir: Path, artifacts: Path, *, backend: str = "standin") -> SsoStack:
+    """Start everything on the Ory `backend` ("standin" or "real"); the caller must `close()`
+    the result."""
     exit_stack = ExitStack()
     try:
-        return _start(workdir, artifacts, exit_stack)
+        return _start(workdir, artifacts, exit_stack, backend)
     except BaseException:
         exit_stack.close()
         raise
 
 
-def _start(workdir: Path, artifacts: Path, exit_stack: ExitStack) -> SsoStack:
+def _ory_stack(backend: str, base: str) -> OryStack | RealOryStack:
+    """Hydra and Kratos behind nginx at `base`, not yet started."""
+    hydra_config = HydraConfig(issuer=f"{base}/")
+    kratos_config = KratosConfig(
+        public_url=f"{base}/kratos/",
+        # Cheap hashing: the tests measure flows, not argon2.
+        argon2_memory_kib=1024,
+        argon2_iterations=1,
+        argon2_parallelism=1,
+    )
+    if backend == "real":
+        return RealOryStack(hydra_config, kratos_config)
+    if backend != "standin":
+        raise ValueError(f"unknown Ory backend {backend!r}")
+    return OryStack(hydra_config, kratos_config)
+
+
+def _start(workdir: Path, artifacts: Path, exit_stack: ExitStack, backend: str) -> SsoStack:
     nginx_port = free_port()
     base = f"http://127.0.0.1:{nginx_port}"
 
-    ory = OryStack(
-        HydraConfig(issuer=f"{base}/"),
-        KratosConfig(
-            public_url=f"{base}/kratos/",
-            # Cheap hashing: the tests measure flows, not argon2.
-            argon2_memory_kib=1024,
-            argon2_iterations=1,
-            argon2_parallelism=1,
-        ),
-    ).start()
+    ory = _ory_stack(backend, base).start()  # each cleans up after itself when start fails
     exit_stack.callback(ory.stop)
     ory.kratos_config.admin_url = ory.kratos_admin_url + "/"
     ory.point_ui_at(base)
