@@ -93,6 +93,11 @@ class RealOryStack(OryStackBase):
         """Each server's log file (stdout and stderr)."""
         return {name: self._workdir / f"{name}.log" for name in ("hydra", "kratos")}
 
+    @property
+    def pids(self) -> dict[str, int | None]:
+        """The process id of each running server (a restart by `apply()` changes it)."""
+        return {name: process.pid for name, process in self._processes.items()}
+
     def start(self) -> RealOryStack:
         if self._own_hydra_config:
             self.hydra_config.issuer = self.hydra_public_url + "/"
