@@ -8,11 +8,13 @@ import json
 import os
 import queue
 import re
+import secrets
 import signal
 import smtplib
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -26,6 +28,7 @@ from devstack.testing import services
 
 ADMIN_EMAIL = "root@example.org"
 ADMIN_PASSWORD = "a long development password"
+NEW_PASSWORD = "recovered and renewed 2026"
 RANDOM_PORTS = [
     f"--{name}-port=0"
     for name in (
@@ -239,6 +242,9 @@ class Forms(HTMLParser):
             elif kind != "checkbox" or "checked" in a:
                 self.forms[-1]["fields"].setdefault(a["name"], a.get("value", ""))
 
+    def has_field(self, name: str) -> bool:
+        return any(name in f["fields"] for f in self.forms)
+
     def with_field(self, name: str) -> dict:
         return next(f for f in self.forms if name in f["fields"])
 
@@ -309,6 +315,132 @@ def test_a_person_logs_in_to_the_demo_app_through_the_router(runs: Runs) -> None
         again = browse(browser, browser.get(f"{url}/demo/login"))
         assert urlsplit(str(again.url)).path == "/auth/login"
         assert Forms(again.text).with_field("password")
+
+
+def _mail_to(url: str, email: str, count: int = 1) -> dict:
+    """The newest mail to `email` once `count` have arrived (real Kratos's courier polls)."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        mails = httpx.get(f"{url}/mail/api/messages", params={"to": email}).json()
+        if len(mails) >= count:
+            return mails[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no mail number {count} to {email}")
+
+
+def _code(mail_text: str) -> str:
+    found = re.search(r"^\s*(\d{6,8})\s*$", mail_text, re.MULTILINE)
+    assert found, mail_text
+    return found.group(1)
+
+
+def test_an_invited_person_recovers_sets_up_2fa_and_logs_in_to_the_demo_app(runs: Runs) -> None:
+    """What a person does in `make dev` (either backend): the admin invites them from the CLI;
+    they redeem the invitation and choose a password, forget it and recover by a mailed code,
+    add an authenticator app, and in a new browser reach the demo app with password and code."""
+    import pyotp
+
+    url, info = runs.second.url, runs.second.info
+    email = f"ada-{secrets.token_hex(3)}@example.org"
+    cli_env = {
+        **os.environ,
+        "DASHBOARD_DATABASE_URL": f"sqlite:///{runs.state_dir / 'dashboard.sqlite3'}",
+        "DASHBOARD_SMTP_URL": f"smtp://127.0.0.1:{info['smtp_port']}",
+        "DASHBOARD_KRATOS_ADMIN_URL": info["kratos_admin_url"],
+        "DASHBOARD_KRATOS_PUBLIC_URL": info["kratos_public_url"],
+        "DASHBOARD_HYDRA_ADMIN_URL": info["hydra_admin_url"],
+        "DASHBOARD_HYDRA_PUBLIC_URL": info["hydra_public_url"],
+        "DASHBOARD_PUBLIC_URL": url,
+    }
+    cli = str(Path(sys.executable).parent / "dashboard-api")
+    created = subprocess.run(
+        [cli, "user", "create", email, "--name", "Ada", "--role", "demo:user", "--invite"],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert created.returncode == 0, created.stdout + created.stderr
+    invitation = _mail_to(url, email)["text"]
+    link = re.search(r"https?://\S+", invitation)
+    assert link, invitation
+
+    with httpx.Client(follow_redirects=False, timeout=15) as browser:
+        recovery = browse(browser, browser.get(link.group(0)))
+        assert urlsplit(str(recovery.url)).path == "/auth/recovery", recovery.text[:500]
+        settings = submit(
+            browser,
+            recovery,
+            Forms(recovery.text).with_field("code"),
+            "code",
+            code=_code(invitation),
+        )
+        assert urlsplit(str(settings.url)).path == "/auth/settings", settings.text[:500]
+        saved = submit(
+            browser,
+            settings,
+            Forms(settings.text).with_field("password"),
+            "password",
+            password="first password 2026",
+        )
+        assert saved.status_code == 200, saved.text[:500]
+
+    with httpx.Client(follow_redirects=False, timeout=15) as browser:  # forgot it
+        page = browse(browser, browser.get(f"{url}/auth/recovery"))
+        sent = submit(browser, page, Forms(page.text).with_field("email"), "code", email=email)
+        assert urlsplit(str(sent.url)).path == "/auth/recovery", sent.text[:500]
+        settings = submit(
+            browser,
+            sent,
+            Forms(sent.text).with_field("code"),
+            "code",
+            code=_code(_mail_to(url, email, count=2)["text"]),
+        )
+        assert urlsplit(str(settings.url)).path == "/auth/settings", settings.text[:500]
+        saved = submit(
+            browser,
+            settings,
+            Forms(settings.text).with_field("password"),
+            "password",
+            password=NEW_PASSWORD,
+        )
+        secret = re.search(r"\b[A-Z2-7]{32}\b", saved.text)
+        assert secret, saved.text[:2000]
+        totp = pyotp.TOTP(secret.group(0))
+        added = submit(
+            browser,
+            saved,
+            Forms(saved.text).with_field("totp_code"),
+            "totp",
+            totp_code=totp.now(),
+        )
+        assert added.status_code == 200, added.text[:500]
+        assert not Forms(added.text).has_field("totp_code"), "the authenticator was not added"
+
+    with httpx.Client(follow_redirects=False, timeout=15) as browser:  # a new browser
+        login = browse(browser, browser.get(f"{url}/demo/login"))
+        second_factor = submit(
+            browser,
+            login,
+            Forms(login.text).with_field("password"),
+            "password",
+            identifier=email,
+            password=NEW_PASSWORD,
+        )
+        assert urlsplit(str(second_factor.url)).path == "/auth/login", second_factor.url
+        consent = submit(
+            browser,
+            second_factor,
+            Forms(second_factor.text).with_field("totp_code"),
+            "totp",
+            totp_code=totp.now(),
+        )
+        assert urlsplit(str(consent.url)).path == "/auth/consent", consent.text[:500]
+        consent_form = Forms(consent.text).with_button("accept")
+        demo = submit(browser, consent, consent_form, "accept")
+        assert str(demo.url) == f"{url}/demo/", demo.text[:500]
+        assert "Hello, Ada" in demo.text
+        assert "Your role in this app: <strong>user</strong>" in demo.text
 
 
 def test_without_login_service_and_dashboard_api_the_rest_runs_and_says_so(
