@@ -31,6 +31,7 @@ KRATOS_MAY_SET = {
     "selfservice.default_browser_return_url",
     "selfservice.allowed_return_urls",
     *(f"selfservice.flows.{kind}.ui_url" for kind in (*configs.KRATOS_FLOWS, "error")),
+    "selfservice.flows.logout.after.default_browser_return_url",
     "selfservice.methods.webauthn.enabled",
     "selfservice.methods.webauthn.config.rp.id",
     "selfservice.methods.webauthn.config.rp.origins",

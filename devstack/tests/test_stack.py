@@ -40,7 +40,7 @@ def test_kratos_mails_land_in_the_mail_catcher(ory_stack: OryStack) -> None:
     )
 
     assert submitted.status_code == 200
-    mails = ory_stack.mails(to=email)
+    mails = ory_stack.wait_for_mails(email)
     assert len(mails) == 1
     assert mails[0]["to"] == [email]
     assert mails[0]["text"]

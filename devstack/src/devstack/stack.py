@@ -7,6 +7,7 @@ has the same interface (`OryStackBase`) around the real servers.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any, Self
 
@@ -78,6 +79,18 @@ class OryStackBase:
         response.raise_for_status()
         mails: list[dict[str, Any]] = response.json()
         return mails
+
+    def wait_for_mails(
+        self, to: str, count: int = 1, timeout: float = 20.0
+    ) -> list[dict[str, Any]]:
+        """`mails(to)` once at least `count` have arrived (real Kratos's courier sends from a
+        queue it polls about once a second; the stand-in sends at once)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            mails = self.mails(to=to)
+            if len(mails) >= count or time.monotonic() > deadline:
+                return mails
+            time.sleep(0.1)
 
 
 class OryStack(OryStackBase):
