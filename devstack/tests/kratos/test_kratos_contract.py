@@ -12,11 +12,13 @@ from starlette.routing import Route
 from .kratos_contract import KratosContract
 
 # Real Kratos routes its OpenAPI document leaves out: the links mailed for recovery and
-# verification are opened with GET on the submit URLs; whoami answers on any method.
+# verification are opened with GET on the submit URLs; whoami answers on any method; the admin
+# port serves health and version under /admin (the documented bare paths redirect there).
 UNDOCUMENTED_REAL_ROUTES = {
     ("GET", "/self-service/recovery"),
     ("GET", "/self-service/verification"),
     *((m, "/sessions/whoami") for m in ("POST", "PUT", "PATCH", "OPTIONS")),
+    *(("GET", f"/admin{p}") for p in ("/health/alive", "/health/ready", "/version")),
 }
 
 

@@ -20,7 +20,8 @@ def readiness_targets(settings: Settings) -> dict[str, str]:
     return {
         "hydra": f"{settings.hydra_admin_url}/health/ready",
         "kratos": f"{settings.kratos_public_url}/health/ready",
-        "kratos-admin": f"{settings.kratos_admin_url}/health/ready",
+        # Kratos's admin API lives under /admin (its other paths answer 307 to /admin/...).
+        "kratos-admin": f"{settings.kratos_admin_url}/admin/health/ready",
         "dashboard-api": f"{settings.dashboard_internal_url}/healthz",
     }
 

@@ -19,18 +19,15 @@ log = logging.getLogger("devstack.kratos")
 VERSION = "v25.4.0"
 
 
-def _common_routes() -> list[Route]:
+def _common_routes(prefix: str = "") -> list[Route]:
     async def alive(request: Request) -> Response:
         return web.json_response({"status": "ok"})
 
     async def version(request: Request) -> Response:
         return web.json_response({"version": VERSION})
 
-    return [
-        Route("/health/alive", alive, methods=["GET"]),
-        Route("/health/ready", alive, methods=["GET"]),
-        Route("/version", version, methods=["GET"]),
-    ]
+    paths = [("/health/alive", alive), ("/health/ready", alive), ("/version", version)]
+    return [Route(prefix + path, endpoint, methods=["GET"]) for path, endpoint in paths]
 
 
 async def _kratos_error(request: Request, exc: Exception) -> Response:
@@ -68,7 +65,8 @@ def create_apps(config: KratosConfig) -> tuple[Starlette, Starlette]:
         exception_handlers=handlers,
     )
     admin_app = Starlette(
-        routes=_offloaded([*_common_routes(), *admin.routes(rt)]),
+        # Real Kratos serves these under /admin on its admin port (and redirects the bare paths).
+        routes=_offloaded([*_common_routes(), *_common_routes("/admin"), *admin.routes(rt)]),
         exception_handlers=handlers,
     )
     public_app.state.kratos = rt
