@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from flask import render_template
 from login_html import parse
 from login_service import Settings, create_app
@@ -300,3 +301,103 @@ def test_user_controlled_text_and_urls_cannot_inject_markup_or_script() -> None:
     assert "javascript:" not in html
     assert "data:image/svg" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def _code_sent_flow(resend: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": "f1",
+        "type": "browser",
+        "ui": {
+            "action": f"{KRATOS}/self-service/recovery?flow=f1",
+            "method": "POST",
+            "nodes": [
+                node("input", "default", {"name": "csrf_token", "type": "hidden", "value": "tok"}),
+                node(
+                    "input",
+                    "code",
+                    {"name": "code", "type": "text", "required": True},
+                    meta={"label": text(1070010, "Recovery code")},
+                ),
+                node("input", "code", {"name": "method", "type": "hidden", "value": "code"}),
+                node(
+                    "input",
+                    "code",
+                    {"name": "method", "type": "submit", "value": "code"},
+                    meta={"label": text(1070009, "Continue")},
+                ),
+                resend,
+            ],
+        },
+    }
+
+
+def test_a_resend_button_is_its_own_form_with_nothing_to_fill_in() -> None:
+    # Kratos v25 recovery/verification once the code is mailed: name=email, value=the address.
+    resend = node(
+        "input",
+        "code",
+        {"name": "email", "type": "submit", "value": "ada@example.org"},
+        meta={"label": text(1070008, "Resend code")},
+    )
+    page = parse(render(_code_sent_flow(resend)))
+    code_form, resend_form = page.forms
+    assert ("email", "ada@example.org", "Resend code") not in code_form.buttons
+    assert resend_form.fields == {"csrf_token": "tok", "method": "code"}
+    assert resend_form.buttons == [("email", "ada@example.org", "Resend code")]
+    assert resend_form.action == code_form.action
+    assert not [i for i in resend_form.inputs if "required" in i]
+
+
+def test_a_resend_email_field_is_its_own_form() -> None:
+    # A rebuilt code form (Kratos's populateEmailSentFlow) asks for the address instead.
+    resend = node(
+        "input",
+        "code",
+        {"name": "email", "type": "email", "required": True},
+        meta={"label": text(1070008, "Resend code")},
+    )
+    page = parse(render(_code_sent_flow(resend)))
+    code_form, resend_form = page.forms
+    assert "email" not in code_form.fields
+    assert resend_form.fields == {"csrf_token": "tok", "method": "code", "email": ""}
+    assert [label for _, _, label in resend_form.buttons] == ["Resend code"]
+
+
+def test_a_finished_flow_that_continues_elsewhere_shows_only_its_link() -> None:
+    # Kratos v25's passed verification flow: GET to the return URL, one "Continue" link.
+    flow = {
+        "id": "f1",
+        "type": "browser",
+        "state": "passed_challenge",
+        "ui": {
+            "action": "https://app.example.org/welcome",
+            "method": "GET",
+            "messages": [text(1080002, "You successfully verified your email address.")],
+            "nodes": [
+                node(
+                    "a",
+                    "code",
+                    {
+                        "id": "continue",
+                        "href": "https://app.example.org/welcome",
+                        "title": text(1070009, "Continue"),
+                    },
+                )
+            ],
+        },
+    }
+    page = parse(render(flow))
+    assert page.forms == []
+    assert ("https://app.example.org/welcome", "Continue") in page.links
+    assert "successfully verified" in page.text
+
+
+def test_a_get_form_outside_kratos_with_fields_is_refused() -> None:
+    from login_service.errors import UnexpectedAnswerError
+
+    flow = _code_sent_flow(node("input", "code", {"name": "x", "type": "text"}))
+    flow["ui"]["action"] = "https://evil.example/collect"
+    flow["ui"]["method"] = "GET"
+    with pytest.raises(UnexpectedAnswerError, match="unexpected answer") as refused:
+        render(flow)
+    assert refused.value.problem == "flow form action outside Kratos"

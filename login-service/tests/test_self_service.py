@@ -9,6 +9,7 @@ from collections.abc import Callable
 from urllib.parse import urljoin
 
 import pyotp
+from login_html import Form, Page
 from login_testkit import (
     PASSWORD,
     Browser,
@@ -63,20 +64,13 @@ def test_recovery_by_code_leads_to_a_new_password(env: Env, browser: Browser) ->
         fresh.close()
 
 
-def test_recovery_code_form_needs_no_email_and_resend_is_its_own_form(
-    env: Env, browser: Browser
-) -> None:
-    # Kratos sends "Resend code" as a required email input in the code group; in the code's
-    # own form a real browser would refuse to submit the code until it is filled in.
-    _, email = env.create_user()
-    start = browser.get(f"{env.login_url}/auth/recovery")
-    sent = browser.submit(start, "code", "code", email=email)
-    assert "/auth/recovery?flow=" in sent.url, sent.urls
-    page = sent.page
-    code_form = page.form("code", button="code")
+def assert_resend_is_its_own_form(page: Page, code_form: Form, email: str) -> Form:
+    """Kratos sends "Resend code" as a submit button (name=email, value=the address) in the
+    code group, beside the required code field: in the code's form a browser would refuse to
+    resend until a code is typed. It gets a form of its own, with nothing to fill in."""
     assert "code" in code_form.fields
-    assert not [i for i in code_form.inputs if i.get("name") == "email"], code_form.inputs
-    resend_forms = [f for f in page.forms if "email" in f.fields]
+    assert not [b for b in code_form.buttons if b[0] == "email"], code_form.buttons
+    resend_forms = [f for f in page.forms if f != code_form and f.group == "code"]
     assert len(resend_forms) == 1, [f.fields for f in page.forms]
     resend = resend_forms[0]
     assert resend.action == code_form.action
@@ -84,24 +78,63 @@ def test_recovery_code_form_needs_no_email_and_resend_is_its_own_form(
     assert resend.fields["method"] == "code"
     assert resend.fields["csrf_token"] == code_form.fields["csrf_token"]
     assert "code" not in resend.fields
-    assert [text for _, _, text in resend.buttons] == ["Resend code"]
-    email_input = next(i for i in resend.inputs if i.get("name") == "email")
-    assert email_input.get("type") == "email"
-    assert "required" in email_input
+    assert resend.buttons == [("email", email, "Resend code")]
+    assert not [i for i in resend.inputs if "required" in i], resend.inputs
     assert page.html.index('data-resend="true"') > page.html.index('value="code"')
+    return resend
+
+
+def test_recovery_code_form_needs_no_email_and_resend_is_its_own_form(
+    env: Env, browser: Browser
+) -> None:
+    _, email = env.create_user()
+    start = browser.get(f"{env.login_url}/auth/recovery")
+    sent = browser.submit(start, "code", "code", email=email)
+    assert "/auth/recovery?flow=" in sent.url, sent.urls
+    code_form = sent.page.form("code", button="code")
+    assert not [i for i in code_form.inputs if i.get("name") == "email"], code_form.inputs
+    resend = assert_resend_is_its_own_form(sent.page, code_form, email)
     assert len(env.courier_messages(email)) == 1
 
-    resent = browser.post(urljoin(sent.url, resend.action), resend.data(email=email))
+    # Just what a browser sends when the button is pressed.
+    resent = browser.post(urljoin(sent.url, resend.action), resend.data("email"))
     assert resent.status == 200, resent.urls
     assert "/auth/recovery?flow=" in resent.url, resent.urls
     assert len(env.courier_messages(email)) == 2
-    # The code form still submits with the code alone: just what a browser sends.
+    # The code form still submits with the code alone, and the newest code works.
     code = latest_code(env, email)
-    settings = browser.post(
-        urljoin(resent.url, resent.page.form("code", button="code").action),
-        resent.page.form("code", button="code").data("code", code=code),
-    )
+    again = resent.page.form("code", button="code")
+    settings = browser.post(urljoin(resent.url, again.action), again.data("code", code=code))
     assert "/auth/settings?flow=" in settings.url, settings.urls
+
+
+def test_verification_resend_is_its_own_form_and_mails_a_new_code(
+    env: Env, browser: Browser
+) -> None:
+    identity_id, email = env.create_user()
+    logged_in(env, browser, email)
+    start = browser.get(f"{env.login_url}/auth/verification")
+    assert "/auth/verification?flow=" in start.url, start.urls
+    before = len(env.courier_messages(email))
+    sent = browser.submit(start, "code", "code", email=email)
+    assert sent.status == 200, sent.urls
+    assert len(env.courier_messages(email)) == before + 1
+    resend = assert_resend_is_its_own_form(sent.page, sent.page.form("code", button="code"), email)
+
+    resent = browser.post(urljoin(sent.url, resend.action), resend.data("email"))
+    assert resent.status == 200, resent.urls
+    assert "/auth/verification?flow=" in resent.url, resent.urls
+    assert len(env.courier_messages(email)) == before + 2
+    code = latest_code(env, email)
+    form = resent.page.form("code", button="code")
+    done = browser.post(urljoin(resent.url, form.action), form.data("code", code=code))
+    assert done.status == 200, done.urls
+    # Kratos's finished flow is a GET "form" to where the person continues: only a link.
+    assert "successfully verified" in done.page.text
+    assert done.page.link("Continue").startswith("http")
+    assert [f.group for f in done.page.forms] == []
+    addresses = env.kratos.get_identity(identity_id).verifiable_addresses or []
+    assert [a.verified for a in addresses if a.value == email] == [True]
 
 
 def test_totp_enrolment_then_login_with_totp(env: Env, browser: Browser) -> None:
@@ -151,10 +184,12 @@ def test_login_with_a_backup_recovery_code(env: Env, browser: Browser) -> None:
 
 def test_expired_flow_is_replaced_by_a_fresh_one_with_a_message(env: Env, browser: Browser) -> None:
     env.stack.kratos_config.flow_lifespan = 1
+    env.stack.apply()
     first = browser.get(f"{env.login_url}/auth/login")
     assert "/auth/login?flow=" in first.url
     time.sleep(1.2)
     env.stack.kratos_config.flow_lifespan = 3600
+    env.stack.apply()
     again = browser.get(first.url)
     assert again.status == 200, again.urls
     assert "/auth/login?flow=" in again.url
@@ -167,9 +202,11 @@ def test_posting_an_expired_flow_shows_kratos_message_on_a_fresh_flow(
 ) -> None:
     _, email = env.create_user()
     env.stack.kratos_config.flow_lifespan = 1
+    env.stack.apply()
     first = browser.get(f"{env.login_url}/auth/login")
     time.sleep(1.2)
     env.stack.kratos_config.flow_lifespan = 3600
+    env.stack.apply()
     after = password_login(browser, first, email)
     assert after.status == 200, after.urls
     assert "/auth/login?flow=" in after.url

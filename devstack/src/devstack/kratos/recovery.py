@@ -37,13 +37,17 @@ def _choose_nodes() -> list[Node]:
     ]
 
 
-def _code_nodes(flow: Doc) -> list[Node]:
+def _code_nodes(flow: Doc, email: str | None) -> list[Node]:
+    """Kratos's order; "Resend code" is a button carrying the address as it was typed (none
+    when an admin made the flow: nobody typed one)."""
+    label = text.label_resend_code()
+    resend = [] if email is None else [nodes.submit("email", email, "code", label)]
     return [
         *code_method.csrf_nodes(flow),
-        nodes.input_node("method", "code", "hidden", value="code"),
         nodes.input_node("code", "code", "text", required=True, label=text.label_recovery_code()),
+        nodes.input_node("method", "code", "hidden", value="code"),
         nodes.submit("method", "code", "code", text.label_continue()),
-        nodes.input_node("email", "code", "email", required=True, label=text.label_resend_code()),
+        *resend,
     ]
 
 
@@ -91,7 +95,7 @@ def _send_code(rt: Runtime, flow: Doc, email: str) -> None:
     # unknown addresses get the same answer (no account enumeration); Kratos mails them only
     # with notify_unknown_recipients, which the stand-in does not emulate
     flow["state"] = "sent_email"
-    flow["ui"]["nodes"] = _code_nodes(flow)
+    flow["ui"]["nodes"] = _code_nodes(flow, email)
     flows.set_form_message(flow, text.recovery_code_sent())
 
 
@@ -269,7 +273,7 @@ def admin_flow(rt: Runtime, request: Request, lifespan: int, *, code_mode: bool)
     )
     flow["expires_at"] = clock.fmt(clock.later(lifespan))
     if code_mode:
-        flow["ui"]["nodes"] = _code_nodes(flow)
+        flow["ui"]["nodes"] = _code_nodes(flow, None)
     # the request URL of an admin-made flow points at the public API, as in Kratos
     flow["request_url"] = f"{rt.config.public_url}self-service/recovery/browser"
     flows.save(rt, flow)

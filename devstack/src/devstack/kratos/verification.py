@@ -13,7 +13,6 @@ from devstack.kratos import (
     identities,
     login,
     nodes,
-    sessions,
     text,
     web,
 )
@@ -34,26 +33,16 @@ def _choose_nodes(email: str | None = None) -> list[Node]:
 
 
 def _code_nodes(flow: Doc, email: str) -> list[Node]:
+    # Kratos's order: the code method's fresh nodes, the csrf token, then "Resend code".
     return [
-        *code_method.csrf_nodes(flow),
         nodes.input_node("method", "code", "hidden", value="code"),
         nodes.input_node(
             "code", "code", "text", required=True, label=text.label_verification_code()
         ),
         nodes.submit("method", "code", "code", text.label_continue()),
+        *code_method.csrf_nodes(flow),
         nodes.submit("email", email, "code", text.label_resend_code()),
     ]
-
-
-def _unverified_email(rt: Runtime, request: Request) -> str | None:
-    session = sessions.from_request(rt, request)
-    identity = identities.get(rt.store, session["identity_id"]) if session else None
-    if identity is None:
-        return None
-    for a in identity["verifiable_addresses"]:
-        if not a["verified"]:
-            return str(a["value"])
-    return None
 
 
 def create_flow(
@@ -71,7 +60,7 @@ def create_flow(
         "verification",
         flow_type=flow_type,
         state="choose_method",
-        nodes=_choose_nodes(_unverified_email(rt, request)),
+        nodes=_choose_nodes(),  # Kratos leaves the email empty, even for a signed-in person
         return_to=return_to,
         csrf_cookie=csrf_cookie,
         extra={"active": "code"},
@@ -101,7 +90,7 @@ def _send_code(rt: Runtime, flow: Doc, email: str) -> None:
             },
         )
     flow["state"] = "sent_email"
-    flow["ui"]["nodes"] = _code_nodes(flow, address)
+    flow["ui"]["nodes"] = _code_nodes(flow, email)
     flows.set_form_message(flow, text.verification_code_sent())
 
 
@@ -188,10 +177,10 @@ def _verified(rt: Runtime, flow: Doc, identity: Doc, address: str) -> None:
     identities.save(rt.store, rt.config, identity)
     flow["state"] = "passed_challenge"
     href = flow.get("return_to") or rt.config.default_return_url
-    flow["ui"]["nodes"] = [
-        *code_method.csrf_nodes(flow),
-        nodes.anchor_node("continue", href, "code", text.label_continue()),
-    ]
+    # Kratos replaces the form: GET to where the person continues, one "Continue" link, no csrf.
+    flow["ui"]["action"] = href
+    flow["ui"]["method"] = "GET"
+    flow["ui"]["nodes"] = [nodes.anchor_node("continue", href, "code", text.label_continue())]
     flows.set_form_message(flow, text.verification_successful())
 
 

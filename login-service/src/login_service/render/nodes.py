@@ -4,9 +4,11 @@ Every node type Kratos v25 sends is handled: input (text, email, password, hidde
 submit/button with name and value, WebAuthn triggers), img (the TOTP QR code), text (TOTP secret,
 backup codes), a, script (Kratos's WebAuthn script only) and div. Each non-default group becomes
 its own form, so one method's required fields never block another's submit; hidden default
-nodes (csrf_token) go into every form. A "Resend code" input (Kratos v25 sends it as a required
-email field in the code group) gets a small form of its own after its group's form, so the
-code can be submitted without it.
+nodes (csrf_token) go into every form. A "Resend code" node gets a small form of its own after
+its group's form: Kratos v25 sends it in the code group beside the required code field, either
+as a submit button carrying the address (name=email, value=the address: recovery and
+verification once the code is mailed) or as a required email input (a rebuilt code form), and
+in the code's own form the browser would refuse to resend until a code is typed in.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 # Input attributes copied onto the <input> as they are; everything else is handled by hand.
 _PASSTHROUGH = ("autocomplete", "pattern", "maxlength")
 _BUTTON_TYPES = frozenset({"submit", "button"})
-# Kratos's "Resend code" label; on a non-button input it marks a field for resending the code.
+# Nodes that submit nothing (a hidden one is left out when there is no form to carry it).
+_DISPLAY_KINDS = frozenset({"a", "text", "img", "div", "hidden"})
+# Kratos's "Resend code" label: a button (or an email field) that mails a new code.
 _RESEND_LABEL_ID = 1070008
 _EMAIL_LABEL = {"id": 1070007, "text": "Email"}
 # The TOTP QR code; any other data: URL (e.g. SVG with script) is not shown.
@@ -68,7 +72,7 @@ class NodeView:
 
     @property
     def is_resend(self) -> bool:
-        return self.label_id == _RESEND_LABEL_ID and self.kind not in ("submit", "button")
+        return self.label_id == _RESEND_LABEL_ID and self.kind in ("input", "submit")
 
     @property
     def has_error(self) -> bool:
@@ -86,6 +90,7 @@ class FormView:
     method: str
     nodes: list[NodeView]
     resend: bool = False  # the small "Resend code" form that follows its group's form
+    submits: bool = True  # False: links and text only, printed without a <form>
 
 
 @dataclass
@@ -236,15 +241,18 @@ def flow_view(
     """The forms of a Kratos ui container, one per group, in the order Kratos sent them."""
     data = _data(ui)
     action = str(data.get("action") or "")
-    # Our forms post passwords and codes: only ever to Kratos itself.
-    if not (is_browser_url(action) and origin_of(action) == kratos_origin):
-        raise UnexpectedAnswerError("kratos", "flow form action outside Kratos")
     method = str(data.get("method") or "POST").upper()
     views: list[NodeView] = []
     for index, node in enumerate(data.get("nodes") or []):
         view = node_view(node, index, kratos_origin=kratos_origin)
         if view is not None:
             views.append(view)
+    if not (is_browser_url(action) and origin_of(action) == kratos_origin):
+        # Our forms post passwords and codes: only ever to Kratos itself. A finished flow
+        # (verification: GET to where the person continues) has only links: no form at all.
+        if method != "GET" or any(v.kind not in _DISPLAY_KINDS for v in views):
+            raise UnexpectedAnswerError("kratos", "flow form action outside Kratos")
+        return FlowView(message_views(data.get("messages")), _links_only(views), [])
 
     scripts = [v for v in views if v.kind == "script"]
     nodes = [v for v in views if v.kind != "script"]
@@ -264,18 +272,44 @@ def flow_view(
         leading = default_visible if position == 0 else []
         form_nodes = [_copy_for_form(v, group) for v in shared_hidden]
         forms.append(FormView(group, action, method, form_nodes + leading + members))
+        group_hidden = [v for v in members if v.kind == "hidden"]
         for resend in (v for v in nodes if v.group == group and v.is_resend):
-            forms.append(_resend_form(resend, shared_hidden, action, method))
+            forms.append(_resend_form(resend, shared_hidden + group_hidden, action, method))
     if not groups:
         forms.append(FormView("default", action, method, shared_hidden + default_visible))
     return FlowView(message_views(data.get("messages")), forms, scripts)
 
 
-def _resend_form(
-    resend: NodeView, shared_hidden: list[NodeView], action: str, method: str
-) -> FormView:
-    """The resend field as its own form: csrf, method=code, the field and a button."""
+def _links_only(views: list[NodeView]) -> list[FormView]:
+    """The nodes of a flow that continues outside Kratos, by group, with no form to submit."""
+    shown = [v for v in views if v.kind != "hidden"]
+    groups = list(dict.fromkeys(v.group for v in shown))
+    return [
+        FormView(g, "", "GET", [v for v in shown if v.group == g], submits=False) for g in groups
+    ]
+
+
+def _resend_form(resend: NodeView, hidden: list[NodeView], action: str, method: str) -> FormView:
+    """The resend node as its own form: the hidden fields (csrf, method=code, ...) and the node.
+
+    A button carries the address itself; an email field gets a nameless button after it.
+    """
     suffix = f"{resend.group}-resend"
+    form_nodes = [_copy_for_form(v, suffix) for v in hidden]
+    if not any(v.attrs.get("name") == "method" for v in hidden):
+        # Kratos reads the method from the form; the code method's own hidden field, if missing.
+        form_nodes.append(
+            NodeView(
+                "hidden",
+                resend.group,
+                f"node-{suffix}-method",
+                {"type": "hidden", "name": "method", "value": "code"},
+            )
+        )
+    if resend.kind == "submit":
+        return FormView(
+            resend.group, action, method, [*form_nodes, _copy_for_form(resend, suffix)], True
+        )
     field_view = NodeView(
         resend.kind,
         resend.group,
@@ -285,12 +319,6 @@ def _resend_form(
         resend.messages,
         label_id=resend.label_id,
     )
-    method_node = NodeView(
-        "hidden",
-        resend.group,
-        f"node-{suffix}-method",
-        {"type": "hidden", "name": "method", "value": "code"},
-    )
     # No name: the hidden method=code is what Kratos reads; the button only submits.
     button = NodeView(
         "submit",
@@ -299,8 +327,7 @@ def _resend_form(
         {"type": "submit", "name": "", "value": "", "disabled": False, "trigger": ""},
         resend.label,
     )
-    hidden = [_copy_for_form(v, suffix) for v in shared_hidden]
-    return FormView(resend.group, action, method, [*hidden, method_node, field_view, button], True)
+    return FormView(resend.group, action, method, [*form_nodes, field_view, button], True)
 
 
 def _copy_for_form(view: NodeView, group: str) -> NodeView:
