@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 import uuid
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -91,6 +92,34 @@ def _render(rt: Runtime, identity: Doc, declassify: list[str] | None = None) -> 
     return identities.to_json(
         rt.config, identity, credentials=True, declassify=declassify, admin_metadata=True
     )
+
+
+def _patched_addresses(stored: list[Doc], value: Any) -> list[Doc]:
+    """Patched verifiable addresses, which Kratos stores as given (an admin marks one verified
+    this way); the traits still decide which addresses exist (`identities.derive` matches by
+    value)."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(
+        isinstance(a, dict) and isinstance(a.get("value"), str) for a in value
+    ):
+        raise errors.bad_request("verifiable_addresses must be a list of addresses")
+    moment = web_now()
+    before = {a["value"]: a for a in stored}
+    addresses: list[Doc] = []
+    for given in value:
+        verified = given.get("verified", False)
+        if not isinstance(verified, bool) or not isinstance(given.get("status", ""), str):
+            raise errors.bad_request("verifiable_addresses: verified is a boolean, status a string")
+        address = dict(given)
+        if address == before.get(address["value"]):
+            addresses.append(address)
+            continue
+        if verified and not address.get("verified_at"):
+            address["verified_at"] = moment
+        address["updated_at"] = moment
+        addresses.append(address)
+    return addresses
 
 
 def _save_or_error(rt: Runtime, identity: Doc) -> None:
@@ -211,6 +240,9 @@ def routes(rt: Runtime) -> list[Route]:
             identity["state_changed_at"] = web_now()
         for key in ("traits", "state", "metadata_public", "metadata_admin"):
             identity[key] = patched.get(key)
+        identity["verifiable_addresses"] = _patched_addresses(
+            identity["verifiable_addresses"], patched.get("verifiable_addresses")
+        )
         _save_or_error(rt, identity)
         return web.json_response(_render(rt, identity))
 
