@@ -26,7 +26,7 @@ ADMIN_EXPECTATIONS: dict[str, tuple[Any, int]] = {
     "users-batch_create_users": ({"users": [{"email": "NEW_EMAIL"}]}, 200),
     "users-get_user": (None, 200),
     "users-update_user": ({"name": "Changed"}, 200),
-    "users-create_recovery_link": (None, 200),
+    "users-create_recovery_code": (None, 200),
     "users-send_invitation": (None, 204),
     "users-reset_second_factor": (None, 204),
     "users-list_user_sessions": (None, 200),

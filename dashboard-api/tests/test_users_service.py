@@ -203,13 +203,14 @@ def test_batch_create_reports_a_result_per_item(ctx: Context, email) -> None:
     assert roles.is_dashboard_admin(ctx, admin_id)
 
 
-def test_recovery_link_and_second_factor_reset(ctx: Context, email) -> None:
+def test_recovery_code_and_second_factor_reset(ctx: Context, email) -> None:
     user = users.create_user(ctx, UserCreate(email=email()))
-    link = users.recovery_link(ctx, user.id)
-    assert link.recovery_link.startswith("http")
+    handed = users.recovery_code(ctx, user.id)
+    assert handed.recovery_link.startswith("http")
+    assert handed.recovery_code.isdigit()
     users.reset_second_factor(ctx, user.id)
     actions = [e.action for e in audit.page(ctx.session, limit=10, target_id=user.id)]
-    assert actions[:2] == ["user.reset_second_factor", "user.recovery_link"]
+    assert actions[:2] == ["user.reset_second_factor", "user.recovery_code"]
 
 
 def test_invitation_mails_a_recovery_code(ctx: Context, email, ory) -> None:

@@ -297,14 +297,17 @@ def user_set_role(state: CliState, subject: str, app_slug: str, role: str) -> No
     click.echo(f"{subject}: {app_slug} -> {role}")
 
 
-@user.command(name="recovery-link")
+@user.command(name="recovery-code")
 @click.argument("subject")
 @pass_state
-def user_recovery_link(state: CliState, subject: str) -> None:
-    """A one-time link to hand over to the person."""
+def user_recovery_code(state: CliState, subject: str) -> None:
+    """A one-time recovery code to hand over to the person, and the page to enter it on."""
     with state.unit_of_work() as ctx:
-        link = users.recovery_link(ctx, subject)
-    click.echo(link.recovery_link)
+        code = users.recovery_code(ctx, subject)
+    click.echo(f"Open:  {code.recovery_link}")
+    click.echo(f"Code:  {code.recovery_code}")
+    if code.expires_at is not None:
+        click.echo(f"Until: {code.expires_at:%Y-%m-%d %H:%M} UTC")
 
 
 def _read_rows(source: TextIO) -> list[dict[str, str]]:

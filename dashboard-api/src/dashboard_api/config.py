@@ -42,7 +42,8 @@ class Settings(BaseSettings):
     introspection_cache_seconds: float = Field(default=30.0, ge=0)
     introspection_cache_size: int = Field(default=10_000, ge=1)
     invitation_expires_in: str = "72h"
-    recovery_link_expires_in: str = "24h"
+    # How long a recovery code an admin hands over (POST /users/{id}/recovery-code) works.
+    recovery_code_expires_in: str = "24h"
 
     connect_timeout: float = 3.0
     read_timeout: float = 10.0

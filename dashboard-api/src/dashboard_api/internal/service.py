@@ -12,6 +12,7 @@ from dashboard_api.context import Context
 from dashboard_api.errors import NotFound
 from dashboard_api.internal.schemas import ConsentDecision, DecisionApp
 from dashboard_api.roles import repository as roles_repository
+from dashboard_api.users import invitations
 
 
 def render_claims(app: App, subject: str, role: str) -> dict[str, Any]:
@@ -48,6 +49,8 @@ def consent_decision(ctx: Context, subject: str, client_id: str) -> ConsentDecis
         return ConsentDecision(
             allowed=False, app=decision_app, role=None, claims={}, reason="user_inactive"
         )
+    # Before login-service reads email_verified for the ID token.
+    invitations.confirm_redeemed(ctx, identity)
     return ConsentDecision(
         allowed=True,
         app=decision_app,

@@ -17,7 +17,7 @@ from dashboard_api.users.schemas import (
     BatchResult,
     Me,
     MeUpdate,
-    RecoveryLink,
+    RecoveryCode,
     RoleName,
     User,
     UserCreate,
@@ -84,10 +84,11 @@ def delete_user(ctx: AdminContext, user_id: UserId) -> None:
     service.delete_user(ctx, user_id)
 
 
-@router.post("/{user_id}/recovery-link", responses=problem_responses(*ONE_USER_ERRORS))
-def create_recovery_link(ctx: AdminContext, user_id: UserId) -> RecoveryLink:
-    """A one-time link for the admin to hand over."""
-    return service.recovery_link(ctx, user_id)
+@router.post("/{user_id}/recovery-code", responses=problem_responses(*ONE_USER_ERRORS))
+def create_recovery_code(ctx: AdminContext, user_id: UserId) -> RecoveryCode:
+    """A one-time recovery code for the admin to hand over, with the page to enter it on
+    (the person then sets a new password). It does not verify their address."""
+    return service.recovery_code(ctx, user_id)
 
 
 @router.post(

@@ -87,8 +87,11 @@ class BatchResult(Strict):
     failed: int
 
 
-class RecoveryLink(Strict):
+class RecoveryCode(Strict):
+    """A one-time code for the admin to hand over, and the page to enter it on."""
+
     recovery_link: str
+    recovery_code: str
     expires_at: datetime | None
 
 

@@ -1,0 +1,86 @@
+"""Invitations verify the address they were mailed to once redeemed; handed-over codes do not."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+from dashboard_api.audit import repository as audit
+from dashboard_api.context import Context
+from dashboard_api.users import invitations
+from dashboard_api.users import service as users
+from dashboard_api.users.schemas import UserCreate, UserUpdate
+
+
+def _redeem(link: str, code: str) -> None:
+    """What the person's browser does: type the code on the flow's page."""
+    flow = re.search(r"flow=([0-9a-f-]+)", link)
+    assert flow, link
+    public = link.split("/self-service/")[0]
+    response = httpx.post(
+        f"{public}/self-service/recovery",
+        params={"flow": flow.group(1)},
+        data={"method": "code", "code": code},
+        headers={"Accept": "application/json"},
+    )
+    # Passed: Kratos sends the browser on to the settings flow.
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["id"] == "browser_location_change_required"
+
+
+def _mailed_code(ory, address: str) -> tuple[str, str]:
+    text = ory.mail.store.list(address)[0].text or ""
+    link = re.search(r"https?://\S+", text)
+    code = re.search(r"^\s*(\d{6,8})\s*$", text, re.MULTILINE)
+    assert link, text
+    assert code, text
+    return link.group(0), code.group(1)
+
+
+def _verified(ctx: Context, subject: str) -> bool:
+    return users.get_user(ctx, subject).email_verified
+
+
+def test_a_redeemed_invitation_verifies_the_address_it_was_mailed_to(
+    ctx: Context, email, ory
+) -> None:
+    address = email()
+    user = users.create_user(ctx, UserCreate(email=address, invite=True))
+    identity = ctx.ory.kratos.get_identity(user.id)
+    # Not redeemed yet: nothing changes.
+    assert invitations.confirm_redeemed(ctx, identity) == identity
+    assert not _verified(ctx, user.id)
+
+    _redeem(*_mailed_code(ory, address))
+    assert not _verified(ctx, user.id)  # Kratos does not verify for an admin-made code
+    invitations.confirm_redeemed(ctx, ctx.ory.kratos.get_identity(user.id))
+
+    assert _verified(ctx, user.id)
+    after = ctx.ory.kratos.get_identity(user.id)
+    assert "invitations" not in (after.metadata_admin or {})
+    assert after.metadata_admin == {"created_by": "dashboard-api"}
+    actions = [e.action for e in audit.page(ctx.session, limit=10, target_id=user.id)]
+    assert actions[0] == "user.email_verified"
+
+
+def test_a_recovery_code_handed_over_by_an_admin_verifies_nothing(ctx: Context, email) -> None:
+    user = users.create_user(ctx, UserCreate(email=email()))
+    handed = users.recovery_code(ctx, user.id)
+    assert handed.recovery_code
+    assert "token=" not in handed.recovery_link
+    _redeem(handed.recovery_link, handed.recovery_code)
+    invitations.confirm_redeemed(ctx, ctx.ory.kratos.get_identity(user.id))
+    assert not _verified(ctx, user.id)
+
+
+def test_an_invitation_to_an_address_since_replaced_verifies_nothing(
+    ctx: Context, email, ory
+) -> None:
+    first = email()
+    user = users.create_user(ctx, UserCreate(email=first, invite=True))
+    users.update_user(ctx, user.id, UserUpdate(email=email()))
+    _redeem(*_mailed_code(ory, first))
+    invitations.confirm_redeemed(ctx, ctx.ory.kratos.get_identity(user.id))
+    assert not _verified(ctx, user.id)
+    # Redeemed: nothing left to wait for.
+    assert "invitations" not in (ctx.ory.kratos.get_identity(user.id).metadata_admin or {})
