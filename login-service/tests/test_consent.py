@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from login_testkit import Browser, Env, jwt_claims, password_login, reached_app
 
 
@@ -163,3 +164,36 @@ def test_submitting_consent_twice_does_not_fail(env: Env, browser: Browser) -> N
     assert "Traceback" not in again.text
     if again.status_code == 303:
         assert again.headers["Location"].startswith(env.hydra_public_url)
+
+
+@pytest.mark.parametrize("action", ["accept", "deny"])
+def test_back_or_reload_after_consent_never_tells_the_app_access_denied(
+    env: Env, browser: Browser, action: str
+) -> None:
+    # Hydra answers a used (stateless) consent challenge as new; a second answer to it would
+    # end in access_denied at the app. Back, reload or a resubmitted form start afresh.
+    _, email = env.create_user()
+    client = env.create_client()
+    env.dashboard.allow(client.client_id or "")
+    visit = password_login(browser, browser.get(env.authorize_url(client)), email)
+    consent_url = visit.url
+    data = visit.page.form(None, button="accept").data("accept")
+    data.pop("remember", None)  # not remembered: the fresh request asks again
+    assert reached_app(browser.post(f"{env.login_url}/auth/consent", data))
+
+    back = browser.get(consent_url)
+    assert back.status == 200, back.urls
+    assert "/auth/consent?consent_challenge=" in back.url
+    assert back.url != consent_url  # a new request: the old one is finished
+    assert "Allow Notes?" in back.page.text
+
+    resent = dict(data, action=action)
+    again = browser.post(f"{env.login_url}/auth/consent", resent)
+    assert "error=access_denied" not in again.url, again.urls
+    assert "/auth/consent?consent_challenge=" in again.url, again.urls
+    assert again.url not in (consent_url, back.url)
+    # The fresh request takes an answer as usual.
+    fresh = again.page.form(None, button="accept").data("accept")
+    done = browser.post(f"{env.login_url}/auth/consent", fresh)
+    assert reached_app(done), done.urls
+    assert "code=" in done.url

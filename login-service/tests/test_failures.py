@@ -3,6 +3,7 @@ link, and nobody is let in. Bad challenges → 400. Never a traceback."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import httpx
@@ -106,9 +107,77 @@ def test_used_login_challenge_goes_where_hydra_says(env: Env, browser: Browser) 
     first = browser.get(env.authorize_url(client))
     challenge_url = next(u for u in first.urls if "login_challenge=" in u)
     assert reached_app(password_login(browser, first, email))
+    # Another browser, without cookies: a sign-in of its own, never a traceback.
     replay = httpx.get(challenge_url, timeout=10)
     assert replay.status_code in (303, 400)
     assert "Traceback" not in replay.text
+
+
+def test_reloading_a_finished_login_signs_in_afresh_not_access_denied(
+    env: Env, browser: Browser
+) -> None:
+    # Hydra's challenges are stateless: it answers a used one as new until it expires, and
+    # accepting it again ends in access_denied at the app. The browser starts afresh instead.
+    _, email = env.create_user()
+    client = env.create_client()
+    env.dashboard.allow(client.client_id or "", trusted=True)
+    first = browser.get(env.authorize_url(client))
+    challenge_url = next(u for u in first.urls if "login_challenge=" in u)
+    assert reached_app(password_login(browser, first, email))
+
+    again = browser.get(challenge_url)
+    assert reached_app(again), again.urls
+    assert "code=" in again.url, again.url
+    assert "error=" not in again.url
+    new_challenges = [u for u in again.urls[1:] if "login_challenge=" in u]
+    assert new_challenges
+    assert challenge_url not in new_challenges
+
+
+def test_an_expired_login_offers_to_start_again(env: Env, browser: Browser) -> None:
+    _, email = env.create_user()
+    client = env.create_client()
+    env.dashboard.allow(client.client_id or "", trusted=True)
+    env.stack.hydra_config.ttls.login_consent_request = 2
+    env.stack.apply()
+    authorize = env.authorize_url(client)
+    first = browser.get(authorize)
+    assert "/auth/login?flow=" in first.url, first.urls
+    time.sleep(2.5)  # the person takes too long on the password page
+
+    late = password_login(browser, first, email)
+    assert late.status == 410, late.urls
+    assert "login_challenge=" in late.url
+    assert "This sign-in link has expired" in late.page.text
+    assert "took too long" in late.page.text
+    assert "Traceback" not in late.response.text
+    assert late.response.headers["X-Request-ID"] in late.page.text
+    restart = late.page.link("Start again")
+    assert restart.startswith(f"{env.hydra_public_url}/oauth2/auth?")
+    assert f"client_id={client.client_id}" in restart
+
+    # Kratos signed the person in meanwhile: starting again goes straight to the app.
+    again = browser.get(restart)
+    assert reached_app(again), again.urls
+    assert "code=" in again.url
+
+
+def test_an_expired_login_challenge_seen_elsewhere_says_so(env: Env) -> None:
+    client = env.create_client()
+    env.stack.hydra_config.ttls.login_consent_request = 1
+    env.stack.apply()
+    stranger = Browser()
+    try:
+        first = stranger.get(env.authorize_url(client))
+        challenge_url = next(u for u in first.urls if "login_challenge=" in u)
+    finally:
+        stranger.close()
+    time.sleep(1.5)
+    # A browser that never saw the request: the page says why, without a link to follow.
+    response = httpx.get(challenge_url, timeout=10)
+    assert response.status_code == 410
+    assert "took too long" in response.text
+    assert "Start again" not in response.text
 
 
 def test_request_id_from_the_proxy_is_kept(env: Env) -> None:

@@ -47,7 +47,8 @@ class BadChallengeError(LoginServiceError):
 
 
 class ChallengeUsedError(LoginServiceError):
-    """Hydra answered 410: the challenge was used or expired; Hydra says where to go next."""
+    """The challenge was already used (Hydra answered 410, or this browser finished it):
+    `redirect_to` (the app's original request, from Hydra) starts the sign-in afresh."""
 
     status = 400
     title = _l("This sign-in link is not valid")
@@ -55,6 +56,20 @@ class ChallengeUsedError(LoginServiceError):
     def __init__(self, redirect_to: str | None) -> None:
         super().__init__(_l("This sign-in link was already used. Please start again from the app."))
         self.redirect_to = redirect_to
+
+
+class ChallengeExpiredError(LoginServiceError):
+    """Hydra answered 401 request_unauthorized: the request outlived ttl.login_consent_request.
+
+    `restart_url` is the app's original authorization request, when this browser saw it.
+    """
+
+    status = 410
+    title = _l("This sign-in link has expired")
+
+    def __init__(self, detail: Any, restart_url: str | None) -> None:
+        super().__init__(detail)
+        self.restart_url = restart_url
 
 
 class UnexpectedAnswerError(LoginServiceError):
@@ -148,6 +163,9 @@ def handle_exception(exc: Exception) -> Response:
     if isinstance(exc, ChallengeUsedError) and is_browser_url(exc.redirect_to):
         # Hydra's redirect_to restarts the OAuth2 flow or tells the app; it comes from Hydra.
         return redirect(str(exc.redirect_to), code=303)
+    if isinstance(exc, ChallengeExpiredError):
+        restart = exc.restart_url if is_browser_url(exc.restart_url) else None
+        return render_error(exc.status, exc.title, exc.detail, restart_url=restart)
     if isinstance(exc, UnexpectedAnswerError):
         log.error("unexpected_answer", service=exc.service, problem=exc.problem)
         return render_error(exc.status, exc.title, exc.detail)

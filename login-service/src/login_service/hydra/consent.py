@@ -20,7 +20,14 @@ from stackspin_clients.models import AcceptConsent, ConsentRequest, ConsentSessi
 from login_service.clients import calling, clients
 from login_service.config import current_settings
 from login_service.errors import DependencyDownError, UnexpectedAnswerError, render_error
-from login_service.hydra.challenges import access_denied, checked_challenge, fetch, next_url
+from login_service.hydra.challenges import (
+    access_denied,
+    checked_challenge,
+    fetch,
+    next_url,
+    refuse_if_finished,
+    seen,
+)
 from login_service.observability import DECISIONS
 
 bp = Blueprint("consent", __name__)
@@ -118,7 +125,8 @@ def _accept(
         body["remember"] = remember
         body["remember_for"] = current_settings().consent_remember_for if remember else 0
     target = next_url(
-        lambda: clients().hydra.accept_consent_request(challenge, AcceptConsent(**body))
+        lambda: clients().hydra.accept_consent_request(challenge, AcceptConsent(**body)),
+        challenge,
     )
     DECISIONS.labels("consent", "accept").inc()
     return redirect(target, code=303)
@@ -154,6 +162,8 @@ def _denial_reason(decision: Decision) -> Any:
 def _load(raw_challenge: str | None) -> tuple[str, ConsentRequest, Decision]:
     challenge = checked_challenge(raw_challenge)
     consent_request = fetch(clients().hydra.get_consent_request, challenge)
+    refuse_if_finished(challenge, consent_request.request_url)
+    seen(challenge, consent_request.request_url)
     return challenge, consent_request, consent_decision(consent_request)
 
 

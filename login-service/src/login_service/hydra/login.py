@@ -6,7 +6,6 @@ otherwise send the browser through Kratos's login flow and back here.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
@@ -22,7 +21,15 @@ from login_service.clients import calling, clients
 from login_service.config import current_settings
 from login_service.errors import render_error
 from login_service.flows.pages import render_flow_page
-from login_service.hydra.challenges import access_denied, checked_challenge, fetch, next_url
+from login_service.hydra.challenges import (
+    access_denied,
+    challenge_key,
+    checked_challenge,
+    fetch,
+    next_url,
+    refuse_if_finished,
+    seen,
+)
 from login_service.kratos_session import (
     BrowserSession,
     SecondFactorRequired,
@@ -83,10 +90,6 @@ def amr_for(methods: list[str]) -> list[str]:
     return amr
 
 
-def _challenge_key(challenge: str) -> str:
-    return hashlib.sha256(challenge.encode()).hexdigest()[:32]
-
-
 def _prompt_and_max_age(request_url: str | None) -> tuple[set[str], int | None]:
     query = parse_qs(urlsplit(request_url or "").query)
     prompt = set(" ".join(query.get("prompt", [])).split())
@@ -105,7 +108,7 @@ def _needs_fresh_login(challenge: str, login_request: LoginRequest, state: Brows
     if not wanted:
         return False
     marker = session.get(REAUTH_KEY) or {}
-    started = marker.get("t") if marker.get("c") == _challenge_key(challenge) else None
+    started = marker.get("t") if marker.get("c") == challenge_key(challenge) else None
     # The refreshed Kratos session is newer than the moment we sent the browser to re-login.
     return not (isinstance(started, int | float) and authenticated >= started - 1)
 
@@ -128,7 +131,7 @@ def _reject_inactive(challenge: str) -> ResponseReturnValue:
 
 def _accept(challenge: str, **fields: Any) -> ResponseReturnValue:
     target = next_url(
-        lambda: clients().hydra.accept_login_request(challenge, AcceptLogin(**fields))
+        lambda: clients().hydra.accept_login_request(challenge, AcceptLogin(**fields)), challenge
     )
     DECISIONS.labels("login", "accept").inc()
     return redirect(target, code=303)
@@ -137,6 +140,8 @@ def _accept(challenge: str, **fields: Any) -> ResponseReturnValue:
 def hydra_login(raw_challenge: str | None) -> ResponseReturnValue:
     challenge = checked_challenge(raw_challenge)
     login_request = fetch(clients().hydra.get_login_request, challenge)
+    refuse_if_finished(challenge, login_request.request_url)
+    seen(challenge, login_request.request_url)
     settings = current_settings()
     here = f"{settings.public_url}/auth/login?login_challenge={quote(challenge, safe='')}"
 
@@ -162,7 +167,7 @@ def hydra_login(raw_challenge: str | None) -> ResponseReturnValue:
     if state.identity_state != "active":
         return _reject_inactive(challenge)
     if _needs_fresh_login(challenge, login_request, state):
-        session[REAUTH_KEY] = {"c": _challenge_key(challenge), "t": time.time()}
+        session[REAUTH_KEY] = {"c": challenge_key(challenge), "t": time.time()}
         DECISIONS.labels("login", "refresh").inc()
         return redirect(kratos_browser_url("login", refresh=True, return_to=here), code=303)
     session.pop(REAUTH_KEY, None)
