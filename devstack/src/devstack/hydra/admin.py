@@ -122,10 +122,13 @@ class AdminApp:
 
     # --- login / consent ---------------------------------------------------------------
     async def get_login(self, request: Request) -> Response:
+        # Hydra's challenges are encrypted requests, not records: until it expires, a used one
+        # still reads as the request it was when issued (200, never 410).
         flow = self.r.flows.login_flow(_challenge(request, "login"))
-        if flow["state"] not in ("login_initialized", "login_unused"):
-            return JSONResponse({"redirect_to": flow["request_url"]}, status_code=410)
-        return JSONResponse(self.r.flows.login_request(flow))
+        view = self.r.flows.login_request(flow)
+        if not flow["login_skip"]:
+            view["subject"] = ""  # set by the accept, after the challenge was issued
+        return JSONResponse(view)
 
     async def accept_login(self, request: Request) -> Response:
         challenge = _challenge(request, "login")
@@ -144,9 +147,7 @@ class AdminApp:
         )
 
     async def get_consent(self, request: Request) -> Response:
-        flow = self.r.flows.consent_flow(_challenge(request, "consent"))
-        if flow["state"] not in ("consent_initialized", "consent_unused"):
-            return JSONResponse({"redirect_to": flow["request_url"]}, status_code=410)
+        flow = self.r.flows.consent_flow(_challenge(request, "consent"))  # used: as issued
         return JSONResponse(self.r.flows.consent_request(flow))
 
     async def accept_consent(self, request: Request) -> Response:

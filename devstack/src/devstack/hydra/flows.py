@@ -2,8 +2,9 @@
 
 A flow moves login_initialized → login_unused (accepted) → login_used (verifier redeemed) →
 consent_initialized → consent_unused → consent_used, or to login_error / consent_error when
-rejected — Hydra's own states. A challenge whose verifier was redeemed (or was rejected) is
-"used": GET answers 410 with the original request URL, as Hydra does.
+rejected — Hydra's own states. Hydra's challenges are encrypted requests, so GET reads a used
+one as issued until it expires; accepting or rejecting a used one answers 410 with the original
+request URL here (Hydra hands out a new verifier, which then ends in access_denied).
 """
 
 from __future__ import annotations
