@@ -222,6 +222,10 @@ def hydra_spec(request: pytest.FixtureRequest) -> dict[str, Any] | None:
     schemas["nullTime"] = {**schemas["nullTime"], "nullable": True}
     client_props = schemas["oAuth2Client"]["properties"]
     client_props["skip_logout_consent"] = {**client_props["skip_logout_consent"], "nullable": True}
+    # Hydra's x.NullDuration is a struct, so `omitempty` keeps an unset client lifespan as null.
+    schemas["NullDuration"] = {**schemas["NullDuration"], "nullable": True}
+    # A write's answer is the decoded body: a list it was not sent (contacts) is a nil slice, null.
+    schemas["StringSliceJSONFormat"] = {**schemas["StringSliceJSONFormat"], "nullable": True}
     return spec
 
 

@@ -73,7 +73,6 @@ OMIT_EMPTY = frozenset(
     {
         "sector_identifier_uri",
         "jwks_uri",
-        "jwks",
         "token_endpoint_auth_signing_alg",
         "request_uris",
         "request_object_signing_alg",
@@ -118,6 +117,15 @@ def client_not_found() -> OAuthError:
 
 def _metadata_error(hint: str) -> OAuthError:
     return OAuthError("invalid_client_metadata", hint)
+
+
+def _origin(uri: str) -> tuple[str, str | None, int | None]:
+    parts = urlsplit(uri)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return parts.scheme, parts.hostname, port
 
 
 def normalize(body: Any, config: HydraConfig) -> dict[str, Any]:
@@ -173,6 +181,14 @@ def normalize(body: Any, config: HydraConfig) -> dict[str, Any]:
         parts = urlsplit(uri)
         if not parts.scheme or not (parts.netloc or parts.path):
             raise OAuthError("invalid_redirect_uri", f"Unable to parse redirect URL: {uri}")
+    # Hydra's validator: each post-logout URI shares scheme, host and port with a redirect URI.
+    origins = {_origin(uri) for uri in client["redirect_uris"]}
+    for uri in client["post_logout_redirect_uris"]:
+        if _origin(uri) not in origins:
+            raise _metadata_error(
+                f'post_logout_redirect_uri "{uri}" must match the domain, port, scheme of at '
+                "least one of the registered redirect URIs but did not'"
+            )
     for origin in client["allowed_cors_origins"]:
         parts = urlsplit(origin)
         if parts.scheme not in ("http", "https"):
@@ -181,6 +197,13 @@ def normalize(body: Any, config: HydraConfig) -> dict[str, Any]:
             )
     client["client_secret_expires_at"] = 0
     return client
+
+
+def _contacts_as_sent(body: dict[str, Any], shown: dict[str, Any]) -> None:
+    """Hydra answers a write with the decoded body: contacts it was not sent are null (a nil
+    slice), though it reads them back from the database as []."""
+    if body.get("contacts") is None:
+        shown["contacts"] = None
 
 
 class Clients:
@@ -210,6 +233,7 @@ class Clients:
         secret = self._secret_for(body, client)
         self._save(client, secret)
         shown = self.view(client, secret)
+        _contacts_as_sent(body, shown)
         # Hydra answers a creation with the (unused here) dynamic-registration handle too.
         shown["registration_access_token"] = "ory_at_" + secrets.token_urlsafe(32)
         shown["registration_client_uri"] = (
@@ -226,17 +250,20 @@ class Clients:
         client["created_at"] = existing["created_at"]
         client["updated_at"] = now_iso()
         new_secret = body.get("client_secret") if isinstance(body, dict) else None
+        client["_secret_hash"] = existing.get("_secret_hash")
+        shown_secret: str | None = None
         if new_secret:
             self._check_secret(new_secret)
-            self._save(client, new_secret)
-            return self.view(client, new_secret)
-        client["_secret_hash"] = existing.get("_secret_hash")
-        if not client["_secret_hash"]:
-            secret = generate_secret()
-            self._save(client, secret)
-            return self.view(client, secret)
-        self.store.put(KIND, client_id, client)
-        return self.view(client)
+            shown_secret = str(new_secret)
+        elif not client["_secret_hash"]:
+            shown_secret = generate_secret()
+        if shown_secret:
+            self._save(client, shown_secret)
+        else:
+            self.store.put(KIND, client_id, client)
+        shown = self.view(client, shown_secret)
+        _contacts_as_sent(body, shown)
+        return shown
 
     def delete(self, client_id: str) -> None:
         if not self.store.delete(KIND, client_id):
@@ -272,6 +299,8 @@ class Clients:
             for k, v in client.items()
             if not k.startswith("_") and not (k in OMIT_EMPTY and not v)
         }
+        for name in LIFESPAN_FIELDS:  # a NullDuration is a struct: `omitempty` keeps its null
+            shown.setdefault(name, None)
         if secret and client["token_endpoint_auth_method"] != "none":  # noqa: S105
             shown["client_secret"] = secret
         return shown
