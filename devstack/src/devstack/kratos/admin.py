@@ -94,6 +94,11 @@ def _render(rt: Runtime, identity: Doc, declassify: list[str] | None = None) -> 
     )
 
 
+UNIQUE_VIOLATION = (
+    "Unable to insert or update resource because a resource with that value exists already"
+)
+
+
 def _patched_addresses(stored: list[Doc], value: Any) -> list[Doc]:
     """Patched verifiable addresses, which Kratos stores as given (an admin marks one verified
     this way); the traits still decide which addresses exist (`identities.derive` matches by
@@ -178,6 +183,8 @@ def routes(rt: Runtime) -> list[Route]:
                 _save_or_error(rt, identity)
                 result.update(action="create", identity=identity["id"])
             except errors.KratosError as exc:
+                if exc.code == 409:  # the batch reports sqlcon's unique violation, no reason
+                    exc = errors.KratosError(409, message=UNIQUE_VIOLATION)
                 result.update(action="error", error=exc.inner())
             results.append(result)
         if results and all(r["action"] == "error" for r in results):
@@ -291,7 +298,8 @@ def routes(rt: Runtime) -> list[Route]:
 
     async def delete_identity_sessions(request: Request) -> Response:
         identity = _identity_or_404(rt, request.path_params["id"])
-        sessions.delete_for_identity(rt, identity["id"])
+        if sessions.delete_for_identity(rt, identity["id"]) == 0:
+            raise errors.not_found()  # Kratos: sqlcon.ErrNoRows when nothing was deleted
         return Response(status_code=204)
 
     async def get_session(request: Request) -> Response:

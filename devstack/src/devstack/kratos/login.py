@@ -365,5 +365,5 @@ def _finish(rt: Runtime, request: Request, flow: Doc, identity: Doc, session: Do
         )
     else:
         response = web.redirect(return_to)
-    web.set_session_cookie(rt.config, response, session["token"])
+    sessions.issue_cookie(rt, request, response, session)
     return response

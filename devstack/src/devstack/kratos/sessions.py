@@ -7,8 +7,9 @@ import uuid
 from typing import Any
 
 from starlette.requests import Request
+from starlette.responses import Response
 
-from devstack.kratos import clock, identities
+from devstack.kratos import clock, csrf, identities, web
 from devstack.kratos.runtime import Runtime
 from devstack.kratos.store import Doc
 from devstack.kratos.web import SESSION_COOKIE
@@ -93,6 +94,15 @@ def from_request(rt: Runtime, request: Request) -> Doc | None:
     if session is None or not is_active(rt, session):
         return None
     return session
+
+
+def issue_cookie(rt: Runtime, request: Request, response: Response, session: Doc) -> None:
+    """Kratos's IssueCookie: the session cookie, and a new anti-CSRF token unless the browser
+    already held a session of the same identity (against session fixation)."""
+    old = from_request(rt, request)
+    if old is None or old["identity_id"] != session["identity_id"]:
+        web.set_csrf_cookie(rt.config, response, csrf.new_cookie_value())
+    web.set_session_cookie(rt.config, response, session["token"])
 
 
 def is_privileged(rt: Runtime, session: Doc) -> bool:
