@@ -65,6 +65,7 @@ class OryStackBase:
         for page in UI_PAGES:
             setattr(kc, f"{page}_ui_url", f"{base}/auth/{page}")
         kc.default_return_url = f"{base}/auth/login"
+        kc.logout_return_url = f"{base}/auth/logged-out"  # as deploy/ory/kratos.yml
         allowed = [f"{base}/", self.hydra_config.public_base()]
         kc.allowed_return_urls = [
             *kc.allowed_return_urls,
