@@ -99,11 +99,12 @@ def test_a_request_id_set_at_nginx_shows_up_in_both_services_logs(sso: SsoStack)
     assert "/auth/consent?consent_challenge=" in visit.url, visit.urls
     request_id = visit.response.headers["x-request-id"]
     assert len(request_id) == 32  # nginx's $request_id: no id came from the browser
-    deadline = time.monotonic() + 20  # a loaded CI host; the loop ends as soon as both log
+    # A loaded CI host; nginx too writes its line only after the response has left.
+    deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         login_lines = log_lines_with(sso.login_service.log(), request_id)
         dashboard_lines = log_lines_with(sso.dashboard_api.log(), request_id)
-        if login_lines and dashboard_lines:
+        if login_lines and dashboard_lines and request_id in sso.nginx.access_log_text():
             break
         time.sleep(0.1)
     assert login_lines, "request id missing from login-service's log"
