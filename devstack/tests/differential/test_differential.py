@@ -1,0 +1,121 @@
+"""The differential suite: every scenario on the stand-ins and on real Ory, answers compared.
+
+Each scenario of `scenarios.SCENARIOS` runs once on a fresh `OryStack` and once on a fresh
+`RealOryStack` (real Kratos v1.3.1 and Hydra v2.3.0). The recorded answers are compared field by
+field (`recording.compare`). A difference is either fixed in the stand-in or listed in
+`ACCEPTED` with the reason it may stay; anything else fails. `test_summary` writes the count
+(scenarios, identical, accepted, open) to test-artifacts/differential.txt.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from devstack.stack import OryStack
+
+from .recording import UI, Difference, Recorded, Run, compare
+from .scenarios import SCENARIOS
+
+ARTIFACT = Path(__file__).resolve().parents[3] / "test-artifacts" / "differential.txt"
+
+# fnmatch pattern on `Difference.key` ("scenario | step | where") → why the difference may stay.
+ACCEPTED: dict[str, str] = {}
+
+
+@dataclass
+class Outcome:
+    differences: list[Difference] = field(default_factory=list)
+    accepted: list[tuple[Difference, str]] = field(default_factory=list)
+
+    @property
+    def open(self) -> list[Difference]:
+        done = {id(d) for d, _ in self.accepted}
+        return [d for d in self.differences if id(d) not in done]
+
+
+OUTCOMES: dict[str, Outcome] = {}
+
+
+def _play(backend: str, name: str) -> list[Recorded]:
+    if backend == "real":
+        from devstack.realory.stack import RealOryStack
+
+        stack: OryStack | RealOryStack = RealOryStack()
+    else:
+        stack = OryStack()
+        stack.hydra_config.dev_cookie_suffix = True  # RealOryStack runs `hydra serve --dev`
+    with stack:
+        stack.point_ui_at(UI)
+        run = Run(stack)
+        try:
+            SCENARIOS[name](run)
+        except Exception as exc:  # a shape the scenario did not expect: that is a difference too
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            run.recorded.append(
+                Recorded(
+                    step=f"{len(run.recorded) + 1:02d} scenario raised",
+                    status=0,
+                    content_type="",
+                    location=None,
+                    cookies=[],
+                    links=[],
+                    body=f"{type(exc).__name__} at line {where.lineno}: {exc}"[:300],
+                )
+            )
+        finally:
+            run.close()
+        return run.recorded
+
+
+def _outcome(name: str) -> Outcome:
+    if name not in OUTCOMES:
+        outcome = Outcome(compare(name, _play("standin", name), _play("real", name)))
+        for difference in outcome.differences:
+            reason = next(
+                (
+                    why
+                    for pattern, why in ACCEPTED.items()
+                    if fnmatch.fnmatch(difference.key, pattern)
+                ),
+                None,
+            )
+            if reason is not None:
+                outcome.accepted.append((difference, reason))
+        OUTCOMES[name] = outcome
+    return OUTCOMES[name]
+
+
+@pytest.mark.requires("ory")
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_standin_answers_like_real_ory(name: str) -> None:
+    outcome = _outcome(name)
+    assert not outcome.open, "\n".join(str(d) for d in outcome.open)
+
+
+@pytest.mark.requires("ory")
+def test_summary() -> None:
+    """Runs what the parametrized tests did not, then writes and checks the count."""
+    lines: list[str] = []
+    counts = {"scenarios": 0, "identical": 0, "accepted": 0, "open": 0}
+    for name in SCENARIOS:
+        outcome = _outcome(name)
+        counts["scenarios"] += 1
+        if outcome.open:
+            counts["open"] += 1
+        elif outcome.accepted:
+            counts["accepted"] += 1
+        else:
+            counts["identical"] += 1
+        for difference in outcome.open:
+            lines.append(f"OPEN     {difference}")
+        for difference, reason in outcome.accepted:
+            lines.append(f"accepted {difference.key} ({reason})")
+    head = ", ".join(f"{k}: {v}" for k, v in counts.items())
+    ARTIFACT.parent.mkdir(parents=True, exist_ok=True)
+    ARTIFACT.write_text(head + "\n" + "\n".join(lines) + "\n")
+    print(head)
+    assert counts["open"] == 0, f"{head}; see {ARTIFACT}"
