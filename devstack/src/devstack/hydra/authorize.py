@@ -198,12 +198,14 @@ class AuthorizeEndpoint:
                 "Parameter 'nonce' is set but does not satisfy the minimum entropy of 8 "
                 "characters.",
             )
-        oidc_context: dict[str, Any] = {
+        asked: dict[str, Any] = {
             "acr_values": split(params.get("acr_values", "")),
             "display": params.get("display", ""),
             "login_hint": params.get("login_hint", ""),
             "ui_locales": split(params.get("ui_locales", "")),
         }
+        # Hydra tags each of these `omitempty`: an unasked one is absent, not empty
+        oidc_context: dict[str, Any] = {k: v for k, v in asked.items() if v}
         hint = params.get("id_token_hint", "")
         if hint:
             try:
@@ -444,7 +446,7 @@ class AuthorizeEndpoint:
             "auth_time": flow["authenticated_at"],
             "requested_at": flow["requested_at"],
             "acr": flow.get("acr", ""),
-            "acr_values": flow["oidc_context"]["acr_values"],
+            "acr_values": flow["oidc_context"].get("acr_values", []),
             "amr": flow.get("amr") or [],
             "id_token_session": flow.get("session_id_token") or {},
             "access_token_session": flow.get("session_access_token") or {},

@@ -136,7 +136,7 @@ class Flows:
             "login_session_id": flow["session_id"],
             "acr": flow.get("acr", ""),
             "amr": flow.get("amr") or [],
-            "context": flow.get("context") or {},
+            "context": flow.get("context"),  # JSONRawMessage: null unless login accept set it
         }
 
     # --- admin decisions --------------------------------------------------------------------
@@ -163,7 +163,7 @@ class Flows:
                 extend_session_lifespan=bool(body.get("extend_session_lifespan", False)),
                 acr=str(body.get("acr") or ""),
                 amr=list(body.get("amr") or []),
-                context=body.get("context") if body.get("context") is not None else {},
+                context=body.get("context"),
                 identity_provider_session_id=str(body.get("identity_provider_session_id") or ""),
                 login_error=None,
             )
@@ -265,7 +265,7 @@ class Flows:
             "handled_at": handled,
             # remember_for 0 means "forever" for consent (unlike login), as in Hydra.
             "expires_at": handled + remember_for if remember_for else None,
-            "context": flow.get("context") or {},
+            "context": flow.get("context"),  # JSONRawMessage: null unless login accept set it
             "consent_request": request,
             "skip": bool(flow.get("consent_skip")),
             "requested_at": flow["requested_at"],
