@@ -139,7 +139,7 @@ def test_recovery_code_and_link_and_courier(apis, kratos: Kratos) -> None:
         )
     )
     assert len(code.recovery_code) == 6
-    assert code.recovery_link.startswith(kratos.public_url + "/self-service/recovery?flow=")
+    assert code.recovery_link.startswith(kratos.config.recovery_ui_url + "?flow=")
     link = identity_api.create_recovery_link_for_identity(
         create_recovery_link_for_identity_body=CreateRecoveryLinkForIdentityBody(
             identity_id=created.id

@@ -288,9 +288,8 @@ def create_admin_code(rt: Runtime, request: Request, identity: Doc, expires_in: 
         rt, PURPOSE, flow["id"], identity_id=identity["id"], address=None, lifespan=lifespan
     )
     return {
-        "recovery_link": flows.with_query(
-            f"{rt.config.public_url}self-service/recovery", flow=flow["id"]
-        ),
+        # Kratos links straight to the recovery UI, where the code is typed
+        "recovery_link": flows.with_query(rt.config.recovery_ui_url, flow=flow["id"]),
         "recovery_code": code,
         "expires_at": flow["expires_at"],
     }
