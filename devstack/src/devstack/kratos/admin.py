@@ -94,6 +94,15 @@ def _render(rt: Runtime, identity: Doc, declassify: list[str] | None = None) -> 
     )
 
 
+def _written(rt: Runtime, identity: Doc, body: Any) -> Doc:
+    """A create/update answer: Kratos marshals the decoded identity, whose unsent
+    metadata_admin (a nil NullJSONRawMessage) `omitempty` leaves out; reads show null."""
+    shown = _render(rt, identity)
+    if shown.get("metadata_admin") is None:
+        shown.pop("metadata_admin", None)
+    return shown
+
+
 UNIQUE_VIOLATION = (
     "Unable to insert or update resource because a resource with that value exists already"
 )
@@ -155,14 +164,20 @@ def routes(rt: Runtime) -> list[Route]:
             found = [i for i in found if i["id"] in ids]
         page, headers = _paginate(request, found)
         declassify = request.query_params.getlist("include_credential") or None
-        return web.json_response([_render(rt, i, declassify) for i in page], headers=headers)
+        # Kratos expands credentials only for a credentials_identifier or include_credential
+        rendered = [_render(rt, i, declassify) for i in page]
+        if not ident and not declassify:
+            for shown in rendered:
+                shown.pop("credentials", None)
+        return web.json_response(rendered, headers=headers)
 
     async def create_identity(request: Request) -> Response:
         body = await web.read_json(request)
         identity = identities.from_create_body(rt.config, body)
         _save_or_error(rt, identity)
-        location = f"{rt.config.admin_url}admin/identities/{identity['id']}"
-        return web.json_response(_render(rt, identity), 201, headers={"Location": location})
+        # Kratos appends "identities/<id>" to its admin base URL (no "admin/" segment)
+        location = f"{rt.config.admin_url}identities/{identity['id']}"
+        return web.json_response(_written(rt, identity, body), 201, headers={"Location": location})
 
     async def batch_identities(request: Request) -> Response:
         body = await web.read_json(request)
@@ -224,7 +239,7 @@ def routes(rt: Runtime) -> list[Route]:
             identity["external_id"] = str(body["external_id"])
         identities.import_credentials(rt.config, identity, body.get("credentials"))
         _save_or_error(rt, identity)
-        return web.json_response(_render(rt, identity))
+        return web.json_response(_written(rt, identity, body))
 
     async def patch_identity(request: Request) -> Response:
         identity = _identity_or_404(rt, request.path_params["id"])
