@@ -113,9 +113,11 @@ def create(
     }
     if return_to:
         flow["return_to"] = return_to
-    if kind in ("login", "registration", "settings"):
+    if kind == "login":  # registration and settings tag theirs json:"-"
         flow["created_at"] = clock.fmt(moment)
         flow["updated_at"] = clock.fmt(moment)
+    if kind in ("login", "registration"):  # a NullUUID struct: `omitempty` keeps it, null
+        flow["organization_id"] = None
     flow.update(extra or {})
     flow[INTERNAL] = {"kind": kind, "csrf_token": csrf_token, **(internal or {})}
     save(rt, flow)
