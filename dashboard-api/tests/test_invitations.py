@@ -12,13 +12,12 @@ from dashboard_api.users import service as users
 from dashboard_api.users.schemas import UserCreate, UserUpdate
 
 
-def _redeem(link: str, code: str) -> None:
-    """What the person's browser does: type the code on the flow's page."""
+def _redeem(ctx: Context, link: str, code: str) -> None:
+    """What the person's browser does on the flow's page (the link): type the code."""
     flow = re.search(r"flow=([0-9a-f-]+)", link)
     assert flow, link
-    public = link.split("/self-service/")[0]
     response = httpx.post(
-        f"{public}/self-service/recovery",
+        f"{ctx.settings.kratos_public_url.rstrip('/')}/self-service/recovery",
         params={"flow": flow.group(1)},
         data={"method": "code", "code": code},
         headers={"Accept": "application/json"},
@@ -51,7 +50,7 @@ def test_a_redeemed_invitation_verifies_the_address_it_was_mailed_to(
     assert invitations.confirm_redeemed(ctx, identity) == identity
     assert not _verified(ctx, user.id)
 
-    _redeem(*_mailed_code(ory, address))
+    _redeem(ctx, *_mailed_code(ory, address))
     assert not _verified(ctx, user.id)  # Kratos does not verify for an admin-made code
     invitations.confirm_redeemed(ctx, ctx.ory.kratos.get_identity(user.id))
 
@@ -68,7 +67,7 @@ def test_a_recovery_code_handed_over_by_an_admin_verifies_nothing(ctx: Context, 
     handed = users.recovery_code(ctx, user.id)
     assert handed.recovery_code
     assert "token=" not in handed.recovery_link
-    _redeem(handed.recovery_link, handed.recovery_code)
+    _redeem(ctx, handed.recovery_link, handed.recovery_code)
     invitations.confirm_redeemed(ctx, ctx.ory.kratos.get_identity(user.id))
     assert not _verified(ctx, user.id)
 
@@ -79,7 +78,7 @@ def test_an_invitation_to_an_address_since_replaced_verifies_nothing(
     first = email()
     user = users.create_user(ctx, UserCreate(email=first, invite=True))
     users.update_user(ctx, user.id, UserUpdate(email=email()))
-    _redeem(*_mailed_code(ory, first))
+    _redeem(ctx, *_mailed_code(ory, first))
     invitations.confirm_redeemed(ctx, ctx.ory.kratos.get_identity(user.id))
     assert not _verified(ctx, user.id)
     # Redeemed: nothing left to wait for.
