@@ -22,8 +22,36 @@ from .scenarios import SCENARIOS
 
 ARTIFACT = Path(__file__).resolve().parents[3] / "test-artifacts" / "differential.txt"
 
-# fnmatch pattern on `Difference.key` ("scenario | step | where") → why the difference may stay.
-ACCEPTED: dict[str, str] = {}
+# fnmatch pattern on `str(Difference)` ("scenario | step | where: standin=… real=…") → why the
+# difference may stay.
+# Only version differences (Kratos v1.3.1 / Hydra v2.3.0 against the v25.4.0 the stand-ins follow),
+# each read in both sources; devstack/README.md "Accepted differences" lists the same.
+ACCEPTED: dict[str, str] = {
+    "hydra_* | *device_authorization_grant_*_lifespan: *": (
+        "v25 clients have the device-flow lifespans (null when unset); v2.3.0 has no device flow"
+    ),
+    "hydra_* | *consent_request_id: *": (
+        "v25 consent requests and sessions carry consent_request_id; v2.3.0 has no such field"
+    ),
+    "hydra_* | * GET /admin/clients | links: *": (
+        "v2.3.0 pages clients with tokenpagination (first/prev/next/last); v25 with "
+        "keysetpagination_v2 (first, next while more); the client pager follows next in both"
+    ),
+    "hydra_* | * GET /admin/oauth2/auth/sessions/consent | links: *": (
+        "v2.3.0 pages consent sessions with tokenpagination, v25 with keysetpagination_v2; "
+        "our client follows next in both"
+    ),
+    "hydra_* | * GET /oauth2/auth | cookies: standin=*'ory_hydra_session_dev; HttpOnly; Path=/;"
+    " SameSite=Lax; persistent'* real=*'ory_hydra_session_dev; HttpOnly; Path=/; SameSite=Lax;"
+    " session'*": (
+        "login accepted with remember_for 0: v25 gives ory_hydra_session Max-Age from "
+        "ttl.authentication_session (720h), v2.3.0 (no such ttl) a browser-session cookie"
+    ),
+    "kratos_batch_create_with_conflicts | 03 GET /admin/identities | body*": (
+        "v1.3.1's CreateIdentities returns the partial-conflict error inside its transaction, "
+        "which rolls back the identities it reports created; v25 commits them"
+    ),
+}
 
 
 @dataclass
@@ -48,6 +76,7 @@ def _play(backend: str, name: str) -> list[Recorded]:
     else:
         stack = OryStack()
         stack.hydra_config.dev_cookie_suffix = True  # RealOryStack runs `hydra serve --dev`
+        stack.kratos_config.webauthn_nodes = True  # deploy/ory/kratos.yml enables WebAuthn
     with stack:
         stack.point_ui_at(UI)
         run = Run(stack)
@@ -79,7 +108,7 @@ def _outcome(name: str) -> Outcome:
                 (
                     why
                     for pattern, why in ACCEPTED.items()
-                    if fnmatch.fnmatch(difference.key, pattern)
+                    if fnmatch.fnmatch(str(difference), pattern)
                 ),
                 None,
             )
