@@ -104,7 +104,7 @@ KRATOS_OPERATIONS: list[Operation[Any]] = [
     kratos_admin_ops.delete_identity(ADA),
     kratos_admin_ops.batch_create_identities([PERSON, PERSON]),
     kratos_admin_ops.delete_identity_credentials(ADA, "totp"),
-    kratos_admin_ops.list_identity_sessions(ADA, "tok"),
+    kratos_admin_ops.list_identity_sessions(ADA, "2"),
     kratos_admin_ops.delete_identity_sessions(ADA),
     kratos_admin_ops.disable_session("sess"),
     kratos_admin_ops.create_recovery_link(ADA, "1h"),

@@ -141,14 +141,21 @@ class SyncTransport:
             attempt += 1
 
     def _iterate(self, page: Callable[[str | None], Operation[Page[T]]]) -> Iterator[T]:
-        """Every item of a keyset-paginated list, fetching pages as needed."""
+        """Every item of a paginated list, fetching pages as needed.
+
+        Stops at the last page (no ``rel="next"``), at an empty page (Kratos's offset-paged
+        lists keep a ``next`` link, with a new token each time, even when empty) and at a
+        token seen before, so it never loops.
+        """
         token: str | None = None
+        seen: set[str] = set()
         while True:
             result = self._send(page(token))
             yield from result.items
-            if not result.next_page_token or result.next_page_token == token:
-                return
             token = result.next_page_token
+            if not result.items or not token or token in seen:
+                return
+            seen.add(token)
 
     def close(self) -> None:
         """Close the pooled connections."""
@@ -213,15 +220,17 @@ class AsyncTransport:
             attempt += 1
 
     async def _iterate(self, page: Callable[[str | None], Operation[Page[T]]]) -> AsyncIterator[T]:
-        """Every item of a keyset-paginated list, fetching pages as needed."""
+        """Every item of a paginated list, fetching pages as needed (see the sync one)."""
         token: str | None = None
+        seen: set[str] = set()
         while True:
             result = await self._send(page(token))
             for item in result.items:
                 yield item
-            if not result.next_page_token or result.next_page_token == token:
-                return
             token = result.next_page_token
+            if not result.items or not token or token in seen:
+                return
+            seen.add(token)
 
     async def close(self) -> None:
         """Close the pooled connections."""

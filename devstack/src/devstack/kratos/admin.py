@@ -7,6 +7,7 @@ import binascii
 import json
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -79,6 +80,89 @@ def _paginate(
     page = remaining[:size]
     next_key = str(page[-1][key]) if len(remaining) > size else None
     return page, {"Link": _link_header(request, size, next_key)}
+
+
+def _int_or(raw: str | None, default: int) -> int:
+    try:
+        return int(raw) if raw else default
+    except ValueError:
+        return default
+
+
+def _offset_token(offset: int) -> str:
+    raw = json.dumps({"offset": str(offset), "v": 2}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _token_offset(token: str) -> int:
+    try:
+        found = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))["offset"]
+        return int(found)
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        return 0  # tokenpagination ignores a token it cannot read
+
+
+def _paginate_by_offset(request: Request, items: list[Doc]) -> tuple[list[Doc], dict[str, str]]:
+    """ory/x migrationpagination, as Kratos pages an identity's sessions (v1.3.1 and v25.4.0).
+
+    page_size/page_token (offset token) or page/per_page pick page = offset // size; pop's
+    Paginate treats pages 0 and 1 alike, so the page a "next" link names from the first
+    page is the first page again. The Link header has rel="next" even on an empty list, with
+    a token that grows every call; X-Total-Count counts every match.
+    """
+    query = request.query_params
+    if "page_token" in query or "page_size" in query:
+        size = min(max(_int_or(query.get("page_size"), 250), 1), MAX_PAGE_SIZE)
+        offset = _token_offset(query.get("page_token") or "")
+        page = max(offset // size, 0) if offset > 0 else 0
+    else:
+        size = min(max(_int_or(query.get("per_page"), 250), 1), MAX_PAGE_SIZE)
+        page = max(_int_or(query.get("page"), 0), 0)
+    start = (max(page, 1) - 1) * size
+    shown = items[start : start + size]
+
+    total = len(items)
+    others = [
+        (k, v)
+        for k, v in query.multi_items()
+        if k not in ("page_size", "page_token", "per_page", "page")
+    ]
+
+    def link(rel: str, per: int, at: int) -> str:
+        pairs = [
+            *others,
+            ("page_size", str(per)),
+            ("page_token", _offset_token(at)),
+            ("per_page", str(per)),
+            ("page", str(int(at / per))),  # Go's integer division truncates toward zero
+        ]
+        # Go's url.Values.Encode sorts by key.
+        encoded = urlencode(sorted(pairs, key=lambda pair: pair[0]))
+        return f'<{request.url.path}?{encoded}>; rel="{rel}"'
+
+    here = page * size
+    last = total - size if total % size == 0 else (total // size) * size
+    if here >= last:
+        if total == 0:
+            links = [
+                link("first", size, 0),
+                link("next", size, (here // size + 1) * size),
+                link("prev", size, (here // size - 1) * size),
+            ]
+        elif total <= size:
+            links = [link("first", total, 0)]
+        else:
+            links = [link("first", size, 0), link("prev", size, last - size)]
+    elif here < size:
+        links = [link("next", size, size), link("last", size, last)]
+    else:
+        links = [
+            link("first", size, 0),
+            link("next", size, (here // size + 1) * size),
+            link("prev", size, (here // size - 1) * size),
+            link("last", size, last),
+        ]
+    return shown, {"Link": ",".join(links), "X-Total-Count": str(total)}
 
 
 def _identity_or_404(rt: Runtime, identity_id: str) -> Doc:
@@ -308,7 +392,9 @@ def routes(rt: Runtime) -> list[Route]:
         if active is not None:
             want = active.lower() == "true"
             found = [s for s in found if sessions.is_active(rt, s) == want]
-        page, headers = _paginate(request, found)
+        # Kratos v25 orders them newest first (created_at DESC; issued_at here).
+        found.sort(key=lambda s: str(s["issued_at"]), reverse=True)
+        page, headers = _paginate_by_offset(request, found)
         return web.json_response([sessions.to_json(rt, s) for s in page], headers=headers)
 
     async def delete_identity_sessions(request: Request) -> Response:

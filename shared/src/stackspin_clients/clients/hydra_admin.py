@@ -100,9 +100,13 @@ class HydraAdmin(SyncTransport):
         """Delete a client."""
         return self._send(ops.delete_oauth2_client(client_id))
 
-    def list_consent_sessions(self, subject: str) -> list[PreviousConsentSession]:
+    def list_consent_sessions(
+        self, subject: str, page_size: int = 500
+    ) -> list[PreviousConsentSession]:
         """Every remembered consent of ``subject`` (all pages)."""
-        return list(self._iterate(lambda token: ops.list_consent_sessions(subject, token)))
+        return list(
+            self._iterate(lambda token: ops.list_consent_sessions(subject, token, page_size))
+        )
 
     def revoke_consent_sessions(
         self, subject: str, client: str | None = None, all: bool = True
@@ -197,7 +201,9 @@ class AsyncHydraAdmin(AsyncTransport):
         """Delete a client."""
         return await self._send(ops.delete_oauth2_client(client_id))
 
-    async def list_consent_sessions(self, subject: str) -> list[PreviousConsentSession]:
+    async def list_consent_sessions(
+        self, subject: str, page_size: int = 500
+    ) -> list[PreviousConsentSession]:
         """Every remembered consent of ``subject`` (all pages)."""
         return [s async for s in self._iterate(lambda t: ops.list_consent_sessions(subject, t))]
 

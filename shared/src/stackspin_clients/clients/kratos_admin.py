@@ -77,9 +77,11 @@ class KratosAdmin(SyncTransport):
         """Remove one credential type (e.g. "totp", "lookup_secret") from an identity."""
         return self._send(ops.delete_identity_credentials(identity_id, credential_type))
 
-    def list_identity_sessions(self, identity_id: str) -> list[Session]:
-        """Every session of an identity (all pages)."""
-        return list(self._iterate(lambda token: ops.list_identity_sessions(identity_id, token)))
+    def list_identity_sessions(self, identity_id: str, page_size: int = 1000) -> list[Session]:
+        """Every session of an identity (all pages, each session once)."""
+        return ops.unique_sessions(
+            self._iterate(lambda token: ops.list_identity_sessions(identity_id, token, page_size))
+        )
 
     def delete_identity_sessions(self, identity_id: str) -> None:
         """End every session of an identity."""
@@ -165,14 +167,18 @@ class AsyncKratosAdmin(AsyncTransport):
         """Remove one credential type (e.g. "totp", "lookup_secret") from an identity."""
         return await self._send(ops.delete_identity_credentials(identity_id, credential_type))
 
-    async def list_identity_sessions(self, identity_id: str) -> list[Session]:
-        """Every session of an identity (all pages)."""
-        return [
-            s
-            async for s in self._iterate(
-                lambda token: ops.list_identity_sessions(identity_id, token)
-            )
-        ]
+    async def list_identity_sessions(
+        self, identity_id: str, page_size: int = 1000
+    ) -> list[Session]:
+        """Every session of an identity (all pages, each session once)."""
+        return ops.unique_sessions(
+            [
+                s
+                async for s in self._iterate(
+                    lambda token: ops.list_identity_sessions(identity_id, token, page_size)
+                )
+            ]
+        )
 
     async def delete_identity_sessions(self, identity_id: str) -> None:
         """End every session of an identity."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -117,15 +117,41 @@ def delete_identity_credentials(identity_id: str, credential_type: str) -> Opera
 
 
 def list_identity_sessions(
-    identity_id: str, page_token: str | None = None, page_size: int = 250
+    identity_id: str, page_token: str | None = None, page_size: int = 1000
 ) -> Operation[Page[Session]]:
-    """``GET /admin/identities/{id}/sessions`` (one page)."""
+    """``GET /admin/identities/{id}/sessions`` (one page; ``page_token`` is a page number).
+
+    Kratos pages these by offset, and the ``next`` link of its first page names the first
+    page again (pop counts pages from 1, the offset token from 0), so following it loses the
+    last page. Plain ``page``/``per_page`` counted from 1 reach every page; a short page is
+    the last.
+    """
+    number = int(page_token) if page_token and page_token.isdigit() else 1
+
+    def parse(response: httpx.Response) -> Page[Session]:
+        items = _sessions.validate_python(response.json())
+        return Page(items, str(number + 1) if len(items) >= page_size else None)
+
     return Operation(
         "GET",
         _identity_path(identity_id, "sessions"),
-        parse_page(Session),
-        {"page_size": page_size, "page_token": page_token},
+        parse,
+        {"page": number, "per_page": page_size},
     )
+
+
+_sessions = TypeAdapter(list[Session])
+
+
+def unique_sessions(found: Iterable[Session]) -> list[Session]:
+    """Sessions in the order listed, each id once."""
+    seen: set[str] = set()
+    unique: list[Session] = []
+    for session in found:
+        if session.id not in seen:
+            seen.add(session.id)
+            unique.append(session)
+    return unique
 
 
 def delete_identity_sessions(identity_id: str) -> Operation[None]:
