@@ -43,6 +43,11 @@ class KratosContract:
         if path is not None and path.exists():
             spec = json.loads(path.read_text())
             validate = True
+            # herodot's DetailsField (map[string]interface{}) is published as an object with
+            # additionalProperties false, yet Kratos fills it: nosurfx's CSRF errors carry
+            # docs/hint/reject_reason, an expired flow redirect_to/return_to (v25.4.0 source)
+            details = spec["components"]["schemas"]["genericError"]["properties"]["details"]
+            details["additionalProperties"] = True
         else:
             # without the published document only the SDK models are checked; the paths and
             # response references they need come from the SDK's own copy of the operations

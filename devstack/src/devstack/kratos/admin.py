@@ -381,7 +381,9 @@ def routes(rt: Runtime) -> list[Route]:
         if cred_type == "password":
             raise errors.bad_request("You cannot remove first factor credentials.")
         if not identities.remove_credential(identity, cred_type):
-            raise errors.not_found()
+            raise errors.not_found(
+                f"You tried to remove a {cred_type} but this user have no {cred_type} set up."
+            )
         _save_or_error(rt, identity)
         return Response(status_code=204)
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Awaitable, Callable
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from devstack.kratos import admin, errors, public, web
+from devstack.kratos import admin, csrf, errors, public, web
 from devstack.kratos.config import KratosConfig
 from devstack.kratos.courier import Courier
 from devstack.kratos.runtime import Runtime
@@ -43,6 +47,35 @@ async def _method_not_allowed(request: Request, exc: Exception) -> Response:
     return web.error_response(errors.KratosError(405, message="Method Not Allowed"))
 
 
+# Public paths nosurf leaves alone (Kratos's IgnorePath/IgnoreGlob/DisablePath calls, the same in
+# v1.3.1 and v25.4.0): the API flows, the submit URLs, sessions, health. On every other public
+# path a request without a valid CSRF cookie gets a fresh one, whatever the handler answers.
+_CSRF_IGNORED = re.compile(
+    r"/self-service/(login|registration|settings|recovery|verification)(/api)?"
+    r"|/self-service/logout/api"
+    r"|/sessions(/whoami|/[^/]*|/[^/]*/extend)?"
+    r"|/admin/identities/[^/]*/sessions|/admin/recovery/(code|link)"
+    r"|/health/(alive|ready)|/version|/metrics/prometheus"
+)
+
+
+def _nosurf(config: KratosConfig) -> Middleware:
+    async def dispatch(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        name = csrf.cookie_name(config.public_url)
+        if _CSRF_IGNORED.fullmatch(request.url.path) or csrf.is_valid_cookie(
+            request.cookies.get(name)
+        ):
+            return response
+        if not any(h.startswith(name + "=") for h in response.headers.getlist("set-cookie")):
+            web.set_csrf_cookie(config, response, csrf.new_cookie_value())
+        return response
+
+    return Middleware(BaseHTTPMiddleware, dispatch=dispatch)
+
+
 def _offloaded(routes: list[Route]) -> list[Route]:
     return [
         Route(r.path, web.offload(r.endpoint), methods=sorted(r.methods or ()), name=r.name)
@@ -63,6 +96,7 @@ def create_apps(config: KratosConfig) -> tuple[Starlette, Starlette]:
     public_app = Starlette(
         routes=_offloaded([*_common_routes(), *public.routes(rt)]),
         exception_handlers=handlers,
+        middleware=[_nosurf(config)],
     )
     admin_app = Starlette(
         # Real Kratos serves these under /admin on its admin port (and redirects the bare paths).

@@ -100,18 +100,23 @@ def derive(config: KratosConfig, identity: Doc) -> None:
     traits = identity["traits"] if isinstance(identity["traits"], dict) else {}
     moment = clock.fmt(clock.now())
 
-    identifiers: list[str] = []
-    for f in ids.password_identifiers:
-        value = traits.get(f.name)
-        if isinstance(value, str) and value:
-            identifiers.append(value.lower() if f.spec.get("format") == "email" else value)
-    # Kratos's schema extension keeps a password credential (maybe without a hash) for the
-    # identifiers, which is what makes them unique across identities
-    password = identity["credentials"].get("password")
-    if password is None and identifiers:
-        _upsert_credential(identity, "password", {}, identifiers)
-    elif password is not None:
-        password["identifiers"] = identifiers
+    # Kratos's schema extension keeps a credential (maybe without config) of each type a trait
+    # is an identifier for: that is what makes password identifiers unique across identities,
+    # and why every identity of a schema with webauthn identifiers shows an empty webauthn one
+    for cred_type, fields in (
+        ("password", ids.password_identifiers),
+        ("webauthn", ids.webauthn_identifiers),
+    ):
+        identifiers: list[str] = []
+        for f in fields:
+            value = traits.get(f.name)
+            if isinstance(value, str) and value:
+                identifiers.append(value.lower() if f.spec.get("format") == "email" else value)
+        existing = identity["credentials"].get(cred_type)
+        if existing is None and identifiers:
+            _upsert_credential(identity, cred_type, {}, identifiers)
+        elif existing is not None:
+            existing["identifiers"] = identifiers
 
     old_verifiable = {a["value"]: a for a in identity.get("verifiable_addresses", [])}
     verifiable: list[Doc] = []

@@ -6,10 +6,11 @@ import secrets
 from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from devstack.kratos import (
+    csrf,
     errors,
     flows,
     identities,
@@ -93,6 +94,14 @@ def routes(rt: Runtime) -> list[Route]:
 
     def get_flow(kind: str) -> Callable[[Request], Awaitable[Response]]:
         async def handler(request: Request) -> Response:
+            if kind == "settings" and sessions.from_request(rt, request) is None:
+                # settings/handler.go: IsAuthenticated runs before the flow is looked up;
+                # OnUnauthenticated sends a browser to the login UI (302), JSON gets a 401
+                if web.is_json_request(request):
+                    raise errors.KratosError(
+                        401, reason="A valid Ory Session Cookie or Ory Session Token is missing."
+                    )
+                return RedirectResponse(rt.config.login_ui_url, status_code=302)
             flow = flows.load(rt, kind, request.query_params.get("id"))
             if flows.expired_at(flow):
                 raise errors.KratosError(
@@ -108,7 +117,9 @@ def routes(rt: Runtime) -> list[Route]:
                 and kind != "recovery"
                 and not flows.csrf_matches_cookie(rt, request, flow)
             ):
-                raise errors.csrf_violation()
+                raise web.csrf_violation(
+                    rt.config, request, token_sent=bool(request.headers.get(csrf.HEADER))
+                )
             if kind == "settings":
                 session = sessions.from_request(rt, request)
                 if session is None:
@@ -242,6 +253,8 @@ def routes(rt: Runtime) -> list[Route]:
                 return_to or rt.config.logout_return_url or rt.config.default_return_url
             )
         web.clear_session_cookie(rt.config, response)
+        # logout/handler.go completeLogout regenerates the CSRF token (v1.3.1 and v25.4.0)
+        web.set_csrf_cookie(rt.config, response, csrf.new_cookie_value())
         return response
 
     async def flow_error(request: Request) -> Response:

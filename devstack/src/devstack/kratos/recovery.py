@@ -13,6 +13,7 @@ from devstack.kratos import (
     clock,
     code_method,
     codes,
+    csrf,
     errors,
     flows,
     identities,
@@ -169,7 +170,9 @@ def _recovered(
         identities.mark_verified(identity, address)
         identities.save(rt.store, rt.config, identity)
     session = sessions.issue(rt, identity, "code_recovery", "aal1", request)
-    cookie, new_cookie = web.csrf_cookie(rt.config, request)
+    # strategy_recovery.go: a browser flow regenerates the CSRF token (v1.3.1 and v25.4.0);
+    # the settings flow made next carries the new one
+    cookie, new_cookie = csrf.new_cookie_value(), True
     if flow["type"] != "browser":
         cookie, new_cookie = "", False
     settings_flow = settings.new_flow(

@@ -24,6 +24,7 @@ class TraitField:
     spec: dict[str, Any]
     required: bool
     password_identifier: bool = False
+    webauthn_identifier: bool = False
     totp_account_name: bool = False
     recovery_via: str | None = None
     verification_via: str | None = None
@@ -37,6 +38,10 @@ class IdentitySchema:
     @property
     def password_identifiers(self) -> list[TraitField]:
         return [f for f in self.fields if f.password_identifier]
+
+    @property
+    def webauthn_identifiers(self) -> list[TraitField]:
+        return [f for f in self.fields if f.webauthn_identifier]
 
     @property
     def identifier_label(self) -> text.UiText:
@@ -123,6 +128,7 @@ def load(path: Path) -> IdentitySchema:
                 spec=spec,
                 required=name in required,
                 password_identifier=bool(creds.get("password", {}).get("identifier")),
+                webauthn_identifier=bool(creds.get("webauthn", {}).get("identifier")),
                 totp_account_name=bool(creds.get("totp", {}).get("account_name")),
                 recovery_via=ext.get("recovery", {}).get("via"),
                 verification_via=ext.get("verification", {}).get("via"),

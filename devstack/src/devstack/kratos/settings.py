@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from starlette.requests import Request
@@ -29,6 +30,59 @@ from devstack.kratos.runtime import Runtime
 from devstack.kratos.store import Doc
 
 PRIVILEGED_METHODS = ("password", "totp", "lookup_secret")
+
+# selfservice/flow/settings/sort.go (v1.3.1 and v25.4.0; v25 adds passkey after webauthn)
+GROUP_ORDER = (
+    "default",
+    "profile",
+    "password",
+    "oidc",
+    "lookup_secret",
+    "webauthn",
+    "passkey",
+    "totp",
+)
+KEYS_APPENDED = (
+    "lookup_secret_reveal",
+    "lookup_secret_regenerate",
+    "lookup_secret_codes",
+    "lookup_secret_confirm",
+    "webauthn_remove",
+    "webauthn_register_displayname",
+    "webauthn_register",
+    "passkey_remove",
+    "passkey_register",
+    "totp_qr",
+    "totp_secret_key",
+    "totp_unlink",
+    "totp_code",
+)
+
+
+def sort_nodes(schema_keys: list[str], found: list[Node]) -> list[Node]:
+    """Kratos's settings node order (ui/node/node.go SortBySchema): by group, then inside a
+    group by the first key (schema traits, then KEYS_APPENDED) the node's id starts with,
+    `method` last, equal positions by value."""
+    keys = [*schema_keys, *KEYS_APPENDED]
+
+    def node_id(n: Node) -> str:
+        return str(n["attributes"].get("name") or n["attributes"].get("id") or "")
+
+    def position(n: Node) -> int:
+        if node_id(n) == "method":
+            return len(found) + len(keys) + 1
+        return next((i for i, k in enumerate(keys) if node_id(n).startswith(k)), len(keys))
+
+    def value(n: Node) -> str:
+        a = n["attributes"]
+        raw = a.get("value") if a.get("node_type") == "input" else a.get("src", a.get("text"))
+        return "<nil>" if raw is None else str(raw)
+
+    def group(n: Node) -> int:
+        g = n["group"]
+        return GROUP_ORDER.index(g) if g in GROUP_ORDER else -1
+
+    return sorted(found, key=lambda n: (group(n), position(n), value(n)))
 
 
 def _qr_data_uri(url: str) -> str:
@@ -123,7 +177,7 @@ def build_nodes(rt: Runtime, flow: Doc, identity: Doc, *, lookup_view: str = "")
         out.append(_lookup_submit("lookup_secret_regenerate", text.settings_regenerate_lookup()))
     if rt.config.webauthn_nodes and flow["type"] == "browser":
         out += webauthn.settings_nodes(rt.config, identity)
-    return out
+    return sort_nodes([f"traits.{f.name}" for f in schema.fields], out)
 
 
 def _lookup_submit(name: str, label: text.UiText) -> Node:
@@ -142,7 +196,12 @@ def create_flow(
     if session is None:
         if web.accepts_json(request) or flow_type == "api":
             raise errors.no_active_session()
-        return web.redirect(rt.config.login_ui_url)
+        # settings/handler.go: a browser goes to the login flow's init URL, keeping return_to
+        # (x.TakeOverReturnToParameter copies it unchecked; the login flow checks it)
+        target = rt.config.public_url.rstrip("/") + "/self-service/login/browser"
+        if params.get("return_to"):
+            target += "?" + urlencode({"return_to": params["return_to"]})
+        return web.redirect(target)
     identity = identities.get(rt.store, session["identity_id"])
     assert identity is not None
     return_to = flows.checked_return_to(rt.config, params.get("return_to"))

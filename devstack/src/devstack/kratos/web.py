@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from devstack.kratos import csrf, errors
 from devstack.kratos.config import KratosConfig
+from devstack.kratos.errors import KratosError
 
 SESSION_COOKIE = "ory_kratos_session"
 
@@ -140,4 +141,13 @@ def check_csrf(config: KratosConfig, request: Request, body: dict[str, Any]) -> 
     cookie = request.cookies.get(csrf.cookie_name(config.public_url))
     sent = body.get(csrf.FIELD) or request.headers.get(csrf.HEADER)
     if not csrf.verify(cookie, str(sent) if sent else None):
-        raise errors.csrf_violation()
+        raise csrf_violation(config, request, token_sent=bool(sent))
+
+
+def csrf_violation(config: KratosConfig, request: Request, *, token_sent: bool) -> KratosError:
+    return errors.csrf_violation(
+        has_cookies=bool(request.headers.get("cookie")),
+        has_csrf_cookie=csrf.cookie_name(config.public_url) in request.cookies,
+        token_sent=token_sent,
+        has_origin=bool(request.headers.get("origin")),
+    )
