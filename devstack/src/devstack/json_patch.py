@@ -107,3 +107,64 @@ def apply_patch(document: dict[str, Any], operations: Any) -> dict[str, Any]:
         else:
             raise PatchError(f"unknown operation {kind!r}")
     return doc
+
+
+_ORY_OPERATIONS = ("add", "remove", "replace")
+
+
+def _is_element_access(pointer: str) -> bool:
+    last = pointer.rsplit("/", 1)[-1]
+    return last == "-" or last.isdigit()
+
+
+def _ensure_parents(doc: Any, pointer: str) -> None:
+    """Create the missing containers above `pointer`: a list where the next token is an index."""
+    tokens = _tokens(pointer)
+    target = doc
+    for position, token in enumerate(tokens[:-1]):
+        following = tokens[position + 1]
+        fresh: Any = [] if following == "-" or following.isdigit() else {}
+        if isinstance(target, dict):
+            if target.get(token) is None:
+                target[token] = fresh
+            target = target[token]
+        elif isinstance(target, list) and token.isdigit():
+            index = int(token)
+            while len(target) <= index:
+                target.append(None)
+            if target[index] is None:
+                target[index] = fresh
+            target = target[index]
+        else:
+            return  # the patch itself reports what cannot be descended into
+
+
+def apply_ory_patch(
+    document: dict[str, Any], operations: Any, deny: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """JSON Patch as Ory's ory/x jsonx.ApplyJSONPatch applies it (Hydra and Kratos PATCH).
+
+    Only add, remove and replace; a path in `deny` is refused; a replace of an object member
+    is an add (it need not exist), and an add creates the missing parents (evanphx/json-patch
+    EnsurePathExistsOnAdd) — so a path under a missing member succeeds.
+    """
+    if not isinstance(operations, list):
+        raise PatchError("a JSON patch is a list of operations")
+    rewritten: list[dict[str, Any]] = []
+    for op in operations:
+        if not isinstance(op, dict) or not isinstance(op.get("path"), str):
+            raise PatchError("each operation needs 'op' and 'path'")
+        kind, path = op.get("op"), op["path"]
+        if kind not in _ORY_OPERATIONS:
+            raise PatchError(f"unsupported operation: {kind}")
+        if path in deny:
+            raise PatchError(f"patch includes denied path: {path}")
+        if kind == "replace" and not _is_element_access(path):
+            op = {**op, "op": "add"}
+        rewritten.append(op)
+    doc = copy.deepcopy(document)
+    for op in rewritten:
+        if op["op"] == "add":
+            _ensure_parents(doc, op["path"])
+        doc = apply_patch(doc, [op])
+    return doc

@@ -51,17 +51,12 @@ ACCEPTED: dict[str, str] = {
         "v25's text.NewInfoNodeLabelGenerated(title, name) puts the trait's name in the label "
         "context; v1.3.1's takes only the title"
     ),
-    "hydra_discovery | * GET /.well-known/openid-configuration | body.device_authorization_endpoint:"
-    " standin='<string>' real='<absent>'": (
+    "hydra_discovery | * GET /.well-known/openid-configuration"
+    " | body.device_authorization_endpoint: standin='<string>' real='<absent>'": (
         "v25 discovery names its device authorization endpoint; v2.3.0 has no device flow"
     ),
     "hydra_discovery | * GET /.well-known/openid-configuration | body.grant_types_supported*": (
         "v25 lists urn:ietf:params:oauth:grant-type:device_code last; v2.3.0 has no device flow"
-    ),
-    "hydra_discovery | 06 GET /health/ready | *": (
-        "Hydra v2.3.0's admin router answers an unprefixed path 307 to /admin/...; v25 adds the "
-        "prefix itself (AddAdminPrefixIfNotPresentNegroni) and answers 200; our probes use "
-        "/admin/health/ready (step 07), the same on both"
     ),
     "kratos_batch_create_with_conflicts | 03 GET /admin/identities | body*": (
         "v1.3.1's CreateIdentities returns the partial-conflict error inside its transaction, "

@@ -14,7 +14,7 @@ from devstack.hydra.bodies import ACCEPT_CONSENT, ACCEPT_LOGIN, JSON_TYPE_NAMES,
 from devstack.hydra.clients import client_not_found
 from devstack.hydra.errors import OAuthError, with_query
 from devstack.hydra.registry import Registry
-from devstack.json_patch import PatchError, apply_patch
+from devstack.json_patch import PatchError, apply_ory_patch
 
 DEFAULT_PAGE_SIZE = 250
 MAX_PAGE_SIZE = 1000
@@ -232,7 +232,7 @@ class AdminApp:
             raise bad_request(f"Unable to decode the request body: {exc}") from None
         current = self.r.clients.view(self._client(request))
         try:
-            patched = apply_patch(current, operations)
+            patched = apply_ory_patch(current, operations, deny=("/id",))
         except PatchError as exc:
             raise bad_request(str(exc)) from None
         if patched.get("client_id") != current["client_id"]:

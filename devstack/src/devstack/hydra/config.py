@@ -44,6 +44,17 @@ class HydraConfig:
     dev_cookie_suffix: bool = False
     # Scopes a new client gets when it names none (Hydra's default client scope).
     default_client_scope: tuple[str, ...] = ("offline_access", "offline", "openid")
+    # Hydra's `webfinger.oidc_discovery.supported_claims` / `.supported_scope` (deploy's values);
+    # discovery lists "sub" and "offline_access", "offline", "openid" before them.
+    discovery_claims: tuple[str, ...] = (
+        "sub",
+        "email",
+        "email_verified",
+        "name",
+        "preferred_username",
+        "role",
+    )
+    discovery_scopes: tuple[str, ...] = ("openid", "offline_access", "profile", "email")
 
     def public_base(self) -> str:
         """The public base URL with exactly one trailing slash."""

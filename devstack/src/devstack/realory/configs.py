@@ -186,6 +186,13 @@ def hydra_overrides(
         pkce["enforced"] = config.pkce_enforced
     if pkce:
         overrides["oauth2"] = {"pkce": pkce}
+    discovery: dict[str, list[str]] = {}
+    if "discovery_claims" in changed:
+        discovery["supported_claims"] = list(config.discovery_claims)
+    if "discovery_scopes" in changed:
+        discovery["supported_scope"] = list(config.discovery_scopes)
+    if discovery:
+        overrides["webfinger"] = {"oidc_discovery": discovery}
     return overrides
 
 
