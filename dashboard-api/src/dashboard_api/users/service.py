@@ -601,15 +601,28 @@ def recovery_code(ctx: Context, subject: str) -> RecoveryCode:
     )
 
 
+def _second_factors(identity: Identity) -> set[str]:
+    """The second factors the person set up. Kratos gives every identity whose schema makes the
+    email a WebAuthn identifier an empty `webauthn` credential: only one holding keys counts."""
+    credentials = identity.credentials or {}
+    had: set[str] = {kind for kind in ("totp", "lookup_secret") if kind in credentials}
+    webauthn = credentials.get("webauthn")
+    if webauthn is not None and (webauthn.config or {}).get("credentials"):
+        had.add("webauthn")
+    return had
+
+
 def reset_second_factor(ctx: Context, subject: str) -> None:
     get_identity(ctx, subject)
+    had = _second_factors(ctx.ory.kratos.get_identity(subject, include_credential=["webauthn"]))
     removed = []
     for kind in SECOND_FACTOR_CREDENTIALS:
         try:
             ctx.ory.kratos.delete_identity_credentials(subject, kind)
-            removed.append(kind)
         except (ory_errors.NotFound, ory_errors.ValidationFailed):
-            pass  # the person had no credential of this kind
+            continue  # the person had no credential of this kind
+        if kind in had:
+            removed.append(kind)
     audit.record(
         ctx,
         action="user.reset_second_factor",
