@@ -19,6 +19,12 @@ from devstack.hydra.registry import Registry
 from devstack.hydra.tokens import ACCESS_TOKEN, OFFLINE_SCOPES, REFRESH_TOKEN
 
 GRANT_TYPES = ("authorization_code", "refresh_token", "client_credentials")
+# fosite's ErrInvalidRequest default hint, sent when no more particular one is given.
+INVALID_REQUEST_HINT = (
+    "Make sure that the various parameters are correct, be aware of case sensitivity and trim "
+    "your parameters. Make sure that the client you are using has exactly whitelisted the "
+    "redirect_uri you specified."
+)
 
 
 async def form_of(request: Request) -> dict[str, str]:
@@ -86,15 +92,14 @@ class TokenEndpoints:
     async def token(self, request: Request) -> Response:
         form = await form_of(request)
         try:
-            client = self.authenticate_client(request, form)
             grant_type = form.get("grant_type", "")
+            # fosite's NewAccessRequest: a missing grant type, or one no handler takes, is a
+            # bare invalid_request — before (and whatever) the client authentication.
+            if not grant_type:
+                raise OAuthError("invalid_request", "Request parameter 'grant_type' is missing")
             if grant_type not in GRANT_TYPES:
-                raise OAuthError(
-                    "unsupported_grant_type",
-                    f"The handler is not responsible for grant type '{grant_type}'."
-                    if grant_type
-                    else "Request parameter 'grant_type' is missing",
-                )
+                raise OAuthError("invalid_request", INVALID_REQUEST_HINT)
+            client = self.authenticate_client(request, form)
             if grant_type not in (client["grant_types"] or ["authorization_code"]):
                 raise OAuthError(
                     "unauthorized_client",
