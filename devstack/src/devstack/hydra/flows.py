@@ -348,7 +348,8 @@ class Flows:
         """A logout request that was not rejected (Hydra's GetLogoutRequest), else 404."""
         request = self.store.get(LOGOUT, challenge) if challenge else None
         if request is None or request["rejected"]:
-            raise OAuthError("Not Found")
+            # sqlcon.ErrNoRows through Hydra's ErrorEnhancer (v2.3.0 and v25): no description.
+            raise OAuthError("Unable to locate the resource", status=404, description="")
         return request
 
     def logout_by_verifier(self, verifier: str) -> dict[str, Any] | None:
