@@ -16,10 +16,15 @@ def test_unknown_challenge_is_404_in_hydra_error_shape(hydra, kind):
     with hydra.admin() as admin:
         response = admin.get(f"{REQUESTS}/{kind}", params={f"{kind}_challenge": "nope"})
         assert response.status_code == 404
-        assert response.json() == {
-            "error": "Not Found",
-            "error_description": "Unable to locate the requested resource",
-        }
+        # a logout request is read by SQL (sqlcon.ErrNoRows), login/consent from the challenge
+        assert response.json() == (
+            {"error": "Unable to locate the resource", "error_description": ""}
+            if kind == "logout"
+            else {
+                "error": "Not Found",
+                "error_description": "Unable to locate the requested resource",
+            }
+        )
         accept = admin.put(
             f"{REQUESTS}/{kind}/accept", params={f"{kind}_challenge": "nope"}, json={"subject": "x"}
         )

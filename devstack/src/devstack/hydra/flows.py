@@ -379,8 +379,10 @@ class Flows:
             "requested_at": iso(request.get("requested_at")),
             "expires_at": iso(request.get("expires_at")),
         }
-        if request.get("client_id"):
-            view["client"] = self.client_view(request["client_id"])
+        # `client` has no omitempty (v2.3.0 and v25): null when no client started the logout.
+        view["client"] = (
+            self.client_view(request["client_id"]) if request.get("client_id") else None
+        )
         return view
 
 
