@@ -328,7 +328,16 @@ def test_admin_recovery_code_flow(kratos: Kratos) -> None:
         assert r.status_code == 303
 
 
+def test_admin_recovery_link_is_404_while_the_link_method_is_off(kratos: Kratos) -> None:
+    identity = kratos.create_identity("off@example.org")
+    with kratos.admin() as admin:
+        r = admin.post("/admin/recovery/link", json={"identity_id": identity["id"]})
+    assert r.status_code == 404
+    assert r.json()["error"]["reason"].startswith("This endpoint was disabled")
+
+
 def test_admin_recovery_link_signs_in(kratos: Kratos) -> None:
+    kratos.config.recovery_link_enabled = True  # off in deploy
     identity = kratos.create_identity("lnk@example.org")
     with kratos.admin() as admin:
         link = admin.post("/admin/recovery/link", json={"identity_id": identity["id"]}).json()

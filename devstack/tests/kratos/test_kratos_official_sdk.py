@@ -140,6 +140,7 @@ def test_recovery_code_and_link_and_courier(apis, kratos: Kratos) -> None:
     )
     assert len(code.recovery_code) == 6
     assert code.recovery_link.startswith(kratos.config.recovery_ui_url + "?flow=")
+    kratos.config.recovery_link_enabled = True  # off in deploy
     link = identity_api.create_recovery_link_for_identity(
         create_recovery_link_for_identity_body=CreateRecoveryLinkForIdentityBody(
             identity_id=created.id

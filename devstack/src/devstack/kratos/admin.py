@@ -457,6 +457,12 @@ def routes(rt: Runtime) -> list[Route]:
         return web.json_response(result, 201)
 
     async def recovery_link(request: Request) -> Response:
+        if not rt.config.recovery_link_enabled:
+            # selfservice/strategy/handler.go IsDisabled (v1.3.1 and v25.4.0)
+            raise errors.not_found(
+                "This endpoint was disabled by system administrator. Please check your url or "
+                "contact the system administrator to enable it."
+            )
         body = await web.read_json(request)
         if not isinstance(body, dict) or not body.get("identity_id"):
             raise errors.bad_request("identity_id is required")

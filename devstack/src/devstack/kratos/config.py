@@ -36,6 +36,9 @@ class KratosConfig:
     # selfservice.flows.logout.after.default_browser_return_url (None → default_return_url)
     logout_return_url: str | None = None
     identity_schema_path: Path = DEFAULT_IDENTITY_SCHEMA
+    # selfservice.methods.link.enabled (off in deploy/ory/kratos.yml: POST /admin/recovery/link
+    # then answers 404 "This endpoint was disabled by system administrator...")
+    recovery_link_enabled: bool = False
     # selfservice.flows.registration.enabled (real default true; off for this project)
     registration_enabled: bool = False
     # session.whoami.required_aal and selfservice.flows.settings.required_aal

@@ -58,7 +58,8 @@ class Courier:
             "body": body,
             "template_type": template_type,
             "send_count": 0,
-            "dispatches": [],
+            # no "dispatches": Kratos tags them omitempty and only FetchMessage loads them
+            # (Eager); the stand-in records no delivery attempts
             "created_at": clock.fmt(moment),
             "updated_at": clock.fmt(moment),
         }

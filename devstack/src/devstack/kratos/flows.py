@@ -148,11 +148,7 @@ def load(rt: Runtime, kind: str, flow_id: str | None) -> Doc:
         except ValueError:
             flow = None
     if flow is None or flow[INTERNAL]["kind"] != kind:
-        raise errors.KratosError(
-            404,
-            reason=f"The {kind} flow could not be found or has expired.",
-            message="The requested resource could not be found",
-        )
+        raise errors.not_found()  # the flow persister's sqlcon.ErrNoRows (no reason)
     return flow
 
 

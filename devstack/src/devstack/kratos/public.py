@@ -153,7 +153,10 @@ def routes(rt: Runtime) -> list[Route]:
     async def whoami(request: Request) -> Response:
         session = sessions.from_request(rt, request)
         if session is None:
-            raise errors.no_active_session()
+            # session/handler.go whoami: ErrNoSessionFound (no id), v1.3.1 and v25.4.0
+            raise errors.KratosError(
+                401, reason="No valid session credentials found in the request."
+            )
         identity = identities.get(rt.store, session["identity_id"])
         assert identity is not None
         if (
@@ -268,7 +271,7 @@ def routes(rt: Runtime) -> list[Route]:
             )
         found = rt.store.get(flows.ERROR_KIND, error_id) if error_id else None
         if found is None:
-            raise errors.not_found("The requested error could not be found.")
+            raise errors.not_found()  # errorx persister: sqlcon.ErrNoRows (no reason)
         return web.json_response(found)
 
     async def list_schemas(request: Request) -> Response:

@@ -45,7 +45,16 @@ def _code_nodes(flow: Doc, email: str | None) -> list[Node]:
     resend = [] if email is None else [nodes.submit("email", email, "code", label)]
     return [
         *code_method.csrf_nodes(flow),
-        nodes.input_node("code", "code", "text", required=True, label=text.label_recovery_code()),
+        # strategy_recovery.go / strategy_recovery_admin.go: pattern [0-9]+, maxlength CodeLength
+        nodes.input_node(
+            "code",
+            "code",
+            "text",
+            required=True,
+            pattern="[0-9]+",
+            maxlength=6,
+            label=text.label_recovery_code(),
+        ),
         nodes.input_node("method", "code", "hidden", value="code"),
         nodes.submit("method", "code", "code", text.label_continue()),
         *resend,

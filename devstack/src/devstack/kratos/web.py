@@ -79,7 +79,9 @@ async def read_json(request: Request) -> Any:
     try:
         return json.loads(raw)
     except ValueError as exc:
-        raise errors.bad_request(f"Unable to decode JSON payload: {exc}") from exc
+        # identity/handler.go (v1.3.1, v25.4.0): herodot.ErrBadRequest.WithError(err.Error()),
+        # the decoder's text as the message and no reason
+        raise errors.KratosError(400, message=str(exc)) from exc
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:

@@ -80,6 +80,8 @@ def kratos_overrides(
         methods["password"] = {"config": {"min_password_length": config.min_password_length}}
     if "code_lifespan" in changed:
         methods["code"] = {"config": {"lifespan": _seconds(config.code_lifespan)}}
+    if "recovery_link_enabled" in changed:
+        methods["link"] = {"enabled": config.recovery_link_enabled}
     if "totp_issuer" in changed:
         methods["totp"] = {"config": {"issuer": config.totp_issuer}}
     # WebAuthn needs its relying party to be the page's host: the browser-facing one of this run.
