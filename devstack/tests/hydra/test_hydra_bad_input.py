@@ -165,28 +165,27 @@ def test_wrong_pkce_verifier_is_invalid_grant(hydra, browser):
     assert response.json()["error"] == "invalid_grant"
 
 
-def test_public_client_without_pkce_is_refused_at_authorize(hydra, browser):
+def test_public_client_without_pkce_is_refused_once_consent_is_given(hydra, browser):
+    # fosite checks PKCE with the response handlers, after login and consent (v2.3.0 and v25)
     client = hydra.create_client(token_endpoint_auth_method="none")
-    response = browser.http.get(
-        hydra.public_url + "/oauth2/auth",
-        params={
-            "client_id": client["client_id"],
-            "response_type": "code",
-            "redirect_uri": RP,
-            "scope": "openid",
-            "state": "long-enough-state",
-        },
-    )
-    assert response.headers["location"].startswith(RP)
-    query = query_of(response)
+    start, _ = browser.start(client, code_challenge="", code_challenge_method="")
+    assert "login_challenge" in query_of(start)
+    back = browser.consent(browser.login(start))
+    assert back.status_code == 303
+    assert back.headers["location"].startswith(RP)
+    query = query_of(back)
     assert query["error"] == "invalid_request"
     assert "code_challenge" in query["error_description"]
+    assert "code" not in query
 
 
 def test_plain_pkce_method_is_refused(hydra, browser):
     client = hydra.create_client()
-    response, _ = browser.start(client, code_challenge_method="plain")
-    assert query_of(response)["error"] == "invalid_request"
+    start, _ = browser.start(client, code_challenge_method="plain")
+    back = browser.consent(browser.login(start))
+    query = query_of(back)
+    assert query["error"] == "invalid_request"
+    assert "code" not in query
 
 
 def test_wrong_client_secret_is_invalid_client_401(hydra, browser):

@@ -176,21 +176,6 @@ class AuthorizeEndpoint:
                 raise fail("invalid_request", "Unable to parse max_age.") from None
         challenge = params.get("code_challenge", "")
         method = params.get("code_challenge_method", "")
-        is_public = client["token_endpoint_auth_method"] == "none"  # noqa: S105
-        if not challenge:
-            if self.r.config.pkce_enforced or (
-                is_public and self.r.config.pkce_enforced_for_public_clients
-            ):
-                raise fail(
-                    "invalid_request",
-                    "Clients must include a code_challenge when performing the authorize code "
-                    "flow, but it is missing.",
-                )
-        elif (method or "plain") != "S256":
-            raise fail(
-                "invalid_request",
-                "Clients must use code_challenge_method=S256, plain is not allowed.",
-            )
         nonce = params.get("nonce", "")
         if nonce and len(nonce) < 8:
             raise fail(
@@ -425,10 +410,35 @@ class AuthorizeEndpoint:
         self._set_csrf(response, CONSENT_CSRF, flow["client_id"], flow["consent_csrf"])
         return response
 
+    def _check_pkce(self, req: AuthorizeRequest) -> None:
+        """fosite's PKCE handler: it runs with the other response handlers once consent is
+        given (NewAuthorizeResponse), so a missing challenge fails after login and consent,
+        not before (Hydra v2.3.0 and v25)."""
+        is_public = req.client["token_endpoint_auth_method"] == "none"  # noqa: S105
+        if not req.code_challenge:
+            if self.r.config.pkce_enforced:
+                raise OAuthError(
+                    "invalid_request",
+                    "Clients must include a code_challenge when performing the authorize code "
+                    "flow, but it is missing.",
+                )
+            if is_public and self.r.config.pkce_enforced_for_public_clients:
+                raise OAuthError(
+                    "invalid_request",
+                    "This client must include a code_challenge when performing the authorize "
+                    "code flow, but it is missing.",
+                )
+        elif (req.code_challenge_method or "plain") != "S256":
+            raise OAuthError(
+                "invalid_request",
+                "Clients must use code_challenge_method=S256, plain is not allowed.",
+            )
+
     def after_consent(self, request: Request, req: AuthorizeRequest, verifier: str) -> Response:
         """Hydra's verifyConsent, then the code is issued (303 to the client)."""
         flows = self.r.flows
         flow = self._redeem_verifier(request, req, "consent", verifier, CONSENT_CSRF)
+        self._check_pkce(req)
         flows.save(flow)
         flows.store_consent(flow)
         grant = {
