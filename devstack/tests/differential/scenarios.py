@@ -786,12 +786,17 @@ def hydra_consent_sessions(run: Run) -> None:
         for client in clients:
             code_for(run, browser, client)
     run.hydra_admin.get("/admin/oauth2/auth/sessions/consent", params={"subject": "subject-1"})
-    url: str | None = "/admin/oauth2/auth/sessions/consent?subject=subject-1&page_size=1"
-    pages = 0
-    while url and pages < 5:
-        response = run.hydra_admin.get(url)
-        url = response.links.get("next", {}).get("url")
-        pages += 1
+    first = run.hydra_admin.get(
+        "/admin/oauth2/auth/sessions/consent", params={"subject": "subject-1", "page_size": 1}
+    )
+    # Following `next` is paging by version (accepted: v2.3.0 offset tokens whose Link swaps
+    # page and size, so its next page answers 400; v25 keyset): walked, not compared.
+    url: str | None = first.links.get("next", {}).get("url")
+    with run.unrecorded():
+        for _ in range(5):
+            if not url:
+                break
+            url = run.hydra_admin.get(url).links.get("next", {}).get("url")
     run.hydra_admin.get("/admin/oauth2/auth/sessions/consent")
     run.hydra_admin.delete(
         "/admin/oauth2/auth/sessions/consent",
