@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from devstack.kratos import admin, csrf, errors, public, web
@@ -32,6 +32,19 @@ def _common_routes(prefix: str = "") -> list[Route]:
 
     paths = [("/health/alive", alive), ("/health/ready", alive), ("/version", version)]
     return [Route(prefix + path, endpoint, methods=["GET"]) for path, endpoint in paths]
+
+
+def _admin_redirects() -> list[Route]:
+    """Kratos's admin port answers the unprefixed paths with 307 to /admin/... (v1.3.1 and v25,
+    x/http_redirect_admin.go)."""
+
+    async def to_admin(request: Request) -> Response:
+        return RedirectResponse("/admin" + request.url.path, status_code=307)
+
+    return [
+        Route(path, to_admin, methods=["GET"])
+        for path in ("/health/alive", "/health/ready", "/version")
+    ]
 
 
 async def _kratos_error(request: Request, exc: Exception) -> Response:
@@ -100,7 +113,7 @@ def create_apps(config: KratosConfig) -> tuple[Starlette, Starlette]:
     )
     admin_app = Starlette(
         # Real Kratos serves these under /admin on its admin port (and redirects the bare paths).
-        routes=_offloaded([*_common_routes(), *_common_routes("/admin"), *admin.routes(rt)]),
+        routes=[*_admin_redirects(), *_offloaded([*_common_routes("/admin"), *admin.routes(rt)])],
         exception_handlers=handlers,
     )
     public_app.state.kratos = rt
