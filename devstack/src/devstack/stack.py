@@ -37,6 +37,18 @@ class OryStackBase:
     kratos_admin_url: str
     mail_url: str
 
+    def _take_configs(
+        self, hydra_config: hydra.HydraConfig | None, kratos_config: kratos.KratosConfig | None
+    ) -> None:
+        """The given configs, or the test defaults (the stack fills in its own URLs at start;
+        argon2 made cheap: the tests measure flows, not hashing)."""
+        self._own_hydra_config = hydra_config is None
+        self._own_kratos_config = kratos_config is None
+        self.hydra_config = hydra_config or hydra.HydraConfig()
+        self.kratos_config = kratos_config or kratos.KratosConfig(
+            argon2_memory_kib=1024, argon2_iterations=1, argon2_parallelism=1
+        )
+
     @property
     def smtp_port(self) -> int:
         return self.mail.smtp_port
@@ -120,12 +132,7 @@ class OryStack(OryStackBase):
         serve_mail_http: bool = True,
     ) -> None:
         self._servers = AsgiServers()
-        self._own_hydra_config = hydra_config is None
-        self._own_kratos_config = kratos_config is None
-        self.hydra_config = hydra_config or hydra.HydraConfig()
-        self.kratos_config = kratos_config or kratos.KratosConfig(
-            argon2_memory_kib=1024, argon2_iterations=1, argon2_parallelism=1
-        )
+        self._take_configs(hydra_config, kratos_config)
         self._ports = (hydra_public_port, hydra_admin_port, kratos_public_port, kratos_admin_port)
         self.mail = MailCatcher(smtp_port=smtp_port, database=mail_database)
         self._serve_mail_http = serve_mail_http

@@ -13,6 +13,8 @@ import hashlib
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,6 +77,14 @@ def binary_path(name: str) -> Path:
     return CACHE / f"{name}-{digest.hexdigest()[:12]}" / name
 
 
+@contextmanager
+def exclusive(folder: Path) -> Iterator[None]:
+    """Hold the lock file of `folder` (one process at a time across the machine)."""
+    with (folder / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def ensure_binary(name: str) -> Path:
     """The path of a built `name` binary ("hydra" or "kratos"), building it when missing."""
     target = binary_path(name)
@@ -85,8 +95,7 @@ def ensure_binary(name: str) -> Path:
         raise BuildError("no Go toolchain on PATH (real Hydra and Kratos are built with Go)")
     target.parent.mkdir(parents=True, exist_ok=True)
     # One build at a time per pin (make dev and a test run may start together).
-    with (target.parent / ".lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with exclusive(target.parent):
         if target.exists():
             return target
         partial = target.with_suffix(".partial")

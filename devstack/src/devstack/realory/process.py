@@ -19,10 +19,7 @@ SERVE_ARGS = {
     "hydra": ["serve", "all", "--dev", "--sqa-opt-out"],
     "kratos": ["serve", "--dev", "--watch-courier", "--sqa-opt-out"],
 }
-MIGRATE_ARGS = {
-    "hydra": ["migrate", "sql", "--read-from-env", "--yes"],
-    "kratos": ["migrate", "sql", "--read-from-env", "--yes"],
-}
+MIGRATE_ARGS = ["migrate", "sql", "--read-from-env", "--yes"]  # the same for both servers
 
 
 def _die_with_parent() -> None:
@@ -44,7 +41,7 @@ def migrate(name: str, database: Path, log: Path) -> None:
     binary = build.ensure_binary(name)
     with log.open("ab") as out:
         result = subprocess.run(  # noqa: S603 (our own binary, fixed arguments)
-            [str(binary), *MIGRATE_ARGS[name]],
+            [str(binary), *MIGRATE_ARGS],
             env={"DSN": sqlite_dsn(database), "PATH": "/usr/bin:/bin"},
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -58,11 +55,14 @@ def migrated_template(name: str) -> Path:
     """A freshly migrated database for this build of `name`, made once and copied per run."""
     binary = build.ensure_binary(name)
     template = binary.parent / "template.sqlite3"
-    if not template.exists():
-        partial = binary.parent / "template.partial.sqlite3"
-        partial.unlink(missing_ok=True)
-        migrate(name, partial, binary.parent / "template-migrate.log")
-        partial.rename(template)
+    if template.exists():
+        return template
+    with build.exclusive(binary.parent):  # make dev and a test run may start together
+        if not template.exists():
+            partial = binary.parent / "template.partial.sqlite3"
+            partial.unlink(missing_ok=True)
+            migrate(name, partial, binary.parent / "template-migrate.log")
+            partial.rename(template)
     return template
 
 

@@ -67,12 +67,7 @@ class RealOryStack(OryStackBase):
         state_dir: Path | None = None,
         run_secrets: configs.RunSecrets | None = None,
     ) -> None:
-        self._own_hydra_config = hydra_config is None
-        self._own_kratos_config = kratos_config is None
-        self.hydra_config = hydra_config or hydra.HydraConfig()
-        self.kratos_config = kratos_config or kratos.KratosConfig(
-            argon2_memory_kib=1024, argon2_iterations=1, argon2_parallelism=1
-        )
+        self._take_configs(hydra_config, kratos_config)
         ports = (hydra_public_port, hydra_admin_port, kratos_public_port, kratos_admin_port)
         self._ports = tuple(port or _free_port() for port in ports)
         self.mail = MailCatcher(smtp_port=smtp_port, database=mail_database)
