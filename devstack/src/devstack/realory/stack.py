@@ -19,7 +19,13 @@ from typing import Any
 from devstack import hydra, kratos
 from devstack.mail import MailCatcher
 from devstack.realory import configs
-from devstack.realory.process import OryProcess, fresh_database, migrate, sqlite_dsn
+from devstack.realory.process import (
+    OryProcess,
+    OryProcessError,
+    fresh_database,
+    migrate,
+    sqlite_dsn,
+)
 from devstack.runner.servers import AsgiServers
 from devstack.stack import OryStackBase
 
@@ -69,6 +75,7 @@ class RealOryStack(OryStackBase):
     ) -> None:
         self._take_configs(hydra_config, kratos_config)
         ports = (hydra_public_port, hydra_admin_port, kratos_public_port, kratos_admin_port)
+        self._wanted_ports = ports
         self._ports = tuple(port or _free_port() for port in ports)
         self.mail = MailCatcher(smtp_port=smtp_port, database=mail_database)
         self._serve_mail_http = serve_mail_http
@@ -81,6 +88,7 @@ class RealOryStack(OryStackBase):
         self.kratos_public_url, self.kratos_admin_url = urls[2], urls[3]
         self.mail_url = ""
         self._processes: dict[str, OryProcess] = {}
+        self._picked_kratos_admin = ""
         self._rendered: dict[str, dict[str, Any]] = {}
 
     @property
@@ -93,13 +101,42 @@ class RealOryStack(OryStackBase):
         """The process id of each running server (a restart by `apply()` changes it)."""
         return {name: process.pid for name, process in self._processes.items()}
 
-    def start(self) -> RealOryStack:
+    def _point_own_urls(self) -> None:
         if self._own_hydra_config:
             self.hydra_config.issuer = self.hydra_public_url + "/"
         if self._own_kratos_config:
             self.kratos_config.public_url = self.kratos_public_url + "/"
-        if self._own_kratos_config or self.kratos_config.admin_url == _DEFAULT_KRATOS_ADMIN:
+        if self._own_kratos_config or self.kratos_config.admin_url in (
+            _DEFAULT_KRATOS_ADMIN,
+            self._picked_kratos_admin,
+        ):
             self.kratos_config.admin_url = self.kratos_admin_url + "/"
+        self._picked_kratos_admin = self.kratos_config.admin_url
+
+    def _repick_ports(self) -> None:
+        """New free ports for those chosen at random: one was taken between the pick and the
+        server's bind (another process on the machine)."""
+        self._ports = tuple(wanted or _free_port() for wanted in self._wanted_ports)
+        urls = [f"http://127.0.0.1:{port}" for port in self._ports]
+        self.hydra_public_url, self.hydra_admin_url = urls[0], urls[1]
+        self.kratos_public_url, self.kratos_admin_url = urls[2], urls[3]
+        self._point_own_urls()
+
+    def _apply_with_free_ports(self, tries: int = 3) -> None:
+        for attempt in range(tries):
+            try:
+                self.apply()
+                return
+            except OryProcessError as exc:
+                random_ports = not all(self._wanted_ports)
+                if "address already in use" not in str(exc) or not random_ports:
+                    raise
+                if attempt == tries - 1:
+                    raise
+                self._repick_ports()
+
+    def start(self) -> RealOryStack:
+        self._point_own_urls()
         try:
             self.mail.start()
             if self.kratos_config.smtp_url is None:
@@ -109,7 +146,7 @@ class RealOryStack(OryStackBase):
                 self._mail_servers.start()
             for name in ("hydra", "kratos"):
                 self._prepare_database(name)
-            self.apply()
+            self._apply_with_free_ports()
         except BaseException:
             self.stop()
             raise
