@@ -44,30 +44,32 @@ def test_unknown_challenge_through_sdk_raises_404(hydra):
     assert raised.value.status == 404
 
 
-def test_reused_challenges_read_as_issued_and_answering_them_again_is_410(hydra, browser):
+def test_reused_challenges_read_and_answer_as_issued(hydra, browser):
+    """Hydra v25 (and v2.3.0) challenges are the encrypted flow: a used one reads as issued and
+    is answered again with a fresh verifier (200), until it expires."""
     client = hydra.create_client()
     start, _ = browser.start(client)
     login_challenge = query_of(start)["login_challenge"]
     to_consent = browser.login(start, "ivy")
     consent_challenge = query_of(to_consent)["consent_challenge"]
     browser.consent(to_consent)
+    bodies = {"login": {"subject": "ivy"}, "consent": {"grant_scope": ["openid"]}}
     with hydra.admin() as admin:
         for kind, challenge in (("login", login_challenge), ("consent", consent_challenge)):
             params = {f"{kind}_challenge": challenge}
-            # Hydra v25 (and v2.3.0) decode the challenge itself: a used one reads as issued.
             got = admin.get(f"{REQUESTS}/{kind}", params=params)
             assert got.status_code == 200
             assert got.json()["request_url"].startswith(hydra.public_url + "/oauth2/auth?")
             assert got.json()["subject"] == ("" if kind == "login" else "ivy")
             for verb in ("accept", "reject"):
-                again = admin.put(
-                    f"{REQUESTS}/{kind}/{verb}", params=params, json={"subject": "ivy"}
-                )
-                assert again.status_code == 410
-                assert "redirect_to" in again.json()
+                again = admin.put(f"{REQUESTS}/{kind}/{verb}", params=params, json=bodies[kind])
+                assert again.status_code == 200, again.text
+                assert f"{kind}_verifier=" in again.json()["redirect_to"]
 
 
-def test_verifier_cannot_be_redeemed_twice(hydra, browser):
+def test_a_login_verifier_replayed_asks_for_consent_again_and_a_consent_verifier_works_once(
+    hydra, browser
+):
     client = hydra.create_client()
     start, _ = browser.start(client)
     with hydra.admin() as admin:
@@ -76,10 +78,21 @@ def test_verifier_cannot_be_redeemed_twice(hydra, browser):
             params={"login_challenge": query_of(start)["login_challenge"]},
             json={"subject": "jack"},
         ).json()["redirect_to"]
-    assert browser.get(redirect).headers["location"].startswith(hydra.config.consent_url)
+    first = browser.get(redirect)
+    assert first.headers["location"].startswith(hydra.config.consent_url)
     second = browser.get(redirect)
-    assert second.headers["location"].startswith(RP)
-    assert query_of(second)["error"] == "access_denied"
+    assert second.headers["location"].startswith(hydra.config.consent_url)
+    assert query_of(second)["consent_challenge"] != query_of(first)["consent_challenge"]
+    with hydra.admin() as admin:
+        to_app = admin.put(
+            f"{REQUESTS}/consent/accept",
+            params={"consent_challenge": query_of(second)["consent_challenge"]},
+            json={"grant_scope": ["openid"]},
+        ).json()["redirect_to"]
+    assert "code=" in browser.get(to_app).headers["location"]
+    replayed = browser.get(to_app)
+    assert replayed.headers["location"].startswith(RP)
+    assert query_of(replayed)["error"] == "access_denied"
 
 
 def test_verifier_from_another_browser_fails_csrf(hydra, browser):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from stackspin_clients import ClientConfig, HydraAdmin
-from stackspin_clients.errors import Gone, NotFound
+from stackspin_clients.errors import NotFound
 from stackspin_clients.models.hydra import (
     AcceptConsent,
     AcceptLogin,
@@ -43,11 +43,12 @@ def test_login_and_consent_through_hydra_admin(hydra, browser, hydra_admin):
     )
     assert browser.get(done.redirect_to).headers["location"].startswith(RP)
 
-    # A used challenge still reads as issued (Hydra decodes it); answering it again is 410.
+    # A used challenge still reads as issued (Hydra decodes it) and is answered again with a
+    # new verifier.
     assert hydra_admin.get_login_request(challenge).skip is False
-    with pytest.raises(Gone) as gone:
-        hydra_admin.accept_login_request(challenge, AcceptLogin(subject="vera"))
-    assert gone.value.redirect_to.startswith(hydra.public_url + "/oauth2/auth?")
+    again = hydra_admin.accept_login_request(challenge, AcceptLogin(subject="vera"))
+    assert again.redirect_to.startswith(hydra.public_url + "/oauth2/auth?")
+    assert "login_verifier=" in again.redirect_to
     with pytest.raises(NotFound):
         hydra_admin.get_consent_request("unknown")
 

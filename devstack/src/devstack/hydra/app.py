@@ -15,7 +15,6 @@ from starlette.routing import Route
 from devstack.hydra.admin import AdminApp
 from devstack.hydra.config import HydraConfig
 from devstack.hydra.errors import OAuthError
-from devstack.hydra.flows import Gone
 from devstack.hydra.public import PublicApp
 from devstack.hydra.registry import Registry
 
@@ -33,11 +32,6 @@ async def alive(request: Request) -> Response:
 async def on_oauth_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, OAuthError)
     return exc.response()
-
-
-async def on_gone(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, Gone)
-    return JSONResponse({"redirect_to": exc.redirect_to}, status_code=410)
 
 
 async def on_not_found(request: Request, exc: Exception) -> Response:
@@ -68,7 +62,6 @@ def _app(name: str, routes: list[Route]) -> Starlette:
     ]
     handlers: dict[Any, Any] = {
         OAuthError: on_oauth_error,
-        Gone: on_gone,
         404: on_not_found,
         405: on_method_not_allowed,
         Exception: on_server_error,

@@ -309,7 +309,9 @@ class AuthorizeEndpoint:
         self, request: Request, req: AuthorizeRequest, step: str, verifier: str, csrf_cookie: str
     ) -> dict[str, Any]:
         """Hydra's verifyAuthentication / verifyConsent checks, shared by both steps: the flow a
-        login or consent verifier names, marked used (the caller saves it)."""
+        login or consent verifier names, as a new snapshot marked used (the caller saves it).
+        A login verifier decodes again each time (VerifyAndInvalidateLoginRequest stores
+        nothing); a consent verifier once (VerifyAndInvalidateConsentRequest inserts the flow)."""
         flows = self.r.flows
         flow = flows.by_alias(f"{step}_verifier", verifier)
         if flow is None or flow.get(f"{step}_verifier") != verifier:
@@ -323,17 +325,14 @@ class AuthorizeEndpoint:
                 "The flow client id does not match the authorize request client id.",
             )
         if flow["state"] == f"{step}_error":
-            flows.drop_alias(f"{step}_verifier", verifier)
-            flow["state"] = f"{step}_used_error"
-            flows.save(flow)
             raise rejected_error(flow[f"{step}_error"])
-        if flow["state"] != f"{step}_unused":
-            raise OAuthError("access_denied", f"The {step} verifier has already been used.")
         # A CSRF failure leaves the verifier usable by the browser that owns the cookie.
         self._check_csrf(request, csrf_cookie, flow["client_id"], flow[f"{step}_csrf"])
-        flows.drop_alias(f"{step}_verifier", verifier)
-        flow["state"] = f"{step}_used"
-        return flow
+        if step == "consent":
+            flows.drop_alias("consent_verifier", verifier)
+        used = flows.fork(flow)
+        used["state"] = f"{step}_used"
+        return used
 
     def after_login(self, request: Request, req: AuthorizeRequest, verifier: str) -> Response:
         """Hydra's verifyAuthentication, then requestConsent."""

@@ -2,13 +2,17 @@
 
 A flow moves login_initialized → login_unused (accepted) → login_used (verifier redeemed) →
 consent_initialized → consent_unused → consent_used, or to login_error / consent_error when
-rejected — Hydra's own states. Hydra's challenges are encrypted requests, so GET reads a used
-one as issued until it expires; accepting or rejecting a used one answers 410 with the original
-request URL here (Hydra hands out a new verifier, which then ends in access_denied).
+rejected — Hydra's own states. Hydra's challenges and verifiers are the flow itself, encrypted
+(flowctx.Decode, v2.3.0 and v25): nothing is stored until the consent verifier is redeemed.
+So here every challenge and verifier names its own snapshot, never changed once handed out:
+a used challenge reads and accepts as issued (200, a new verifier) until it expires, and a
+login verifier replayed starts consent again. Only a consent verifier works once (Hydra
+inserts the flow then, and a second insert fails).
 """
 
 from __future__ import annotations
 
+import copy
 import secrets
 import time
 import uuid
@@ -26,9 +30,6 @@ LOGIN_SESSION = "login_session"
 CONSENT = "consent"
 LOGOUT = "logout"
 
-LOGIN_STATES_OPEN = ("login_initialized", "login_unused", "login_error")
-CONSENT_STATES_OPEN = ("consent_initialized", "consent_unused", "consent_error")
-
 
 def iso(timestamp: float | None) -> str | None:
     if timestamp is None:
@@ -38,14 +39,6 @@ def iso(timestamp: float | None) -> str | None:
 
 def new_challenge() -> str:
     return secrets.token_urlsafe(32)
-
-
-class Gone(Exception):  # noqa: N818 (named for the HTTP status it stands for)
-    """A challenge that was already used; Hydra answers 410 {"redirect_to": request_url}."""
-
-    def __init__(self, redirect_to: str) -> None:
-        super().__init__(redirect_to)
-        self.redirect_to = redirect_to
 
 
 class Flows:
@@ -68,16 +61,21 @@ class Flows:
     def save(self, flow: dict[str, Any]) -> None:
         self.store.put(
             FLOW,
-            flow["login_challenge"],
+            flow.get("snapshot") or flow["login_challenge"],
             flow,
             subject=flow.get("subject"),
             client_id=flow["client_id"],
         )
 
+    @staticmethod
+    def fork(flow: dict[str, Any]) -> dict[str, Any]:
+        """A copy to hand out under a new challenge or verifier (the one it came from stays
+        as it was)."""
+        return {**copy.deepcopy(flow), "snapshot": uuid.uuid4().hex}
+
     def alias(self, kind: str, value: str, flow: dict[str, Any]) -> None:
-        self.store.put(
-            ALIAS, f"{kind}:{value}", {"flow": flow["login_challenge"], "created_at": time.time()}
-        )
+        key = flow.get("snapshot") or flow["login_challenge"]
+        self.store.put(ALIAS, f"{kind}:{value}", {"flow": key, "created_at": time.time()})
 
     def by_alias(self, kind: str, value: str) -> dict[str, Any] | None:
         link = self.store.get(ALIAS, f"{kind}:{value}")
@@ -145,9 +143,7 @@ class Flows:
         if not isinstance(subject, str) or not subject:
             raise OAuthError("invalid_request", "Field 'subject' must not be empty.")
         with self.store.transaction():
-            flow = self.login_flow(challenge)
-            if flow["state"] not in LOGIN_STATES_OPEN:
-                raise Gone(flow["request_url"])
+            flow = self.fork(self.login_flow(challenge))
             if flow["login_skip"] and flow["subject"] and subject != flow["subject"]:
                 # Hydra: a different user than the remembered one → restart with prompt=login.
                 return with_query(flow["request_url"], {"prompt": "login"})
@@ -176,9 +172,7 @@ class Flows:
     def reject_login(self, challenge: str, body: dict[str, Any]) -> str:
         error = denied_error(body, "login")
         with self.store.transaction():
-            flow = self.login_flow(challenge)
-            if flow["state"] not in LOGIN_STATES_OPEN:
-                raise Gone(flow["request_url"])
+            flow = self.fork(self.login_flow(challenge))
             flow.update(state="login_error", login_error=error)
             verifier = new_challenge()
             flow["login_verifier"] = verifier
@@ -188,9 +182,7 @@ class Flows:
 
     def accept_consent(self, challenge: str, body: dict[str, Any]) -> str:
         with self.store.transaction():
-            flow = self.consent_flow(challenge)
-            if flow["state"] not in CONSENT_STATES_OPEN:
-                raise Gone(flow["request_url"])
+            flow = self.fork(self.consent_flow(challenge))
             session = body.get("session") or {}
             flow.update(
                 state="consent_unused",
@@ -214,9 +206,7 @@ class Flows:
     def reject_consent(self, challenge: str, body: dict[str, Any]) -> str:
         error = denied_error(body, "consent")
         with self.store.transaction():
-            flow = self.consent_flow(challenge)
-            if flow["state"] not in CONSENT_STATES_OPEN:
-                raise Gone(flow["request_url"])
+            flow = self.fork(self.consent_flow(challenge))
             flow.update(state="consent_error", consent_error=error)
             verifier = new_challenge()
             flow["consent_verifier"] = verifier
