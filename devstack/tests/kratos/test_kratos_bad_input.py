@@ -202,7 +202,44 @@ def test_registration_is_off_by_default_and_works_when_enabled(kratos: Kratos) -
             },
         )
         assert r.status_code == 303
+        # no `session` hook after registration (as deploy/ory/kratos.yml): signed out, but the
+        # identity exists and its password works
+        assert browser.get("/sessions/whoami").status_code == 401
+    with kratos.browser() as browser:
+        login_with_password(browser, "new@example.org", "long enough pw")
         assert browser.get("/sessions/whoami").json()["identity"]["traits"]["name"] == "New"
+
+
+def test_registration_asks_for_the_profile_first_then_the_password(kratos: Kratos) -> None:
+    kratos.config.registration_enabled = True
+    with kratos.browser() as browser:
+        flow = start_flow(browser, "registration")
+        assert [n["attributes"]["name"] for n in flow["ui"]["nodes"]][-1] == "method"
+        assert node(flow, "method")["attributes"]["value"] == "profile"
+        assert not any(n["attributes"]["name"] == "password" for n in flow["ui"]["nodes"])
+        body = {"csrf_token": csrf_of(flow), "traits.email": "two@example.org"}
+        bad = browser.post(
+            flow["ui"]["action"], data={**body, "traits.email": "nope"} | {"method": "profile"}
+        )
+        assert bad.status_code == 302  # registration/error.go: StatusFound
+        flow = get_flow(browser, "registration", flow["id"])
+        assert node(flow, "traits.email")["messages"]
+        step = browser.post(flow["ui"]["action"], data={**body, "method": "profile"})
+        assert step.status_code == 303
+        flow = get_flow(browser, "registration", flow["id"])
+        assert node(flow, "password")["attributes"]["type"] == "password"
+        assert node(flow, "traits.email")["attributes"] == {
+            **node(flow, "traits.email")["attributes"],
+            "type": "hidden",
+            "value": "two@example.org",
+        }
+        assert node(flow, "screen")["attributes"]["value"] == "previous"
+        assert [m["id"] for m in flow["ui"]["messages"]] == [1040009]
+        back = browser.post(flow["ui"]["action"], data={**body, "screen": "previous"})
+        assert back.status_code == 303
+        flow = get_flow(browser, "registration", flow["id"])
+        assert node(flow, "method")["attributes"]["value"] == "profile"
+        assert node(flow, "traits.email")["attributes"]["type"] == "email"
 
 
 def test_settings_needs_session_and_privileged_session_for_password(kratos: Kratos) -> None:

@@ -17,6 +17,7 @@ from .kratos_contract import KratosContract
 UNDOCUMENTED_REAL_ROUTES = {
     ("GET", "/self-service/recovery"),
     ("GET", "/self-service/verification"),
+    ("GET", "/self-service/settings"),  # where a refresh login returns to (settings/handler.go)
     *((m, "/sessions/whoami") for m in ("POST", "PUT", "PATCH", "OPTIONS")),
     *(("GET", f"/admin{p}") for p in ("/health/alive", "/health/ready", "/version")),
 }

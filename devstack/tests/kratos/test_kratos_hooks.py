@@ -36,6 +36,8 @@ def test_registration_mails_a_verification_code(kratos: Kratos) -> None:
             },
         )
         assert done.status_code == 303
+    with kratos.browser() as browser:
+        login_with_password(browser, "fresh@example.org", "long enough pw")
         who = browser.get("/sessions/whoami").json()
         assert who["identity"]["verifiable_addresses"][0]["verified"] is True
 

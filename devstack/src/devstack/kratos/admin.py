@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import uuid
 from typing import Any
-from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -18,6 +14,7 @@ from devstack.kratos import (
     clock,
     errors,
     identities,
+    paging,
     recovery,
     schema,
     sessions,
@@ -26,143 +23,15 @@ from devstack.kratos import (
 from devstack.kratos.runtime import Runtime
 from devstack.kratos.store import Doc
 
-MAX_PAGE_SIZE = 1000
 
-
-def _page_params(request: Request, default: int = 250) -> tuple[int, str]:
-    raw_size = request.query_params.get("page_size") or str(default)
-    try:
-        size = int(raw_size)
-    except ValueError as exc:
-        raise errors.bad_request(f"The page_size parameter must be an integer: {raw_size}") from exc
-    if size < 1 or size > MAX_PAGE_SIZE:
-        raise errors.bad_request(f"page_size must be between 1 and {MAX_PAGE_SIZE}")
-    token = request.query_params.get("page_token") or ""
-    after = ""
-    if token:
-        try:
-            after = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))["k"]
-        except (ValueError, KeyError, TypeError, binascii.Error) as exc:
-            raise errors.bad_request("The page_token is invalid.") from exc
-    return size, str(after)
-
-
-def _token_for(key: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"k": key}).encode()).decode().rstrip("=")
-
-
-def _link_header(request: Request, size: int, next_key: str | None) -> str:
-    """ory/x keysetpagination: rel="first" always, rel="next" unless this is the last page."""
-
-    def link(token: str | None) -> str:
-        params = [
-            (k, v)
-            for k, v in request.query_params.multi_items()
-            if k not in ("page_token", "page_size")
-        ]
-        params.append(("page_size", str(size)))
-        if token:
-            params.append(("page_token", token))
-        query = "&".join(f"{k}={v}" for k, v in params)
-        return f"<{request.url.path}?{query}>"
-
-    parts = [f'{link(None)}; rel="first"']
-    if next_key is not None:
-        parts.append(f'{link(_token_for(next_key))}; rel="next"')
-    return ",".join(parts)
-
-
-def _paginate(
-    request: Request, items: list[Doc], key: str = "id"
-) -> tuple[list[Doc], dict[str, str]]:
-    size, after = _page_params(request)
-    remaining = [i for i in items if str(i[key]) > after]
-    page = remaining[:size]
-    next_key = str(page[-1][key]) if len(remaining) > size else None
-    return page, {"Link": _link_header(request, size, next_key)}
-
-
-def _int_or(raw: str | None, default: int) -> int:
-    try:
-        return int(raw) if raw else default
-    except ValueError:
-        return default
-
-
-def _offset_token(offset: int) -> str:
-    raw = json.dumps({"offset": str(offset), "v": 2}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _token_offset(token: str) -> int:
-    try:
-        found = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))["offset"]
-        return int(found)
-    except (ValueError, KeyError, TypeError, binascii.Error):
-        return 0  # tokenpagination ignores a token it cannot read
-
-
-def _paginate_by_offset(request: Request, items: list[Doc]) -> tuple[list[Doc], dict[str, str]]:
-    """ory/x migrationpagination, as Kratos pages an identity's sessions (v1.3.1 and v25.4.0).
-
-    page_size/page_token (offset token) or page/per_page pick page = offset // size; pop's
-    Paginate treats pages 0 and 1 alike, so the page a "next" link names from the first
-    page is the first page again. The Link header has rel="next" even on an empty list, with
-    a token that grows every call; X-Total-Count counts every match.
-    """
-    query = request.query_params
-    if "page_token" in query or "page_size" in query:
-        size = min(max(_int_or(query.get("page_size"), 250), 1), MAX_PAGE_SIZE)
-        offset = _token_offset(query.get("page_token") or "")
-        page = max(offset // size, 0) if offset > 0 else 0
-    else:
-        size = min(max(_int_or(query.get("per_page"), 250), 1), MAX_PAGE_SIZE)
-        page = max(_int_or(query.get("page"), 0), 0)
-    start = (max(page, 1) - 1) * size
-    shown = items[start : start + size]
-
-    total = len(items)
-    others = [
-        (k, v)
-        for k, v in query.multi_items()
-        if k not in ("page_size", "page_token", "per_page", "page")
-    ]
-
-    def link(rel: str, per: int, at: int) -> str:
-        pairs = [
-            *others,
-            ("page_size", str(per)),
-            ("page_token", _offset_token(at)),
-            ("per_page", str(per)),
-            ("page", str(int(at / per))),  # Go's integer division truncates toward zero
-        ]
-        # Go's url.Values.Encode sorts by key.
-        encoded = urlencode(sorted(pairs, key=lambda pair: pair[0]))
-        return f'<{request.url.path}?{encoded}>; rel="{rel}"'
-
-    here = page * size
-    last = total - size if total % size == 0 else (total // size) * size
-    if here >= last:
-        if total == 0:
-            links = [
-                link("first", size, 0),
-                link("next", size, (here // size + 1) * size),
-                link("prev", size, (here // size - 1) * size),
-            ]
-        elif total <= size:
-            links = [link("first", total, 0)]
-        else:
-            links = [link("first", size, 0), link("prev", size, last - size)]
-    elif here < size:
-        links = [link("next", size, size), link("last", size, last)]
-    else:
-        links = [
-            link("first", size, 0),
-            link("next", size, (here // size + 1) * size),
-            link("prev", size, (here // size - 1) * size),
-            link("last", size, last),
-        ]
-    return shown, {"Link": ",".join(links), "X-Total-Count": str(total)}
+def _expandables(request: Request) -> set[str]:
+    """The session's `expand` options (case-insensitive; session/expand.go ParseExpandable)."""
+    found: set[str] = set()
+    for value in request.query_params.getlist("expand"):
+        if value.lower() not in ("identity", "devices"):
+            raise errors.bad_request(f"Could not parse expand option: {value}")
+        found.add(value.lower())
+    return found
 
 
 def _identity_or_404(rt: Runtime, identity_id: str) -> Doc:
@@ -246,7 +115,7 @@ def routes(rt: Runtime) -> list[Route]:
             found = rt.store.all(identities.KIND)
         if ids:
             found = [i for i in found if i["id"] in ids]
-        page, headers = _paginate(request, found)
+        page, headers = paging.by_key(request, found)
         declassify = request.query_params.getlist("include_credential") or None
         # Kratos expands credentials only for a credentials_identifier or include_credential
         rendered = [_render(rt, i, declassify) for i in page]
@@ -396,8 +265,11 @@ def routes(rt: Runtime) -> list[Route]:
             found = [s for s in found if sessions.is_active(rt, s) == want]
         # Kratos v25 orders them newest first (created_at DESC; issued_at here).
         found.sort(key=lambda s: str(s["issued_at"]), reverse=True)
-        page, headers = _paginate_by_offset(request, found)
-        return web.json_response([sessions.to_json(rt, s) for s in page], headers=headers)
+        page, headers = paging.by_offset(request, found)
+        # ExpandEverything through pop's eager load: the identity without its addresses
+        return web.json_response(
+            [sessions.to_json(rt, s, identity="bare") for s in page], headers=headers
+        )
 
     async def delete_identity_sessions(request: Request) -> Response:
         identity = _identity_or_404(rt, request.path_params["id"])
@@ -409,7 +281,15 @@ def routes(rt: Runtime) -> list[Route]:
         session = rt.store.get(sessions.KIND, _uuid_or_400(request.path_params["id"]))
         if session is None:
             raise errors.not_found()
-        return web.json_response(sessions.to_json(rt, session))
+        expand = _expandables(request)
+        return web.json_response(
+            sessions.to_json(
+                rt,
+                session,
+                identity="full" if "identity" in expand else "none",
+                devices="shown" if "devices" in expand else "empty",
+            )
+        )
 
     async def disable_session(request: Request) -> Response:
         session = rt.store.get(sessions.KIND, _uuid_or_400(request.path_params["id"]))
@@ -424,15 +304,25 @@ def routes(rt: Runtime) -> list[Route]:
         if active is not None:
             want = active.lower() == "true"
             found = [s for s in found if sessions.is_active(rt, s) == want]
-        page, headers = _paginate(request, found)
-        return web.json_response([sessions.to_json(rt, s) for s in page], headers=headers)
+        expand = _expandables(request)
+        page, headers = paging.by_key(request, found)
+        shown = [
+            sessions.to_json(
+                rt,
+                s,
+                identity="bare" if "identity" in expand else "none",
+                devices="shown" if "devices" in expand else "null",
+            )
+            for s in page
+        ]
+        return web.json_response(shown, headers=headers)
 
     async def list_messages(request: Request) -> Response:
         found = rt.courier.list(
             recipient=request.query_params.get("recipient"),
             status=request.query_params.get("status"),
         )
-        size, after = _page_params(request)
+        size, after = paging.page_params(request)
         # newest first: page by position in that order
         start = 0
         if after:
@@ -440,7 +330,8 @@ def routes(rt: Runtime) -> list[Route]:
             start = ids.index(after) + 1 if after in ids else len(found)
         page = found[start : start + size]
         next_key = page[-1]["id"] if start + size < len(found) and page else None
-        return web.json_response(page, headers={"Link": _link_header(request, size, next_key)})
+        link = paging.link_header(request, size, next_key)
+        return web.json_response(page, headers={"Link": link})
 
     async def get_message(request: Request) -> Response:
         found = rt.courier.get(request.path_params["id"])

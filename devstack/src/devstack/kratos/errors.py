@@ -69,45 +69,20 @@ def conflict(reason: str) -> KratosError:
     return KratosError(409, reason=reason)
 
 
-_CSRF_HINT_AJAX = (
-    "We detected an AJAX call, please ensure that CORS is enabled and configured correctly, and "
-    "that your AJAX code sends cookies and has credentials enabled. For further debugging, check "
-    "your Browser's Network Tab to see what cookies are included or excluded."
-)
-_CSRF_HINT_SERVER = (
-    "We detected a regular browser or server-side call. To debug browser calls check your "
-    "Browser's Network Tab to see what cookies are included or excluded. If you are calling from "
-    "a server ensure that the appropriate cookies are being forwarded and that the SDK method is "
-    "called correctly."
-)
-_CSRF_NOT_SENT = (
-    "The anti-CSRF cookie was found but the CSRF token was not included in the HTTP request body "
-    "(csrf_token) nor in the HTTP Header (X-CSRF-Token)."
-)
+_CSRF_DETAILS = {
+    "docs": "https://www.ory.sh/kratos/docs/debug/csrf",
+    "hint": "The anti-CSRF cookie was found but the CSRF token was not included in the HTTP "
+    "request body (csrf_token) nor in the HTTP Header (X-CSRF-Token).",
+    "reject_reason": "The HTTP Cookie Header was set and a CSRF token was sent but they do not "
+    "match. We recommend deleting all cookies for this domain and retrying the flow.",
+}
 
 
-def csrf_violation(
-    *, has_cookies: bool, has_csrf_cookie: bool, token_sent: bool, has_origin: bool
-) -> KratosError:
-    """x/nosurfx CSRFErrorReason (v1.3.1 and v25.4.0): which part was missing, as details
-    (a request without Origin counts as AJAX there)."""
-    ajax = not has_origin
-    details: dict[str, Any] = {"docs": "https://www.ory.sh/kratos/docs/debug/csrf"}
-    if not has_cookies or not has_csrf_cookie:
-        details["hint"] = _CSRF_HINT_AJAX if ajax else _CSRF_HINT_SERVER
-        details["reject_reason"] = (
-            "The HTTP Cookie Header is empty or not set."
-            if not has_cookies
-            else "The HTTP Cookie Header was set but did not include the anti-CSRF cookie."
-        )
-    elif not token_sent:
-        details["hint"] = _CSRF_NOT_SENT
-    else:  # the server variant of a mismatch carries the AJAX hint too
-        details["hint"] = _CSRF_HINT_AJAX
-        details["reject_reason"] = (
-            "The HTTP Cookie Header was set and a CSRF token was sent but they do not match. We "
-            "recommend deleting all cookies for this domain and retrying the flow."
-        )
+def csrf_violation() -> KratosError:
+    """x/nosurf.go CSRFErrorReason means to name what was missing, but every one of its errors
+    derives from ErrInvalidCSRFToken with herodot's WithDetail, which writes into the details
+    map they all share: whatever the cause, the details are the last hint and reject_reason
+    written at package init (token not sent; token mismatch). Seen so on v1.3.1."""
     return KratosError(
         403,
         error_id="security_csrf_violation",
@@ -115,7 +90,7 @@ def csrf_violation(
         reason="Please retry the flow and optionally clear your cookies. The request was "
         "rejected to protect you from Cross-Site-Request-Forgery (CSRF) which could cause "
         "account takeover, leaking personal information, and other serious security issues.",
-        details=details,
+        details=dict(_CSRF_DETAILS),
     )
 
 

@@ -98,6 +98,10 @@ def create(
     if flow_type == "browser" and csrf_cookie:
         csrf_token = csrf.mask(csrf_cookie)
         all_nodes.insert(0, csrf_node(csrf_token))
+    elif kind == "login":
+        # The password strategy sets a CSRF node on every login flow, API flows too
+        # (strategy/password/login.go PopulateLoginMethodFirstFactor); nothing checks it there.
+        all_nodes.insert(0, csrf_node(csrf.mask(csrf.new_cookie_value())))
     flow: Doc = {
         "id": flow_id,
         "type": flow_type,
@@ -223,6 +227,29 @@ def answer_expired(rt: Runtime, request: Request, kind: str, old: Doc, new: Doc)
     if old["type"] == "api" or web.is_json_request(request):
         return web.error_response(expired_error(kind, old, new["id"]))
     return web.redirect(ui_redirect_url(rt.config, new))
+
+
+def expired_fetch_error(rt: Runtime, kind: str, flow: Doc) -> errors.KratosError:
+    """GET /self-service/{kind}/flows on an expired flow (each flow's handler.go fetch):
+    a browser flow names where to start again and its return_to, an API flow the API init."""
+    if flow["type"] == "browser":
+        return_to = flow.get("return_to") or ""
+        init = f"{rt.config.public_url}self-service/{kind}/browser"
+        details = {
+            "redirect_to": with_query(init, return_to=return_to) if return_to else init,
+            "return_to": return_to,
+        }
+        next_step = f"Redirect the user to the {kind} flow init endpoint"
+    else:
+        details = {"api": f"{rt.config.public_url}self-service/{kind}/api"}
+        next_step = f"Call the {kind} flow init API endpoint"
+    return errors.KratosError(
+        410,
+        error_id="self_service_flow_expired",
+        message="self-service flow expired",
+        reason=f"The {kind} flow has expired. {next_step} to initialize a new {kind} flow.",
+        details=details,
+    )
 
 
 def expired_error(kind: str, old: Doc, new_flow_id: str) -> errors.KratosError:

@@ -324,9 +324,12 @@ def _finish(rt: Runtime, request: Request, flow: Doc, identity: Doc, session: Do
     )
     response: Response
     if flow["type"] == "api":
+        # login/hook.go: no continue_with items on an API login (a nil slice: null), and the
+        # identity left out while the session still needs its second factor
         body: dict[str, Any] = {
             "session_token": session["token"],
-            "session": sessions.to_json(rt, session),
+            "session": sessions.to_json(rt, session, identity="none" if needs_aal2 else "full"),
+            "continue_with": None,
         }
         return web.json_response(body)
     if needs_aal2:

@@ -15,6 +15,7 @@ from devstack.kratos import (
     flows,
     identities,
     login,
+    paging,
     recovery,
     registration,
     sessions,
@@ -104,22 +105,13 @@ def routes(rt: Runtime) -> list[Route]:
                 return RedirectResponse(rt.config.login_ui_url, status_code=302)
             flow = flows.load(rt, kind, request.query_params.get("id"))
             if flows.expired_at(flow):
-                raise errors.KratosError(
-                    410,
-                    error_id="self_service_flow_expired",
-                    message="self-service flow expired",
-                    reason=f"The {kind} flow has expired. Redirect the user to the {kind} flow "
-                    "init endpoint to initialize a new flow: "
-                    f"{rt.config.public_url}self-service/{kind}/browser",
-                )
+                raise flows.expired_fetch_error(rt, kind, flow)
             if (
                 flow["type"] == "browser"
                 and kind != "recovery"
                 and not flows.csrf_matches_cookie(rt, request, flow)
             ):
-                raise web.csrf_violation(
-                    rt.config, request, token_sent=bool(request.headers.get(csrf.HEADER))
-                )
+                raise errors.csrf_violation()
             if kind == "settings":
                 session = sessions.from_request(rt, request)
                 if session is None:
@@ -170,6 +162,9 @@ def routes(rt: Runtime) -> list[Route]:
             headers={"X-Kratos-Authenticated-Identity-Id": identity["id"]},
         )
 
+    async def settings_resume(request: Request) -> Response:
+        return settings.resume(rt, request)
+
     async def my_sessions(request: Request) -> Response:
         """GET /sessions: the caller's other active sessions (the current one is left out)."""
         session = sessions.from_request(rt, request)
@@ -180,7 +175,12 @@ def routes(rt: Runtime) -> list[Route]:
             for s in sessions.for_identity(rt, session["identity_id"])
             if s["id"] != session["id"] and sessions.is_active(rt, s)
         ]
-        return web.json_response([sessions.to_json(rt, s) for s in others])
+        others.sort(key=lambda s: str(s["issued_at"]), reverse=True)
+        # listMySessions pages like the admin listing (x.ParsePagination, x.PaginationHeader)
+        page, headers = paging.by_offset(request, others)
+        return web.json_response(
+            [sessions.to_json(rt, s, identity="bare") for s in page], headers=headers
+        )
 
     async def delete_my_other_sessions(request: Request) -> Response:
         session = sessions.from_request(rt, request)
@@ -310,6 +310,7 @@ def routes(rt: Runtime) -> list[Route]:
     out += [
         Route("/self-service/recovery", recovery_link_get, methods=["GET"]),
         Route("/self-service/verification", verification_link_get, methods=["GET"]),
+        Route("/self-service/settings", settings_resume, methods=["GET"]),
         # Kratos answers whoami on every method (proxies such as Oathkeeper forward any)
         Route("/sessions/whoami", whoami, methods=["GET", "POST", "PUT", "PATCH", "OPTIONS"]),
         Route("/sessions", my_sessions, methods=["GET"]),

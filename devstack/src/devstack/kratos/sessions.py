@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -110,7 +110,17 @@ def is_privileged(rt: Runtime, session: Doc) -> bool:
     return age < rt.config.privileged_session_max_age
 
 
-def to_json(rt: Runtime, session: Doc, *, with_identity: bool = True) -> dict[str, Any]:
+def to_json(
+    rt: Runtime,
+    session: Doc,
+    *,
+    identity: Literal["full", "bare", "none"] = "full",
+    devices: Literal["shown", "empty", "null"] = "shown",
+) -> dict[str, Any]:
+    """The session as Kratos renders it. `identity`: "full" loads it with its addresses
+    (GetSession with expand=identity, whoami); "bare" is pop's eager load that the listings use
+    (no addresses: `omitempty` leaves them out); "none" renders `identity: null`. Devices not
+    expanded are an empty list in GetSession and null in ListSessions (persister_session.go)."""
     out: dict[str, Any] = {
         "id": session["id"],
         "active": is_active(rt, session),
@@ -119,12 +129,17 @@ def to_json(rt: Runtime, session: Doc, *, with_identity: bool = True) -> dict[st
         "authenticator_assurance_level": session["authenticator_assurance_level"],
         "authentication_methods": session["authentication_methods"],
         "issued_at": session["issued_at"],
-        "devices": session["devices"],
+        "devices": {"shown": session["devices"], "empty": [], "null": None}[devices],
     }
-    if with_identity:
-        identity = identities.get(rt.store, session["identity_id"])
-        if identity is not None:
-            out["identity"] = identities.to_json(rt.config, identity)
+    if identity == "none":
+        out["identity"] = None
+        return out
+    found = identities.get(rt.store, session["identity_id"])
+    if found is not None:
+        shown = identities.to_json(rt.config, found)
+        if identity == "bare":
+            del shown["verifiable_addresses"], shown["recovery_addresses"]
+        out["identity"] = shown
     return out
 
 

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from devstack.kratos import (
     clock,
+    continuity,
     errors,
     flows,
     identities,
@@ -251,10 +252,14 @@ def needs_aal2(rt: Runtime, session: Doc, identity: Doc) -> bool:
     )
 
 
-def _reauth_response(rt: Runtime, request: Request, flow: Doc) -> Response:
-    target = login.login_browser_url(
-        rt, refresh=True, return_to=flows.ui_redirect_url(rt.config, flow)
-    )
+def _reauth_response(
+    rt: Runtime, request: Request, flow: Doc, session: Doc, method: str, body: dict[str, Any]
+) -> Response:
+    """settings/error.go on NewFlowNeedsReAuth: back through a refresh login to Kratos's own
+    /self-service/settings?flow=…, where a browser flow's paused change then finishes."""
+    resume_at = flows.with_query(f"{rt.config.public_url}self-service/settings", flow=flow["id"])
+    target = login.login_browser_url(rt, refresh=True, return_to=resume_at)
+    response: Response
     if web.is_json_request(request) or flow["type"] == "api":
         err = errors.KratosError(
             403,
@@ -263,8 +268,36 @@ def _reauth_response(rt: Runtime, request: Request, flow: Doc) -> Response:
             "Please re-authenticate.",
             extra={"redirect_browser_to": target},
         )
-        return web.error_response(err)
-    return web.redirect(target)
+        response = web.error_response(err)
+    else:
+        response = web.redirect(target)
+    if flow["type"] == "browser":  # "we can't save cookies in those [API] flows"
+        continuity.pause(
+            rt,
+            response,
+            name=f"ory_kratos_settings_{method}",
+            identity_id=session["identity_id"],
+            payload={**body, "flow": flow["id"]},
+        )
+    return response
+
+
+def resume(rt: Runtime, request: Request) -> Response:
+    """GET /self-service/settings?flow=…, where a refresh login returns to: the change paused
+    for it runs now (settings.PrepareUpdate → ErrContinuePreviousAction); without one, the
+    browser goes back to the settings UI."""
+    flow = flows.load(rt, "settings", request.query_params.get("flow"))
+    session = sessions.from_request(rt, request)
+    if session is None:
+        return web.redirect(rt.config.login_ui_url)
+    identity = identities.get(rt.store, session["identity_id"])
+    assert identity is not None
+    paused = continuity.resume(rt, request, identity_id=session["identity_id"])
+    if paused is None or paused["payload"].get("flow") != flow["id"]:
+        return web.redirect(flows.ui_redirect_url(rt.config, flow))
+    response = _apply(rt, request, flow, session, identity, paused["payload"])
+    continuity.forget(rt, response)
+    return response
 
 
 async def submit(rt: Runtime, request: Request) -> Response:
@@ -299,6 +332,13 @@ async def submit(rt: Runtime, request: Request) -> Response:
     body = await web.read_body(request)
     if flow["type"] == "browser":
         web.check_csrf(rt.config, request, body)
+    return _apply(rt, request, flow, session, identity, body)
+
+
+def _apply(
+    rt: Runtime, request: Request, flow: Doc, session: Doc, identity: Doc, body: dict[str, Any]
+) -> Response:
+    as_json = flow["type"] == "api" or web.is_json_request(request)
     if needs_aal2(rt, session, identity):
         target = login.login_browser_url(rt, aal="aal2")
         if as_json:
@@ -311,7 +351,7 @@ async def submit(rt: Runtime, request: Request) -> Response:
         flows.set_form_message(flow, text.no_strategy("settings"))
         return flows.respond_flow(rt, request, flow, status=400)
     if method in PRIVILEGED_METHODS and not sessions.is_privileged(rt, session):
-        return _reauth_response(rt, request, flow)
+        return _reauth_response(rt, request, flow, session, method, body)
     if method == "profile":
         return _profile(rt, request, flow, session, identity, body)
     if method == "password":
@@ -345,14 +385,36 @@ def _truthy(value: Any) -> bool:
 
 
 def _success(rt: Runtime, request: Request, flow: Doc, identity: Doc) -> Response:
+    """settings/hook.go PostSettingsHook: the verification hook (on with verification, for
+    every settings method) mails each address still `pending`; a browser flow gets the
+    session cookie again. continue_with items are transient: only the submission's JSON
+    answer carries them (a JSON browser request also a redirect_browser_to), never the
+    stored flow."""
+    continue_with = verification.send_for_new_address(rt, request, identity)
+    if continue_with:
+        identity = identities.get(rt.store, identity["id"]) or identity
+    return_to = flow.get("return_to") or flows.ui_redirect_url(rt.config, flow)
     flow["state"] = "success"
     flow["identity"] = identities.to_json(rt.config, identity)
     flow["ui"]["nodes"] = build_nodes(rt, flow, identity)
     flows.set_form_message(flow, text.settings_saved())
     flows.save(rt, flow)
-    if flow["type"] == "api" or web.is_json_request(request):
-        return web.json_response(flows.public(flow))
-    return web.redirect(flow.get("return_to") or flows.ui_redirect_url(rt.config, flow))
+    shown = flows.public(flow)
+    if continue_with:
+        shown["continue_with"] = continue_with
+    if flow["type"] == "api":
+        return web.json_response(shown)
+    response: Response
+    if web.is_json_request(request):
+        redirect = {"action": "redirect_browser_to", "redirect_browser_to": return_to}
+        shown["continue_with"] = [*continue_with, redirect]
+        response = web.json_response(shown)
+    else:
+        response = web.redirect(return_to)
+    session = sessions.from_request(rt, request)
+    if session is not None:
+        sessions.issue_cookie(rt, request, response, session)
+    return response
 
 
 def _profile(
@@ -369,7 +431,7 @@ def _profile(
             n["attributes"]["value"] = traits.get(name[7:])
     old_identifiers = _identifiers(rt, identity["traits"])
     if _identifiers(rt, traits) != old_identifiers and not sessions.is_privileged(rt, session):
-        return _reauth_response(rt, request, flow)
+        return _reauth_response(rt, request, flow, session, "profile", body)
     updated = {**identity, "traits": traits}
     try:
         identities.save(rt.store, rt.config, updated)
@@ -381,10 +443,6 @@ def _profile(
     except identities.DuplicateIdentifierError:
         flows.set_form_message(flow, text.duplicate_credentials())
         return flows.respond_flow(rt, request, flow, status=400)
-    continue_with = verification.send_for_new_address(rt, request, updated)
-    if continue_with:
-        flow["continue_with"] = continue_with
-        updated = identities.get(rt.store, updated["id"]) or updated
     return _success(rt, request, flow, updated)
 
 

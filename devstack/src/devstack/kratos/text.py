@@ -55,6 +55,14 @@ def registration_sign_up() -> UiText:
     return message(1040001, "Sign up")
 
 
+def registration_back() -> UiText:
+    return message(1040008, "Back")
+
+
+def choose_credentials() -> UiText:
+    return message(1040009, "Please choose a credential to authenticate yourself with.")
+
+
 # --- settings (105xxxx)
 def settings_saved() -> UiText:
     return message(1050001, "Your changes have been saved!", "success")

@@ -94,8 +94,11 @@ def _send_code(rt: Runtime, flow: Doc, email: str) -> None:
     flows.set_form_message(flow, text.verification_code_sent())
 
 
-def send_for_new_address(rt: Runtime, request: Request, identity: Doc) -> list[Doc]:
-    """Kratos's verification hook: mail a code to each unverified address, in a new flow.
+def send_for_new_address(
+    rt: Runtime, request: Request, identity: Doc, *, csrf_cookie: str | None = None
+) -> list[Doc]:
+    """Kratos's verification hook: mail a code to each unverified address, in a new flow
+    (bound to `csrf_cookie`, else the request's).
 
     Returns `continue_with` items (`show_verification_ui`) as Kratos adds them.
     """
@@ -110,7 +113,7 @@ def send_for_new_address(rt: Runtime, request: Request, identity: Doc) -> list[D
             flow_type="browser",
             state="choose_method",
             nodes=_choose_nodes(address["value"]),
-            csrf_cookie=request.cookies.get(login.csrf_cookie_name(rt)),
+            csrf_cookie=csrf_cookie or request.cookies.get(login.csrf_cookie_name(rt)),
             extra={"active": "code"},
         )
         _send_code(rt, flow, address["value"])
