@@ -28,6 +28,11 @@ NL = {
         "Een accountdienst gaf een onverwacht antwoord. Begin opnieuw."
     ),
     "Please try again later.": "Probeer het later opnieuw.",
+    "This sign-in link has expired": "Deze inloglink is verlopen",
+    "The sign-in took too long, so it was stopped for your safety. Please start again.": (
+        "Het inloggen duurde te lang en is voor uw veiligheid gestopt. Begin opnieuw."
+    ),
+    "Start again": "Opnieuw beginnen",
     "Sign in": "Inloggen",
     "Please confirm this action by verifying that it is you.": (
         "Bevestig deze actie door te laten zien dat u het bent."

@@ -283,6 +283,55 @@ def test_registration_when_enabled(
     visit = browser.get(f"{url}/auth/registration")
     assert visit.status == 200, visit.urls
     assert "/auth/registration?flow=" in visit.url
-    form = visit.page.forms[0]
+    form = visit.page.form(button="profile")
     assert form.fields["csrf_token"]
-    assert any(name.startswith("traits.") for name in form.fields)
+    assert "password" not in form.fields  # profile first, Kratos's default style
+    email = f"reg-{int(time.time() * 1000)}@example.org"
+    step = browser.submit(visit, None, "profile", **{"traits.email": email, "traits.name": "Reg"})
+    assert "/auth/registration?flow=" in step.url, step.urls
+    second = step.page.form(button="password")
+    assert second.fields["traits.email"] == email  # carried over, hidden
+    assert any(value == "previous" for _, value, _ in step.page.form(button="previous").buttons)
+    done = browser.submit(step, None, "password", password=NEW_PASSWORD)
+    assert done.status < 400, done.urls
+    assert "/auth/registration" not in done.url, done.page.text[:600]
+    # no `session` hook after registration: the person signs in with the new password
+    fresh = Browser()
+    try:
+        visit = fresh.get(f"{url}/auth/login")
+        assert password_login(fresh, visit, email, NEW_PASSWORD).status == 200
+        assert fresh.get(f"{url}/auth/settings").status == 200
+    finally:
+        fresh.close()
+
+
+def test_a_change_that_needs_a_fresh_login_is_saved_after_signing_in_again(
+    env: Env, browser: Browser
+) -> None:
+    """An old session is sent through a refresh login and back to Kratos's settings URL,
+    which finishes the paused change: the person lands on "saved" and types nothing twice."""
+    _, email = env.create_user()
+    env.stack.kratos_config.privileged_session_max_age = 1
+    env.stack.apply()
+    try:
+        logged_in(env, browser, email)
+        page = settings_page(env, browser)
+        time.sleep(1.5)
+        asked = browser.submit(page, "password", "password", password=NEW_PASSWORD)
+        assert "/auth/login?flow=" in asked.url, asked.urls
+        assert "refresh=true" in " ".join(asked.urls)
+        env.stack.kratos_config.privileged_session_max_age = 900
+        env.stack.apply()
+        back = password_login(browser, asked, email)
+        assert "/auth/settings?flow=" in back.url, back.urls
+        assert "Your changes have been saved" in back.page.text, back.page.text[:800]
+    finally:
+        env.stack.kratos_config.privileged_session_max_age = 900
+        env.stack.apply()
+    fresh = Browser()
+    try:
+        visit = fresh.get(f"{env.login_url}/auth/login")
+        assert password_login(fresh, visit, email, NEW_PASSWORD).status == 200
+        assert fresh.get(f"{env.login_url}/auth/settings").status == 200
+    finally:
+        fresh.close()
