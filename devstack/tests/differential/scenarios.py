@@ -295,8 +295,12 @@ def kratos_sessions(run: Run) -> None:
         response = run.kratos_admin.get(url)
         url = response.links.get("next", {}).get("url")
         pages += 1
-    run.kratos_admin.get(f"/admin/sessions/{first['session']['id']}")
-    run.kratos_admin.delete(f"/admin/sessions/{first['session']['id']}")
+    session_url = f"/admin/sessions/{first['session']['id']}"
+    run.kratos_admin.get(session_url)
+    run.kratos_admin.get(session_url, params=[("expand", "Identity"), ("expand", "devices")])
+    run.kratos_admin.get(session_url, params={"expand": "nope"})
+    run.kratos_admin.get("/admin/sessions", params={"expand": "identity", "page_size": 1})
+    run.kratos_admin.delete(session_url)
     run.kratos_public.get("/sessions/whoami", headers={"X-Session-Token": first["session_token"]})
     run.kratos_admin.delete(f"/admin/identities/{iid}/sessions")
     run.kratos_admin.get(f"/admin/identities/{iid}/sessions", params={"active": "true"})
@@ -547,8 +551,27 @@ def kratos_settings_needs_privileged_session(run: Run) -> None:
     browser_login(run, browser, "ada@example.org")
     flow = start_browser_flow(run, browser, "settings")
     time.sleep(1.6)
-    submit_form(browser, flow, {"method": "password", "password": "another long passphrase 42"})
-    submit_json(browser, flow, {"method": "password", "password": "another long passphrase 42"})
+    paused = submit_form(
+        browser, flow, {"method": "password", "password": "another long passphrase 42"}
+    )
+    # the refresh login returns to Kratos's settings URL, which finishes the paused change
+    refresh = _query(paused.headers["location"])
+    run.stack.kratos_config.privileged_session_max_age = 900
+    run.stack.apply()
+    login = browser_login(
+        run, browser, "ada@example.org", refresh="true", return_to=refresh["return_to"]
+    )
+    browser.get(login.headers["location"])
+    browser.get(
+        f"{run.stack.kratos_public_url}/self-service/settings/flows", params={"id": flow["id"]}
+    )
+    browser.get(login.headers["location"])  # the change ran once: nothing paused any more
+    # a JSON submission (a server-side UI) is told to refresh in the body, and paused too
+    run.stack.kratos_config.privileged_session_max_age = 1
+    run.stack.apply()
+    flow = start_browser_flow(run, browser, "settings")
+    time.sleep(1.6)
+    submit_json(browser, flow, {"method": "password", "password": "yet another passphrase 43"})
 
 
 def kratos_recovery_by_code_with_resend(run: Run) -> None:
@@ -602,23 +625,23 @@ def kratos_registration(run: Run) -> None:
     run.stack.kratos_config.registration_enabled = True
     run.stack.apply()
     flow = start_browser_flow(run, browser, "registration")
-    submit_form(
-        browser,
-        flow,
-        {"method": "password", "traits.email": "ada@example.org", "password": "short"},
-    )
-    flow = start_browser_flow(run, browser, "registration")
-    submit_form(
-        browser,
-        flow,
-        {
-            "method": "password",
-            "traits.email": "ada@example.org",
-            "traits.name": "Ada",
-            "password": PASSWORD,
-        },
-    )
-    whoami(run, browser)
+    ada = {"traits.email": "ada@example.org", "traits.name": "Ada"}
+    steps: list[dict[str, Any]] = [
+        {"method": "profile", "traits.email": "not an address"},
+        {"method": "password", "password": "ada@example.org1", **ada},  # on step one
+        {"method": "profile", **ada},
+        {"screen": "previous", **ada},
+        {"method": "profile", **ada},
+        {"method": "password", "password": "short", **ada},
+        {"method": "password", "password": PASSWORD, **ada},
+    ]
+    for data in steps:
+        submit_form(browser, flow, data)
+        flow = browser.get(
+            f"{run.stack.kratos_public_url}/self-service/registration/flows",
+            params={"id": flow["id"]},
+        ).json()
+    whoami(run, browser)  # no `session` hook after registration: still signed out
 
 
 # === Hydra admin ===========================================================================

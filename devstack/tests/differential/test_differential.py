@@ -69,46 +69,7 @@ ACCEPTED: dict[str, str] = {
 # Open differences we know of and have not fixed yet (not accepted: each is a stand-in bug or
 # unchecked against v25). They are counted as open. The suite fails on any difference that is
 # neither here nor in ACCEPTED, and on an entry here that matches nothing any more (remove it).
-KNOWN_OPEN: dict[str, str] = {
-    "kratos_registration | *": (
-        "registration (off in deploy/ory/kratos.yml): real shows the profile step first, "
-        "answers 302 and starts no session; the stand-in is one-step"
-    ),
-    "kratos_sessions | * GET /admin/identities/{id}/sessions | body*.identity.*_addresses: *": (
-        "real lists sessions with the identity's addresses left out"
-    ),
-    "kratos_sessions | * GET /admin/sessions/{id} | body.*": (
-        "real leaves identity null and devices empty without expand"
-    ),
-    "kratos_sessions | * GET /self-service/login/api | body.ui.nodes*csrf_token*: *": (
-        "real's API login flow carries a csrf_token node"
-    ),
-    "kratos_sessions | * POST /self-service/login | body.continue_with: *": (
-        "real's API login answer has continue_with null"
-    ),
-    "kratos_browser_password_login | * GET /sessions | links: *": (
-        "real pages /sessions with first/prev/next Links; the stand-in sends none"
-    ),
-    "kratos_expired_flow | * | body.error.details: *": (
-        "real's expired-flow error details carry redirect_to and return_to"
-    ),
-    "kratos_settings_password | * POST /self-service/settings | cookies: *": (
-        "real issues the session cookie again after a settings change (settings/hook.go)"
-    ),
-    "kratos_settings_password | * | body.identity.verifiable_addresses*.status: *": (
-        "after an email change real shows the new address 'sent' (its verification mail left)"
-    ),
-    "kratos_settings_needs_privileged_session | * POST /self-service/settings | *": (
-        "real sets ory_kratos_continuity and a different return_to on the refresh login"
-    ),
-    "hydra_unknown_and_used_challenges | * PUT /admin/oauth2/auth/requests/login/accept | *": (
-        "real accepts a used (stateless) login challenge again (200); the stand-in answers 410"
-    ),
-    "hydra_unknown_and_used_challenges | * GET /oauth2/auth | *": (
-        "replaying a login verifier: real issues a new consent challenge, the stand-in "
-        "access_denied (both end the replay without a code)"
-    ),
-}
+KNOWN_OPEN: dict[str, str] = {}
 
 
 @dataclass
