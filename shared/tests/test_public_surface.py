@@ -1,4 +1,4 @@
-"""The names of the team contract (CONTRACT.md) exist, and sync and async clients match."""
+"""The public surface (shared/README.md) exists, and the sync and async clients match."""
 
 from __future__ import annotations
 

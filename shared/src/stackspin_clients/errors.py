@@ -9,7 +9,7 @@
 - A proxy or the network: connection refused, timeouts, a non-JSON 502 page.
 """
 
-# The exception names are the team contract (CONTRACT.md), hence no "Error" suffix.
+# The exception names are part of the public surface (shared/README.md), hence no "Error" suffix.
 # ruff: noqa: N818
 
 from __future__ import annotations
