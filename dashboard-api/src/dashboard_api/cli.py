@@ -148,18 +148,26 @@ def seed(state: CliState, admin_subject: str | None, dashboard_client_id: str | 
 @click.option("--repair", is_flag=True, help="Delete what the report lists.")
 @pass_state
 def reconcile(state: CliState, repair: bool) -> None:
-    """Report (and with --repair remove) roles of identities that no longer exist and
-    identities left behind by creates that never committed."""
+    """Report (and with --repair remove) what failed writes left behind: roles of identities
+    that no longer exist, identities and Hydra clients of creates that never committed, links
+    to clients Hydra no longer has, and finished write intents."""
     with state.unit_of_work() as ctx:
         report = reconciliation.reconcile(ctx, repair=repair)
     for subject in report.stale_subjects:
         click.echo(f"roles without identity: {subject}")
     for identity_id in report.orphan_identities:
         click.echo(f"identity without roles or record: {identity_id}")
+    for client_id in report.orphan_clients:
+        click.echo(f"Hydra client without app: {client_id}")
+    for client_id in report.dangling_links:
+        click.echo(f"client link without Hydra client: {client_id}")
     verb = "repaired" if report.repaired else "found"
     click.echo(
         f"{verb}: {len(report.stale_subjects)} stale role holder(s), "
-        f"{len(report.orphan_identities)} orphan identit(y/ies)"
+        f"{len(report.orphan_identities)} orphan identit(y/ies), "
+        f"{len(report.orphan_clients)} orphan client(s), "
+        f"{len(report.dangling_links)} dangling client link(s), "
+        f"{len(report.finished_intents)} finished write intent(s)"
     )
 
 

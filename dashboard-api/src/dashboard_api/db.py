@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -10,6 +11,11 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Engine, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+# Session.info key: what to undo outside the database if the unit of work does not commit.
+_COMPENSATIONS = "compensations"
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -73,6 +79,25 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     )
 
 
+def on_rollback(session: Session, undo: Callable[[], None]) -> None:
+    """Run `undo` if this unit of work does not commit, a failing commit included (the
+    compensation for a write outside the database, e.g. delete the identity Kratos just made).
+
+    Compensations run newest first, after the rollback; each may use the session for a new
+    transaction of its own. One that raises is logged and the next still runs.
+    """
+    session.info.setdefault(_COMPENSATIONS, []).append(undo)
+
+
+def _compensate(session: Session) -> None:
+    undos: list[Callable[[], None]] = session.info.pop(_COMPENSATIONS, [])
+    for undo in reversed(undos):
+        try:
+            undo()
+        except Exception:
+            log.exception("a compensation failed; `dashboard-api reconcile` reports what is left")
+
+
 class Database:
     """Engine plus session factory. Tests bind it to one connection inside an outer transaction."""
 
@@ -95,15 +120,21 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: commit when the block ends normally, roll back otherwise."""
+        """One unit of work: commit when the block ends normally, roll back otherwise (and then
+        run the compensations registered with `on_rollback`)."""
         session = self._factory()
         try:
             yield session
             session.commit()
         except BaseException:
-            session.rollback()
+            try:
+                session.rollback()
+            except Exception:  # the connection is gone: the database rolls back by itself
+                log.warning("rollback failed", exc_info=True)
+            _compensate(session)
             raise
         finally:
+            session.info.pop(_COMPENSATIONS, None)
             session.close()
 
     def dispose(self) -> None:

@@ -4,6 +4,7 @@ from dashboard_api.apps.models import App, OAuthClientLink
 from dashboard_api.audit.models import AuditEntry
 from dashboard_api.auth.models import DashboardSession, LoginState
 from dashboard_api.db import Base
+from dashboard_api.intents.models import WriteIntent
 from dashboard_api.roles.models import Role, UserAppRole
 
 __all__ = [
@@ -15,4 +16,5 @@ __all__ = [
     "OAuthClientLink",
     "Role",
     "UserAppRole",
+    "WriteIntent",
 ]

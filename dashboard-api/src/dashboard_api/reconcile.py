@@ -1,31 +1,66 @@
-"""Find and repair drift between Kratos and our tables: roles of identities that no longer exist,
-and identities we created whose database write never committed."""
+"""Find and repair drift between Kratos, Hydra and our tables, whatever a failure left behind:
+
+- roles (and dashboard sessions) of identities that no longer exist;
+- identities we created whose roles never committed (`users.leftovers`);
+- Hydra clients carrying our owner that no app links (a create whose link never committed,
+  or whose app is gone);
+- client links to clients Hydra no longer has (a delete whose commit failed);
+- write intents whose request is over and which left nothing behind.
+
+What a request may still be working on (a pending write intent before its deadline) is left
+alone; identities made before write intents existed count once `orphan_min_age` old.
+"""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import select
+from stackspin_clients import errors as ory_errors
 
+from dashboard_api.apps import repository as apps_repository
+from dashboard_api.apps.models import OAuthClientLink
 from dashboard_api.audit import service as audit
 from dashboard_api.audit.models import AuditEntry
 from dashboard_api.auth import repository as auth_repository
 from dashboard_api.context import Context
 from dashboard_api.db import utcnow
+from dashboard_api.intents import repository as intents_repository
+from dashboard_api.intents import service as intents
+from dashboard_api.intents.models import OAUTH2_CLIENT
 from dashboard_api.roles import repository as roles_repository
 from dashboard_api.users import identities
+from dashboard_api.users.leftovers import Standing, standing
 
 CHUNK = 500
-# A younger orphan may be a create still in flight; leave it alone.
+# An identity without a write intent this young may be a create still in flight.
 ORPHAN_MIN_AGE = timedelta(minutes=10)
+# Every client an app creates carries this owner prefix (apps.service.owner_of).
+OWNER_PREFIX = "stackspin-dashboard:"
 
 
 @dataclass
 class Report:
     stale_subjects: list[str] = field(default_factory=list)
     orphan_identities: list[str] = field(default_factory=list)
+    orphan_clients: list[str] = field(default_factory=list)
+    dangling_links: list[str] = field(default_factory=list)
+    finished_intents: list[str] = field(default_factory=list)
     repaired: bool = False
+    # The intent each orphan identity was made under (settled when it is removed).
+    orphan_intents: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def clean(self) -> bool:
+        return not (
+            self.stale_subjects
+            or self.orphan_identities
+            or self.orphan_clients
+            or self.dangling_links
+            or self.finished_intents
+        )
 
 
 def find_stale_subjects(ctx: Context) -> list[str]:
@@ -43,30 +78,95 @@ def find_stale_subjects(ctx: Context) -> list[str]:
 
 
 def find_orphans(ctx: Context, min_age: timedelta = ORPHAN_MIN_AGE) -> list[str]:
-    """Identities we created without a committed `user.create` entry and without roles."""
+    """Identities a create of ours left without roles and whose request is over."""
+    return list(_scan_identities(ctx, min_age)[0])
+
+
+def _scan_identities(ctx: Context, min_age: timedelta) -> tuple[dict[str, str], set[str]]:
+    """(orphan identity id -> its intent token or "", intent tokens some identity carries)."""
     created = set(
         ctx.session.scalars(select(AuditEntry.target_id).where(AuditEntry.action == "user.create"))
     )
-    cutoff = utcnow() - min_age
-    orphans = []
-    for identity in ctx.ory.kratos.iter_identities(page_size=CHUNK):
-        if not identities.created_by_us(identity) or identity.id in created:
+    ours = [
+        i for i in ctx.ory.kratos.iter_identities(page_size=CHUNK) if identities.created_by_us(i)
+    ]
+    carried = {token for i in ours if (token := identities.intent_of(i)) is not None}
+    rows = intents_repository.by_tokens(ctx.session, carried)
+    now = utcnow()
+    orphans: dict[str, str] = {}
+    for identity in ours:
+        if identity.id in created:
             continue
-        if identity.created_at is not None and identity.created_at > cutoff:
+        token = identities.intent_of(identity)
+        found = standing(
+            identity,
+            has_roles=roles_repository.has_any_role(ctx.session, identity.id),
+            create_recorded=False,
+            intent=rows.get(token) if token else None,
+            now=now,
+            untracked_min_age=min_age,
+        )
+        if found is Standing.LEFTOVER:
+            orphans[identity.id] = token or ""
+    return orphans, carried
+
+
+def _scan_clients(ctx: Context) -> tuple[list[str], list[str], set[str]]:
+    """(orphan client ids, links to missing clients, client ids Hydra has)."""
+    in_hydra: dict[str, str | None] = {
+        c.client_id: c.owner
+        for c in ctx.ory.hydra.iter_oauth2_clients(page_size=CHUNK)
+        if c.client_id
+    }
+    linked = set(ctx.session.scalars(select(OAuthClientLink.client_id)))
+    candidates = [
+        cid
+        for cid, owner in in_hydra.items()
+        if cid not in linked and owner is not None and owner.startswith(OWNER_PREFIX)
+    ]
+    busy = {
+        row.key
+        for row in intents_repository.by_keys(ctx.session, OAUTH2_CLIENT, candidates)
+        if intents.in_flight(row)
+    }
+    orphans = [cid for cid in candidates if cid not in busy]
+    dangling = sorted(linked - in_hydra.keys())
+    return orphans, dangling, set(in_hydra)
+
+
+def _finished_intents(
+    ctx: Context, carried_tokens: set[str], clients_in_hydra: set[str]
+) -> list[str]:
+    """Intents whose request is over and which nothing in Kratos or Hydra still carries."""
+    finished = []
+    for row in intents_repository.all_intents(ctx.session):
+        if intents.in_flight(row):
             continue
-        if roles_repository.has_any_role(ctx.session, identity.id):
-            continue
-        orphans.append(identity.id)
-    return orphans
+        left = row.key in clients_in_hydra if row.kind == OAUTH2_CLIENT else False
+        if row.token not in carried_tokens and not left:
+            finished.append(row.token)
+    return finished
 
 
 def reconcile(ctx: Context, *, repair: bool, orphan_min_age: timedelta = ORPHAN_MIN_AGE) -> Report:
+    orphan_identities, carried = _scan_identities(ctx, orphan_min_age)
+    orphan_clients, dangling, clients_in_hydra = _scan_clients(ctx)
     report = Report(
         stale_subjects=find_stale_subjects(ctx),
-        orphan_identities=find_orphans(ctx, orphan_min_age),
+        orphan_identities=list(orphan_identities),
+        orphan_intents={i: t for i, t in orphan_identities.items() if t},
+        orphan_clients=orphan_clients,
+        dangling_links=dangling,
+        finished_intents=_finished_intents(ctx, carried, clients_in_hydra),
     )
     if not repair:
         return report
+    _repair(ctx, report)
+    report.repaired = True
+    return report
+
+
+def _repair(ctx: Context, report: Report) -> None:
     for subject in report.stale_subjects:
         removed = roles_repository.delete_for_subject(ctx.session, subject)
         auth_repository.delete_sessions_of(ctx.session, subject)
@@ -78,7 +178,8 @@ def reconcile(ctx: Context, *, repair: bool, orphan_min_age: timedelta = ORPHAN_
             summary={"roles_removed": removed, "reason": "identity no longer exists"},
         )
     for identity_id in report.orphan_identities:
-        ctx.ory.kratos.delete_identity(identity_id)
+        with suppress(ory_errors.NotFound):
+            ctx.ory.kratos.delete_identity(identity_id)
         audit.record(
             ctx,
             action="user.reconcile_orphan",
@@ -86,5 +187,32 @@ def reconcile(ctx: Context, *, repair: bool, orphan_min_age: timedelta = ORPHAN_
             target_id=identity_id,
             summary={"reason": "created by a create that never committed"},
         )
-    report.repaired = True
-    return report
+    for client_id in report.orphan_clients:
+        with suppress(ory_errors.NotFound):
+            ctx.ory.hydra.delete_oauth2_client(client_id)
+        audit.record(
+            ctx,
+            action="client.reconcile_orphan",
+            target_type="oauth2_client",
+            target_id=client_id,
+            summary={"reason": "no app links this client"},
+        )
+    for client_id in report.dangling_links:
+        link = apps_repository.get_client_link(ctx.session, client_id)
+        if link is not None:
+            apps_repository.unlink_client(ctx.session, link)
+        audit.record(
+            ctx,
+            action="client.reconcile_link",
+            target_type="oauth2_client",
+            target_id=client_id,
+            summary={"reason": "Hydra no longer has this client"},
+        )
+    # The intents of what was just removed are finished too.
+    done = [*report.finished_intents, *report.orphan_intents.values()]
+    done += [
+        row.token
+        for row in intents_repository.by_keys(ctx.session, OAUTH2_CLIENT, report.orphan_clients)
+    ]
+    intents_repository.delete_tokens(ctx.session, done)
+    ctx.session.flush()

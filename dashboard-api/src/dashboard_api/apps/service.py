@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import uuid
 from collections.abc import Sequence
 from contextlib import suppress
 
@@ -25,7 +26,10 @@ from dashboard_api.apps.schemas import (
 )
 from dashboard_api.audit import service as audit
 from dashboard_api.context import Context
+from dashboard_api.db import on_rollback
 from dashboard_api.errors import Conflict, NotFound, Unprocessable
+from dashboard_api.intents import service as intents
+from dashboard_api.intents.models import OAUTH2_CLIENT
 
 log = logging.getLogger(__name__)
 
@@ -168,9 +172,10 @@ def _with_secret(client: OAuth2Client, secret: str | None) -> ClientWithSecret:
     return ClientWithSecret(**_client_out(client).model_dump(), client_secret=secret)
 
 
-def _delete_hydra_client(ctx: Context, client_id: str) -> None:
+def _delete_hydra_client(ctx: Context, client_id: str) -> bool:
     with suppress(ory_errors.NotFound):  # already gone: deleting converges
         ctx.ory.hydra.delete_oauth2_client(client_id)
+    return True
 
 
 def _linked(ctx: Context, slug: str, client_id: str) -> App:
@@ -196,13 +201,22 @@ def list_clients(ctx: Context, slug: str) -> list[ClientOut]:
 
 
 def create_client(ctx: Context, slug: str, data: ClientCreate) -> ClientWithSecret:
-    """Create the Hydra client and link it; if the link cannot be stored, the client goes again."""
+    """Create the Hydra client and link it: both happen, or neither.
+
+    The client id is chosen here and its write intent committed before Hydra is asked, so a
+    lost answer leaves a client we can name: the compensation deletes it, or, with Hydra
+    unreachable for that too, `dashboard-api reconcile` does.
+    """
     app = get_app(ctx, slug)
     public = data.token_endpoint_auth_method == "none"  # noqa: S105
     secret = None if public else secrets.token_urlsafe(32)
+    client_id = str(uuid.uuid4())
+    (intent,) = intents.begin(ctx, OAUTH2_CLIENT, [client_id])
+    intent.undo = lambda: _delete_hydra_client(ctx, client_id)
     try:
         client = ctx.ory.hydra.create_oauth2_client(
             OAuth2Client(
+                client_id=client_id,
                 client_name=data.client_name or app.name,
                 client_secret=secret,
                 owner=owner_of(app),
@@ -217,20 +231,16 @@ def create_client(ctx: Context, slug: str, data: ClientCreate) -> ClientWithSecr
         )
     except ory_errors.ValidationFailed as exc:
         raise Unprocessable(f"Hydra refused the client: {exc.message}") from exc
-    client_id = client.client_id or ""
-    try:
-        repository.link_client(ctx.session, app.id, client_id)
-        audit.record(
-            ctx,
-            action="client.create",
-            target_type="oauth2_client",
-            target_id=client_id,
-            summary={"app": slug, "redirect_uris": client.redirect_uris},
-        )
-        ctx.session.flush()
-    except BaseException:
-        _delete_hydra_client(ctx, client_id)
-        raise
+    repository.link_client(ctx.session, app.id, client_id)
+    audit.record(
+        ctx,
+        action="client.create",
+        target_type="oauth2_client",
+        target_id=client_id,
+        summary={"app": slug, "redirect_uris": client.redirect_uris},
+    )
+    intents.settle(ctx, [intent])
+    ctx.session.flush()
     return _with_secret(client, client.client_secret or secret)
 
 
@@ -238,7 +248,7 @@ def link_client(ctx: Context, slug: str, client_id: str) -> None:
     """Link an existing Hydra client to the app (devstack seeding, migrations from elsewhere)."""
     app = get_app(ctx, slug)
     try:
-        ctx.ory.hydra.get_oauth2_client(client_id)
+        existing = ctx.ory.hydra.get_oauth2_client(client_id)
     except ory_errors.NotFound as exc:
         raise NotFound(f"Hydra has no OAuth2 client {client_id!r}.") from exc
     link = repository.get_client_link(ctx.session, client_id)
@@ -246,9 +256,6 @@ def link_client(ctx: Context, slug: str, client_id: str) -> None:
         return
     if link is not None:
         raise Conflict(f"The client {client_id!r} belongs to another app.")
-    ctx.ory.hydra.patch_oauth2_client(
-        client_id, [JsonPatch(op="add", path="/owner", value=owner_of(app))]
-    )
     repository.link_client(ctx.session, app.id, client_id)
     audit.record(
         ctx,
@@ -258,6 +265,20 @@ def link_client(ctx: Context, slug: str, client_id: str) -> None:
         summary={"app": slug},
     )
     ctx.session.flush()
+    # Our owner on a client with no link would make reconcile delete it: undone unless committed.
+    on_rollback(ctx.session, lambda: _restore_owner(ctx, client_id, existing.owner))
+    ctx.ory.hydra.patch_oauth2_client(
+        client_id, [JsonPatch(op="add", path="/owner", value=owner_of(app))]
+    )
+
+
+def _restore_owner(ctx: Context, client_id: str, owner: str | None) -> None:
+    try:
+        ctx.ory.hydra.patch_oauth2_client(
+            client_id, [JsonPatch(op="add", path="/owner", value=owner or "")]
+        )
+    except ory_errors.OryError as exc:
+        log.error("could not put back the owner of client %s: %s", client_id, exc)
 
 
 def update_client(ctx: Context, slug: str, client_id: str, data: ClientUpdate) -> ClientOut:

@@ -11,6 +11,8 @@ from dashboard_api.users.schemas import AppRole, User
 # Marks identities dashboard-api created, so a create whose database write never
 # committed can be recognised and finished by a retry instead of blocking the email.
 CREATED_BY = {"created_by": "dashboard-api"}
+# metadata_admin key naming the write intent of the request that made the identity.
+INTENT = "intent"
 
 
 def traits_of(identity: Identity) -> dict[str, Any]:
@@ -29,6 +31,18 @@ def new_traits(email: str, name: str | None, username: str | None) -> dict[str, 
     if username is not None:
         traits["username"] = username
     return traits
+
+
+def created_metadata(intent_token: str) -> dict[str, Any]:
+    """metadata_admin for an identity we create under the write intent `intent_token`."""
+    return {**CREATED_BY, INTENT: intent_token}
+
+
+def intent_of(identity: Identity) -> str | None:
+    """The token of the write intent the identity was created (or adopted) under."""
+    meta = identity.metadata_admin
+    token = meta.get(INTENT) if isinstance(meta, dict) else None
+    return token if isinstance(token, str) else None
 
 
 def created_by_us(identity: Identity) -> bool:

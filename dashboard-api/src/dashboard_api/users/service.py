@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Sequence
+from contextlib import suppress
+from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from stackspin_clients import errors as ory_errors
@@ -17,11 +19,15 @@ from dashboard_api.audit import repository as audit_repository
 from dashboard_api.audit import service as audit
 from dashboard_api.auth import repository as auth_repository
 from dashboard_api.context import Context
-from dashboard_api.errors import Conflict, NotFound, Unauthenticated, Unprocessable
+from dashboard_api.db import on_rollback, utcnow
+from dashboard_api.errors import Conflict, DomainError, NotFound, Unauthenticated, Unprocessable
+from dashboard_api.intents import repository as intents_repository
+from dashboard_api.intents import service as intents
+from dashboard_api.intents.models import IDENTITY
 from dashboard_api.pagination import Page, decode_cursor, encode_cursor
 from dashboard_api.roles import repository as roles_repository
 from dashboard_api.roles import service as roles
-from dashboard_api.users import identities, invitations
+from dashboard_api.users import identities, invitations, leftovers
 from dashboard_api.users.schemas import (
     BatchItemResult,
     BatchResult,
@@ -192,80 +198,117 @@ def _str(value: Any) -> str | None:
 # --- creating ------------------------------------------------------------------------------
 
 
-@contextmanager
-def _undo_identity_on_failure(ctx: Context, identity_ids: Sequence[str]) -> Iterator[None]:
-    """If anything after the Kratos create fails, delete the identities again (compensation).
-
-    Should Kratos be unreachable for that too, a retry of the same create adopts the identity
-    (see _adopt_orphan) and `dashboard-api reconcile` reports it.
-    """
-    try:
-        yield
-    except BaseException:
-        for identity_id in identity_ids:
-            try:
-                ctx.ory.kratos.delete_identity(identity_id)
-            except ory_errors.NotFound:
-                pass
-            except ory_errors.OryError as exc:
-                log.error("could not undo identity %s after a failed create: %s", identity_id, exc)
-        raise
+def _standing(ctx: Context, identity: Identity) -> leftovers.Standing:
+    token = identities.intent_of(identity)
+    intent = intents_repository.by_tokens(ctx.session, [token]).get(token) if token else None
+    return leftovers.standing(
+        identity,
+        has_roles=roles_repository.has_any_role(ctx.session, identity.id),
+        create_recorded=audit_repository.has_entry(
+            ctx.session, action="user.create", target_type="user", target_id=identity.id
+        ),
+        intent=intent,
+        now=utcnow(),
+        untracked_min_age=timedelta(0),
+    )
 
 
-def _adopt_orphan(ctx: Context, email: str) -> Identity | None:
-    """The identity with this email, when an earlier create of ours never committed here."""
+def _take_over(
+    ctx: Context, email: str, traits: dict[str, Any], intent: intents.Intent
+) -> Identity | leftovers.Standing:
+    """After Kratos refused a create as a duplicate: the identity an earlier create of ours
+    left half-made, now with this request's traits and intent — or why it cannot be had."""
     page = ctx.ory.kratos.list_identities(page_size=1, credentials_identifier=email)
-    for identity in page.identities:
-        if (
-            identities.created_by_us(identity)
-            and not roles_repository.has_any_role(ctx.session, identity.id)
-            and not audit_repository.has_entry(
-                ctx.session, action="user.create", target_type="user", target_id=identity.id
-            )
-        ):
-            return identity
-    return None
+    for found in page.identities:
+        standing = _standing(ctx, found)
+        if standing is not leftovers.Standing.LEFTOVER:
+            return standing
+        meta = dict(found.metadata_admin) if isinstance(found.metadata_admin, dict) else {}
+        return ctx.ory.kratos.patch_identity(
+            found.id,
+            [
+                JsonPatch(op="replace", path="/traits", value=traits),
+                JsonPatch(op="replace", path="/state", value="active"),
+                JsonPatch(
+                    op="add",
+                    path="/metadata_admin",
+                    value={**meta, **identities.created_metadata(intent.token)},
+                ),
+            ],
+        )
+    return leftovers.Standing.USER  # taken by a username, or deleted meanwhile
+
+
+def _undo_create(ctx: Context, made: list[str], email: str, token: str) -> bool:
+    """Delete what this create made; if its answer never came, find it by email and intent."""
+    if not made:
+        page = ctx.ory.kratos.list_identities(page_size=1, credentials_identifier=email)
+        made = [i.id for i in page.identities if identities.intent_of(i) == token]
+    for identity_id in made:
+        with suppress(ory_errors.NotFound):
+            ctx.ory.kratos.delete_identity(identity_id)
+    return True
+
+
+def _delete_identity(ctx: Context, identity_id: str) -> bool:
+    with suppress(ory_errors.NotFound):
+        ctx.ory.kratos.delete_identity(identity_id)
+    return True
 
 
 def _duplicate(email: str) -> Conflict:
     return Conflict(f"A user with the email address {email} already exists.", field="email")
 
 
+def _in_flight(email: str) -> Conflict:
+    return Conflict(
+        f"A create of the user {email} is still under way; try again in a moment.", field="email"
+    )
+
+
 def create_user(ctx: Context, data: UserCreate) -> User:
-    """Create the identity in Kratos and its roles here: both happen, or neither."""
+    """Create the identity in Kratos and its roles here: both happen, or neither.
+
+    The write intent is committed first; should the rest fail (the commit included), the
+    identity is deleted again, or, with Kratos unreachable for that too, left for a retry of
+    the same create to adopt and for `dashboard-api reconcile` to remove.
+    """
     role_plan = roles.plan(ctx, [(r.app, r.role) for r in data.roles], default_dashboard_user=True)
-    traits = identities.new_traits(str(data.email), data.name, data.username)
+    email = str(data.email)
+    traits = identities.new_traits(email, data.name, data.username)
+    (intent,) = intents.begin(ctx, IDENTITY, [email.casefold()])
+    made: list[str] = []
+    intent.undo = lambda: _undo_create(ctx, made, email, intent.token)
     try:
         identity = ctx.ory.kratos.create_identity(
-            CreateIdentity(traits=traits, state="active", metadata_admin=identities.CREATED_BY)
+            CreateIdentity(
+                traits=traits,
+                state="active",
+                metadata_admin=identities.created_metadata(intent.token),
+            )
         )
     except ory_errors.Conflict as exc:
-        orphan = _adopt_orphan(ctx, str(data.email))
-        if orphan is None:
-            raise _duplicate(str(data.email)) from exc
-        identity = ctx.ory.kratos.patch_identity(
-            orphan.id,
-            [
-                JsonPatch(op="replace", path="/traits", value=traits),
-                JsonPatch(op="replace", path="/state", value="active"),
-            ],
-        )
+        taken = _take_over(ctx, email, traits, intent)
+        if taken is leftovers.Standing.IN_FLIGHT:
+            raise _in_flight(email) from exc
+        if not isinstance(taken, Identity):
+            raise _duplicate(email) from exc
+        identity = taken
     except ory_errors.ValidationFailed as exc:
         raise Unprocessable(f"Kratos refused the identity: {exc.message}") from exc
-
-    with _undo_identity_on_failure(ctx, [identity.id]):
-        roles.replace(ctx, identity.id, role_plan)
-        audit.record(
-            ctx,
-            action="user.create",
-            target_type="user",
-            target_id=identity.id,
-            summary={"email": str(data.email), "roles": _plan_summary(data), "invite": data.invite},
-        )
-        # Surface database errors now, while the identity can still be undone.
-        ctx.session.flush()
-        if data.invite:
-            _send_invitation(ctx, identity, data.name)
+    made.append(identity.id)
+    roles.replace(ctx, identity.id, role_plan)
+    audit.record(
+        ctx,
+        action="user.create",
+        target_type="user",
+        target_id=identity.id,
+        summary={"email": email, "roles": _plan_summary(data), "invite": data.invite},
+    )
+    intents.settle(ctx, [intent])
+    ctx.session.flush()
+    if data.invite:
+        _send_invitation(ctx, identity, data.name)
     assignments = roles_repository.assignments_for(ctx.session, [identity.id])
     return identities.to_user(identity, assignments.get(identity.id, []))
 
@@ -294,7 +337,11 @@ def invite(ctx: Context, subject: str) -> None:
 
 
 def batch_create(ctx: Context, items: Sequence[UserCreate]) -> BatchResult:
-    """Create many users with one Kratos batch call; a result per item, in order."""
+    """Create many users with one Kratos batch call; a result per item, in order.
+
+    A retry converges: an item an earlier attempt left half-made (created in Kratos, roles never
+    committed) is finished with this attempt's data and reported `created`, not `exists`.
+    """
     results: list[BatchItemResult | None] = [None] * len(items)
     plans: dict[int, roles.RolePlan] = {}
     seen: set[str] = set()
@@ -315,49 +362,73 @@ def batch_create(ctx: Context, items: Sequence[UserCreate]) -> BatchResult:
                 index=index, email=str(item.email), status="failed", error=exc.detail
             )
     todo = [i for i in range(len(items)) if results[i] is None]
-    created: list[tuple[int, str]] = []
+    finished: list[tuple[int, str, bool]] = []  # (index, identity id, adopted)
     if todo:
+        pending = intents.begin(ctx, IDENTITY, [str(items[i].email).casefold() for i in todo])
+        for intent in pending:
+            intent.undo = _unknown_outcome  # until the batch answers, anything may be there
+        traits = {
+            i: identities.new_traits(str(items[i].email), items[i].name, items[i].username)
+            for i in todo
+        }
         answers = _batch_call(
             ctx,
             [
                 CreateIdentity(
-                    traits=identities.new_traits(
-                        str(items[i].email), items[i].name, items[i].username
-                    ),
+                    traits=traits[i],
                     state="active",
-                    metadata_admin=identities.CREATED_BY,
+                    metadata_admin=identities.created_metadata(intent.token),
                 )
-                for i in todo
+                for i, intent in zip(todo, pending, strict=True)
             ],
         )
-        for index, answer in zip(todo, answers, strict=True):
+        for answer, intent in zip(answers, pending, strict=True):
+            made = answer.identity if answer.action == "create" else None
+            intent.undo = partial(_delete_identity, ctx, made) if made else None
+        for index, answer, intent in zip(todo, answers, pending, strict=True):
             email = str(items[index].email)
             if answer.action == "create" and answer.identity:
-                created.append((index, answer.identity))
+                finished.append((index, answer.identity, False))
                 results[index] = BatchItemResult(
                     index=index, email=email, status="created", id=answer.identity
                 )
-            elif _is_conflict(answer.error):
-                results[index] = BatchItemResult(index=index, email=email, status="exists")
-            else:
+                continue
+            if not _is_conflict(answer.error):
                 results[index] = BatchItemResult(
                     index=index, email=email, status="failed", error=_reason(answer.error)
                 )
-    with _undo_identity_on_failure(ctx, [identity_id for _, identity_id in created]):
-        for index, identity_id in created:
-            for app_id, role_id in plans[index].items():
-                roles_repository.assign(ctx.session, identity_id, app_id, role_id)
-            audit.record(
-                ctx,
-                action="user.create",
-                target_type="user",
-                target_id=identity_id,
-                summary={"email": str(items[index].email), "batch": True},
-            )
-        ctx.session.flush()
-        for index, identity_id in created:
-            if items[index].invite:
-                _send_invitation(ctx, get_identity(ctx, identity_id), items[index].name)
+                continue
+            # An earlier attempt may have made this identity and never given it its roles.
+            taken = _take_over(ctx, email, traits[index], intent)
+            if isinstance(taken, Identity):
+                intent.undo = partial(_delete_identity, ctx, taken.id)
+                finished.append((index, taken.id, True))
+                results[index] = BatchItemResult(
+                    index=index, email=email, status="created", id=taken.id
+                )
+            elif taken is leftovers.Standing.IN_FLIGHT:
+                results[index] = BatchItemResult(
+                    index=index,
+                    email=email,
+                    status="failed",
+                    error="an earlier create of this user is still under way; try again",
+                )
+            else:
+                results[index] = BatchItemResult(index=index, email=email, status="exists")
+        intents.settle(ctx, pending)
+    for index, identity_id, adopted in finished:
+        for app_id, role_id in plans[index].items():
+            roles_repository.assign(ctx.session, identity_id, app_id, role_id)
+        summary: dict[str, Any] = {"email": str(items[index].email), "batch": True}
+        if adopted:
+            summary["finished_earlier_attempt"] = True
+        audit.record(
+            ctx, action="user.create", target_type="user", target_id=identity_id, summary=summary
+        )
+    ctx.session.flush()
+    for index, identity_id, _ in finished:
+        if items[index].invite:
+            _send_invitation(ctx, get_identity(ctx, identity_id), items[index].name)
     final = [r for r in results if r is not None]
     return BatchResult(
         results=final,
@@ -365,6 +436,11 @@ def batch_create(ctx: Context, items: Sequence[UserCreate]) -> BatchResult:
         exists=sum(r.status == "exists" for r in final),
         failed=sum(r.status == "failed" for r in final),
     )
+
+
+def _unknown_outcome() -> bool:
+    """The batch call failed: what Kratos made, if anything, waits for a retry or reconcile."""
+    return False
 
 
 def _batch_call(ctx: Context, bodies: list[CreateIdentity]) -> list[BatchIdentityResult]:
@@ -434,20 +510,27 @@ def _reverse_patches(before: Identity, patches: Sequence[JsonPatch]) -> list[Jso
     return undo
 
 
-@contextmanager
-def _undo_patches_on_failure(
-    ctx: Context, before: Identity, patches: Sequence[JsonPatch]
-) -> Iterator[None]:
-    """If anything after the Kratos change fails, change the identity back (compensation)."""
+def _put_back(ctx: Context, before: Identity, patches: Sequence[JsonPatch]) -> None:
     try:
-        yield
+        ctx.ory.kratos.patch_identity(before.id, _reverse_patches(before, patches))
+    except ory_errors.OryError as exc:
+        log.error("could not undo the change of identity %s: %s", before.id, exc)
+
+
+def _patch_undoably(
+    ctx: Context, before: Identity, patches: list[JsonPatch], email: str | None
+) -> Identity:
+    """Patch the identity; if the unit of work then does not commit (its commit failing
+    included), patch it back. A lost answer may hide a patch that applied: undone too."""
+    try:
+        identity = _patch_identity(ctx, before.id, patches, email)
+    except DomainError:
+        raise  # Kratos refused the change: nothing to put back
     except BaseException:
-        if patches:
-            try:
-                ctx.ory.kratos.patch_identity(before.id, _reverse_patches(before, patches))
-            except ory_errors.OryError as exc:
-                log.error("could not undo the change of identity %s: %s", before.id, exc)
+        on_rollback(ctx.session, lambda: _put_back(ctx, before, patches))
         raise
+    on_rollback(ctx.session, lambda: _put_back(ctx, before, patches))
+    return identity
 
 
 def update_user(ctx: Context, subject: str, data: UserUpdate) -> User:
@@ -480,14 +563,14 @@ def update_user(ctx: Context, subject: str, data: UserUpdate) -> User:
     )
     # Surface database errors before Kratos changes; after it, a failure puts Kratos back.
     ctx.session.flush()
-    if not patches:
-        identity = current
-    else:
-        identity = _patch_identity(ctx, subject, patches, str(data.email) if data.email else None)
-    with _undo_patches_on_failure(ctx, current, patches):
-        if deactivating:
-            _end_sessions(ctx, subject)
-        ctx.session.flush()
+    identity = (
+        _patch_undoably(ctx, current, patches, str(data.email) if data.email else None)
+        if patches
+        else current
+    )
+    if deactivating:
+        _end_sessions(ctx, subject)
+    ctx.session.flush()
     assignments = roles_repository.assignments_for(ctx.session, [subject])
     return identities.to_user(identity, assignments.get(subject, []))
 
@@ -507,7 +590,7 @@ def update_me(ctx: Context, subject: str, data: MeUpdate) -> Me:
             summary={"changed": sorted(p.path for p in patches)},
         )
         ctx.session.flush()  # a database failure surfaces before Kratos changes
-        _patch_identity(ctx, subject, patches, None)
+        _patch_undoably(ctx, current, patches, None)
     return get_me(ctx, subject)
 
 
