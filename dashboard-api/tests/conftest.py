@@ -173,27 +173,55 @@ def _open_gate(request: pytest.FixtureRequest) -> Iterator[None]:
         request.getfixturevalue("ory").kratos_gate.reset()
 
 
-def make_settings(ory: OryStandIns, database_url: str, **overrides: Any) -> Settings:
+def settings_for(
+    database_url: str,
+    *,
+    hydra_admin_url: str,
+    hydra_public_url: str,
+    kratos_admin_url: str,
+    kratos_public_url: str,
+    smtp_url: str,
+    **overrides: Any,
+) -> Settings:
+    """Test settings for our app talking to these servers."""
     values: dict[str, Any] = {
         "environment": "production",
         "secret_key": "test-secret-key-0123456789abcdef",
         "database_url": database_url,
         "public_url": "http://127.0.0.1:9",
-        "hydra_browser_url": ory.hydra_public.url,
-        "hydra_admin_url": ory.hydra_admin.url,
-        "hydra_public_url": ory.hydra_public.url,
-        "kratos_admin_url": ory.kratos_admin.url,
-        "kratos_public_url": ory.kratos_public.url,
+        "hydra_browser_url": hydra_public_url,
+        "hydra_admin_url": hydra_admin_url,
+        "hydra_public_url": hydra_public_url,
+        "kratos_admin_url": kratos_admin_url,
+        "kratos_public_url": kratos_public_url,
         "internal_token": INTERNAL_TOKEN,
         "oauth_client_id": "dashboard-frontend",
         "oauth_client_secret": "test-oauth-secret-0123456789",
-        "smtp_url": ory.mail.smtp_url,
+        "smtp_url": smtp_url,
         "max_retries": 0,
         "log_json": False,
         "log_level": "WARNING",
     }
     values.update(overrides)
     return Settings(**values)
+
+
+@pytest.fixture(scope="session")
+def make_test_settings() -> Any:
+    """`settings_for`: test settings for our app talking to servers of the test's own."""
+    return settings_for
+
+
+def make_settings(ory: OryStandIns, database_url: str, **overrides: Any) -> Settings:
+    return settings_for(
+        database_url,
+        hydra_admin_url=ory.hydra_admin.url,
+        hydra_public_url=ory.hydra_public.url,
+        kratos_admin_url=ory.kratos_admin.url,
+        kratos_public_url=ory.kratos_public.url,
+        smtp_url=ory.mail.smtp_url,
+        **overrides,
+    )
 
 
 @pytest.fixture(scope="session")

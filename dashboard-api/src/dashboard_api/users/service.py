@@ -224,6 +224,9 @@ def _take_over(
         if standing is not leftovers.Standing.LEFTOVER:
             return standing
         meta = dict(found.metadata_admin) if isinstance(found.metadata_admin, dict) else {}
+        earlier = identities.intent_of(found)
+        if earlier is not None:  # the earlier request's intent ends with this one
+            intents_repository.delete_tokens(ctx.session, [earlier])
         return ctx.ory.kratos.patch_identity(
             found.id,
             [

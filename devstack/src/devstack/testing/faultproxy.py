@@ -7,7 +7,8 @@ request's head in one chunk, so `rb"^POST /admin/clients"` finds a request; pymy
 `COMMIT` as one packet, `rb"\\x03COMMIT"`).
 
     with FaultProxy("127.0.0.1", 4434) as proxy:
-        proxy.when(rb"^POST /admin/identities", Fault.LOSE_ANSWER)
+        proxy.when(rb"^POST /admin/identities", Fault.LOSE_ANSWER)   # created, never told
+        proxy.when(rb"^PATCH /admin/identities", Fault.PASS, down_after=True)
         ...                               # the service talks to proxy.url
         proxy.down()                      # refuse every connection, cut the open ones
         proxy.heal()                      # pass everything again
@@ -31,9 +32,9 @@ CHUNK = 65536
 
 
 class Fault(enum.Enum):
+    PASS = "pass"  # the chunk passes (with `then` or `down_after`: a cue, not a fault)
     CUT = "cut"  # close both sides; the chunk never reaches the server
     LOSE_ANSWER = "lose_answer"  # the server gets the chunk; its answer is dropped, client cut
-    DOWN_AFTER = "down_after"  # this exchange passes; then the proxy is down
     HANG = "hang"  # the chunk is held and the proxy hangs (see `FaultProxy.hang`)
 
 
@@ -45,10 +46,13 @@ class Rule:
     times: int | None = 1
     # Called when the rule fires, e.g. to arm a rule on another proxy.
     then: Callable[[], None] | None = None
+    # Once the server answers the chunk, the proxy goes down (the answer itself still flows,
+    # unless lost): the work is done, and every later request fails.
+    down_after: bool = False
     fired: int = 0
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: kept in a set
 class _Link:
     client: socket.socket
     upstream: socket.socket
@@ -101,9 +105,10 @@ class FaultProxy:
         *,
         times: int | None = 1,
         then: Callable[[], None] | None = None,
+        down_after: bool = False,
     ) -> Rule:
         """Apply `fault` to the next `times` client chunks matching `pattern` (a regex)."""
-        rule = Rule(re.compile(pattern), fault, times, then)
+        rule = Rule(re.compile(pattern), fault, times, then, down_after)
         with self._lock:
             self._rules.append(rule)
         return rule
@@ -141,6 +146,8 @@ class FaultProxy:
     def stop(self) -> None:
         self._stopped.set()
         self._flowing.set()
+        with contextlib.suppress(OSError):  # wakes the accept() (close alone does not)
+            self._listener.shutdown(socket.SHUT_RDWR)
         self._listener.close()
         with self._lock:
             links = list(self._links)
@@ -221,7 +228,7 @@ class FaultProxy:
                         if not self._wait_until_flowing(link):
                             return
                     link.lose_answer = rule.fault is Fault.LOSE_ANSWER
-                    link.down_after_answer = rule.fault is Fault.DOWN_AFTER
+                    link.down_after_answer = rule.down_after
                 link.upstream.sendall(chunk)
         except OSError:
             return
@@ -234,12 +241,12 @@ class FaultProxy:
                 chunk = link.upstream.recv(CHUNK)
                 if not chunk or not self._wait_until_flowing(link):
                     return
-                if link.lose_answer:
-                    return  # the server did the work; the client hears nothing but a cut
                 if link.down_after_answer:
                     # Later requests fail; the rest of this answer still flows.
                     with self._lock:
                         self._down = True
+                if link.lose_answer:
+                    return  # the server did the work; the client hears nothing but a cut
                 link.client.sendall(chunk)
         except OSError:
             return
