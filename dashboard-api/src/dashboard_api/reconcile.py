@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 from stackspin_clients import errors as ory_errors
+from stackspin_clients.models import Identity
 
 from dashboard_api.apps import repository as apps_repository
 from dashboard_api.apps.models import OAuthClientLink
@@ -77,24 +78,41 @@ def find_stale_subjects(ctx: Context) -> list[str]:
         after = subjects[-1]
 
 
-def find_orphans(ctx: Context, min_age: timedelta = ORPHAN_MIN_AGE) -> list[str]:
-    """Identities a create of ours left without roles and whose request is over."""
-    return list(_scan_identities(ctx, min_age)[0])
+@dataclass
+class _Listings:
+    """What Kratos and Hydra hold, read before the first query (see `reconcile`)."""
+
+    ours: list[Identity]  # identities dashboard-api created
+    clients: dict[str, str | None]  # client id -> owner
 
 
-def _scan_identities(ctx: Context, min_age: timedelta) -> tuple[dict[str, str], set[str]]:
+def _list_ory(ctx: Context) -> _Listings:
+    return _Listings(
+        ours=[
+            i
+            for i in ctx.ory.kratos.iter_identities(page_size=CHUNK)
+            if identities.created_by_us(i)
+        ],
+        clients={
+            c.client_id: c.owner
+            for c in ctx.ory.hydra.iter_oauth2_clients(page_size=CHUNK)
+            if c.client_id
+        },
+    )
+
+
+def _orphan_identities(
+    ctx: Context, listed: _Listings, min_age: timedelta
+) -> tuple[dict[str, str], set[str]]:
     """(orphan identity id -> its intent token or "", intent tokens some identity carries)."""
     created = set(
         ctx.session.scalars(select(AuditEntry.target_id).where(AuditEntry.action == "user.create"))
     )
-    ours = [
-        i for i in ctx.ory.kratos.iter_identities(page_size=CHUNK) if identities.created_by_us(i)
-    ]
-    carried = {token for i in ours if (token := identities.intent_of(i)) is not None}
+    carried = {t for i in listed.ours if (t := identities.intent_of(i)) is not None}
     rows = intents_repository.by_tokens(ctx.session, carried)
     now = utcnow()
     orphans: dict[str, str] = {}
-    for identity in ours:
+    for identity in listed.ours:
         if identity.id in created:
             continue
         token = identities.intent_of(identity)
@@ -111,17 +129,12 @@ def _scan_identities(ctx: Context, min_age: timedelta) -> tuple[dict[str, str], 
     return orphans, carried
 
 
-def _scan_clients(ctx: Context) -> tuple[list[str], list[str], set[str]]:
-    """(orphan client ids, links to missing clients, client ids Hydra has)."""
-    in_hydra: dict[str, str | None] = {
-        c.client_id: c.owner
-        for c in ctx.ory.hydra.iter_oauth2_clients(page_size=CHUNK)
-        if c.client_id
-    }
+def _orphan_clients(ctx: Context, listed: _Listings) -> list[str]:
+    """Clients with our owner that no app links, unless a create of them is in flight."""
     linked = set(ctx.session.scalars(select(OAuthClientLink.client_id)))
     candidates = [
         cid
-        for cid, owner in in_hydra.items()
+        for cid, owner in listed.clients.items()
         if cid not in linked and owner is not None and owner.startswith(OWNER_PREFIX)
     ]
     busy = {
@@ -129,35 +142,54 @@ def _scan_clients(ctx: Context) -> tuple[list[str], list[str], set[str]]:
         for row in intents_repository.by_keys(ctx.session, OAUTH2_CLIENT, candidates)
         if intents.in_flight(row)
     }
-    orphans = [cid for cid in candidates if cid not in busy]
-    dangling = sorted(linked - in_hydra.keys())
-    return orphans, dangling, set(in_hydra)
+    return [cid for cid in candidates if cid not in busy]
 
 
-def _finished_intents(
-    ctx: Context, carried_tokens: set[str], clients_in_hydra: set[str]
-) -> list[str]:
+def _dangling_links(ctx: Context, listed: _Listings) -> list[str]:
+    """Links to clients Hydra does not have; each asked again, as one may have been created
+    (and linked) after the listing."""
+    linked = ctx.session.scalars(
+        select(OAuthClientLink.client_id).order_by(OAuthClientLink.client_id)
+    )
+    dangling = []
+    for client_id in linked:
+        if client_id in listed.clients:
+            continue
+        try:
+            ctx.ory.hydra.get_oauth2_client(client_id)
+        except ory_errors.NotFound:
+            dangling.append(client_id)
+    return dangling
+
+
+def _finished_intents(ctx: Context, carried_tokens: set[str], listed: _Listings) -> list[str]:
     """Intents whose request is over and which nothing in Kratos or Hydra still carries."""
     finished = []
     for row in intents_repository.all_intents(ctx.session):
         if intents.in_flight(row):
             continue
-        left = row.key in clients_in_hydra if row.kind == OAUTH2_CLIENT else False
+        left = row.kind == OAUTH2_CLIENT and row.key in listed.clients
         if row.token not in carried_tokens and not left:
             finished.append(row.token)
     return finished
 
 
 def reconcile(ctx: Context, *, repair: bool, orphan_min_age: timedelta = ORPHAN_MIN_AGE) -> Report:
-    orphan_identities, carried = _scan_identities(ctx, orphan_min_age)
-    orphan_clients, dangling, clients_in_hydra = _scan_clients(ctx)
+    """What failed writes left behind (see the module docstring); with `repair`, removed.
+
+    Kratos and Hydra are listed before the first query: whatever they list was begun, its
+    intent committed, before the database snapshot the queries read, so a create still in
+    flight is never taken for a leftover.
+    """
+    listed = _list_ory(ctx)
+    orphan_identities, carried = _orphan_identities(ctx, listed, orphan_min_age)
     report = Report(
         stale_subjects=find_stale_subjects(ctx),
         orphan_identities=list(orphan_identities),
         orphan_intents={i: t for i, t in orphan_identities.items() if t},
-        orphan_clients=orphan_clients,
-        dangling_links=dangling,
-        finished_intents=_finished_intents(ctx, carried, clients_in_hydra),
+        orphan_clients=_orphan_clients(ctx, listed),
+        dangling_links=_dangling_links(ctx, listed),
+        finished_intents=_finished_intents(ctx, carried, listed),
     )
     if not repair:
         return report

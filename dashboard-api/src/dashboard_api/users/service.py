@@ -292,12 +292,14 @@ def create_user(ctx: Context, data: UserCreate) -> User:
         )
     except ory_errors.Conflict as exc:
         taken = _take_over(ctx, email, traits, intent)
-        if taken is leftovers.Standing.IN_FLIGHT:
-            raise _in_flight(email) from exc
         if not isinstance(taken, Identity):
+            intent.undo = None  # Kratos made nothing for us
+            if taken is leftovers.Standing.IN_FLIGHT:
+                raise _in_flight(email) from exc
             raise _duplicate(email) from exc
         identity = taken
     except ory_errors.ValidationFailed as exc:
+        intent.undo = None
         raise Unprocessable(f"Kratos refused the identity: {exc.message}") from exc
     made.append(identity.id)
     roles.replace(ctx, identity.id, role_plan)
