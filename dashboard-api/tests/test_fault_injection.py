@@ -9,6 +9,9 @@ so the database itself refuses the COMMIT. Runs on SQLite and MariaDB, stand-ins
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -56,6 +59,17 @@ class Faulty:
     database: Database
     ory: OryClients
     settings: Settings
+    app_settings: Settings  # what our app runs with: through the proxies
+
+    def cli(self, *args: str, **settings: Any) -> subprocess.Popen[bytes]:
+        """`dashboard-api ARGS` as its own process, with our app's settings (and `settings`)."""
+        env = dict(os.environ)
+        for name, value in self.app_settings.model_copy(update=settings).model_dump().items():
+            if value is not None:
+                text_value = str(value).lower() if isinstance(value, bool) else str(value)
+                env[f"DASHBOARD_{name.upper()}"] = text_value
+        script = Path(sys.executable).with_name("dashboard-api")
+        return subprocess.Popen([str(script), *args], env=env)
 
     def fail_commit(self, proxy: FaultProxy, after: bytes, audit_action: str) -> None:
         """Make the request's last COMMIT fail once the call matching `after` went through
@@ -158,7 +172,7 @@ def faulty(
             base_url=server.url, cookies={auth_service.SESSION_COOKIE: token}, timeout=60
         )
         try:
-            yield Faulty(backend, client, kratos, hydra, db, database, ory, direct)
+            yield Faulty(backend, client, kratos, hydra, db, database, ory, direct, proxied)
         finally:
             client.close()
             server.stop()
@@ -320,6 +334,13 @@ def test_a_failed_commit_after_an_update_puts_the_identity_back(faulty: Faulty, 
     assert after["roles"] == [{"app": "dashboard", "role": "user"}]
 
 
+def test_a_failed_commit_after_changing_oneself_puts_the_identity_back(faulty: Faulty) -> None:
+    me = faulty.admin.get("/api/v1/me").json()
+    faulty.fail_commit(faulty.kratos, KRATOS_PATCH, "user.update_self")
+    _failed(faulty.admin.patch("/api/v1/me", json={"name": "Someone Else"}))
+    assert faulty.ory.kratos.get_identity(me["id"]).traits["name"] == me["name"]
+
+
 # --- reconcile -----------------------------------------------------------------------------
 
 
@@ -352,10 +373,7 @@ def test_reconcile_leaves_a_create_still_in_flight_alone(faulty: Faulty, email: 
         )
     )
     request.start()
-    deadline = time.monotonic() + 10
-    while not rule.fired and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert rule.fired
+    _wait_for(lambda: rule.fired)
     (in_flight,) = faulty.identities_with(address)
 
     report = faulty.reconcile(repair=True)
@@ -366,4 +384,38 @@ def test_reconcile_leaves_a_create_still_in_flight_alone(faulty: Faulty, email: 
     request.join(timeout=30)
     assert answers[0].status_code == 503, answers[0].text
     assert faulty.identities_with(address) == []
+    assert faulty.reconcile(repair=False).clean
+
+
+def _wait_for(rule_fired: Any, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not rule_fired() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert rule_fired()
+
+
+def test_a_create_whose_process_was_killed_is_a_leftover_once_its_deadline_passed(
+    faulty: Faulty, email: Any
+) -> None:
+    address = email()
+    rule = faulty.kratos.when(rb"^POST /admin/recovery/code", Fault.HANG)
+    cli = faulty.cli("user", "create", address, "--invite", write_intent_deadline=3)
+    try:
+        _wait_for(lambda: rule.fired)
+        (left,) = faulty.identities_with(address)
+        # Its intent is pending: the create may still finish.
+        assert left.id not in faulty.reconcile(repair=False).orphan_identities
+    finally:
+        cli.kill()  # SIGKILL: no compensation runs
+        cli.wait(timeout=30)
+    faulty.kratos.heal()
+    assert left.id not in faulty.reconcile(repair=False).orphan_identities
+    time.sleep(3)
+
+    # Past the deadline the killed request is surely over; no ten-minute wait.
+    assert faulty.reconcile(repair=False).orphan_identities == [left.id]
+    # The same create, repeated, finishes the same identity.
+    retry = faulty.admin.post("/api/v1/users", json={"email": address, "name": "Again"})
+    assert retry.status_code == 201, retry.text
+    assert retry.json()["id"] == left.id
     assert faulty.reconcile(repair=False).clean

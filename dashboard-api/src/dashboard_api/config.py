@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     connect_timeout: float = 3.0
     read_timeout: float = 10.0
     max_retries: int = 2
+    # Seconds after which a create whose write intent is still pending counts as dead (its
+    # process was killed); longer than any request runs.
+    write_intent_deadline: int = Field(default=600, ge=1)
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -29,10 +29,6 @@ from dashboard_api.intents.models import PENDING, WriteIntent
 
 log = logging.getLogger(__name__)
 
-# Longer than any request runs (Ory timeouts and retries, an import's mails).
-DEADLINE = timedelta(minutes=10)
-
-
 @dataclass
 class Intent:
     token: str
@@ -54,6 +50,7 @@ def begin(ctx: Context, kind: str, keys: Sequence[str]) -> list[Intent]:
     outlive a failure of the rest), so call it before the request's first write.
     """
     now = utcnow()
+    deadline = now + timedelta(seconds=ctx.settings.write_intent_deadline)
     rows = [
         WriteIntent(
             token=str(uuid.uuid4()),
@@ -61,7 +58,7 @@ def begin(ctx: Context, kind: str, keys: Sequence[str]) -> list[Intent]:
             key=key,
             state=PENDING,
             created_at=now,
-            deadline=now + DEADLINE,
+            deadline=deadline,
             request_id=request_id_var.get(),
         )
         for key in keys
