@@ -76,7 +76,7 @@ class Faulty:
         `proxy` (MariaDB), or once it holds an `audit_action` entry (SQLite)."""
         if self.db is not None:
             db = self.db
-            proxy.when(after, Fault.PASS, then=lambda: db.when(MYSQL_COMMIT, Fault.CUT))
+            proxy.when(after, Fault.FORWARD, then=lambda: db.when(MYSQL_COMMIT, Fault.CUT))
             return
         with self.database.engine.begin() as conn:
             conn.execute(text("CREATE TABLE fault_parent (id INTEGER PRIMARY KEY)"))
@@ -241,7 +241,7 @@ def test_a_retried_batch_import_finishes_the_users_an_earlier_attempt_left_witho
         {"email": second, "invite": True},
     ]
     # Kratos makes the identities, then goes down: the invitations and the undo both fail.
-    faulty.kratos.when(KRATOS_BATCH, Fault.PASS, down_after=True)
+    faulty.kratos.when(KRATOS_BATCH, Fault.FORWARD, down_after=True)
     assert faulty.admin.post("/api/v1/users/batch", json={"users": batch}).status_code == 503
     faulty.kratos.heal()
     left = {address: faulty.identities_with(address) for address in (first, second)}
@@ -349,7 +349,7 @@ def test_reconcile_removes_an_identity_a_failed_create_abandoned_at_once(
 ) -> None:
     address = email()
     # Kratos makes the identity, then goes down: the invitation and the undo both fail.
-    faulty.kratos.when(KRATOS_CREATE, Fault.PASS, down_after=True)
+    faulty.kratos.when(KRATOS_CREATE, Fault.FORWARD, down_after=True)
     response = faulty.admin.post("/api/v1/users", json={"email": address, "invite": True})
     assert response.status_code == 503, response.text
     faulty.kratos.heal()

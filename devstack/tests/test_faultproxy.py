@@ -71,7 +71,7 @@ def test_down_after_lets_the_answer_through_and_fails_everything_later(
     client, proxy, server
 ) -> None:
     fired = threading.Event()
-    proxy.when(rb"^POST /make", Fault.PASS, down_after=True, then=fired.set)
+    proxy.when(rb"^POST /make", Fault.FORWARD, down_after=True, then=fired.set)
     assert client.post("/make").text == "/make"
     assert fired.is_set()
     with pytest.raises(httpx.TransportError):

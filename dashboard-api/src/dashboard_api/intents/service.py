@@ -29,6 +29,7 @@ from dashboard_api.intents.models import PENDING, WriteIntent
 
 log = logging.getLogger(__name__)
 
+
 @dataclass
 class Intent:
     token: str

@@ -8,7 +8,7 @@ request's head in one chunk, so `rb"^POST /admin/clients"` finds a request; pymy
 
     with FaultProxy("127.0.0.1", 4434) as proxy:
         proxy.when(rb"^POST /admin/identities", Fault.LOSE_ANSWER)   # created, never told
-        proxy.when(rb"^PATCH /admin/identities", Fault.PASS, down_after=True)
+        proxy.when(rb"^PATCH /admin/identities", Fault.FORWARD, down_after=True)
         ...                               # the service talks to proxy.url
         proxy.down()                      # refuse every connection, cut the open ones
         proxy.heal()                      # pass everything again
@@ -32,7 +32,7 @@ CHUNK = 65536
 
 
 class Fault(enum.Enum):
-    PASS = "pass"  # the chunk passes (with `then` or `down_after`: a cue, not a fault)
+    FORWARD = "forward"  # the chunk passes (with `then` or `down_after`: a cue, not a fault)
     CUT = "cut"  # close both sides; the chunk never reaches the server
     LOSE_ANSWER = "lose_answer"  # the server gets the chunk; its answer is dropped, client cut
     HANG = "hang"  # the chunk is held and the proxy hangs (see `FaultProxy.hang`)
