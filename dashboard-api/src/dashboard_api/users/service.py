@@ -390,6 +390,14 @@ def batch_create(ctx: Context, items: Sequence[UserCreate]) -> BatchResult:
         for answer, intent in zip(answers, pending, strict=True):
             made = answer.identity if answer.action == "create" else None
             intent.undo = partial(_delete_identity, ctx, made) if made else None
+        unfinished = _earlier_attempts(
+            ctx,
+            [
+                intent
+                for answer, intent in zip(answers, pending, strict=True)
+                if _is_conflict(answer.error)
+            ],
+        )
         for index, answer, intent in zip(todo, answers, pending, strict=True):
             email = str(items[index].email)
             if answer.action == "create" and answer.identity:
@@ -404,7 +412,11 @@ def batch_create(ctx: Context, items: Sequence[UserCreate]) -> BatchResult:
                 )
                 continue
             # An earlier attempt may have made this identity and never given it its roles.
-            taken = _take_over(ctx, email, traits[index], intent)
+            taken = (
+                _take_over(ctx, email, traits[index], intent)
+                if intent.key in unfinished
+                else leftovers.Standing.USER
+            )
             if isinstance(taken, Identity):
                 intent.undo = partial(_delete_identity, ctx, taken.id)
                 finished.append((index, taken.id, True))
@@ -441,6 +453,14 @@ def batch_create(ctx: Context, items: Sequence[UserCreate]) -> BatchResult:
         exists=sum(r.status == "exists" for r in final),
         failed=sum(r.status == "failed" for r in final),
     )
+
+
+def _earlier_attempts(ctx: Context, conflicts: Sequence[intents.Intent]) -> set[str]:
+    """The keys (emails) among `conflicts` that an earlier create of ours left an intent for:
+    only those can be half-made users (one query, no Kratos call for plain duplicates)."""
+    ours = {intent.token for intent in conflicts}
+    rows = intents_repository.by_keys(ctx.session, IDENTITY, [i.key for i in conflicts])
+    return {row.key for row in rows if row.token not in ours}
 
 
 def _unknown_outcome() -> bool:
