@@ -317,6 +317,55 @@ def test_reconcile_unlinks_a_client_hydra_no_longer_has(faulty: Faulty) -> None:
     assert faulty.reconcile(repair=False).clean
 
 
+HYDRA_PATCH = rb"^PATCH /admin/clients/"
+
+
+def _new_client(faulty: Faulty) -> dict[str, Any]:
+    faulty.admin.post("/api/v1/apps", json={"slug": "wiki", "name": "Wiki"}).raise_for_status()
+    response = faulty.admin.post(
+        "/api/v1/apps/wiki/clients",
+        json={
+            "redirect_uris": ["https://wiki.example/cb"],
+            "grant_types": ["authorization_code", "client_credentials"],
+        },
+    )
+    response.raise_for_status()
+    created: dict[str, Any] = response.json()
+    return created
+
+
+def _secret_works(faulty: Faulty, client_id: str, secret: str) -> bool:
+    token = httpx.post(
+        f"{faulty.settings.hydra_public_url}/oauth2/token",
+        data={"grant_type": "client_credentials"},
+        auth=(client_id, secret),
+        timeout=10,
+    )
+    return token.status_code == 200
+
+
+def test_a_failed_commit_after_a_redirect_change_puts_the_uris_back(faulty: Faulty) -> None:
+    created = _new_client(faulty)
+    faulty.fail_commit(faulty.hydra, HYDRA_PATCH, "client.update")
+    response = faulty.admin.patch(
+        f"/api/v1/apps/wiki/clients/{created['client_id']}",
+        json={"redirect_uris": ["https://elsewhere.example/cb"]},
+    )
+    _failed(response)
+    client = faulty.ory.hydra.get_oauth2_client(created["client_id"])
+    assert client.redirect_uris == ["https://wiki.example/cb"]
+
+
+def test_a_rotated_secret_is_never_one_nobody_was_shown(faulty: Faulty) -> None:
+    created = _new_client(faulty)
+    assert _secret_works(faulty, created["client_id"], created["client_secret"])
+    faulty.fail_commit(faulty.hydra, HYDRA_PATCH, "client.rotate_secret")
+    response = faulty.admin.post(f"/api/v1/apps/wiki/clients/{created['client_id']}/rotate-secret")
+    # The admin holds a working secret: the new one shown, or else the old one still.
+    held = response.json()["client_secret"] if response.is_success else created["client_secret"]
+    assert _secret_works(faulty, created["client_id"], held), response.text
+
+
 # --- changing users ------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from contextlib import suppress
+from functools import partial
 
 from stackspin_clients import errors as ory_errors
 from stackspin_clients.models import JsonPatch, OAuth2Client
@@ -212,7 +213,7 @@ def create_client(ctx: Context, slug: str, data: ClientCreate) -> ClientWithSecr
     secret = None if public else secrets.token_urlsafe(32)
     client_id = str(uuid.uuid4())
     (intent,) = intents.begin(ctx, OAUTH2_CLIENT, [client_id])
-    intent.undo = lambda: _delete_hydra_client(ctx, client_id)
+    intent.undo = partial(_delete_hydra_client, ctx, client_id)
     try:
         client = ctx.ory.hydra.create_oauth2_client(
             OAuth2Client(
@@ -266,7 +267,7 @@ def link_client(ctx: Context, slug: str, client_id: str) -> None:
     )
     ctx.session.flush()
     # Our owner on a client with no link would make reconcile delete it: undone unless committed.
-    on_rollback(ctx.session, lambda: _restore_owner(ctx, client_id, existing.owner))
+    on_rollback(ctx.session, partial(_restore_owner, ctx, client_id, existing.owner))
     ctx.ory.hydra.patch_oauth2_client(
         client_id, [JsonPatch(op="add", path="/owner", value=owner_of(app))]
     )
@@ -300,16 +301,31 @@ def update_client(ctx: Context, slug: str, client_id: str, data: ClientUpdate) -
     )
     ctx.session.flush()  # a database failure surfaces before Hydra changes
     try:
-        client = (
-            ctx.ory.hydra.patch_oauth2_client(client_id, patches)
-            if patches
-            else ctx.ory.hydra.get_oauth2_client(client_id)
-        )
+        client = ctx.ory.hydra.get_oauth2_client(client_id)
+        if patches:
+            # Should the unit of work not commit (or the answer be lost), the old URIs go back.
+            on_rollback(ctx.session, partial(_put_back_uris, ctx, client))
+            client = ctx.ory.hydra.patch_oauth2_client(client_id, patches)
     except ory_errors.NotFound as exc:
         raise NotFound(f"Hydra no longer knows the client {client_id!r}.") from exc
     except ory_errors.ValidationFailed as exc:
         raise Unprocessable(f"Hydra refused the change: {exc.message}") from exc
     return _client_out(client)
+
+
+def _put_back_uris(ctx: Context, before: OAuth2Client) -> None:
+    patches = [
+        JsonPatch(op="add", path="/redirect_uris", value=before.redirect_uris or []),
+        JsonPatch(
+            op="add",
+            path="/post_logout_redirect_uris",
+            value=before.post_logout_redirect_uris or [],
+        ),
+    ]
+    try:
+        ctx.ory.hydra.patch_oauth2_client(before.client_id or "", patches)
+    except ory_errors.OryError as exc:
+        log.error("could not put back the redirect URIs of client %s: %s", before.client_id, exc)
 
 
 def rotate_secret(ctx: Context, slug: str, client_id: str) -> ClientWithSecret:
@@ -327,8 +343,9 @@ def rotate_secret(ctx: Context, slug: str, client_id: str) -> ClientWithSecret:
         target_id=client_id,
         summary={"app": slug},
     )
-    # Written first: a new secret Hydra holds but nobody was shown would lock the app out.
-    ctx.session.flush()
+    # Committed first, so nothing can fail after Hydra takes the new secret: one Hydra holds
+    # but nobody was shown would lock the app out (the old one is gone, no undo).
+    ctx.session.commit()
     secret = secrets.token_urlsafe(32)
     client = ctx.ory.hydra.patch_oauth2_client(
         client_id, [JsonPatch(op="add", path="/client_secret", value=secret)]

@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy.exc import SQLAlchemyError
 from stackspin_clients import errors as ory_errors
@@ -67,7 +68,7 @@ def begin(ctx: Context, kind: str, keys: Sequence[str]) -> list[Intent]:
     repository.add_all(ctx.session, rows)
     ctx.session.commit()
     intents = [Intent(row.token, kind, row.key) for row in rows]
-    on_rollback(ctx.session, lambda: _compensate(ctx, intents))
+    on_rollback(ctx.session, partial(_compensate, ctx, intents))
     return intents
 
 

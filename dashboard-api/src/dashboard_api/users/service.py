@@ -281,7 +281,7 @@ def create_user(ctx: Context, data: UserCreate) -> User:
     traits = identities.new_traits(email, data.name, data.username)
     (intent,) = intents.begin(ctx, IDENTITY, [email.casefold()])
     made: list[str] = []
-    intent.undo = lambda: _undo_create(ctx, made, email, intent.token)
+    intent.undo = partial(_undo_create, ctx, made, email, intent.token)
     try:
         identity = ctx.ory.kratos.create_identity(
             CreateIdentity(
@@ -552,9 +552,9 @@ def _patch_undoably(
     except DomainError:
         raise  # Kratos refused the change: nothing to put back
     except BaseException:
-        on_rollback(ctx.session, lambda: _put_back(ctx, before, patches))
+        on_rollback(ctx.session, partial(_put_back, ctx, before, patches))
         raise
-    on_rollback(ctx.session, lambda: _put_back(ctx, before, patches))
+    on_rollback(ctx.session, partial(_put_back, ctx, before, patches))
     return identity
 
 
