@@ -200,6 +200,8 @@ def _str(value: Any) -> str | None:
 
 def _standing(ctx: Context, identity: Identity) -> leftovers.Standing:
     token = identities.intent_of(identity)
+    # The intent first, roles and audit after: a request whose intent is gone committed its
+    # roles with that deletion, so the later reads see them (READ COMMITTED or a snapshot).
     intent = intents_repository.by_tokens(ctx.session, [token]).get(token) if token else None
     return leftovers.standing(
         identity,
