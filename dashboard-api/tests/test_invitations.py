@@ -7,7 +7,7 @@ import re
 import httpx
 from dashboard_api.audit import repository as audit
 from dashboard_api.context import Context
-from dashboard_api.users import invitations
+from dashboard_api.users import identities, invitations
 from dashboard_api.users import service as users
 from dashboard_api.users.schemas import UserCreate, UserUpdate
 
@@ -57,7 +57,11 @@ def test_a_redeemed_invitation_verifies_the_address_it_was_mailed_to(
     assert _verified(ctx, user.id)
     after = ctx.ory.kratos.get_identity(user.id)
     assert "invitations" not in (after.metadata_admin or {})
-    assert after.metadata_admin == {"created_by": "dashboard-api"}
+    # What the create wrote stays: who made it, under which write intent.
+    assert after.metadata_admin == {
+        "created_by": "dashboard-api",
+        "intent": identities.intent_of(identity),
+    }
     actions = [e.action for e in audit.page(ctx.session, limit=10, target_id=user.id)]
     assert actions[0] == "user.email_verified"
 
