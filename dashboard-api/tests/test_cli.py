@@ -162,6 +162,20 @@ def test_reconcile_reports_and_repairs(run, make_identity, ory_clients) -> None:
     assert "found: 0 stale" in run("reconcile").output
 
 
+def test_reconcile_reports_and_removes_a_hydra_client_no_app_links(run, ory_clients) -> None:
+    stray = ory_clients.hydra.create_oauth2_client(
+        OAuth2Client(
+            owner="stackspin-dashboard:gone",
+            redirect_uris=["https://gone.example/cb"],
+            grant_types=["authorization_code"],
+        )
+    )
+    assert f"Hydra client without app: {stray.client_id}" in run("reconcile").output
+    run("reconcile", "--repair")
+    assert stray.client_id not in run("reconcile").output
+    assert stray.client_id not in {c.client_id for c in ory_clients.hydra.iter_oauth2_clients()}
+
+
 def test_app_delete(run) -> None:
     run("app", "create", "temp", "--name", "Temp")
     assert "temp" in run("app", "list").output

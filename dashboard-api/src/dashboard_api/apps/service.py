@@ -231,6 +231,7 @@ def create_client(ctx: Context, slug: str, data: ClientCreate) -> ClientWithSecr
             )
         )
     except ory_errors.ValidationFailed as exc:
+        intent.undo = None  # Hydra made nothing
         raise Unprocessable(f"Hydra refused the client: {exc.message}") from exc
     repository.link_client(ctx.session, app.id, client_id)
     audit.record(
