@@ -96,6 +96,12 @@ class Faulty:
                 )
             )
 
+    def heal_commits(self) -> None:
+        """COMMITs work again (on MariaDB the cut was once; on SQLite the trigger goes)."""
+        if self.db is None:
+            with self.database.engine.begin() as conn:
+                conn.execute(text("DROP TRIGGER IF EXISTS fault_on_commit"))
+
     def identities_with(self, address: str) -> list[Identity]:
         return self.ory.kratos.list_identities(credentials_identifier=address).identities
 
@@ -388,6 +394,44 @@ def test_a_failed_commit_after_changing_oneself_puts_the_identity_back(faulty: F
     faulty.fail_commit(faulty.kratos, KRATOS_PATCH, "user.update_self")
     _failed(faulty.admin.patch("/api/v1/me", json={"name": "Someone Else"}))
     assert faulty.ory.kratos.get_identity(me["id"]).traits["name"] == me["name"]
+
+
+def test_a_lost_answer_to_an_update_puts_the_identity_back(faulty: Faulty, email: Any) -> None:
+    user = faulty.admin.post("/api/v1/users", json={"email": email(), "name": "Before"}).json()
+    # Kratos applies the patch; its answer never arrives.
+    faulty.kratos.when(KRATOS_PATCH, Fault.LOSE_ANSWER)
+    response = faulty.admin.patch(f"/api/v1/users/{user['id']}", json={"name": "After"})
+    assert response.status_code == 503, response.text
+    assert faulty.ory.kratos.get_identity(user["id"]).traits["name"] == "Before"
+
+
+# --- deleting ------------------------------------------------------------------------------
+
+
+def test_a_user_delete_whose_commit_failed_converges_when_repeated(
+    faulty: Faulty, email: Any
+) -> None:
+    user = faulty.admin.post("/api/v1/users", json={"email": email()}).json()
+    faulty.fail_commit(faulty.kratos, rb"^DELETE /admin/identities/", "user.delete")
+    _failed(faulty.admin.delete(f"/api/v1/users/{user['id']}"))
+    # Kratos deleted the identity; our roles are still there, and reconcile sees them ...
+    assert faulty.reconcile(repair=False).stale_subjects == [user["id"]]
+    # ... and the same delete, repeated, finishes the job.
+    faulty.heal_commits()
+    assert faulty.admin.delete(f"/api/v1/users/{user['id']}").status_code == 204
+    assert faulty.reconcile(repair=False).clean
+
+
+def test_a_client_delete_whose_commit_failed_converges_when_repeated(faulty: Faulty) -> None:
+    created = _new_client(faulty)
+    faulty.fail_commit(faulty.hydra, rb"^DELETE /admin/clients/", "client.delete")
+    path = f"/api/v1/apps/wiki/clients/{created['client_id']}"
+    _failed(faulty.admin.delete(path))
+    assert faulty.reconcile(repair=False).dangling_links == [created["client_id"]]
+    faulty.heal_commits()
+    assert faulty.admin.delete(path).status_code == 204
+    assert faulty.admin.get("/api/v1/apps/wiki").json()["client_ids"] == []
+    assert faulty.reconcile(repair=False).clean
 
 
 # --- reconcile -----------------------------------------------------------------------------

@@ -49,7 +49,8 @@ def begin(ctx: Context, kind: str, keys: Sequence[str]) -> list[Intent]:
     """Commit a pending intent per key and register their undo with the unit of work.
 
     This commits the unit of work so far (the one commit inside a request: the intent must
-    outlive a failure of the rest), so call it before the request's first write.
+    outlive a failure of the rest), so call it before the request's first write and before it
+    takes any row lock (a commit releases them).
     """
     now = utcnow()
     deadline = now + timedelta(seconds=ctx.settings.write_intent_deadline)
