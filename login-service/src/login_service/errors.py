@@ -12,12 +12,12 @@ from urllib.parse import urlencode
 
 import structlog
 from flask import Flask, redirect, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from stackspin_clients.errors import OryError, ServiceUnavailable
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from login_service.lazy_text import lazy_text as _l
 from login_service.observability import current_request_id
 from login_service.return_urls import is_browser_url
 

@@ -7,7 +7,7 @@ message's `context`. Ids we do not list fall back to Kratos's English text.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from login_service.lazy_text import lazy_text as _l
 
 # Marked with _l only so that pybabel extracts them; looked up with gettext at render time.
 _MARKED = [

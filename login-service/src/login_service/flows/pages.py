@@ -11,7 +11,6 @@ import structlog
 from flask import flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from stackspin_clients.errors import (
     BrowserLocationChangeRequired,
     Forbidden,
@@ -26,6 +25,7 @@ from login_service.clients import calling, clients
 from login_service.config import current_settings, origin_of
 from login_service.errors import render_error
 from login_service.kratos_session import browser_cookie, kratos_browser_url, kratos_redirect
+from login_service.lazy_text import lazy_text as _l
 from login_service.render.nodes import FlowView, flow_view
 from login_service.return_urls import safe_return_url
 

@@ -8,7 +8,6 @@ from typing import Any, cast
 
 from flask import Blueprint, abort, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import lazy_gettext as _l
 from stackspin_clients.errors import Gone, NotFound, ValidationFailed
 from stackspin_clients.models.kratos import FlowKind
 
@@ -16,6 +15,7 @@ from login_service.clients import calling, clients
 from login_service.config import current_settings
 from login_service.errors import render_error
 from login_service.flows.pages import CSRF_ERRORS, csrf_page, render_flow_page
+from login_service.lazy_text import lazy_text as _l
 
 bp = Blueprint("flows", __name__)
 

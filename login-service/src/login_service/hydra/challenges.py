@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from flask import session
-from flask_babel import lazy_gettext as _l
 from stackspin_clients.errors import Gone, NotFound, Unauthorized, ValidationFailed
 from stackspin_clients.models import RedirectTo, RejectRequest
 
@@ -28,6 +27,7 @@ from login_service.errors import (
     ChallengeUsedError,
     UnexpectedAnswerError,
 )
+from login_service.lazy_text import lazy_text as _l
 from login_service.return_urls import is_browser_url
 
 T = TypeVar("T")

@@ -13,7 +13,6 @@ from typing import Any
 import structlog
 from flask import Blueprint, redirect, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import lazy_gettext as _l
 from stackspin_clients.errors import NotFound, Unauthorized
 from stackspin_clients.models import AcceptConsent, ConsentRequest, ConsentSessionData
 
@@ -28,6 +27,7 @@ from login_service.hydra.challenges import (
     refuse_if_finished,
     seen,
 )
+from login_service.lazy_text import lazy_text as _l
 from login_service.observability import DECISIONS
 
 bp = Blueprint("consent", __name__)

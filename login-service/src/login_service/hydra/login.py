@@ -13,7 +13,6 @@ from urllib.parse import parse_qs, quote, urlsplit
 import structlog
 from flask import Blueprint, redirect, render_template, request, session
 from flask.typing import ResponseReturnValue
-from flask_babel import lazy_gettext as _l
 from stackspin_clients.errors import NotFound
 from stackspin_clients.models import AcceptLogin, LoginRequest
 
@@ -36,6 +35,7 @@ from login_service.kratos_session import (
     current_session,
     kratos_browser_url,
 )
+from login_service.lazy_text import lazy_text as _l
 from login_service.observability import DECISIONS
 
 bp = Blueprint("login", __name__)

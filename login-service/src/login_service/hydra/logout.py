@@ -13,7 +13,6 @@ import httpx
 import structlog
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import lazy_gettext as _l
 from stackspin_clients.errors import NotFound, Unauthorized
 from stackspin_clients.models import LogoutRequest
 from werkzeug.wrappers import Response
@@ -29,6 +28,7 @@ from login_service.kratos_session import (
     browser_cookie,
     current_session,
 )
+from login_service.lazy_text import lazy_text as _l
 from login_service.observability import DECISIONS, current_request_id
 
 bp = Blueprint("logout", __name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
+from login_service.lazy_text import lazy_text as _l
 
 GROUP_TITLES: dict[str, Any] = {
     "password": _l("Password"),
