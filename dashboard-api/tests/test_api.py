@@ -146,6 +146,24 @@ def test_app_crud_and_clients_in_step_with_hydra(admin, ory_clients) -> None:
     _problem(admin.client.delete("/api/v1/apps/dashboard"), 409)
 
 
+@pytest.mark.parametrize("claim", ["sub", "email", "preferred_username", "iss", "aud", "exp"])
+def test_a_reserved_claim_name_is_refused_on_create_and_on_update(admin, claim) -> None:
+    for payload in ({"role_claim": claim}, {"extra_claims": {claim: "x"}}):
+        created = admin.client.post("/api/v1/apps", json={"slug": "r", "name": "R", **payload})
+        body = _problem(created, 422)
+        assert claim in str(body["errors"])
+    assert admin.client.post("/api/v1/apps", json={"slug": "r", "name": "R"}).status_code == 201
+    for payload in ({"role_claim": claim}, {"extra_claims": {claim: "x"}}):
+        _problem(admin.client.patch("/api/v1/apps/r", json=payload), 422)
+    assert admin.client.get("/api/v1/apps/r").json()["role_claim"] == "role"
+
+
+def test_an_extra_claim_may_not_carry_the_role_claims_name(admin) -> None:
+    clash = {"slug": "c", "name": "C", "role_claim": "team", "extra_claims": {"team": "x"}}
+    _problem(admin.client.post("/api/v1/apps", json=clash), 422)
+    _problem(admin.client.patch("/api/v1/apps/dashboard", json={"extra_claims": {"role": 1}}), 422)
+
+
 def test_audit_log_names_the_actor_and_request(admin, email) -> None:
     admin.client.post(
         "/api/v1/users", json={"email": email()}, headers={"X-Request-ID": "req-audit-1"}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Slug = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")
@@ -13,6 +13,7 @@ AppName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, 
 ClaimName = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z_][A-Za-z0-9_.:-]*$")
 ]
+ExtraClaims = Annotated[dict[ClaimName, Any], Field(max_length=20)]
 Url = Annotated[AnyHttpUrl, Field(max_length=512)]
 RedirectUris = Annotated[list[Url], Field(max_length=20)]
 GrantType = Literal["authorization_code", "refresh_token", "client_credentials"]
@@ -34,6 +35,7 @@ RESERVED_CLAIMS = frozenset(
 
 
 def check_claims(role_claim: str | None, extra: dict[str, Any] | None) -> None:
+    """Refuse reserved names and an extra claim named like the role claim (create and update)."""
     names = ([role_claim] if role_claim else []) + list(extra or {})
     clash = sorted(n for n in names if n in RESERVED_CLAIMS)
     if clash:
@@ -46,7 +48,19 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class AppCreate(Strict):
+class _ClaimNames(Strict):
+    """The claim checks of AppCreate and AppUpdate, run on the whole body (defaults included)."""
+
+    role_claim: ClaimName | None
+    extra_claims: ExtraClaims | None
+
+    @model_validator(mode="after")
+    def _no_reserved_claims(self) -> Self:
+        check_claims(self.role_claim, self.extra_claims)
+        return self
+
+
+class AppCreate(_ClaimNames):
     slug: Slug
     name: AppName
     url: Url | None = None
@@ -54,36 +68,17 @@ class AppCreate(Strict):
     trusted: bool = False
     role_claim: ClaimName = "role"
     # Extra ID token claims; string values may use {subject}, {role} and {app}.
-    extra_claims: Annotated[dict[ClaimName, Any], Field(max_length=20)] = Field(
-        default_factory=dict
-    )
-
-    @field_validator("extra_claims")
-    @classmethod
-    def _no_reserved(cls, value: dict[str, Any], info: Any) -> dict[str, Any]:
-        check_claims(info.data.get("role_claim"), value)
-        return value
+    extra_claims: ExtraClaims = Field(default_factory=dict)
 
 
-class AppUpdate(Strict):
+class AppUpdate(_ClaimNames):
     name: AppName | None = None
     url: Url | None = None
     external: bool | None = None
     trusted: bool | None = None
+    # Checked here on their own; the service checks them against the stored app's as well.
     role_claim: ClaimName | None = None
-    extra_claims: Annotated[dict[ClaimName, Any], Field(max_length=20)] | None = None
-
-    @field_validator("extra_claims")
-    @classmethod
-    def _no_reserved(cls, value: dict[str, Any] | None, info: Any) -> dict[str, Any] | None:
-        check_claims(info.data.get("role_claim"), value)
-        return value
-
-    @field_validator("role_claim")
-    @classmethod
-    def _role_claim_not_reserved(cls, value: str | None) -> str | None:
-        check_claims(value, None)
-        return value
+    extra_claims: ExtraClaims | None = None
 
 
 class AppOut(Strict):
