@@ -164,6 +164,29 @@ def test_an_extra_claim_may_not_carry_the_role_claims_name(admin) -> None:
     _problem(admin.client.patch("/api/v1/apps/dashboard", json={"extra_claims": {"role": 1}}), 422)
 
 
+def test_answers_with_secrets_and_every_other_answer_are_not_stored(
+    admin, anonymous, email, api, settings, member, linked_app
+) -> None:
+    def no_store(response: httpx.Response) -> httpx.Response:
+        assert response.headers.get("cache-control") == "no-store", response.request.url
+        return response
+
+    no_store(admin.client.post("/api/v1/apps", json={"slug": "ns", "name": "No store"}))
+    client = no_store(
+        admin.client.post("/api/v1/apps/ns/clients", json={"redirect_uris": ["https://n.example/"]})
+    ).json()
+    assert client["client_secret"]
+    rotate = f"/api/v1/apps/ns/clients/{client['client_id']}/rotate-secret"
+    assert no_store(admin.client.post(rotate)).json()["client_secret"]
+    user = admin.client.post("/api/v1/users", json={"email": email()}).json()
+    code = no_store(admin.client.post(f"/api/v1/users/{user['id']}/recovery-code"))
+    assert code.status_code == 200, code.text
+    no_store(member.client.get("/api/v1/me"))
+    no_store(anonymous.get("/api/v1/auth/login"))
+    no_store(anonymous.get("/api/v1/users"))  # a 401 problem
+    no_store(_decision(api, settings.internal_token, member.subject, linked_app))
+
+
 def test_audit_log_names_the_actor_and_request(admin, email) -> None:
     admin.client.post(
         "/api/v1/users", json={"email": email()}, headers={"X-Request-ID": "req-audit-1"}

@@ -17,6 +17,7 @@ from dashboard_api.auth.router import router as auth_router
 from dashboard_api.config import Settings
 from dashboard_api.db import Database
 from dashboard_api.errors import Problem, install_error_handlers, problem_responses
+from dashboard_api.headers import NoStoreMiddleware
 from dashboard_api.health import router as health_router
 from dashboard_api.internal.router import router as internal_router
 from dashboard_api.observability import RequestContextMiddleware, configure_logging
@@ -70,6 +71,7 @@ def create_app(
     )
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(NoStoreMiddleware)  # outside: the 500 answers of the one above too
 
     api = APIRouter(prefix="/api/v1")
     for router in (auth_router, me_router, users_router, apps_router, roles_router, audit_router):
