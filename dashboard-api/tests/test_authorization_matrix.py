@@ -41,7 +41,6 @@ ADMIN_EXPECTATIONS: dict[str, tuple[Any, int]] = {
     "apps-rotate_app_client_secret": (None, 200),
     "roles-list_roles": (None, 200),
     "audit-list_audit_entries": (None, 200),
-    "internal-consent_decision": (None, 401),
     "apps-delete_app_client": (None, 204),
     "apps-delete_app": (None, 204),
     "users-delete_user": (None, 204),
@@ -101,6 +100,23 @@ def test_the_matrix_names_every_operation(anonymous) -> None:
     assert set(_operations(anonymous)) == set(ADMIN_EXPECTATIONS)
 
 
+def test_the_public_schema_lists_no_internal_endpoint_and_the_docs_still_load(anonymous) -> None:
+    document = anonymous.get("/api/openapi.json").json()
+    assert not [p for p in document["paths"] if not p.startswith("/api/")]
+    assert "ConsentDecision" not in document["components"]["schemas"]
+    docs = anonymous.get("/api/docs")
+    assert docs.status_code == 200
+    assert "/api/openapi.json" in docs.text
+
+
+def test_no_session_reaches_the_internal_endpoint(anonymous, member, admin, targets) -> None:
+    params = {"subject": targets["user_id"], "client_id": targets["client_id"]}
+    for client in (anonymous, member.client, admin.client):
+        response = client.get("/internal/v1/consent-decision", params=params)
+        assert response.status_code == 401, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+
+
 def test_anonymous_callers_are_turned_away_everywhere_but_the_login(
     anonymous, targets, email
 ) -> None:
@@ -119,8 +135,6 @@ def test_plain_users_reach_only_their_own_things(member, targets, email) -> None
         response = _call(member.client, *operations[op_id], body, targets, email)
         if op_id in PUBLIC:
             expected = PUBLIC[op_id]
-        elif op_id.startswith("internal-"):
-            expected = 401
         elif op_id in SELF_SERVICE:
             expected = admin_status
         else:

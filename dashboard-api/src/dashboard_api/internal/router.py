@@ -11,7 +11,8 @@ from dashboard_api.errors import problem_responses
 from dashboard_api.internal import service
 from dashboard_api.internal.schemas import ConsentDecision
 
-router = APIRouter(prefix="/internal/v1", tags=["internal"])
+# Not in /api/openapi.json: the public schema documents only what nginx routes.
+router = APIRouter(prefix="/internal/v1", tags=["internal"], include_in_schema=False)
 
 
 @router.get("/consent-decision", responses=problem_responses(401, 404, 422))
