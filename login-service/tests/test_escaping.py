@@ -35,7 +35,8 @@ def test_consent_page_shows_a_hostile_app_name_as_text(env: Env, lang_browser: B
     client = env.create_client(client_name=HOSTILE)
     env.dashboard.allow(client.client_id or "", name=HOSTILE)
     visit = password_login(lang_browser, lang_browser.get(env.authorize_url(client)), email)
-    assert "/auth/consent" in visit.url and visit.status == 200, visit.urls
+    assert "/auth/consent" in visit.url, visit.urls
+    assert visit.status == 200
     assert_shown_as_text(visit.response.text)
 
 

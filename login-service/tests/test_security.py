@@ -9,7 +9,7 @@ import httpx
 import pytest
 from login_service import Settings
 from login_service.return_urls import is_allowed_return_url
-from login_testkit import Browser, Env, password_login
+from login_testkit import APP_ORIGIN, CALLBACK, Browser, Env, password_login
 from pydantic import ValidationError
 
 
@@ -28,6 +28,65 @@ def test_pages_carry_strict_security_headers(env: Env) -> None:
     assert response.headers["Cache-Control"] == "no-store"
     assert "style=" not in response.text  # inline styles would need unsafe-inline
     assert "<style" not in response.text
+
+
+def form_action(response: httpx.Response) -> set[str] | None:
+    for directive in response.headers["Content-Security-Policy"].split(";"):
+        name, _, value = directive.strip().partition(" ")
+        if name == "form-action":
+            return set(value.split())
+    return None
+
+
+def our_origins(env: Env) -> set[str]:
+    return {"'self'", env.login_url.rstrip("/"), env.kratos_public_url, env.hydra_public_url}
+
+
+def test_consent_form_may_lead_only_to_us_kratos_hydra_and_the_apps_redirect_origin(
+    env: Env, browser: Browser
+) -> None:
+    _, email = env.create_user()
+    client = env.create_client()
+    env.dashboard.allow(client.client_id or "")
+    visit = password_login(browser, browser.get(env.authorize_url(client)), email)
+    assert "/auth/consent" in visit.url, visit.urls
+    assert visit.status == 200
+    assert form_action(visit.response) == our_origins(env) | {APP_ORIGIN.rstrip("/")}
+
+
+def test_logout_form_may_lead_to_the_apps_post_logout_origin(env: Env, browser: Browser) -> None:
+    from urllib.parse import urlencode
+
+    _, email = env.create_user()
+    after = "https://after.example/bye"
+    client = env.create_client(
+        redirect_uris=[CALLBACK, "https://after.example/cb"], post_logout_redirect_uris=[after]
+    )
+    env.dashboard.allow(client.client_id or "", trusted=True)
+    id_token = env.exchange_code(client, env.login(browser, client, email).url)["id_token"]
+    params = urlencode({"id_token_hint": id_token, "post_logout_redirect_uri": after})
+    confirm = browser.get(f"{env.hydra_public_url}/oauth2/sessions/logout?{params}")
+    assert "/auth/logout?logout_challenge=" in confirm.url, confirm.urls
+    assert form_action(confirm.response) == our_origins(env) | {"https://after.example"}
+
+
+def test_other_pages_forms_may_lead_only_to_us_kratos_and_hydra(env: Env, browser: Browser) -> None:
+    _, email = env.create_user()
+    password_login(browser, browser.get(f"{env.login_url}/auth/login"), email)
+    settings = browser.get(f"{env.login_url}/auth/settings")
+    assert "/auth/settings?flow=" in settings.url
+    recovery = httpx.get(f"{env.login_url}/auth/recovery", follow_redirects=True, timeout=10)
+    missing = httpx.get(f"{env.login_url}/auth/nothing-here", timeout=10)
+    own_logout = browser.get(f"{env.login_url}/auth/logout")
+    for response in (settings.response, recovery, missing, own_logout.response):
+        assert form_action(response) == our_origins(env), response.url
+
+
+def test_the_login_page_leaves_form_action_out(env: Env) -> None:
+    # Its form ends, through Kratos, Hydra and consent, at whichever app asked.
+    page = httpx.get(f"{env.login_url}/auth/login", follow_redirects=True, timeout=10)
+    assert "/auth/login?flow=" in str(page.url)
+    assert form_action(page) is None
 
 
 def test_static_files_are_ours_and_cacheable(env: Env) -> None:

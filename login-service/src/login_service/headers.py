@@ -1,9 +1,17 @@
 """Security headers on every response: a nonce-based CSP without unsafe-inline, no framing,
-a strict referrer policy, and no caching of anything but our static files."""
+a strict referrer policy, and no caching of anything but our static files.
+
+form-action: Chromium checks it against every hop of the redirect chain a submit starts (a
+consent form → login-service → Hydra → the app's redirect_uri), so it lists our own, Kratos's
+and Hydra's origins, the allowlisted return URLs, and what the page itself says its forms lead
+to (allow_form_targets). Pages whose forms may end at any app (the Kratos login and
+registration forms: Kratos → login → consent → the app that asked) leave it out.
+"""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 
 from flask import Flask, g, request
 from werkzeug.wrappers import Response
@@ -20,11 +28,34 @@ def csp_nonce() -> str:
     return nonce
 
 
-def content_security_policy(settings: Settings, nonce: str) -> str:
+def allow_form_targets(urls: Iterable[str] | None) -> None:
+    """This page's forms lead (through redirects) to these URLs as well: allow their origins."""
+    targets: set[str] = g.setdefault("form_targets", set())
+    targets.update(origin for origin in map(origin_of, urls or ()) if origin)
+
+
+def leave_form_action_open() -> None:
+    """This page's forms may end at any app: no form-action for it."""
+    g.form_action_open = True
+
+
+def form_action_sources(settings: Settings) -> list[str] | None:
+    """The form-action sources of the current page; None when it has none."""
+    if g.get("form_action_open"):
+        return None
+    urls = [
+        settings.public_url,
+        settings.kratos_browser_url,
+        settings.hydra_public_base,
+        *settings.allowed_return_urls,
+    ]
+    origins = {origin_of(url) for url in urls} | set(g.get("form_targets", ()))
+    return ["'self'", *sorted(o for o in origins if o)]
+
+
+def content_security_policy(settings: Settings, nonce: str, form_action: list[str] | None) -> str:
     kratos = origin_of(settings.kratos_browser_url)
     logo = origin_of(settings.logo_url) if settings.logo_url else ""
-    # form-action is left out on purpose: browsers apply it to the redirect chain after a
-    # submit (Kratos → login-service → Hydra → the app), and the apps' origins are not ours.
     directives = {
         "default-src": "'none'",
         "script-src": f"'self' 'nonce-{nonce}' {kratos}",
@@ -37,6 +68,8 @@ def content_security_policy(settings: Settings, nonce: str) -> str:
         "object-src": "'none'",
         "frame-ancestors": "'none'",
     }
+    if form_action is not None:
+        directives["form-action"] = " ".join(form_action)
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
@@ -44,7 +77,9 @@ def init_security_headers(app: Flask, settings: Settings) -> None:
     @app.after_request
     def _security_headers(response: Response) -> Response:
         headers = response.headers
-        headers["Content-Security-Policy"] = content_security_policy(settings, csp_nonce())
+        headers["Content-Security-Policy"] = content_security_policy(
+            settings, csp_nonce(), form_action_sources(settings)
+        )
         headers["X-Frame-Options"] = "DENY"
         headers["X-Content-Type-Options"] = "nosniff"
         # same-origin keeps the Referer Flask-WTF checks on HTTPS, and never leaks flow ids.

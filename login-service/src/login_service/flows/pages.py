@@ -24,6 +24,7 @@ from stackspin_clients.models.kratos import Flow, FlowKind
 from login_service.clients import calling, clients
 from login_service.config import current_settings, origin_of
 from login_service.errors import render_error
+from login_service.headers import leave_form_action_open
 from login_service.kratos_session import browser_cookie, kratos_browser_url, kratos_redirect
 from login_service.lazy_text import lazy_text as _l
 from login_service.render.nodes import FlowView, flow_view
@@ -127,6 +128,9 @@ def render_flow_page(kind: FlowKind) -> ResponseReturnValue:
         kratos_origin=origin_of(current_settings().kratos_browser_url),
         only_groups=frozenset({"password"}) if recovered else None,
     )
+    if kind in ("login", "registration"):
+        # Kratos → our login → Hydra → consent → whichever app asked: any origin.
+        leave_form_action_open()
     title = TITLES[kind]
     if kind == "login" and flow.requested_aal == "aal2":
         title = _l("Second factor")

@@ -19,6 +19,7 @@ from stackspin_clients.models import AcceptConsent, ConsentRequest, ConsentSessi
 from login_service.clients import calling, clients
 from login_service.config import current_settings
 from login_service.errors import DependencyDownError, UnexpectedAnswerError, render_error
+from login_service.headers import allow_form_targets
 from login_service.hydra.challenges import (
     access_denied,
     checked_challenge,
@@ -177,6 +178,8 @@ def consent() -> ResponseReturnValue:
     if consent_request.skip:
         return _accept(challenge, consent_request, decision, remember=None)
     scopes = list(consent_request.requested_scope)
+    # Allow and Deny both end, through Hydra, at one of the app's redirect URIs.
+    allow_form_targets(consent_request.client.redirect_uris if consent_request.client else None)
     return render_template(
         "consent.html",
         title=_l("Allow %(app)s?", app=decision.app_name),

@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from login_service.clients import calling, clients
 from login_service.config import current_settings
 from login_service.errors import DependencyDownError, UnexpectedAnswerError
+from login_service.headers import allow_form_targets
 from login_service.hydra.challenges import checked_challenge, fetch, hydra_request, next_url
 from login_service.kratos_session import (
     KRATOS_SESSION_COOKIE,
@@ -114,7 +115,10 @@ def logout() -> ResponseReturnValue:
     logout_request = fetch(clients().hydra.get_logout_request, challenge)
     if _skips_consent(logout_request) or _recently_confirmed():
         return _accept(challenge)
-    app_name = logout_request.client.client_name if logout_request.client else None
+    client = logout_request.client
+    app_name = client.client_name if client else None
+    # Signing out ends, through Hydra, at one of the app's post-logout URIs (or ours).
+    allow_form_targets(client.post_logout_redirect_uris if client else None)
     return render_template(
         "logout.html", title=_l("Sign out"), challenge=challenge, app_name=app_name or None
     )
