@@ -162,7 +162,13 @@ def test_browser_demo_app_login_totp_enrolment_and_logout(
     page.wait_for_url(f"{demo_app}/demo/")
     shots.take(page, "demo-app-after-totp")
     assert page.get_by_role("heading", name="Hello, Ada Lovelace").is_visible()
+
+    # Our own "sign out": Kratos, then Hydra's logout and its challenge, then our page.
+    page.goto(f"{env.login_url}/auth/logout")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/auth/logged-out")
+    shots.take(page, "signed-out")
     context.close()
 
     assert not [p for p in problems if "Content Security Policy" in p], problems
-    assert shots.count == 9
+    assert shots.count == 10

@@ -89,6 +89,15 @@ def test_the_login_page_leaves_form_action_out(env: Env) -> None:
     assert form_action(page) is None
 
 
+def test_redirects_and_error_pages_are_not_stored_either(env: Env) -> None:
+    to_kratos = httpx.get(f"{env.login_url}/auth/recovery", timeout=10)
+    assert to_kratos.status_code == 303
+    missing = httpx.get(f"{env.login_url}/auth/nothing-here", timeout=10)
+    bad_challenge = httpx.get(f"{env.login_url}/auth/consent?consent_challenge=%00", timeout=10)
+    for response in (to_kratos, missing, bad_challenge):
+        assert response.headers["Cache-Control"] == "no-store", response.url
+
+
 def test_static_files_are_ours_and_cacheable(env: Env) -> None:
     page = httpx.get(f"{env.login_url}/auth/logged-out", timeout=10)
     assert 'href="/auth/static/pico/pico.min.css"' in page.text
