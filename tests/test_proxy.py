@@ -185,12 +185,30 @@ def test_static_frontend_has_security_headers_and_placeholder_links(client: http
     assert client.get("/no-such-page").status_code == 404
 
 
-def test_hsts_is_sent_only_when_the_browser_used_tls(client: httpx.Client) -> None:
-    response = client.get("/", headers={"X-Forwarded-Proto": "https"})
-    assert response.headers["strict-transport-security"].startswith("max-age=31536000")
-    proxied = client.get("/api/v1/me", headers={"X-Forwarded-Proto": "https"})
-    assert "strict-transport-security" in proxied.headers
-    assert proxied.json()["headers"]["x-forwarded-proto"] == "https"
+def test_a_browser_cannot_claim_https_over_plain_http(client: httpx.Client) -> None:
+    """Its own X-Forwarded-Proto would make the services set Secure cookies and https links."""
+    for path in ("/auth/login", "/api/v1/me", "/kratos/sessions/whoami", "/oauth2/auth"):
+        proxied = client.get(path, headers={"X-Forwarded-Proto": "https"})
+        assert proxied.json()["headers"]["x-forwarded-proto"] == "http", path
+        assert "strict-transport-security" not in proxied.headers, path
+    assert "strict-transport-security" not in client.get("/").headers
+
+
+def test_only_a_listed_balancer_may_report_https(
+    upstreams: dict[str, RunningServer], tmp_path: Path
+) -> None:
+    proxy = start_proxy(tmp_path, upstreams, snippets={"trusted-proxies.geo": "127.0.0.1/32 1;\n"})
+    try:
+        with httpx.Client(base_url=proxy.url, timeout=5) as c:
+            response = c.get("/", headers={"X-Forwarded-Proto": "https"})
+            assert response.headers["strict-transport-security"].startswith("max-age=31536000")
+            proxied = c.get("/api/v1/me", headers={"X-Forwarded-Proto": "https"})
+            assert "strict-transport-security" in proxied.headers
+            assert proxied.json()["headers"]["x-forwarded-proto"] == "https"
+            plain = c.get("/api/v1/me")
+            assert plain.json()["headers"]["x-forwarded-proto"] == "http"
+    finally:
+        proxy.stop()
 
 
 def test_api_json_is_gzipped_but_login_pages_are_not(client: httpx.Client) -> None:
@@ -338,3 +356,138 @@ def test_devstack_router_routes_exactly_like_nginx(
                         assert seen_router[key] == seen_nginx[key], (path, key)
     finally:
         router.stop()
+
+
+SECURITY_HEADERS = (
+    "x-content-type-options",
+    "referrer-policy",
+    "x-frame-options",
+    "content-security-policy",
+)
+
+
+def assert_security_headers(response: httpx.Response, *, tls: bool = False) -> None:
+    for name in SECURITY_HEADERS:
+        assert name in response.headers, (name, response.status_code, response.url)
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert ("strict-transport-security" in response.headers) is tls
+
+
+def unreachable_upstreams(down: str, upstreams: dict[str, RunningServer]) -> dict[str, str]:
+    """The upstream addresses with `down` pointing at a port nothing listens on."""
+    from stack_harness.ports import free_port
+
+    addresses = {name: f"127.0.0.1:{server.port}" for name, server in upstreams.items()}
+    addresses[down] = f"127.0.0.1:{free_port()}"
+    return addresses
+
+
+@pytest.mark.parametrize(
+    ("down", "path"),
+    [
+        ("login_service", "/auth/login"),
+        ("kratos_public", "/kratos/self-service/login/browser"),
+        ("hydra_public", "/oauth2/auth"),
+    ],
+)
+def test_a_service_that_is_down_gets_nginx_s_readable_502_page(
+    upstreams: dict[str, RunningServer], tmp_path: Path, down: str, path: str
+) -> None:
+    addresses = unreachable_upstreams(down, upstreams)
+    proxy = start_nginx(tmp_path, **addresses)
+    try:
+        with httpx.Client(base_url=proxy.url, timeout=10) as c:
+            response = c.get(path, headers={"X-Request-ID": "req-down-1"})
+    finally:
+        proxy.stop()
+    assert response.status_code == 502
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Temporarily unavailable" in response.text
+    assert "Request id: req-down-1" in response.text
+    assert "nginx" not in response.text
+    assert response.headers["x-request-id"] == "req-down-1"
+    assert response.headers["cache-control"] == "no-store"
+    assert_security_headers(response)
+
+
+def test_the_api_down_answers_problem_json_with_the_request_id(
+    upstreams: dict[str, RunningServer], tmp_path: Path
+) -> None:
+    proxy = start_nginx(tmp_path, **unreachable_upstreams("dashboard_api", upstreams))
+    try:
+        with httpx.Client(base_url=proxy.url, timeout=10) as c:
+            response = c.post("/api/v1/users", json={"a": 1}, headers={"X-Request-ID": "r-api"})
+            page = c.get("/api/docs", headers={"Accept": "text/html"})
+    finally:
+        proxy.stop()
+    for answer in (response, page):
+        assert answer.status_code == 502
+        assert answer.headers["content-type"] == "application/problem+json"
+        problem = answer.json()
+        assert problem["status"] == 502
+        assert problem["title"] == "Bad gateway"
+        assert problem["detail"]
+        assert problem["request_id"] == answer.headers["x-request-id"]
+        assert_security_headers(answer)
+    assert response.json()["request_id"] == "r-api"
+
+
+def test_a_hung_service_gets_504_from_nginx_as_a_page_or_a_problem(
+    upstreams: dict[str, RunningServer], tmp_path: Path
+) -> None:
+    from stack_harness.tcp_faults import silent_server
+
+    with silent_server() as port:
+        addresses = dict.fromkeys(UPSTREAMS, f"127.0.0.1:{port}")
+        proxy = start_nginx(tmp_path, proxy_read_timeout="1s", **addresses)
+        try:
+            with httpx.Client(base_url=proxy.url, timeout=10) as c:
+                api = c.get("/api/v1/me")
+                login = c.get("/auth/login")
+        finally:
+            proxy.stop()
+    assert api.status_code == 504
+    assert api.headers["content-type"] == "application/problem+json"
+    assert api.json()["status"] == 504
+    assert api.json()["title"] == "Gateway timeout"
+    assert login.status_code == 504
+    assert "Temporarily unavailable" in login.text
+    assert "504" in login.text
+    for answer in (api, login):
+        assert_security_headers(answer)
+
+
+def test_nginx_error_answers_carry_hsts_over_tls(
+    upstreams: dict[str, RunningServer], tmp_path: Path
+) -> None:
+    cert, key = self_signed_certificate(tmp_path)
+    proxy = start_nginx(
+        tmp_path / "nginx",
+        listen_suffix=" ssl",
+        snippets={"tls.conf": f"ssl_certificate {cert};\nssl_certificate_key {key};\n"},
+        **unreachable_upstreams("kratos_public", upstreams),
+    )
+    try:
+        trust = ssl.create_default_context(cafile=str(cert))
+        with httpx.Client(base_url=proxy.url, timeout=10, verify=trust) as c:
+            down = c.get("/kratos/self-service/login/browser")
+            missing = c.get("/no-such-page")
+            hammered = [
+                c.post("/kratos/self-service/login", params={"flow": "f"}) for _ in range(40)
+            ]
+    finally:
+        proxy.stop()
+    assert down.status_code == 502
+    assert missing.status_code == 404
+    assert hammered[-1].status_code == 429
+    for answer in (down, missing, hammered[-1]):
+        assert_security_headers(answer, tls=True)
+
+
+def test_login_service_bodies_above_its_own_limit_stop_at_nginx(client: httpx.Client) -> None:
+    """login-service refuses more than 64 KiB (MAX_CONTENT_LENGTH); nginx must not pass more."""
+    assert client.post("/auth/login", content=b"x" * (60 * 1024)).status_code == 200
+    assert client.post("/auth/login", content=b"x" * (65 * 1024)).status_code == 413
+    # The API keeps its bigger limit.
+    assert client.post("/api/v1/users", content=b"x" * (512 * 1024)).status_code == 200

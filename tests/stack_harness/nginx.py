@@ -19,6 +19,7 @@ from stack_harness.ports import free_port, wait_for_port
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATE = REPO / "proxy" / "templates" / "default.conf.template"
 STATIC_ROOT = REPO / "proxy" / "html"
+SNIPPETS = REPO / "proxy" / "snippets"
 NGINX_PATHS = ("/usr/sbin/nginx", "/usr/bin/nginx")
 MIME_TYPES = Path("/etc/nginx/mime.types")
 TEMPLATE_VARIABLES = (
@@ -118,12 +119,20 @@ def start_nginx(
     selfservice_burst: int = 20,
     snippets: dict[str, str] | None = None,
     listen_suffix: str = "",
+    proxy_read_timeout: str | None = None,
 ) -> RunningNginx:
-    """Render the proxy template for the given upstreams (host:port) and start nginx on loopback."""
+    """Render the proxy template for the given upstreams (host:port) and start nginx on loopback.
+
+    `snippets` are written to the snippets folder next to the repo's files that always exist
+    there (trusted-proxies.geo); `proxy_read_timeout` shortens the template's value so a test
+    of a hung upstream need not wait the full production timeout.
+    """
     prefix.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
     snippets_dir = prefix / "snippets"
     snippets_dir.mkdir(exist_ok=True)
+    for shipped in SNIPPETS.glob("*.geo"):
+        shutil.copy(shipped, snippets_dir / shipped.name)
     for name, text in (snippets or {}).items():
         (snippets_dir / name).write_text(text)
     values = {
@@ -138,7 +147,13 @@ def start_nginx(
         "PROXY_SNIPPETS_DIR": str(snippets_dir),
     }
     scheme = "https" if "ssl" in listen_suffix else "http"
-    return run_nginx(prefix, render_template(TEMPLATE.read_text(), values), port, scheme)
+    site_conf = render_template(TEMPLATE.read_text(), values)
+    if proxy_read_timeout is not None:
+        site_conf, count = re.subn(
+            r"proxy_read_timeout \S+;", f"proxy_read_timeout {proxy_read_timeout};", site_conf
+        )
+        assert count == 1, "the template sets proxy_read_timeout once"
+    return run_nginx(prefix, site_conf, port, scheme)
 
 
 def run_nginx(prefix: Path, site_conf_text: str, port: int, scheme: str = "http") -> RunningNginx:

@@ -410,14 +410,12 @@ def _forward_headers(scope: Scope, request_id: str) -> list[tuple[bytes, bytes]]
     client_ip = (scope.get("client") or ("127.0.0.1", 0))[0]
     previous_xff = [v.decode("latin-1") for n, v in incoming if n.lower() == b"x-forwarded-for"]
     host = next((v.decode("latin-1") for n, v in incoming if n.lower() == b"host"), "")
-    proto_in = next(
-        (v.decode("latin-1") for n, v in incoming if n.lower() == b"x-forwarded-proto"), ""
-    )
     kept += [
         (b"x-request-id", request_id.encode()),
         (b"x-real-ip", client_ip.encode()),
         (b"x-forwarded-for", ", ".join([*previous_xff, client_ip]).encode()),
-        (b"x-forwarded-proto", b"https" if proto_in == "https" else scope["scheme"].encode()),
+        # nginx's $scheme: a browser's own X-Forwarded-Proto is never believed.
+        (b"x-forwarded-proto", scope["scheme"].encode()),
     ]
     if host:
         # nginx's `$http_host`: as the browser sent it, port included (no X-Forwarded-Port).
@@ -426,11 +424,8 @@ def _forward_headers(scope: Scope, request_id: str) -> list[tuple[bytes, bytes]]
 
 
 def _says_https(scope: Scope) -> bool:
-    """nginx's `$stackspin_forwarded_proto`: a TLS-terminating balancer in front said https."""
-    return any(
-        name.lower() == b"x-forwarded-proto" and value == b"https"
-        for name, value in scope["headers"]
-    )
+    """nginx's `$stackspin_forwarded_proto` with no trusted balancer listed: its own scheme."""
+    return bool(scope["scheme"] == "https")
 
 
 def _with_proxy_headers(
