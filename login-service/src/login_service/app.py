@@ -20,6 +20,7 @@ from login_service.hydra.logout import bp as logout_bp
 from login_service.i18n import init_i18n
 from login_service.observability import configure_logging, init_request_context
 from login_service.render.groups import group_title
+from login_service.request_body import init_body_draining
 from login_service.theme import bp as theme_bp
 
 PACKAGE_DIR = Path(__file__).parent
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.is_production,
         WTF_CSRF_TIME_LIMIT=3600,
+        # nginx's client_max_body_size for /auth/ is the same (proxy/templates).
         MAX_CONTENT_LENGTH=64 * 1024,
         BABEL_TRANSLATION_DIRECTORIES=str(PACKAGE_DIR / "translations"),
     )
@@ -60,6 +62,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     init_i18n(app)
     CSRFProtect(app)
     init_security_headers(app, settings)
+    init_body_draining(app)
     register_error_handler(app)
     init_clients(app, settings)
 
