@@ -19,6 +19,7 @@ import anyio
 import httpx
 
 from stackspin_clients.config import ClientConfig
+from stackspin_clients.deadline import seconds_left
 from stackspin_clients.errors import error_from_transport
 from stackspin_clients.operation import Operation, Page
 from stackspin_clients.request_id import REQUEST_ID_HEADER, request_id_var
@@ -28,6 +29,9 @@ log = logging.getLogger("stackspin_clients")
 
 #: Answers of a proxy or an overloaded service that a repeated attempt may fix.
 RETRYABLE_STATUSES: frozenset[int] = frozenset({502, 503, 504})
+#: A retry is only made when, after its backoff, this long (at most read_timeout) is left
+#: before the request's deadline for its own answer.
+MIN_ATTEMPT_SECONDS = 1.0
 
 
 def retry_delay(
@@ -39,13 +43,19 @@ def retry_delay(
     """Seconds to wait before repeating a failed attempt, or None to stop.
 
     ``attempt`` is 0 for the first try; ``response`` is None after a transport error.
-    Only idempotent operations are repeated, at most ``config.max_retries`` times.
+    Only idempotent operations are repeated, at most ``config.max_retries`` times, and only
+    when the retry still fits before the request's deadline (:mod:`stackspin_clients.deadline`).
     """
     if not operation.idempotent or attempt >= config.max_retries:
         return None
     if response is not None and response.status_code not in RETRYABLE_STATUSES:
         return None
-    return float(config.backoff * (2**attempt))
+    delay = float(config.backoff * (2**attempt))
+    left = seconds_left()
+    # A retry must have time for its own answer before the request's deadline.
+    if left is not None and delay + min(config.read_timeout, MIN_ATTEMPT_SECONDS) >= left:
+        return None
+    return delay
 
 
 def _log_retry(request: httpx.Request, attempt: int, delay: float, cause: str) -> None:
@@ -67,6 +77,25 @@ def _timeout(config: ClientConfig) -> httpx.Timeout:
         write=config.read_timeout,
         pool=config.connect_timeout,
     )
+
+
+class DeadlinePassed(httpx.TimeoutException):
+    """The incoming request's deadline passed before this call could be sent."""
+
+
+def _fit_to_deadline(config: ClientConfig, request: httpx.Request) -> None:
+    """Cut this attempt's timeouts to the time left before the request's deadline."""
+    left = seconds_left()
+    if left is None:
+        return
+    if left <= 0:
+        raise DeadlinePassed("the request's deadline passed", request=request)
+    request.extensions["timeout"] = httpx.Timeout(
+        connect=min(config.connect_timeout, left),
+        read=min(config.read_timeout, left),
+        write=min(config.read_timeout, left),
+        pool=min(config.connect_timeout, left),
+    ).as_dict()
 
 
 def _request_headers() -> dict[str, str]:
@@ -125,6 +154,7 @@ class SyncTransport:
         while True:
             request = operation.build_request(self._http, _request_headers())
             try:
+                _fit_to_deadline(self.config, request)
                 response = self._http.send(request)
             except httpx.RequestError as exc:
                 delay = retry_delay(self.config, operation, attempt, None)
@@ -204,6 +234,7 @@ class AsyncTransport:
         while True:
             request = operation.build_request(self._http, _request_headers())
             try:
+                _fit_to_deadline(self.config, request)
                 response = await self._http.send(request)
             except httpx.RequestError as exc:
                 delay = retry_delay(self.config, operation, attempt, None)
