@@ -46,7 +46,9 @@ class CliState:
     @property
     def database(self) -> Database:
         if self._database is None:
-            self._database = Database.from_url(self.settings.database_url)
+            self._database = Database.from_url(
+                self.settings.database_url, self.settings.database_timeouts
+            )
         return self._database
 
     @property

@@ -8,6 +8,8 @@ from typing import Literal, Self
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from dashboard_api.db import DatabaseTimeouts
+
 # Values that are fine on a laptop and dangerous anywhere else.
 PLACEHOLDER_SECRETS = frozenset({"", "changethis", "change-me", "changeme", "secret", "dev"})
 DEVELOPMENT_SECRET = "changethis"  # noqa: S105 - refused outside development
@@ -45,12 +47,21 @@ class Settings(BaseSettings):
     # How long a recovery code an admin hands over (POST /users/{id}/recovery-code) works.
     recovery_code_expires_in: str = "24h"
 
+    # Time budgets (docs/dashboard-api.md adds them up): all of a request's work fits inside
+    # nginx's proxy_read_timeout (30 s), so the caller gets our answer and a request nginx gave
+    # up on never changes anything later.
+    request_timeout: float = Field(default=12.0, gt=0)
+    # Each Ory call; every attempt is also cut to what is left of request_timeout.
     connect_timeout: float = 3.0
-    read_timeout: float = 10.0
+    read_timeout: float = 8.0
     max_retries: int = 2
     # Seconds after which a create whose write intent is still pending counts as dead (its
     # process was killed); longer than any request runs.
     write_intent_deadline: int = Field(default=600, ge=1)
+    database_connect_timeout: float = Field(default=2.0, gt=0)
+    # A MariaDB statement (socket read/write) or SQLite's wait for a lock.
+    database_statement_timeout: float = Field(default=4.0, gt=0)
+    database_pool_timeout: float = Field(default=4.0, gt=0)
     log_level: str = "INFO"
     log_json: bool = True
 
@@ -71,6 +82,14 @@ class Settings(BaseSettings):
             raise ValueError(f"{message}; set real secrets outside development")
         warnings.warn(f"{message} (accepted in development only)", stacklevel=2)
         return self
+
+    @property
+    def database_timeouts(self) -> DatabaseTimeouts:
+        return DatabaseTimeouts(
+            connect=self.database_connect_timeout,
+            statement=self.database_statement_timeout,
+            pool=self.database_pool_timeout,
+        )
 
     @property
     def public_base(self) -> str:

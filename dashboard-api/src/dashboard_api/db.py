@@ -5,17 +5,24 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Engine, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from stackspin_clients.deadline import deadline_var, request_deadline, seconds_left
+
+from dashboard_api.errors import DependencyUnavailable
 
 log = logging.getLogger(__name__)
 
 # Session.info key: what to undo outside the database if the unit of work does not commit.
 _COMPENSATIONS = "compensations"
+# Compensations put back what Kratos or Hydra already changed, so they get time of their own
+# even when the request's deadline has passed (that is often why they run).
+COMPENSATION_BUDGET = 8.0
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -52,11 +59,58 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine with the options each backend needs (SQLite foreign keys, MariaDB reconnects)."""
+@dataclass(frozen=True)
+class DatabaseTimeouts:
+    """How long one step with the database may take; docs/dashboard-api.md adds them up.
+
+    ``statement`` is the socket read/write timeout of MariaDB connections (a hung server ends a
+    statement, and a new connection's handshake, after this long) and SQLite's busy timeout;
+    None waits for ever (migrations: an ALTER TABLE may take long).
+    """
+
+    connect: float = 3.0
+    statement: float | None = 5.0
+    pool: float = 5.0
+
+
+# Migrations and tools: no statement timeout, the connect timeout MariaDB engines always had.
+UNBOUNDED = DatabaseTimeouts(connect=5.0, statement=None, pool=30.0)
+
+
+class RequestOutOfTime(DependencyUnavailable):
+    """The request's time budget is spent: nothing more is sent to the database, nothing
+    committed, so a request the proxy has given up on changes nothing later."""
+
+    slug = "request-timeout"
+
+    def __init__(self) -> None:
+        super().__init__("The request ran out of time waiting for a service; nothing was changed.")
+
+
+def refuse_after_deadline() -> None:
+    """Raise RequestOutOfTime once the current request's deadline has passed."""
+    left = seconds_left()
+    if left is not None and left <= 0:
+        raise RequestOutOfTime()
+
+
+def make_engine(url: str, timeouts: DatabaseTimeouts = UNBOUNDED, **kwargs: Any) -> Engine:
+    """An engine with the options each backend needs (SQLite foreign keys, MariaDB reconnects)
+    and `timeouts`; no statement starts after the current request's deadline."""
+    engine = _create(url, timeouts, **kwargs)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _refuse_after_deadline(*_: Any) -> None:
+        refuse_after_deadline()
+
+    return engine
+
+
+def _create(url: str, timeouts: DatabaseTimeouts, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
+        busy = 15.0 if timeouts.statement is None else timeouts.statement
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 15}, **kwargs
+            url, connect_args={"check_same_thread": False, "timeout": busy}, **kwargs
         )
 
         @event.listens_for(engine, "connect")
@@ -73,7 +127,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         return engine
     # A database that does not answer should make /readyz and requests fail fast, not hang.
-    connect_args = {"connect_timeout": 5} if url.startswith("mysql") else {}
+    connect_args: dict[str, Any] = {}
+    if url.startswith("mysql"):
+        connect_args["connect_timeout"] = timeouts.connect
+        if timeouts.statement is not None:
+            connect_args["read_timeout"] = timeouts.statement
+            connect_args["write_timeout"] = timeouts.statement
+    if "poolclass" not in kwargs:  # waiting for a free pooled connection counts as well
+        kwargs.setdefault("pool_timeout", timeouts.pool)
     return create_engine(
         url, pool_pre_ping=True, pool_recycle=3600, connect_args=connect_args, **kwargs
     )
@@ -91,6 +152,14 @@ def on_rollback(session: Session, undo: Callable[[], None]) -> None:
 
 def _compensate(session: Session) -> None:
     undos: list[Callable[[], None]] = session.info.pop(_COMPENSATIONS, [])
+    if undos and deadline_var.get() is not None:
+        with request_deadline(COMPENSATION_BUDGET):
+            _run(undos)
+    else:
+        _run(undos)
+
+
+def _run(undos: list[Callable[[], None]]) -> None:
     for undo in reversed(undos):
         try:
             undo()
@@ -112,8 +181,8 @@ class Database:
             )
 
     @classmethod
-    def from_url(cls, url: str) -> Database:
-        return cls(make_engine(url))
+    def from_url(cls, url: str, timeouts: DatabaseTimeouts = UNBOUNDED) -> Database:
+        return cls(make_engine(url, timeouts))
 
     def session(self) -> Session:
         return self._factory()
@@ -121,10 +190,13 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: commit when the block ends normally, roll back otherwise (and then
-        run the compensations registered with `on_rollback`)."""
+        run the compensations registered with `on_rollback`).
+
+        Past the request's deadline it rolls back instead: the proxy has stopped waiting."""
         session = self._factory()
         try:
             yield session
+            refuse_after_deadline()
             session.commit()
         except BaseException:
             try:

@@ -43,7 +43,7 @@ def create_app(
     configure_logging(settings.log_level, settings.log_json)
     own_database = database is None
     own_ory = ory is None
-    db = database or Database.from_url(settings.database_url)
+    db = database or Database.from_url(settings.database_url, settings.database_timeouts)
     clients = ory or OryClients.from_settings(settings)
 
     @asynccontextmanager
@@ -70,7 +70,7 @@ def create_app(
         settings.introspection_cache_seconds, settings.introspection_cache_size
     )
     install_error_handlers(app)
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(RequestContextMiddleware, budget=settings.request_timeout)
     app.add_middleware(NoStoreMiddleware)  # outside: the 500 answers of the one above too
 
     api = APIRouter(prefix="/api/v1")

@@ -11,7 +11,7 @@ import uuid
 
 import structlog
 from prometheus_client import Counter, Histogram
-from stackspin_clients import request_id_var
+from stackspin_clients import deadline_var, request_id_var
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dashboard_api.errors import internal_error_response
@@ -64,8 +64,10 @@ def configure_logging(level: str, as_json: bool) -> None:
 class RequestContextMiddleware:
     """Sets the request id (from X-Request-ID or new), echoes it, logs and measures the request."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, budget: float | None = None) -> None:
         self.app = app
+        # Seconds each request may take in all (Settings.request_timeout); None: no deadline.
+        self.budget = budget
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -76,6 +78,7 @@ class RequestContextMiddleware:
         )
         request_id = incoming if REQUEST_ID_PATTERN.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
+        deadline = deadline_var.set(None if self.budget is None else time.monotonic() + self.budget)
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
         status_holder = {"status": 500}
@@ -115,3 +118,4 @@ class RequestContextMiddleware:
             )
             structlog.contextvars.unbind_contextvars("request_id")
             request_id_var.reset(token)
+            deadline_var.reset(deadline)

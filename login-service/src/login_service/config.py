@@ -63,8 +63,10 @@ class Settings(BaseSettings):
     accent_color: str = "#3c5bd6"
     admin_contact: str = "your administrator"
 
-    # One hung dependency costs at most (1 + max_retries) * (connect + read) seconds; that must
-    # stay well under nginx's proxy_read_timeout (30 s) so the person sees our 503 page.
+    # Time budgets (docs/login-service.md adds them up): a request's calls all end within
+    # request_timeout (each attempt is cut to what is left, no retry that does not fit), well
+    # inside nginx's proxy_read_timeout (30 s), so the person sees our 503 page, not nginx's.
+    request_timeout: float = Field(default=15.0, gt=0)
     connect_timeout: float = 3.0
     read_timeout: float = 8.0
     max_retries: int = 1

@@ -17,8 +17,10 @@ from typing import Any
 import structlog
 from flask import Flask, g, request
 from prometheus_client import Counter, Histogram
-from stackspin_clients import request_id_var
+from stackspin_clients import deadline_var, request_id_var
 from werkzeug.wrappers import Response
+
+from login_service.config import current_settings
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 # Hydra challenges and verifiers are short-lived, but they steer a login: kept out of logs too.
@@ -94,6 +96,8 @@ def _start_request() -> None:
     g.request_id = request_id
     g.request_started = time.perf_counter()
     g.request_id_token = request_id_var.set(request_id)
+    # Every Hydra/Kratos/dashboard-api call of this request ends before nginx stops waiting.
+    g.deadline_token = deadline_var.set(time.monotonic() + current_settings().request_timeout)
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(request_id=request_id)
 
@@ -121,6 +125,10 @@ def _teardown(_exc: BaseException | None) -> None:
     token = g.pop("request_id_token", None)
     if token is not None:
         request_id_var.reset(token)
+    # gthread reuses a thread (and its context) for the next request: clear the deadline.
+    deadline = g.pop("deadline_token", None)
+    if deadline is not None:
+        deadline_var.reset(deadline)
     structlog.contextvars.clear_contextvars()
 
 
