@@ -15,7 +15,7 @@ from flask import Flask, request
 from werkzeug.wrappers import Response
 from werkzeug.wsgi import LimitedStream
 
-# More than nginx ever passes to login-service (client_max_body_size 64k on /auth/).
+# As much as a proxy in front passes: nginx 64k on /auth/, the Kubernetes ingress 1m.
 DRAIN_LIMIT = 1024 * 1024
 CHUNK = 16 * 1024
 
