@@ -3,8 +3,11 @@ link, and nobody is let in. Bad challenges → 400. Never a traceback."""
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -242,3 +245,40 @@ def test_a_huge_form_is_refused_with_a_page(env: Env) -> None:
     )
     assert response.status_code == 413
     assert response.headers["X-Request-ID"] in response.text
+
+
+@pytest.fixture
+def hung_server() -> Iterator[str]:
+    """A URL whose server accepts connections and never answers (a stopped Hydra)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.05)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                held.append(listener.accept()[0])
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    listener.close()
+
+
+def test_a_hung_dependency_costs_no_more_than_the_request_timeout(
+    env: Env, login_service_with: Callable[..., str], hung_server: str
+) -> None:
+    # Alone, the calls would take 6 attempts x 1 s + backoff = 12 s; the request has 2 s.
+    url = login_service_with(
+        hydra_admin_url=hung_server, read_timeout=1.0, max_retries=5, request_timeout=2.0
+    )
+    started = time.monotonic()
+    response = httpx.get(f"{url}/auth/login?login_challenge=abc123", timeout=30)
+    elapsed = time.monotonic() - started
+    assert_unavailable_page(response)
+    assert elapsed < 3.0, elapsed
