@@ -140,7 +140,9 @@ def test_parallel_creates_of_one_email_leave_exactly_one_user(
 
     def create(index: int) -> httpx.Response:
         with httpx.Client(base_url=served.server.url, cookies=cookies, timeout=60) as client:
-            return client.post("/api/v1/users", json={"email": email, "name": f"Try {index}"})
+            return client.post(
+                "/api/v1/users", json={"email": email, "name": f"Try {index}", "invite": True}
+            )
 
     responses = in_parallel(6, create)
     created = [r for r in responses if r.status_code == 201]
@@ -154,6 +156,8 @@ def test_parallel_creates_of_one_email_leave_exactly_one_user(
     with httpx.Client(base_url=served.server.url, cookies=cookies) as client:
         user = client.get(f"/api/v1/users/{found[0].id}")
     assert user.status_code == 200
+    # Nobody else's traits were written over the winner's.
+    assert user.json()["name"] == created[0].json()["name"]
     assert user.json()["roles"] == [{"app": "dashboard", "role": "user"}]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from dashboard_api.apps.models import App
+from dashboard_api.locks import LOCK_SLOTS, LockSlot
 from dashboard_api.models import Base
 from dashboard_api.roles.models import Role
 from sqlalchemy import Engine, select
@@ -22,6 +23,13 @@ def test_migration_seeds_the_roles_and_the_dashboard_app(engine: Engine) -> None
         assert conn.scalars(select(App.slug)).all() == ["dashboard"]
 
 
+def test_migration_seeds_every_lock_slot(engine: Engine) -> None:
+    with engine.connect() as conn:
+        assert conn.scalars(select(LockSlot.id).order_by(LockSlot.id)).all() == list(
+            range(LOCK_SLOTS)
+        )
+
+
 def test_migrations_go_down_and_up_again(tmp_path) -> None:
     from dashboard_api import migrate
 
@@ -30,4 +38,4 @@ def test_migrations_go_down_and_up_again(tmp_path) -> None:
     migrate.downgrade(url, "base")
     assert migrate.current_revision(url) is None
     migrate.upgrade(url)
-    assert migrate.current_revision(url) == "0002"
+    assert migrate.current_revision(url) == "0003"

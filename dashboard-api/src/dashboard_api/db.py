@@ -107,6 +107,18 @@ def make_engine(url: str, timeouts: DatabaseTimeouts = UNBOUNDED, **kwargs: Any)
 
 
 def _create(url: str, timeouts: DatabaseTimeouts, **kwargs: Any) -> Engine:
+    """The engine for `url`, with what each backend needs to take parallel writes losing none.
+
+    SQLite: WAL (readers never block the writer), a busy timeout, and every transaction begins
+    IMMEDIATE — it takes the one write lock up front, so writers queue for it instead of failing:
+    a DEFERRED transaction that read first cannot upgrade to a writer once another has written
+    (SQLITE_BUSY at once, the busy timeout does not help). SQLite thus runs one request's
+    transaction at a time, which the small installations it is the default for can afford.
+
+    MariaDB: READ COMMITTED, so a statement run after taking a lock (SELECT ... FOR UPDATE, see
+    `dashboard_api.locks`) sees what the previous holder committed, not the snapshot of the
+    transaction's first read; and pings and reconnects.
+    """
     if url.startswith("sqlite"):
         busy = 15.0 if timeouts.statement is None else timeouts.statement
         engine = create_engine(
@@ -119,11 +131,12 @@ def _create(url: str, timeouts: DatabaseTimeouts, **kwargs: Any) -> Engine:
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Connection) -> None:
-            conn.exec_driver_sql("BEGIN")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     # A database that does not answer should make /readyz and requests fail fast, not hang.
@@ -135,6 +148,8 @@ def _create(url: str, timeouts: DatabaseTimeouts, **kwargs: Any) -> Engine:
             connect_args["write_timeout"] = timeouts.statement
     if "poolclass" not in kwargs:  # waiting for a free pooled connection counts as well
         kwargs.setdefault("pool_timeout", timeouts.pool)
+    if url.startswith("mysql") and "isolation_level" not in kwargs:
+        kwargs["isolation_level"] = "READ COMMITTED"
     return create_engine(
         url, pool_pre_ping=True, pool_recycle=3600, connect_args=connect_args, **kwargs
     )

@@ -5,6 +5,7 @@ from dashboard_api.audit.models import AuditEntry
 from dashboard_api.auth.models import DashboardSession, LoginState
 from dashboard_api.db import Base
 from dashboard_api.intents.models import WriteIntent
+from dashboard_api.locks import LockSlot
 from dashboard_api.roles.models import Role, UserAppRole
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "DashboardSession",
+    "LockSlot",
     "LoginState",
     "OAuthClientLink",
     "Role",

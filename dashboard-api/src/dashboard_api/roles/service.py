@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
 
+from dashboard_api import locks
 from dashboard_api.apps import repository as apps_repository
 from dashboard_api.apps.models import DASHBOARD_APP_SLUG, App
 from dashboard_api.audit import service as audit
@@ -92,7 +93,12 @@ def ensure_an_admin_remains(ctx: Context, losing: str) -> None:
 
 
 def replace(ctx: Context, subject: str, new_plan: RolePlan) -> dict[str, list[list[str]]]:
-    """Make the subject's roles exactly `new_plan`; returns a summary of what changed."""
+    """Make the subject's roles exactly `new_plan`; returns a summary of what changed.
+
+    Reads the current rows and writes the difference, so the caller holds the subject's lock
+    (`locks.subject_name`) or made the subject in this transaction: two replaces read-then-diff
+    in parallel would otherwise end in a mix of both plans.
+    """
     ids = dashboard_admin_ids(ctx)
     if ids is not None:
         app_id, role_id = ids
@@ -115,6 +121,7 @@ def replace(ctx: Context, subject: str, new_plan: RolePlan) -> dict[str, list[li
 
 def set_role(ctx: Context, subject: str, app_slug: str, role: str | None) -> None:
     """Give `role` on one app (None removes access); audited."""
+    locks.hold(ctx.session, [locks.subject_name(subject)])
     app = apps_repository.get_by_slug(ctx.session, app_slug)
     if app is None:
         raise NotFound(f"There is no app {app_slug!r}.")

@@ -13,7 +13,7 @@ from typing import Any
 from stackspin_clients import errors as ory_errors
 from stackspin_clients.models import BatchIdentityResult, CreateIdentity, Identity, JsonPatch
 
-from dashboard_api import mail
+from dashboard_api import locks, mail
 from dashboard_api.apps import repository as apps_repository
 from dashboard_api.audit import repository as audit_repository
 from dashboard_api.audit import service as audit
@@ -561,6 +561,8 @@ def _patch_undoably(
 
 
 def update_user(ctx: Context, subject: str, data: UserUpdate) -> User:
+    # Parallel changes of one person run one after the other: the roles end as one asked for.
+    locks.hold(ctx.session, [locks.subject_name(subject)])
     current = get_identity(ctx, subject)
     summary: dict[str, Any] = {}
     if data.roles is not None:
@@ -623,6 +625,7 @@ def update_me(ctx: Context, subject: str, data: MeUpdate) -> Me:
 
 def delete_user(ctx: Context, subject: str) -> None:
     """Remove the identity, its roles and every session; safe to repeat."""
+    locks.hold(ctx.session, [locks.subject_name(subject)])
     roles.ensure_an_admin_remains(ctx, subject)
     removed = roles_repository.delete_for_subject(ctx.session, subject)
     auth_repository.delete_sessions_of(ctx.session, subject)
