@@ -27,7 +27,9 @@ from dashboard_api.ory import OryClients
 from dashboard_api.roles import repository as roles_repository
 from dashboard_api.roles import service as roles
 from devstack.serve import RunningServer, start_asgi
+from devstack.stack import OryStackBase
 from devstack.testing import databases
+from stackspin_clients.models import CreateIdentity
 
 PROBLEM = "application/problem+json"
 
@@ -48,6 +50,11 @@ class Served:
     def context(self, session: Any) -> Context:
         return Context(session=session, ory=self.ory, settings=self.settings, actor=Actor.system())
 
+    def new_identity(self) -> str:
+        email = f"{uuid.uuid4().hex[:12]}@example.org"
+        traits = {"email": email, "name": "Test Person"}
+        return self.ory.kratos.create_identity(CreateIdentity(traits=traits, state="active")).id
+
     def admin_cookie(self, subject: str) -> dict[str, str]:
         with self.database.transaction() as session:
             ctx = self.context(session)
@@ -56,17 +63,31 @@ class Served:
 
 
 @pytest.fixture
-def served(tmp_path, settings: Settings, ory_clients: OryClients) -> Iterator[Served]:
-    """Not the shared rolled-back transaction: parallel requests need their own connections."""
+def served(tmp_path, settings: Settings, ory_stack: OryStackBase) -> Iterator[Served]:
+    """Not the shared rolled-back transaction: parallel requests need their own connections.
+    A fresh Ory stack per test, the stand-ins or (ORY=real) real Hydra and Kratos."""
     with databases.empty_database(backend_of(settings), tmp_path) as url:
         migrate.upgrade(url)
+        own = settings.model_copy(
+            update={
+                "database_url": url,
+                "hydra_admin_url": ory_stack.hydra_admin_url,
+                "hydra_public_url": ory_stack.hydra_public_url,
+                "hydra_browser_url": ory_stack.hydra_public_url,
+                "kratos_admin_url": ory_stack.kratos_admin_url,
+                "kratos_public_url": ory_stack.kratos_public_url,
+                "smtp_url": ory_stack.mail.smtp_url,
+            }
+        )
+        ory = OryClients.from_settings(own)
         database = Database.from_url(url)
-        server = start_asgi(create_app(settings, database=database, ory=ory_clients))
+        server = start_asgi(create_app(own, database=database, ory=ory))
         try:
-            yield Served(server, database, settings, ory_clients)
+            yield Served(server, database, own, ory)
         finally:
             server.stop()
             database.dispose()
+            ory.close()
 
 
 def in_parallel(count: int, call: Callable[[int], httpx.Response]) -> list[httpx.Response]:
@@ -96,8 +117,8 @@ def statuses(responses: list[httpx.Response]) -> list[int]:
     return sorted(r.status_code for r in responses)
 
 
-def test_simultaneous_demotions_keep_one_admin(served: Served, make_identity) -> None:
-    first, second = make_identity(), make_identity()
+def test_simultaneous_demotions_keep_one_admin(served: Served) -> None:
+    first, second = served.new_identity(), served.new_identity()
     cookies = {subject: served.admin_cookie(subject) for subject in (first, second)}
     order = [first, second]
 
@@ -114,8 +135,8 @@ def test_simultaneous_demotions_keep_one_admin(served: Served, make_identity) ->
         assert roles.is_dashboard_admin(ctx, first) != roles.is_dashboard_admin(ctx, second)
 
 
-def test_parallel_creates_of_distinct_users_all_succeed(served: Served, make_identity) -> None:
-    cookies = served.admin_cookie(make_identity())
+def test_parallel_creates_of_distinct_users_all_succeed(served: Served) -> None:
+    cookies = served.admin_cookie(served.new_identity())
     emails = [f"p{i}-{uuid.uuid4().hex[:8]}@example.org" for i in range(20)]
 
     def create(index: int) -> httpx.Response:
@@ -133,9 +154,9 @@ def test_parallel_creates_of_distinct_users_all_succeed(served: Served, make_ide
 
 
 def test_parallel_creates_of_one_email_leave_exactly_one_user(
-    served: Served, make_identity
+    served: Served,
 ) -> None:
-    cookies = served.admin_cookie(make_identity())
+    cookies = served.admin_cookie(served.new_identity())
     email = f"same-{uuid.uuid4().hex[:8]}@example.org"
 
     def create(index: int) -> httpx.Response:
@@ -161,9 +182,9 @@ def test_parallel_creates_of_one_email_leave_exactly_one_user(
     assert user.json()["roles"] == [{"app": "dashboard", "role": "user"}]
 
 
-def test_parallel_role_changes_end_in_one_requests_roles(served: Served, make_identity) -> None:
-    cookies = served.admin_cookie(make_identity())
-    person = make_identity()
+def test_parallel_role_changes_end_in_one_requests_roles(served: Served) -> None:
+    cookies = served.admin_cookie(served.new_identity())
+    person = served.new_identity()
     slugs = [f"app{i}" for i in range(3)]
     with served.database.transaction() as session:
         ctx = served.context(session)
