@@ -182,6 +182,40 @@ def test_parallel_creates_of_one_email_leave_exactly_one_user(
     assert user.json()["roles"] == [{"app": "dashboard", "role": "user"}]
 
 
+def test_a_batch_and_single_creates_of_the_same_emails_make_one_user_each(
+    served: Served,
+) -> None:
+    cookies = served.admin_cookie(served.new_identity())
+    emails = [f"b{i}-{uuid.uuid4().hex[:8]}@example.org" for i in range(12)]
+
+    def create(index: int) -> httpx.Response:
+        with httpx.Client(base_url=served.server.url, cookies=cookies, timeout=60) as client:
+            if index == len(emails):
+                batch = [{"email": e, "name": "Batch", "invite": True} for e in emails]
+                return client.post("/api/v1/users/batch", json={"users": batch})
+            body = {"email": emails[index], "name": "Single", "invite": True}
+            return client.post("/api/v1/users", json=body)
+
+    responses = in_parallel(len(emails) + 1, create)
+    singles, batch = responses[:-1], responses[-1]
+    assert batch.status_code == 200, batch.text
+    results = batch.json()["results"]
+    assert {r["status"] for r in results} <= {"created", "exists"}, results
+    for email, single, result in zip(emails, singles, results, strict=True):
+        found = served.ory.kratos.list_identities(credentials_identifier=email).identities
+        assert len(found) == 1
+        traits = found[0].traits or {}
+        if single.status_code == 201:
+            assert (single.json()["id"], result["status"]) == (found[0].id, "exists")
+            assert traits["name"] == "Single"
+        else:
+            assert single.status_code == 409, single.text
+            assert (result["status"], result["id"]) == ("created", found[0].id)
+            assert traits["name"] == "Batch"
+        with served.database.session() as session:
+            assert roles_repository.has_any_role(session, found[0].id)
+
+
 def test_parallel_role_changes_end_in_one_requests_roles(served: Served) -> None:
     cookies = served.admin_cookie(served.new_identity())
     person = served.new_identity()
