@@ -7,6 +7,7 @@ and sends its requests from threads released together by a barrier.
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -244,3 +245,16 @@ def test_parallel_role_changes_end_in_one_requests_roles(served: Served) -> None
         final = client.get(f"/api/v1/users/{person}").json()["roles"]
     as_set = {(r["app"], r["role"]) for r in final}
     assert as_set in [{(r["app"], r["role"]) for r in plan} for plan in wanted]
+
+
+def test_readiness_does_not_wait_for_a_writer(served: Served) -> None:
+    """SQLite writers hold the write lock for a whole request; /readyz only reads."""
+    with served.database.transaction() as session:
+        roles.set_role(served.context(session), served.new_identity(), "dashboard", "user")
+        session.flush()
+        with httpx.Client(base_url=served.server.url, timeout=30) as client:
+            started = time.monotonic()
+            ready = client.get("/readyz")
+            took = time.monotonic() - started
+    assert ready.status_code == 200, ready.text
+    assert took < 2, f"/readyz took {took:.1f} s behind a writer"

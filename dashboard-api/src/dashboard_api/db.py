@@ -73,6 +73,10 @@ class DatabaseTimeouts:
     pool: float = 5.0
 
 
+# Execution option of a session that only reads: on SQLite its transaction begins DEFERRED.
+READ_ONLY = "dashboard_read_only"
+
+
 # Migrations and tools: no statement timeout, the connect timeout MariaDB engines always had.
 UNBOUNDED = DatabaseTimeouts(connect=5.0, statement=None, pool=30.0)
 
@@ -109,8 +113,9 @@ def make_engine(url: str, timeouts: DatabaseTimeouts = UNBOUNDED, **kwargs: Any)
 def _create(url: str, timeouts: DatabaseTimeouts, **kwargs: Any) -> Engine:
     """The engine for `url`, with what each backend needs to take parallel writes losing none.
 
-    SQLite: WAL (readers never block the writer), a busy timeout, and every transaction begins
-    IMMEDIATE — it takes the one write lock up front, so writers queue for it instead of failing:
+    SQLite: WAL (readers never block the writer), a busy timeout, and every transaction but a
+    read-only session's (`Database.session(read_only=True)`) begins IMMEDIATE — it takes the one
+    write lock up front, so writers queue for it instead of failing:
     a DEFERRED transaction that read first cannot upgrade to a writer once another has written
     (SQLITE_BUSY at once, the busy timeout does not help). SQLite thus runs one request's
     transaction at a time, which the small installations it is the default for can afford.
@@ -136,7 +141,8 @@ def _create(url: str, timeouts: DatabaseTimeouts, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Connection) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            read_only = conn.get_execution_options().get(READ_ONLY, False)
+            conn.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     # A database that does not answer should make /readyz and requests fail fast, not hang.
@@ -199,8 +205,12 @@ class Database:
     def from_url(cls, url: str, timeouts: DatabaseTimeouts = UNBOUNDED) -> Database:
         return cls(make_engine(url, timeouts))
 
-    def session(self) -> Session:
-        return self._factory()
+    def session(self, *, read_only: bool = False) -> Session:
+        """A session; `read_only` ones never wait for (or take) SQLite's write lock."""
+        session = self._factory()
+        if read_only:
+            session.connection(execution_options={READ_ONLY: True})
+        return session
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

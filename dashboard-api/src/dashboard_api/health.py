@@ -15,7 +15,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.pool import NullPool
 
 from dashboard_api.config import Settings
-from dashboard_api.db import Database, DatabaseTimeouts, make_engine
+from dashboard_api.db import READ_ONLY, Database, DatabaseTimeouts, make_engine
 from dashboard_api.errors import problem_response
 
 router = APIRouter(include_in_schema=False)
@@ -46,7 +46,8 @@ def _probe_engine(request: Request) -> Engine:
 def _database_up(engine: Engine) -> str | None:
     try:
         with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+            # Read-only: on SQLite it does not wait for the write lock a request holds.
+            connection.execution_options(**{READ_ONLY: True}).execute(text("SELECT 1"))
     except Exception as exc:  # any failure means "not ready"; the reason goes to the body
         return type(exc).__name__
     return None
