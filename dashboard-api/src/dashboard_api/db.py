@@ -117,8 +117,8 @@ def _create(url: str, timeouts: DatabaseTimeouts, **kwargs: Any) -> Engine:
     read-only session's (`Database.session(read_only=True)`) begins IMMEDIATE — it takes the one
     write lock up front, so writers queue for it instead of failing:
     a DEFERRED transaction that read first cannot upgrade to a writer once another has written
-    (SQLITE_BUSY at once, the busy timeout does not help). SQLite thus runs one request's
-    transaction at a time, which the small installations it is the default for can afford.
+    (SQLITE_BUSY at once, the busy timeout does not help). SQLite thus runs one writing
+    request at a time, which the small installations it is the default for can afford.
 
     MariaDB: READ COMMITTED, so a statement run after taking a lock (SELECT ... FOR UPDATE, see
     `dashboard_api.locks`) sees what the previous holder committed, not the snapshot of the
@@ -213,12 +213,12 @@ class Database:
         return session
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
+    def transaction(self, *, read_only: bool = False) -> Iterator[Session]:
         """One unit of work: commit when the block ends normally, roll back otherwise (and then
         run the compensations registered with `on_rollback`).
 
         Past the request's deadline it rolls back instead: the proxy has stopped waiting."""
-        session = self._factory()
+        session = self.session(read_only=read_only)
         try:
             yield session
             refuse_after_deadline()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
@@ -31,10 +31,29 @@ def get_ory(request: Request) -> OryClients:
     return ory
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_WRITES_ON_READ = "dashboard_writes_on_read"
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+
+
+def writes_on_read(endpoint: Endpoint) -> Endpoint:
+    """Mark a GET endpoint that writes (a browser redirect, the consent decision): its
+    transaction takes SQLite's write lock up front, like every other method's."""
+    setattr(endpoint, _WRITES_ON_READ, True)
+    return endpoint
+
+
 def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed before the response is sent, else rolled back."""
+    """One transaction per request: committed before the response is sent, else rolled back.
+
+    A GET that is not marked `writes_on_read` only reads: on SQLite its transaction does not
+    take (or wait for) the write lock that every writing request holds from its start.
+    """
     database: Database = request.app.state.database
-    with database.transaction() as session:
+    read_only = request.method in SAFE_METHODS and not getattr(
+        request.scope.get("endpoint"), _WRITES_ON_READ, False
+    )
+    with database.transaction(read_only=read_only) as session:
         yield session
 
 
@@ -62,9 +81,6 @@ def get_system_context(
 
 
 SystemContext = Annotated[Context, Depends(get_system_context)]
-
-
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def refuse_cross_site(request: Request, settings: Settings) -> None:

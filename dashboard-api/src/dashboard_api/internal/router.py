@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from dashboard_api.deps import InternalToken, SystemContext
+from dashboard_api.deps import InternalToken, SystemContext, writes_on_read
 from dashboard_api.errors import problem_responses
 from dashboard_api.internal import service
 from dashboard_api.internal.schemas import ConsentDecision
@@ -16,6 +16,7 @@ router = APIRouter(prefix="/internal/v1", tags=["internal"], include_in_schema=F
 
 
 @router.get("/consent-decision", responses=problem_responses(401, 404, 422))
+@writes_on_read  # a redeemed invitation marks the address verified (audited)
 def consent_decision(
     _: InternalToken,
     ctx: SystemContext,
