@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,9 +112,12 @@ class Faulty:
 
     def reconcile(self, *, repair: bool) -> reconciliation.Report:
         """`dashboard-api reconcile` with its default ages, straight to Kratos and Hydra."""
-        with self.database.transaction() as session:
-            ctx = Context(session=session, ory=self.ory, settings=self.settings, actor=Actor.cli())
-            return reconciliation.reconcile(ctx, repair=repair)
+        return reconciliation.report_then_repair(self._unit_of_work, repair=repair)
+
+    @contextmanager
+    def _unit_of_work(self, read_only: bool) -> Iterator[Context]:
+        with self.database.transaction(read_only=read_only) as session:
+            yield Context(session=session, ory=self.ory, settings=self.settings, actor=Actor.cli())
 
 
 @pytest.fixture(params=databases.BACKENDS)

@@ -64,10 +64,11 @@ class CliState:
             self._database.dispose()
 
     @contextmanager
-    def unit_of_work(self) -> Iterator[Context]:
-        """One transaction; domain and Ory errors become a clean message and exit status 1."""
+    def unit_of_work(self, *, read_only: bool = False) -> Iterator[Context]:
+        """One transaction; domain and Ory errors become a clean message and exit status 1.
+        `read_only`: it does not take (or wait for) SQLite's write lock."""
         try:
-            with self.database.transaction() as session:
+            with self.database.transaction(read_only=read_only) as session:
                 yield Context(
                     session=session, ory=self.ory, settings=self.settings, actor=Actor.cli()
                 )
@@ -153,8 +154,9 @@ def reconcile(state: CliState, repair: bool) -> None:
     """Report (and with --repair remove) what failed writes left behind: roles of identities
     that no longer exist, identities and Hydra clients of creates that never committed, links
     to clients Hydra no longer has, and finished write intents."""
-    with state.unit_of_work() as ctx:
-        report = reconciliation.reconcile(ctx, repair=repair)
+    report = reconciliation.report_then_repair(
+        lambda read_only: state.unit_of_work(read_only=read_only), repair=repair
+    )
     for subject in report.stale_subjects:
         click.echo(f"roles without identity: {subject}")
     for identity_id in report.orphan_identities:

@@ -1,4 +1,4 @@
-"""Locks on names (an email being created, a person whose roles change) for one transaction.
+"""Locks on names (a person whose roles change) held for one transaction.
 
 A fixed table of LOCK_SLOTS rows, seeded by the migrations; a name hashes to one slot, and
 `hold` takes `SELECT ... FOR UPDATE` on the slots of its names, in ascending order. That is an
@@ -49,11 +49,6 @@ def hold(session: Session, names: Iterable[str]) -> None:
     ).all()
     if len(found) != len(slots):
         raise RuntimeError("lock_slots is not seeded; run the database migrations")
-
-
-def email_name(email: str) -> str:
-    """The lock a create of this email holds (Kratos matches emails case-insensitively)."""
-    return f"create-identity:{email.casefold()}"
 
 
 def subject_name(subject: str) -> str:

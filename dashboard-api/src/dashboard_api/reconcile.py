@@ -13,7 +13,8 @@ alone; identities made before write intents existed count once `orphan_min_age` 
 
 from __future__ import annotations
 
-from contextlib import suppress
+from collections.abc import Callable
+from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -196,6 +197,26 @@ def reconcile(ctx: Context, *, repair: bool, orphan_min_age: timedelta = ORPHAN_
     _repair(ctx, report)
     report.repaired = True
     return report
+
+
+def report_then_repair(
+    unit_of_work: Callable[[bool], AbstractContextManager[Context]], *, repair: bool
+) -> Report:
+    """`reconcile` as the CLI runs it. `unit_of_work(read_only)` opens a transaction.
+
+    The report reads in a read-only transaction: on SQLite it never waits for the write lock a
+    request holds for its whole length (Kratos calls included). Only when there is something to
+    repair does a write transaction look again, under that lock, and remove it.
+    """
+    with unit_of_work(True) as ctx:
+        report = reconcile(ctx, repair=False)
+    if not repair:
+        return report
+    if report.clean:
+        report.repaired = True
+        return report
+    with unit_of_work(False) as ctx:
+        return reconcile(ctx, repair=True)
 
 
 def _repair(ctx: Context, report: Report) -> None:
