@@ -188,6 +188,10 @@ def _run(undos: list[Callable[[], None]]) -> None:
             log.exception("a compensation failed; `dashboard-api reconcile` reports what is left")
 
 
+def _begin_read_only(session: Session) -> None:
+    session.connection(execution_options={READ_ONLY: True})
+
+
 class Database:
     """Engine plus session factory. Tests bind it to one connection inside an outer transaction."""
 
@@ -209,7 +213,7 @@ class Database:
         """A session; `read_only` ones never wait for (or take) SQLite's write lock."""
         session = self._factory()
         if read_only:
-            session.connection(execution_options={READ_ONLY: True})
+            _begin_read_only(session)
         return session
 
     @contextmanager
@@ -218,8 +222,10 @@ class Database:
         run the compensations registered with `on_rollback`).
 
         Past the request's deadline it rolls back instead: the proxy has stopped waiting."""
-        session = self.session(read_only=read_only)
+        session = self._factory()
         try:
+            if read_only:
+                _begin_read_only(session)
             yield session
             refuse_after_deadline()
             session.commit()
