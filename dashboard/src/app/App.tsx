@@ -1,0 +1,59 @@
+import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { useState } from "react";
+import { Navigate, RouterProvider, createBrowserRouter, type RouteObject } from "react-router";
+import { ApiError } from "../api/client";
+import { Layout } from "../components/Layout";
+import { RequireSession, goToLogin, isUnauthenticated } from "../features/session/RequireSession";
+import { AppsPage } from "./routes/AppsPage";
+import { MyAppsPage } from "./routes/MyAppsPage";
+import { NotFoundPage } from "./routes/NotFoundPage";
+import { UserPage } from "./routes/UserPage";
+import { UsersPage } from "./routes/UsersPage";
+
+export const routes: RouteObject[] = [
+  {
+    path: "/",
+    element: (
+      <RequireSession>
+        <Layout />
+      </RequireSession>
+    ),
+    children: [
+      { index: true, element: <MyAppsPage /> },
+      { path: "admin", element: <Navigate to="/admin/users" replace /> },
+      { path: "admin/users", element: <UsersPage /> },
+      { path: "admin/users/:userId", element: <UserPage /> },
+      { path: "admin/apps", element: <AppsPage /> },
+      { path: "*", element: <NotFoundPage /> },
+    ],
+  },
+];
+
+export function makeQueryClient(): QueryClient {
+  return new QueryClient({
+    queryCache: new QueryCache({
+      // A session that ended while the page was open: sign in again, then come back here.
+      onError: (error) => {
+        if (isUnauthenticated(error)) goToLogin();
+      },
+    }),
+    defaultOptions: {
+      queries: {
+        // The API's 4xx answers are decisions, not hiccups.
+        retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+        refetchOnWindowFocus: true,
+        staleTime: 10_000,
+      },
+    },
+  });
+}
+
+export function App() {
+  const [client] = useState(makeQueryClient);
+  const [router] = useState(() => createBrowserRouter(routes));
+  return (
+    <QueryClientProvider client={client}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
+  );
+}

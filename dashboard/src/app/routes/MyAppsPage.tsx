@@ -1,0 +1,34 @@
+import { useTranslation } from "react-i18next";
+import { useMe, useMyApps } from "../../api/queries";
+import { AppCard } from "../../features/apps/AppCard";
+import { ErrorMessage, Loading } from "../../components/States";
+
+export function MyAppsPage() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const apps = useMyApps();
+  const name = me.data?.name ?? me.data?.email ?? "";
+  return (
+    <section aria-labelledby="my-apps-title">
+      <h1 id="my-apps-title">{t("myApps.title")}</h1>
+      {name ? <p className="muted">{t("myApps.greeting", { name })}</p> : null}
+      {apps.isPending ? <Loading /> : null}
+      {apps.isError ? <ErrorMessage error={apps.error} retry={() => void apps.refetch()} /> : null}
+      {apps.data && apps.data.length === 0 ? (
+        <div className="empty">
+          <p>
+            <strong>{t("myApps.empty")}</strong>
+          </p>
+          <p>{t("myApps.emptyHint")}</p>
+        </div>
+      ) : null}
+      {apps.data && apps.data.length > 0 ? (
+        <ul className="app-grid" aria-label={t("myApps.title")}>
+          {apps.data.map((app) => (
+            <AppCard key={app.slug} app={app} />
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
