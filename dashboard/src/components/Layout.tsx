@@ -28,10 +28,10 @@ export function Layout() {
             {me.data?.is_admin ? (
               <>
                 <li>
-                  <NavLink to="/admin/users">{t("nav.users")}</NavLink>
+                  <NavLink to="/users">{t("nav.users")}</NavLink>
                 </li>
                 <li>
-                  <NavLink to="/admin/apps">{t("nav.apps")}</NavLink>
+                  <NavLink to="/apps">{t("nav.apps")}</NavLink>
                 </li>
               </>
             ) : null}

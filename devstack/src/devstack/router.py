@@ -17,10 +17,13 @@ import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from html import escape
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 import httpx
+
+from devstack import static_site
 
 log = logging.getLogger("devstack.router")
 
@@ -171,9 +174,13 @@ NOT_FOUND = _page(
 
 @dataclass
 class Router:
-    """ASGI app; `upstreams` may be changed while it runs (tests re-point it)."""
+    """ASGI app; `upstreams` may be changed while it runs (tests re-point it).
+
+    `dashboard`: the built dashboard frontend (dashboard/dist) served at `/`; while it is not
+    built, `/` is a page of links instead."""
 
     upstreams: Upstreams = field(default_factory=Upstreams)
+    dashboard: Path | None = None
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
     _clients: dict[int, httpx.AsyncClient] = field(default_factory=dict, repr=False)
@@ -241,6 +248,17 @@ class Router:
                     (b"cache-control", b"max-age=86400"),
                 ]
                 await _respond(send, 200, FAVICON, request_id, headers, scope)
+                return
+            if (
+                self.dashboard is not None
+                and static_site.is_built(self.dashboard)
+                and scope["method"] in ("GET", "HEAD")
+            ):
+                found = static_site.find(self.dashboard, path)
+                if found is None:
+                    await _respond(send, 404, NOT_FOUND, request_id)
+                else:
+                    await _respond(send, 200, found.body, request_id, found.headers, scope)
                 return
             if path == "/" and scope["method"] in ("GET", "HEAD"):
                 csp = b"default-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"

@@ -44,8 +44,8 @@ describe("My apps", () => {
       "GET /api/v1/me/apps": { status: 200, body: [] },
     });
     renderAt("/");
-    expect(await screen.findByRole("link", { name: "Users" })).toHaveAttribute("href", "/admin/users");
-    expect(screen.getByRole("link", { name: "Apps" })).toHaveAttribute("href", "/admin/apps");
+    expect(await screen.findByRole("link", { name: "Users" })).toHaveAttribute("href", "/users");
+    expect(screen.getByRole("link", { name: "Apps" })).toHaveAttribute("href", "/apps");
   });
 
   it("sends a browser without a session to dashboard-api's login, back to where it was", async () => {

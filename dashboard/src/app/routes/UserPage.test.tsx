@@ -22,7 +22,7 @@ function adminApi() {
 describe("Admin: one user", () => {
   it("shows name, email and username and a role per app", async () => {
     adminApi();
-    renderAt("/admin/users/id-bob");
+    renderAt("/users/id-bob");
     expect(await screen.findByRole("heading", { level: 1, name: "Bob Builder" })).toBeInTheDocument();
     expect(screen.getByText("bob@example.org")).toBeInTheDocument();
     expect(screen.getByText("bob")).toBeInTheDocument();
@@ -33,7 +33,7 @@ describe("Admin: one user", () => {
   it("sends the whole new set of roles when one changes", async () => {
     const api = adminApi();
     const user = userEvent.setup();
-    renderAt("/admin/users/id-bob");
+    renderAt("/users/id-bob");
     await user.selectOptions(await screen.findByLabelText("Role on Demo app"), "");
     expect(await screen.findByText("Saved.")).toBeInTheDocument();
     const patch = api.calls.find((c) => c.method === "PATCH");
@@ -44,7 +44,7 @@ describe("Admin: one user", () => {
   it("deactivates", async () => {
     const api = adminApi();
     const user = userEvent.setup();
-    renderAt("/admin/users/id-bob");
+    renderAt("/users/id-bob");
     await user.click(await screen.findByRole("button", { name: "Deactivate" }));
     expect(await screen.findByRole("button", { name: "Activate" })).toBeInTheDocument();
     expect(api.calls.find((c) => c.method === "PATCH")?.body).toEqual({ state: "inactive" });
@@ -53,7 +53,7 @@ describe("Admin: one user", () => {
   it("deletes only after a confirmation that names the person", async () => {
     const api = adminApi();
     const user = userEvent.setup();
-    renderAt("/admin/users/id-bob");
+    renderAt("/users/id-bob");
     await user.click(await screen.findByRole("button", { name: "Delete user" }));
     const dialog = screen.getByRole("alertdialog", { name: "Delete Bob Builder?" });
     expect(dialog).toHaveTextContent("Bob Builder loses every role");

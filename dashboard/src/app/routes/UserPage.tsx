@@ -23,7 +23,7 @@ export function UserPage() {
   return (
     <section aria-labelledby="user-title">
       <p>
-        <Link to="/admin/users">← {t("user.back")}</Link>
+        <Link to="/users">← {t("user.back")}</Link>
       </p>
       <h1 id="user-title">{label}</h1>
       <h2>{t("user.details")}</h2>
@@ -69,7 +69,7 @@ export function UserPage() {
         error={remove.error}
         onConfirm={() =>
           remove.mutate(undefined, {
-            onSuccess: () => void navigate("/admin/users", { state: { deleted: label } }),
+            onSuccess: () => void navigate("/users", { state: { deleted: label } }),
           })
         }
       />

@@ -15,7 +15,7 @@ describe("Admin: users", () => {
       "GET /api/v1/users": forbidden,
       "GET /api/v1/apps": forbidden,
     });
-    renderAt("/admin/users");
+    renderAt("/users");
     expect(await screen.findByRole("alert")).toHaveTextContent(
       "You may not see this: Only dashboard admins may do this.",
     );
@@ -31,11 +31,11 @@ describe("Admin: users", () => {
           : { status: 200, body: { items: [PERSON], next_cursor: "c2" } },
     });
     const user = userEvent.setup();
-    renderAt("/admin/users");
+    renderAt("/users");
     const table = await screen.findByRole("table");
     expect(within(table).getByRole("link", { name: "Bob Builder" })).toHaveAttribute(
       "href",
-      "/admin/users/id-bob",
+      "/users/id-bob",
     );
 
     await user.type(screen.getByLabelText("Search by email or name"), "bob");

@@ -108,7 +108,7 @@ export function UsersPage() {
                   {users.data.items.map((user) => (
                     <tr key={user.id}>
                       <td>
-                        <Link to={`/admin/users/${encodeURIComponent(user.id)}`}>
+                        <Link to={`/users/${encodeURIComponent(user.id)}`}>
                           {user.name ?? t("users.noName")}
                         </Link>
                       </td>

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from devstack import hydra, kratos
+from devstack.dashboard_frontend import DIST as DASHBOARD_DIST
 from devstack.demo import DemoConfig
 from devstack.demo import create_app as create_demo_app
 from devstack.router import Router, Upstreams
@@ -24,6 +25,7 @@ from devstack.runner.servers import AsgiServers
 from devstack.runner.state import FILE, Secrets
 from devstack.serve import RunningServer, start_wsgi
 from devstack.stack import OryStack, OryStackBase
+from devstack.static_site import is_built
 
 log = logging.getLogger("devstack.runner")
 KRATOS_MIN_PASSWORD_LENGTH = 10  # deploy/ory/kratos.yml
@@ -172,7 +174,8 @@ class DevStack:
         except services.ServiceUnavailableError as exc:
             self.status.missing["login-service"] = str(exc)
 
-        self._router_servers.add("router", Router(upstreams), sock=router_sock, trust_proxy=False)
+        router = Router(upstreams, dashboard=DASHBOARD_DIST)
+        self._router_servers.add("router", router, sock=router_sock, trust_proxy=False)
         self._router_servers.start()
         self._write_running(wiring, upstreams)
         return self.status
@@ -292,7 +295,7 @@ def banner(status: Status, state_dir: Path, out: TextIO, *, ory: str = "standin"
         "",
         f"devstack is running ({what}; not for production)",
         "",
-        f"  open            {url}/",
+        f"  open            {url}/" + ("   (the dashboard)" if is_built(DASHBOARD_DIST) else ""),
         f"  demo app        {url}/demo/",
         f"  your account    {url}/auth/settings",
         f"  API docs        {url}/api/docs",
