@@ -6,52 +6,21 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from stack_harness.admin import admin_api, invitation_mail, invitation_parts
 from stack_harness.browser import RelyingParty
+from stack_harness.chromium import Screenshots, launch_chromium
 from stack_harness.sso_stack import APP_ORIGIN, CALLBACK, PASSWORD, SsoStack
 
 pytestmark = [pytest.mark.requires("nginx", "mariadb", "chromium"), pytest.mark.timeout(180)]
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
-
-class Screenshots:
-    """Numbered screenshots of one test, named for the page they show."""
-
-    def __init__(self, folder: Path, test_name: str) -> None:
-        self.folder = folder
-        self.prefix = re.sub(r"[^a-z0-9]+", "-", test_name.lower()).strip("-")
-        self.count = 0
-        folder.mkdir(parents=True, exist_ok=True)
-
-    def take(self, page: Any, what: str) -> Path:
-        self.count += 1
-        path = self.folder / f"{self.prefix}-{self.count:02d}-{what}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
-
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+    with launch_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -104,13 +73,14 @@ def test_demo_app_login_in_chromium(sso: SsoStack, page: Any, shots: Screenshots
     assert claims["role"] == "user"
 
 
-def test_wrong_password_shows_a_message_and_the_placeholder_home_page_works(
+def test_wrong_password_shows_a_message_and_the_dashboard_sends_to_the_login(
     sso: SsoStack, page: Any, shots: Screenshots
 ) -> None:
     _, email = sso.create_user()
+    # `/` is the dashboard frontend: without a session it sends the browser to sign in.
     page.goto(f"{sso.url}/")
-    assert page.locator("a[href='/auth/settings']").is_visible()
-    shots.take(page, "home")
+    page.wait_for_url(re.compile(r".*/auth/login\?flow="))
+    shots.take(page, "home-to-login")
 
     page.goto(f"{sso.url}/auth/settings")
     page.wait_for_url(re.compile(r".*/auth/login\?flow="))

@@ -1,7 +1,7 @@
 """The whole single sign-on stack as in production, on loopback: Hydra and Kratos (the devstack
 stand-ins or the real servers, see `start_sso_stack(backend=...)`), dashboard-api under gunicorn
 (uvicorn workers) on MariaDB, login-service under gunicorn, and real nginx with the repo's proxy
-config in front of all of them.
+config in front of all of them, serving the built dashboard frontend (dashboard/dist) at `/`.
 
 Hydra's issuer and Kratos's public URL are the nginx URL, so cookies and redirects line up
 exactly as behind the production proxy.
@@ -26,6 +26,7 @@ from devstack.testing import databases
 from stackspin_clients import ClientConfig, HydraAdmin, KratosAdmin
 from stackspin_clients.models import CreateIdentity, OAuth2Client
 
+from devstack import dashboard_frontend
 from stack_harness.nginx import RunningNginx, start_nginx
 from stack_harness.ports import free_port
 from stack_harness.processes import RunningProcess, run_cli, run_click_commands, start_gunicorn
@@ -233,9 +234,12 @@ def _start(workdir: Path, artifacts: Path, exit_stack: ExitStack, backend: str) 
     ]
     run_click_commands("dashboard_api.cli:main", cli, env=dashboard_env)
 
+    # The dashboard frontend at `/`, as in production (the build is skipped when dist is fresh).
+    dashboard_frontend.build()
     nginx = start_nginx(
         workdir / "nginx",
         port=nginx_port,
+        static_root=dashboard_frontend.DIST,
         login_service=f"127.0.0.1:{login_service.port}",
         dashboard_api=f"127.0.0.1:{dashboard_api.port}",
         kratos_public=ory.kratos_public_url.removeprefix("http://"),

@@ -87,7 +87,8 @@ export function useDeleteUser(id: string) {
     mutationFn: () =>
       unwrap(api.DELETE("/api/v1/users/{user_id}", { params: { path: { user_id: id } } })),
     onSuccess: () => {
-      client.removeQueries({ queryKey: keys.user(id) });
+      // Not removed from the cache here: the open page would fetch the deleted user again
+      // (a 404) before it navigates away; unused, the entry is dropped after gcTime.
       void client.invalidateQueries({ queryKey: ["users"] });
     },
   });

@@ -34,6 +34,7 @@ export const en = {
   users: {
     title: "Users",
     search: "Search by email or name",
+    searchButton: "Search",
     app: "App",
     anyApp: "Any app",
     role: "Role",

@@ -36,6 +36,7 @@ export const nl: Translation = {
   users: {
     title: "Gebruikers",
     search: "Zoek op e-mail of naam",
+    searchButton: "Zoeken",
     app: "App",
     anyApp: "Alle apps",
     role: "Rol",

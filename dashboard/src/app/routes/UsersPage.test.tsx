@@ -39,7 +39,7 @@ describe("Admin: users", () => {
     );
 
     await user.type(screen.getByLabelText("Search by email or name"), "bob");
-    await user.click(screen.getByRole("button", { name: "Search by email or name" }));
+    await user.click(screen.getByRole("button", { name: "Search" }));
     await user.selectOptions(await screen.findByLabelText("App"), "demo");
     await user.selectOptions(screen.getByLabelText("Role"), "user");
     const last = api.calls.filter((c) => c.path.startsWith("/api/v1/users")).at(-1);

@@ -83,7 +83,7 @@ export function UsersPage() {
             <option value="user">{t("role.user")}</option>
           </select>
         </div>
-        <button type="submit">{t("users.search")}</button>
+        <button type="submit">{t("users.searchButton")}</button>
       </form>
 
       {users.isPending ? <Loading /> : null}

@@ -24,7 +24,7 @@ export function RoleMatrix({ user, apps, saving, onChange }: Props) {
     <table className="role-matrix">
       <thead>
         <tr>
-          <th scope="col">{t("apps.name")}</th>
+          <th scope="col">{t("users.app")}</th>
           <th scope="col">{t("users.role")}</th>
         </tr>
       </thead>
