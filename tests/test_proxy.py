@@ -182,7 +182,11 @@ def test_static_frontend_has_security_headers_and_placeholder_links(client: http
     assert "strict-transport-security" not in response.headers
     assert "server" not in response.headers or "nginx/" not in response.headers["server"]
     assert client.get("/style.css").status_code == 200
-    assert client.get("/no-such-page").status_code == 404
+    # The single-page app's own paths get index.html (the browser routes them).
+    deep = client.get("/users/some-id")
+    assert deep.status_code == 200
+    assert deep.text == response.text
+    assert "frame-ancestors 'none'" in deep.headers["content-security-policy"]
 
 
 def test_a_browser_cannot_claim_https_over_plain_http(client: httpx.Client) -> None:
