@@ -57,7 +57,8 @@ export function useUsers(filters: UserFilters, cursor: string | null) {
 export function useUser(id: string) {
   return useQuery({
     queryKey: keys.user(id),
-    queryFn: () => unwrap(api.GET("/api/v1/users/{user_id}", { params: { path: { user_id: id } } })),
+    queryFn: () =>
+      unwrap(api.GET("/api/v1/users/{user_id}", { params: { path: { user_id: id } } })),
   });
 }
 

@@ -66,8 +66,7 @@ export const en = {
     inactiveNote: "Inactive: cannot sign in.",
     delete: "Delete user",
     confirmTitle: "Delete {{name}}?",
-    confirmText:
-      "{{name}} loses every role and every session at once. This cannot be undone.",
+    confirmText: "{{name}} loses every role and every session at once. This cannot be undone.",
     confirm: "Delete {{name}}",
     cancel: "Cancel",
     deleted: "{{name}} was deleted.",

@@ -17,8 +17,16 @@ describe("translations", () => {
     const flat = (obj: object, path: string) =>
       path.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], obj) as string;
     for (const key of keys(en)) {
-      const wanted = flat(en, key).match(/{{\w+}}/g)?.sort() ?? [];
-      expect(flat(nl, key).match(/{{\w+}}/g)?.sort() ?? [], key).toEqual(wanted);
+      const wanted =
+        flat(en, key)
+          .match(/{{\w+}}/g)
+          ?.sort() ?? [];
+      expect(
+        flat(nl, key)
+          .match(/{{\w+}}/g)
+          ?.sort() ?? [],
+        key,
+      ).toEqual(wanted);
     }
   });
 });

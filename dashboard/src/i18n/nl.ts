@@ -26,7 +26,8 @@ export const nl: Translation = {
     title: "Mijn apps",
     greeting: "Aangemeld als {{name}}",
     empty: "Je hebt nog geen apps.",
-    emptyHint: "Vraag de dashboardbeheerder van je organisatie om toegang tot de apps die je nodig hebt.",
+    emptyHint:
+      "Vraag de dashboardbeheerder van je organisatie om toegang tot de apps die je nodig hebt.",
     role: "Jouw rol",
     open: "{{name}} openen",
     noAddress: "Geen adres ingesteld",

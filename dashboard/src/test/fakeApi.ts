@@ -17,7 +17,11 @@ export function fakeApi(handlers: Record<string, Handler | { status: number; bod
   const fetch = vi.fn(async (input: Request) => {
     const url = new URL(input.url);
     const text = input.method === "GET" ? "" : await input.text();
-    const call = { method: input.method, path: url.pathname + url.search, body: text ? JSON.parse(text) as unknown : null };
+    const call = {
+      method: input.method,
+      path: url.pathname + url.search,
+      body: text ? (JSON.parse(text) as unknown) : null,
+    };
     calls.push(call);
     const handler = handlers[`${input.method} ${url.pathname}`];
     const answer =
@@ -63,6 +67,24 @@ export const PERSON = {
 };
 
 export const APPS = [
-  { slug: "dashboard", name: "Dashboard", url: null, external: false, trusted: true, role_claim: "role", extra_claims: {}, client_ids: ["dashboard"] },
-  { slug: "demo", name: "Demo app", url: "http://localhost/demo/", external: false, trusted: false, role_claim: "role", extra_claims: {}, client_ids: ["demo"] },
+  {
+    slug: "dashboard",
+    name: "Dashboard",
+    url: null,
+    external: false,
+    trusted: true,
+    role_claim: "role",
+    extra_claims: {},
+    client_ids: ["dashboard"],
+  },
+  {
+    slug: "demo",
+    name: "Demo app",
+    url: "http://localhost/demo/",
+    external: false,
+    trusted: false,
+    role_claim: "role",
+    extra_claims: {},
+    client_ids: ["demo"],
+  },
 ];

@@ -10,7 +10,15 @@ describe("My apps", () => {
       "GET /api/v1/me": { status: 200, body: { ...PERSON, is_admin: false } },
       "GET /api/v1/me/apps": {
         status: 200,
-        body: [{ slug: "demo", name: "Demo app", url: "http://localhost/demo/", external: false, role: "user" }],
+        body: [
+          {
+            slug: "demo",
+            name: "Demo app",
+            url: "http://localhost/demo/",
+            external: false,
+            role: "user",
+          },
+        ],
       },
     });
     renderAt("/");
@@ -19,7 +27,10 @@ describe("My apps", () => {
     expect(link).toHaveAttribute("href", "http://localhost/demo/");
     expect(within(grid).getByText("user")).toBeInTheDocument();
     expect(screen.getByText("Signed in as Bob Builder")).toBeInTheDocument();
-    expect(screen.getByRole("link", { name: "Account settings" })).toHaveAttribute("href", "/auth/settings");
+    expect(screen.getByRole("link", { name: "Account settings" })).toHaveAttribute(
+      "href",
+      "/auth/settings",
+    );
     expect(screen.getByRole("button", { name: "Sign out" }).closest("form")).toHaveAttribute(
       "action",
       "/api/v1/auth/logout",
@@ -51,7 +62,10 @@ describe("My apps", () => {
   it("sends a browser without a session to dashboard-api's login, back to where it was", async () => {
     const leave = vi.spyOn(browser, "leaveTo").mockImplementation(() => undefined);
     fakeApi({
-      "GET /api/v1/me": { status: 401, body: { title: "Unauthorized", status: 401, detail: "Sign in first." } },
+      "GET /api/v1/me": {
+        status: 401,
+        body: { title: "Unauthorized", status: 401, detail: "Sign in first." },
+      },
     });
     renderAt("/");
     expect(await screen.findByText("Taking you to the sign-in page…")).toBeInTheDocument();

@@ -23,7 +23,9 @@ describe("Admin: one user", () => {
   it("shows name, email and username and a role per app", async () => {
     adminApi();
     renderAt("/users/id-bob");
-    expect(await screen.findByRole("heading", { level: 1, name: "Bob Builder" })).toBeInTheDocument();
+    expect(
+      await screen.findByRole("heading", { level: 1, name: "Bob Builder" }),
+    ).toBeInTheDocument();
     expect(screen.getByText("bob@example.org")).toBeInTheDocument();
     expect(screen.getByText("bob")).toBeInTheDocument();
     expect(await screen.findByLabelText("Role on Demo app")).toHaveValue("user");

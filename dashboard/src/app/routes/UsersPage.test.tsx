@@ -19,6 +19,7 @@ describe("Admin: users", () => {
     expect(await screen.findByRole("alert")).toHaveTextContent(
       "You may not see this: Only dashboard admins may do this.",
     );
+    expect(screen.queryByRole("search")).not.toBeInTheDocument();
   });
 
   it("searches, filters by app and role, and pages with the API's cursor", async () => {

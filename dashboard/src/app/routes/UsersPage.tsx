@@ -1,7 +1,7 @@
 import { useId, useState, type SyntheticEvent } from "react";
 import { Link, useLocation } from "react-router";
 import { useTranslation } from "react-i18next";
-import type { RoleName } from "../../api/client";
+import { ApiError, type RoleName } from "../../api/client";
 import { useApps, useUsers, type UserFilters } from "../../api/queries";
 import { ErrorMessage, Loading } from "../../components/States";
 import { RoleBadge } from "../../features/users/RoleBadge";
@@ -18,6 +18,8 @@ export function UsersPage() {
   const cursor = cursors[cursors.length - 1] ?? null;
   const users = useUsers(filters, cursor);
   const apps = useApps();
+  // Refused (not an admin): the reason only, no search form for a list that cannot come.
+  const refused = users.error instanceof ApiError && users.error.status === 403;
   const deleted = (useLocation().state as { deleted?: string } | null)?.deleted;
 
   function apply(next: UserFilters) {
@@ -38,56 +40,60 @@ export function UsersPage() {
           {t("user.deleted", { name: deleted })}
         </p>
       ) : null}
-      <form className="filters" role="search" onSubmit={onSearch}>
-        <div className="field">
-          <label htmlFor={ids.q}>{t("users.search")}</label>
-          <input
-            id={ids.q}
-            type="search"
-            value={draft.q}
-            onChange={(event) => setDraft({ ...draft, q: event.target.value })}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.app}>{t("users.app")}</label>
-          <select
-            id={ids.app}
-            value={draft.app}
-            onChange={(event) => {
-              const next = { ...draft, app: event.target.value };
-              setDraft(next);
-              apply({ ...next, q: filters.q });
-            }}
-          >
-            <option value="">{t("users.anyApp")}</option>
-            {apps.data?.map((app) => (
-              <option key={app.slug} value={app.slug}>
-                {app.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.role}>{t("users.role")}</label>
-          <select
-            id={ids.role}
-            value={draft.role}
-            onChange={(event) => {
-              const next = { ...draft, role: event.target.value as RoleName | "" };
-              setDraft(next);
-              apply({ ...next, q: filters.q });
-            }}
-          >
-            <option value="">{t("users.anyRole")}</option>
-            <option value="admin">{t("role.admin")}</option>
-            <option value="user">{t("role.user")}</option>
-          </select>
-        </div>
-        <button type="submit">{t("users.searchButton")}</button>
-      </form>
+      {refused ? null : (
+        <form className="filters" role="search" onSubmit={onSearch}>
+          <div className="field">
+            <label htmlFor={ids.q}>{t("users.search")}</label>
+            <input
+              id={ids.q}
+              type="search"
+              value={draft.q}
+              onChange={(event) => setDraft({ ...draft, q: event.target.value })}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={ids.app}>{t("users.app")}</label>
+            <select
+              id={ids.app}
+              value={draft.app}
+              onChange={(event) => {
+                const next = { ...draft, app: event.target.value };
+                setDraft(next);
+                apply({ ...next, q: filters.q });
+              }}
+            >
+              <option value="">{t("users.anyApp")}</option>
+              {apps.data?.map((app) => (
+                <option key={app.slug} value={app.slug}>
+                  {app.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={ids.role}>{t("users.role")}</label>
+            <select
+              id={ids.role}
+              value={draft.role}
+              onChange={(event) => {
+                const next = { ...draft, role: event.target.value as RoleName | "" };
+                setDraft(next);
+                apply({ ...next, q: filters.q });
+              }}
+            >
+              <option value="">{t("users.anyRole")}</option>
+              <option value="admin">{t("role.admin")}</option>
+              <option value="user">{t("role.user")}</option>
+            </select>
+          </div>
+          <button type="submit">{t("users.searchButton")}</button>
+        </form>
+      )}
 
       {users.isPending ? <Loading /> : null}
-      {users.isError ? <ErrorMessage error={users.error} retry={() => void users.refetch()} /> : null}
+      {users.isError ? (
+        <ErrorMessage error={users.error} retry={() => void users.refetch()} />
+      ) : null}
       {users.data ? (
         <>
           {users.data.items.length === 0 ? (

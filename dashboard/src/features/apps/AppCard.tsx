@@ -21,7 +21,9 @@ export function AppCard({ app }: { app: MyApp }) {
           href={app.url}
           {...(app.external ? { target: "_blank", rel: "noopener noreferrer" } : {})}
           aria-label={
-            app.external ? `${t("myApps.open", { name: app.name })} (${t("myApps.external")})` : t("myApps.open", { name: app.name })
+            app.external
+              ? `${t("myApps.open", { name: app.name })} (${t("myApps.external")})`
+              : t("myApps.open", { name: app.name })
           }
         >
           {body}
@@ -33,8 +35,7 @@ export function AppCard({ app }: { app: MyApp }) {
         </div>
       )}
       <p className="app-role">
-        {t("myApps.role")}:{" "}
-        <RoleBadge role={app.role} />
+        {t("myApps.role")}: <RoleBadge role={app.role} />
       </p>
     </li>
   );

@@ -29,7 +29,12 @@ export function RequireSession({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (signedOut) goToLogin();
   }, [signedOut]);
-  if (signedOut) return <p className="state" role="status">{t("state.signingIn")}</p>;
+  if (signedOut)
+    return (
+      <p className="state" role="status">
+        {t("state.signingIn")}
+      </p>
+    );
   if (me.isPending) return <Loading />;
   if (me.isError) return <ErrorMessage error={me.error} retry={() => void me.refetch()} />;
   return <>{children}</>;
