@@ -395,26 +395,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/internal/v1/consent-decision": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Consent Decision
-         * @description May `subject` use the app behind `client_id`, with which role and claims?
-         */
-        get: operations["internal-consent_decision"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -625,31 +605,6 @@ export interface components {
             scope?: string | null;
             /** Token Endpoint Auth Method */
             token_endpoint_auth_method?: string | null;
-        };
-        /** ConsentDecision */
-        ConsentDecision: {
-            /** Allowed */
-            allowed: boolean;
-            app: components["schemas"]["DecisionApp"];
-            /** Claims */
-            claims: {
-                [key: string]: unknown;
-            };
-            /** Reason */
-            reason: ("no_role" | "user_inactive") | null;
-            /** Role */
-            role: ("admin" | "user") | null;
-        };
-        /** DecisionApp */
-        DecisionApp: {
-            /** Name */
-            name: string;
-            /** Slug */
-            slug: string;
-            /** Trusted */
-            trusted: boolean;
-            /** Url */
-            url: string | null;
         };
         /** Me */
         Me: {
@@ -2684,65 +2639,6 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service Unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "internal-consent_decision": {
-        parameters: {
-            query: {
-                subject: string;
-                client_id: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ConsentDecision"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
                 headers: {
                     [name: string]: unknown;
                 };
