@@ -39,14 +39,18 @@ describe("My apps", () => {
     expect(screen.queryByRole("link", { name: "Users" })).not.toBeInTheDocument();
   });
 
-  it("says whom to ask when there are no apps", async () => {
+  it("says whom to ask when there are no apps besides the dashboard itself", async () => {
     fakeApi({
-      "GET /api/v1/me": { status: 200, body: { ...PERSON, roles: [], is_admin: false } },
-      "GET /api/v1/me/apps": { status: 200, body: [] },
+      "GET /api/v1/me": { status: 200, body: { ...PERSON, is_admin: false } },
+      "GET /api/v1/me/apps": {
+        status: 200,
+        body: [{ slug: "dashboard", name: "Dashboard", url: "/", external: false, role: "user" }],
+      },
     });
     renderAt("/");
     expect(await screen.findByText("You have no apps yet.")).toBeInTheDocument();
     expect(screen.getByText(/Ask your organisation's dashboard admin/)).toBeInTheDocument();
+    expect(screen.queryByRole("link", { name: "Open Dashboard" })).not.toBeInTheDocument();
   });
 
   it("shows the admin links to a dashboard admin", async () => {
