@@ -476,7 +476,8 @@ def test_nginx_error_answers_carry_hsts_over_tls(
         trust = ssl.create_default_context(cafile=str(cert))
         with httpx.Client(base_url=proxy.url, timeout=10, verify=trust) as c:
             down = c.get("/kratos/self-service/login/browser")
-            missing = c.get("/no-such-page")
+            # (Not under `/`: there unknown paths get the dashboard's index.html.)
+            missing = c.get("/admin/no-such-page")
             hammered = [
                 c.post("/kratos/self-service/login", params={"flow": "f"}) for _ in range(40)
             ]
