@@ -71,9 +71,16 @@ def run_npm(
     *args: str, timeout: float = STEP_TIMEOUT, capture: bool = False
 ) -> subprocess.CompletedProcess[str]:
     """Run `npm <args>` in dashboard/; raise FrontendError (with its output) when it fails."""
+    return _run(npm_argv(*args), f"npm {' '.join(args)}", timeout=timeout, capture=capture)
+
+
+def _run(
+    argv: list[str], label: str, *, timeout: float, capture: bool
+) -> subprocess.CompletedProcess[str]:
+    """Run one Node step in dashboard/ with the wheel's Node; FrontendError when it fails."""
     try:
         done = subprocess.run(  # noqa: S603 (the wheel's node and npm, our arguments)
-            npm_argv(*args),
+            argv,
             cwd=FRONTEND,
             env=node_env(),
             timeout=timeout,
@@ -82,10 +89,10 @@ def run_npm(
             check=False,
         )
     except subprocess.TimeoutExpired as exc:
-        raise FrontendError(f"npm {' '.join(args)} took longer than {timeout:.0f} s") from exc
+        raise FrontendError(f"{label} took longer than {timeout:.0f} s") from exc
     if done.returncode != 0:
         output = (done.stdout or "") + (done.stderr or "") if capture else ""
-        raise FrontendError(f"npm {' '.join(args)} failed ({done.returncode})\n{output}")
+        raise FrontendError(f"{label} failed ({done.returncode})\n{output}")
     return done
 
 
@@ -147,18 +154,12 @@ def generate_types() -> str:
         document.write_text(json.dumps(openapi_document(), indent=2, sort_keys=True))
         out = Path(tmp) / "schema.d.ts"
         cli = FRONTEND / "node_modules" / "openapi-typescript" / "bin" / "cli.js"
-        try:
-            subprocess.run(  # noqa: S603 (the wheel's node, our arguments)
-                [str(node_bin_dir() / "node"), str(cli), str(document), "-o", str(out)],
-                cwd=FRONTEND,
-                env=node_env(),
-                timeout=STEP_TIMEOUT,
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-        except subprocess.CalledProcessError as exc:
-            raise FrontendError(f"openapi-typescript failed\n{exc.stdout}{exc.stderr}") from exc
+        _run(
+            [str(node_bin_dir() / "node"), str(cli), str(document), "-o", str(out)],
+            "openapi-typescript",
+            timeout=STEP_TIMEOUT,
+            capture=True,
+        )
         return out.read_text()
 
 
