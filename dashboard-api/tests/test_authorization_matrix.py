@@ -10,7 +10,7 @@ from dashboard_api.actors import Actor
 from dashboard_api.apps import service as apps
 from dashboard_api.apps.schemas import AppCreate, ClientCreate
 from dashboard_api.context import Context
-from dashboard_api.users import service as users
+from dashboard_api.users import creation
 from dashboard_api.users.schemas import UserCreate
 
 # operation id -> (request body or None, status for an admin)
@@ -88,7 +88,7 @@ def _fill(value: Any, email) -> Any:
 def targets(database, ory_clients, settings, email) -> dict[str, str]:
     with database.transaction() as session:
         ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
-        user = users.create_user(ctx, UserCreate(email=email()))
+        user = creation.create_user(ctx, data=UserCreate(email=email()))
         apps.create_app(ctx, AppCreate(slug="matrix", name="Matrix"))
         client = apps.create_client(
             ctx, "matrix", ClientCreate(redirect_uris=["https://matrix.example/cb"])

@@ -7,8 +7,7 @@ import re
 import httpx
 from dashboard_api.audit import repository as audit
 from dashboard_api.context import Context
-from dashboard_api.users import identities, invitations
-from dashboard_api.users import service as users
+from dashboard_api.users import creation, credentials, identities, invitations, reading, updates
 from dashboard_api.users.schemas import UserCreate, UserUpdate
 
 
@@ -37,14 +36,14 @@ def _mailed_code(ory, address: str) -> tuple[str, str]:
 
 
 def _verified(ctx: Context, subject: str) -> bool:
-    return users.get_user(ctx, subject).email_verified
+    return reading.get_user(ctx, subject=subject).email_verified
 
 
 def test_a_redeemed_invitation_verifies_the_address_it_was_mailed_to(
     ctx: Context, email, ory
 ) -> None:
     address = email()
-    user = users.create_user(ctx, UserCreate(email=address, invite=True))
+    user = creation.create_user(ctx, data=UserCreate(email=address, invite=True))
     identity = ctx.ory.kratos.get_identity(user.id)
     # Not redeemed yet: nothing changes.
     assert invitations.confirm_redeemed(ctx, identity) == identity
@@ -67,8 +66,8 @@ def test_a_redeemed_invitation_verifies_the_address_it_was_mailed_to(
 
 
 def test_a_recovery_code_handed_over_by_an_admin_verifies_nothing(ctx: Context, email) -> None:
-    user = users.create_user(ctx, UserCreate(email=email()))
-    handed = users.recovery_code(ctx, user.id)
+    user = creation.create_user(ctx, data=UserCreate(email=email()))
+    handed = credentials.recovery_code(ctx, subject=user.id)
     assert handed.recovery_code
     assert "token=" not in handed.recovery_link
     _redeem(ctx, handed.recovery_link, handed.recovery_code)
@@ -80,8 +79,8 @@ def test_an_invitation_to_an_address_since_replaced_verifies_nothing(
     ctx: Context, email, ory
 ) -> None:
     first = email()
-    user = users.create_user(ctx, UserCreate(email=first, invite=True))
-    users.update_user(ctx, user.id, UserUpdate(email=email()))
+    user = creation.create_user(ctx, data=UserCreate(email=first, invite=True))
+    updates.update_user(ctx, subject=user.id, data=UserUpdate(email=email()))
     _redeem(ctx, *_mailed_code(ory, first))
     invitations.confirm_redeemed(ctx, ctx.ory.kratos.get_identity(user.id))
     assert not _verified(ctx, user.id)

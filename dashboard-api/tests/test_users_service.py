@@ -10,7 +10,7 @@ from dashboard_api.audit import repository as audit
 from dashboard_api.context import Context
 from dashboard_api.errors import Conflict, LastAdmin, NotFound, Unprocessable
 from dashboard_api.roles import service as roles
-from dashboard_api.users import service as users
+from dashboard_api.users import batch, creation, credentials, listing, reading, updates
 from dashboard_api.users.schemas import AppRole, UserCreate, UserUpdate
 from stackspin_clients import errors as ory_errors
 
@@ -18,9 +18,9 @@ from stackspin_clients import errors as ory_errors
 def test_create_user_stores_identity_in_kratos_and_roles_here(ctx: Context, email) -> None:
     apps.create_app(ctx, AppCreate(slug="wiki", name="Wiki"))
     address = email()
-    user = users.create_user(
+    user = creation.create_user(
         ctx,
-        UserCreate(
+        data=UserCreate(
             email=address, name="Ada", username="ada", roles=[AppRole(app="wiki", role="admin")]
         ),
     )
@@ -40,9 +40,9 @@ def test_create_user_stores_identity_in_kratos_and_roles_here(ctx: Context, emai
 
 def test_a_second_user_with_the_same_email_is_a_conflict(ctx: Context, email) -> None:
     address = email()
-    users.create_user(ctx, UserCreate(email=address))
+    creation.create_user(ctx, data=UserCreate(email=address))
     with pytest.raises(Conflict) as caught:
-        users.create_user(ctx, UserCreate(email=address.upper()))
+        creation.create_user(ctx, data=UserCreate(email=address.upper()))
     assert caught.value.status == 409
     assert address.lower() in caught.value.detail.lower()
 
@@ -50,14 +50,18 @@ def test_a_second_user_with_the_same_email_is_a_conflict(ctx: Context, email) ->
 def test_roles_on_unknown_apps_are_refused_before_kratos_is_asked(ctx: Context, email) -> None:
     address = email()
     with pytest.raises(Unprocessable):
-        users.create_user(ctx, UserCreate(email=address, roles=[AppRole(app="nope", role="user")]))
+        creation.create_user(
+            ctx, data=UserCreate(email=address, roles=[AppRole(app="nope", role="user")])
+        )
     assert ctx.ory.kratos.list_identities(credentials_identifier=address).identities == []
 
 
 def test_update_changes_traits_and_replaces_roles(ctx: Context, email) -> None:
-    user = users.create_user(ctx, UserCreate(email=email(), name="Old"))
-    changed = users.update_user(
-        ctx, user.id, UserUpdate(name="New", roles=[AppRole(app="dashboard", role="admin")])
+    user = creation.create_user(ctx, data=UserCreate(email=email(), name="Old"))
+    changed = updates.update_user(
+        ctx,
+        subject=user.id,
+        data=UserUpdate(name="New", roles=[AppRole(app="dashboard", role="admin")]),
     )
     assert changed.name == "New"
     assert [(r.app, r.role) for r in changed.roles] == [("dashboard", "admin")]
@@ -66,10 +70,10 @@ def test_update_changes_traits_and_replaces_roles(ctx: Context, email) -> None:
 def test_deactivating_ends_kratos_and_dashboard_sessions(ctx: Context, email) -> None:
     from dashboard_api.auth import service as auth
 
-    user = users.create_user(ctx, UserCreate(email=email()))
+    user = creation.create_user(ctx, data=UserCreate(email=email()))
     token = auth.open_session(ctx, user.id)
     ctx.session.flush()
-    users.update_user(ctx, user.id, UserUpdate(state="inactive"))
+    updates.update_user(ctx, subject=user.id, data=UserUpdate(state="inactive"))
     assert ctx.ory.kratos.get_identity(user.id).state == "inactive"
     from dashboard_api.auth.introspection import IntrospectionCache
     from dashboard_api.errors import Unauthenticated
@@ -83,9 +87,9 @@ def test_delete_removes_identity_roles_and_sessions(ctx: Context, email) -> None
     from dashboard_api.auth.introspection import IntrospectionCache
     from dashboard_api.errors import Unauthenticated
 
-    user = users.create_user(ctx, UserCreate(email=email()))
+    user = creation.create_user(ctx, data=UserCreate(email=email()))
     token = auth.open_session(ctx, user.id)
-    users.delete_user(ctx, user.id)
+    updates.delete_user(ctx, subject=user.id)
     with pytest.raises(Unauthenticated):
         auth.resolve_principal(ctx, IntrospectionCache(0, 1), bearer=None, session_token=token)
     with pytest.raises(ory_errors.NotFound):
@@ -96,53 +100,57 @@ def test_delete_removes_identity_roles_and_sessions(ctx: Context, email) -> None
     assert repository.has_any_role(ctx.session, user.id) is False
     # Deleting again converges to "not found", never half a user.
     with pytest.raises(NotFound):
-        users.delete_user(ctx, user.id)
+        updates.delete_user(ctx, subject=user.id)
 
 
 def test_the_last_dashboard_admin_cannot_be_demoted_deactivated_or_deleted(
     ctx: Context, email
 ) -> None:
-    only = users.create_user(
-        ctx, UserCreate(email=email(), roles=[AppRole(app="dashboard", role="admin")])
+    only = creation.create_user(
+        ctx, data=UserCreate(email=email(), roles=[AppRole(app="dashboard", role="admin")])
     )
     with pytest.raises(LastAdmin):
-        users.update_user(ctx, only.id, UserUpdate(roles=[AppRole(app="dashboard", role="user")]))
+        updates.update_user(
+            ctx, subject=only.id, data=UserUpdate(roles=[AppRole(app="dashboard", role="user")])
+        )
     with pytest.raises(LastAdmin):
-        users.update_user(ctx, only.id, UserUpdate(state="inactive"))
+        updates.update_user(ctx, subject=only.id, data=UserUpdate(state="inactive"))
     with pytest.raises(LastAdmin):
-        users.delete_user(ctx, only.id)
+        updates.delete_user(ctx, subject=only.id)
     with pytest.raises(LastAdmin):
         roles.set_role(ctx, only.id, DASHBOARD_APP_SLUG, None)
-    second = users.create_user(
-        ctx, UserCreate(email=email(), roles=[AppRole(app="dashboard", role="admin")])
+    second = creation.create_user(
+        ctx, data=UserCreate(email=email(), roles=[AppRole(app="dashboard", role="admin")])
     )
-    users.update_user(ctx, only.id, UserUpdate(roles=[]))
+    updates.update_user(ctx, subject=only.id, data=UserUpdate(roles=[]))
     with pytest.raises(LastAdmin):
-        users.delete_user(ctx, second.id)
+        updates.delete_user(ctx, subject=second.id)
 
 
 def test_an_inactive_admin_does_not_count_as_the_remaining_admin(ctx: Context, email) -> None:
-    a = users.create_user(
-        ctx, UserCreate(email=email(), roles=[AppRole(app="dashboard", role="admin")])
+    a = creation.create_user(
+        ctx, data=UserCreate(email=email(), roles=[AppRole(app="dashboard", role="admin")])
     )
-    b = users.create_user(
-        ctx, UserCreate(email=email(), roles=[AppRole(app="dashboard", role="admin")])
+    b = creation.create_user(
+        ctx, data=UserCreate(email=email(), roles=[AppRole(app="dashboard", role="admin")])
     )
-    users.update_user(ctx, a.id, UserUpdate(state="inactive"))
+    updates.update_user(ctx, subject=a.id, data=UserUpdate(state="inactive"))
     with pytest.raises(LastAdmin):
-        users.update_user(ctx, b.id, UserUpdate(state="inactive"))
+        updates.update_user(ctx, subject=b.id, data=UserUpdate(state="inactive"))
 
 
 def test_list_filters_by_app_and_role_and_pages_by_keyset(ctx: Context, email) -> None:
     apps.create_app(ctx, AppCreate(slug="chat", name="Chat"))
     created = [
-        users.create_user(ctx, UserCreate(email=email(), roles=[AppRole(app="chat", role="user")]))
+        creation.create_user(
+            ctx, data=UserCreate(email=email(), roles=[AppRole(app="chat", role="user")])
+        )
         for _ in range(5)
     ]
     seen: list[str] = []
     cursor = None
     while True:
-        page = users.list_users(ctx, limit=2, cursor=cursor, app="chat", role="user")
+        page = listing.list_users(ctx, limit=2, cursor=cursor, app="chat", role="user")
         seen.extend(u.id for u in page.items)
         assert all(("chat", "user") in {(r.app, r.role) for r in u.roles} for u in page.items)
         cursor = page.next_cursor
@@ -153,12 +161,12 @@ def test_list_filters_by_app_and_role_and_pages_by_keyset(ctx: Context, email) -
 
 def test_list_searches_by_exact_email_and_by_part_of_the_name(ctx: Context, email) -> None:
     address = email()
-    user = users.create_user(ctx, UserCreate(email=address, name="Grace Hopperfield"))
-    assert [u.id for u in users.list_users(ctx, q=address).items] == [user.id]
+    user = creation.create_user(ctx, data=UserCreate(email=address, name="Grace Hopperfield"))
+    assert [u.id for u in listing.list_users(ctx, q=address).items] == [user.id]
     found = []
     cursor = None
     for _ in range(50):
-        page = users.list_users(ctx, q="hopperfield", cursor=cursor)
+        page = listing.list_users(ctx, q="hopperfield", cursor=cursor)
         found.extend(u.id for u in page.items)
         cursor = page.next_cursor
         if cursor is None:
@@ -168,21 +176,21 @@ def test_list_searches_by_exact_email_and_by_part_of_the_name(ctx: Context, emai
 
 def test_unfiltered_list_pages_through_kratos(ctx: Context, email) -> None:
     for _ in range(3):
-        users.create_user(ctx, UserCreate(email=email()))
-    first = users.list_users(ctx, limit=2)
+        creation.create_user(ctx, data=UserCreate(email=email()))
+    first = listing.list_users(ctx, limit=2)
     assert len(first.items) == 2
     assert first.next_cursor
-    second = users.list_users(ctx, limit=2, cursor=first.next_cursor)
+    second = listing.list_users(ctx, limit=2, cursor=first.next_cursor)
     assert {u.id for u in first.items}.isdisjoint({u.id for u in second.items})
 
 
 def test_batch_create_reports_a_result_per_item(ctx: Context, email) -> None:
     existing = email()
-    users.create_user(ctx, UserCreate(email=existing))
+    creation.create_user(ctx, data=UserCreate(email=existing))
     fresh = [email() for _ in range(3)]
-    result = users.batch_create(
+    result = batch.batch_create(
         ctx,
-        [
+        items=[
             UserCreate(email=fresh[0], name="One"),
             UserCreate(email=existing),
             UserCreate(email=fresh[1], roles=[AppRole(app="missing", role="user")]),
@@ -204,18 +212,18 @@ def test_batch_create_reports_a_result_per_item(ctx: Context, email) -> None:
 
 
 def test_recovery_code_and_second_factor_reset(ctx: Context, email) -> None:
-    user = users.create_user(ctx, UserCreate(email=email()))
-    handed = users.recovery_code(ctx, user.id)
+    user = creation.create_user(ctx, data=UserCreate(email=email()))
+    handed = credentials.recovery_code(ctx, subject=user.id)
     assert handed.recovery_link.startswith("http")
     assert handed.recovery_code.isdigit()
-    users.reset_second_factor(ctx, user.id)
+    credentials.reset_second_factor(ctx, subject=user.id)
     actions = [e.action for e in audit.page(ctx.session, limit=10, target_id=user.id)]
     assert actions[:2] == ["user.reset_second_factor", "user.recovery_code"]
 
 
 def test_invitation_mails_a_recovery_code(ctx: Context, email, ory) -> None:
     address = email()
-    users.create_user(ctx, UserCreate(email=address, name="Invitee", invite=True))
+    creation.create_user(ctx, data=UserCreate(email=address, name="Invitee", invite=True))
     mails = ory.mail.store.list(address)
     assert len(mails) == 1
     assert "Invitee" in (mails[0].text or "")
@@ -223,9 +231,9 @@ def test_invitation_mails_a_recovery_code(ctx: Context, email, ory) -> None:
 
 def test_user_not_in_kratos_is_not_found(ctx: Context) -> None:
     with pytest.raises(NotFound):
-        users.get_user(ctx, "00000000-0000-4000-8000-000000000000")
+        reading.get_user(ctx, subject="00000000-0000-4000-8000-000000000000")
     with pytest.raises(NotFound):
-        users.get_user(ctx, "not-a-uuid")
+        reading.get_user(ctx, subject="not-a-uuid")
 
 
 def test_set_role_on_an_existing_identity(ctx: Context, make_identity) -> None:
@@ -235,12 +243,12 @@ def test_set_role_on_an_existing_identity(ctx: Context, make_identity) -> None:
 
 
 def test_part_of_an_email_is_searched_too(ctx: Context, email) -> None:
-    user = users.create_user(ctx, UserCreate(email=f"zq-{email()}"))
+    user = creation.create_user(ctx, data=UserCreate(email=f"zq-{email()}"))
     domain_part = user.email.split("@")[0]
     found = []
     cursor = None
     for _ in range(50):
-        page = users.list_users(ctx, q=domain_part + "@", cursor=cursor)
+        page = listing.list_users(ctx, q=domain_part + "@", cursor=cursor)
         found.extend(u.id for u in page.items)
         cursor = page.next_cursor
         if cursor is None:
@@ -257,4 +265,4 @@ def test_tampered_cursors_are_refused_or_ignored_never_a_crash(ctx: Context) -> 
     for position, q in cases:
         # Either a page (the bad part ignored) or a 422; never an unexpected error.
         with suppress(Unprocessable):
-            users.list_users(ctx, cursor=encode_cursor(position), q=q)
+            listing.list_users(ctx, cursor=encode_cursor(position), q=q)

@@ -30,7 +30,7 @@ from dashboard_api.db import Database
 from dashboard_api.errors import DomainError
 from dashboard_api.ory import OryClients
 from dashboard_api.roles import service as roles
-from dashboard_api.users import service as users
+from dashboard_api.users import batch, creation, credentials, listing, reading, updates
 from dashboard_api.users.schemas import AppRole, UserCreate, UserUpdate
 
 T = TypeVar("T")
@@ -224,7 +224,7 @@ def user_create(
         invite=invite,
     )
     with state.unit_of_work() as ctx:
-        created = users.create_user(ctx, data)
+        created = creation.create_user(ctx, data=data)
     _echo_json(created.model_dump(mode="json"))
 
 
@@ -247,7 +247,7 @@ def user_list(
     cursor: str | None = None
     while True:
         with state.unit_of_work() as ctx:
-            page = users.list_users(ctx, limit=limit, cursor=cursor, q=q, app=app, role=role)
+            page = listing.list_users(ctx, limit=limit, cursor=cursor, q=q, app=app, role=role)
         for item in page.items:
             granted = ",".join(f"{r.app}:{r.role}" for r in item.roles)
             click.echo(f"{item.id}\t{item.email}\t{item.name or ''}\t{item.state}\t{granted}")
@@ -263,7 +263,7 @@ def user_list(
 @pass_state
 def user_show(state: CliState, subject: str) -> None:
     with state.unit_of_work() as ctx:
-        _echo_json(users.get_user(ctx, subject).model_dump(mode="json"))
+        _echo_json(reading.get_user(ctx, subject=subject).model_dump(mode="json"))
 
 
 @user.command(name="update")
@@ -284,7 +284,7 @@ def user_update(
     """Change traits or state (roles: `user set-role`)."""
     data = _validated(UserUpdate, email=email, name=name, username=username, state=new_state)
     with state.unit_of_work() as ctx:
-        _echo_json(users.update_user(ctx, subject, data).model_dump(mode="json"))
+        _echo_json(updates.update_user(ctx, subject=subject, data=data).model_dump(mode="json"))
 
 
 @user.command(name="delete")
@@ -293,7 +293,7 @@ def user_update(
 @pass_state
 def user_delete(state: CliState, subject: str) -> None:
     with state.unit_of_work() as ctx:
-        users.delete_user(ctx, subject)
+        updates.delete_user(ctx, subject=subject)
     click.echo(f"deleted {subject}")
 
 
@@ -315,7 +315,7 @@ def user_set_role(state: CliState, subject: str, app_slug: str, role: str) -> No
 def user_recovery_code(state: CliState, subject: str) -> None:
     """A one-time recovery code to hand over to the person, and the page to enter it on."""
     with state.unit_of_work() as ctx:
-        code = users.recovery_code(ctx, subject)
+        code = credentials.recovery_code(ctx, subject=subject)
     click.echo(f"Open:  {code.recovery_link}")
     click.echo(f"Code:  {code.recovery_code}")
     if code.expires_at is not None:
@@ -362,7 +362,7 @@ def user_import(state: CliState, csv_file: TextIO, invite: bool) -> None:
         for start in range(0, len(valid), IMPORT_BATCH):
             chunk = valid[start : start + IMPORT_BATCH]
             with state.unit_of_work() as ctx:
-                outcome = users.batch_create(ctx, [data for _, data in chunk])
+                outcome = batch.batch_create(ctx, items=[data for _, data in chunk])
             for item in outcome.results:
                 number, data = chunk[item.index]
                 text = item.status + (f" {item.id}" if item.id else "")

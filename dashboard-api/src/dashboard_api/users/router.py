@@ -11,7 +11,7 @@ from dashboard_api.apps.schemas import MyApp
 from dashboard_api.deps import AdminContext, CurrentPrincipal, UserContext
 from dashboard_api.errors import problem_responses
 from dashboard_api.pagination import Page
-from dashboard_api.users import service
+from dashboard_api.users import batch, creation, credentials, listing, reading, sessions, updates
 from dashboard_api.users.schemas import (
     BatchCreate,
     BatchResult,
@@ -43,7 +43,7 @@ def list_users(
     role: Annotated[RoleName | None, Query()] = None,
 ) -> Page[User]:
     """Users, a page at a time (keyset); search by email or name, filter by app and role."""
-    return service.list_users(ctx, limit=limit, cursor=cursor, q=q, app=app, role=role)
+    return listing.list_users(ctx, limit=limit, cursor=cursor, q=q, app=app, role=role)
 
 
 @router.post(
@@ -53,24 +53,24 @@ def list_users(
 )
 def create_user(ctx: AdminContext, body: UserCreate) -> User:
     """Create a user in Kratos with roles here; optionally mail an invitation."""
-    return service.create_user(ctx, body)
+    return creation.create_user(ctx, data=body)
 
 
 @router.post("/batch", responses=problem_responses(*ADMIN_ERRORS))
 def batch_create_users(ctx: AdminContext, body: BatchCreate) -> BatchResult:
     """Create up to 1000 users with one Kratos batch call; a result per item."""
-    return service.batch_create(ctx, body.users)
+    return batch.batch_create(ctx, items=body.users)
 
 
 @router.get("/{user_id}", responses=problem_responses(*ONE_USER_ERRORS))
 def get_user(ctx: AdminContext, user_id: UserId) -> User:
-    return service.get_user(ctx, user_id)
+    return reading.get_user(ctx, subject=user_id)
 
 
 @router.patch("/{user_id}", responses=problem_responses(*ONE_USER_ERRORS, 409))
 def update_user(ctx: AdminContext, user_id: UserId, body: UserUpdate) -> User:
     """Change traits, roles (replaced as a whole) or state; deactivating ends their sessions."""
-    return service.update_user(ctx, user_id, body)
+    return updates.update_user(ctx, subject=user_id, data=body)
 
 
 @router.delete(
@@ -81,14 +81,14 @@ def update_user(ctx: AdminContext, user_id: UserId, body: UserUpdate) -> User:
 )
 def delete_user(ctx: AdminContext, user_id: UserId) -> None:
     """Delete the identity, its roles and all its sessions."""
-    service.delete_user(ctx, user_id)
+    updates.delete_user(ctx, subject=user_id)
 
 
 @router.post("/{user_id}/recovery-code", responses=problem_responses(*ONE_USER_ERRORS))
 def create_recovery_code(ctx: AdminContext, user_id: UserId) -> RecoveryCode:
     """A one-time recovery code for the admin to hand over, with the page to enter it on
     (the person then sets a new password). It does not verify their address."""
-    return service.recovery_code(ctx, user_id)
+    return credentials.recovery_code(ctx, subject=user_id)
 
 
 @router.post(
@@ -99,7 +99,7 @@ def create_recovery_code(ctx: AdminContext, user_id: UserId) -> RecoveryCode:
 )
 def send_invitation(ctx: AdminContext, user_id: UserId) -> None:
     """Mail the person a (new) invitation: a Kratos recovery code."""
-    service.invite(ctx, user_id)
+    creation.invite(ctx, subject=user_id)
 
 
 @router.post(
@@ -110,12 +110,12 @@ def send_invitation(ctx: AdminContext, user_id: UserId) -> None:
 )
 def reset_second_factor(ctx: AdminContext, user_id: UserId) -> None:
     """Remove TOTP, recovery codes and security keys."""
-    service.reset_second_factor(ctx, user_id)
+    credentials.reset_second_factor(ctx, subject=user_id)
 
 
 @router.get("/{user_id}/sessions", responses=problem_responses(*ONE_USER_ERRORS))
 def list_user_sessions(ctx: AdminContext, user_id: UserId) -> list[UserSession]:
-    return service.list_sessions(ctx, user_id)
+    return sessions.list_sessions(ctx, subject=user_id)
 
 
 @router.delete(
@@ -126,18 +126,18 @@ def list_user_sessions(ctx: AdminContext, user_id: UserId) -> list[UserSession]:
 )
 def revoke_user_sessions(ctx: AdminContext, user_id: UserId) -> None:
     """End every Kratos session and Hydra login/consent session of the user."""
-    service.revoke_sessions(ctx, user_id)
+    sessions.revoke_sessions(ctx, subject=user_id)
 
 
 @me_router.get("", responses=problem_responses(401))
 def get_me(ctx: UserContext, principal: CurrentPrincipal) -> Me:
-    return service.get_me(ctx, principal.subject)
+    return reading.get_me(ctx, subject=principal.subject)
 
 
 @me_router.patch("", responses=problem_responses(401, 403, 409, 422))
 def update_me(ctx: UserContext, principal: CurrentPrincipal, body: MeUpdate) -> Me:
     """Change your own name or username."""
-    return service.update_me(ctx, principal.subject, body)
+    return updates.update_me(ctx, subject=principal.subject, data=body)
 
 
 @me_router.get("/apps", responses=problem_responses(401))

@@ -1,0 +1,189 @@
+"""Creating many users with one Kratos batch call; a result per item, in order."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from contextlib import suppress
+from functools import partial
+from typing import Any
+
+from stackspin_clients import errors as ory_errors
+from stackspin_clients.models import BatchIdentityResult, CreateIdentity, Identity
+
+from dashboard_api.audit import service as audit
+from dashboard_api.context import Context
+from dashboard_api.errors import Unprocessable
+from dashboard_api.intents import repository as intents_repository
+from dashboard_api.intents import service as intents
+from dashboard_api.intents.models import IDENTITY
+from dashboard_api.roles import repository as roles_repository
+from dashboard_api.roles import service as roles
+from dashboard_api.users import identities, leftovers
+from dashboard_api.users.creation import send_invitation, take_over
+from dashboard_api.users.reading import get_identity
+from dashboard_api.users.schemas import (
+    BatchItemResult,
+    BatchResult,
+    UserCreate,
+)
+
+log = logging.getLogger(__name__)
+
+
+def batch_create(ctx: Context, *, items: Sequence[UserCreate]) -> BatchResult:
+    """Create many users with one Kratos batch call; a result per item, in order.
+
+    A retry converges: an item an earlier attempt left half-made (created in Kratos, roles never
+    committed) is finished with this attempt's data and reported `created`, not `exists`.
+    """
+    results: list[BatchItemResult | None] = [None] * len(items)
+    plans: dict[int, roles.RolePlan] = {}
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        email = str(item.email).casefold()
+        if email in seen:
+            results[index] = BatchItemResult(
+                index=index, email=str(item.email), status="failed", error="duplicate in this batch"
+            )
+            continue
+        seen.add(email)
+        try:
+            plans[index] = roles.plan(
+                ctx, [(r.app, r.role) for r in item.roles], default_dashboard_user=True
+            )
+        except Unprocessable as exc:
+            results[index] = BatchItemResult(
+                index=index, email=str(item.email), status="failed", error=exc.detail
+            )
+    todo = [i for i in range(len(items)) if results[i] is None]
+    finished: list[tuple[int, str, bool]] = []  # (index, identity id, adopted)
+    if todo:
+        pending = intents.begin(ctx, IDENTITY, [str(items[i].email).casefold() for i in todo])
+        for intent in pending:
+            intent.undo = _unknown_outcome  # until the batch answers, anything may be there
+        traits = {
+            i: identities.new_traits(str(items[i].email), items[i].name, items[i].username)
+            for i in todo
+        }
+        answers = _batch_call(
+            ctx,
+            [
+                CreateIdentity(
+                    traits=traits[i],
+                    state="active",
+                    metadata_admin=identities.created_metadata(intent.token),
+                )
+                for i, intent in zip(todo, pending, strict=True)
+            ],
+        )
+        for answer, intent in zip(answers, pending, strict=True):
+            made = answer.identity if answer.action == "create" else None
+            intent.undo = partial(_delete_identity, ctx, made) if made else None
+        unfinished = _earlier_attempts(
+            ctx,
+            [
+                intent
+                for answer, intent in zip(answers, pending, strict=True)
+                if _is_conflict(answer.error)
+            ],
+        )
+        for index, answer, intent in zip(todo, answers, pending, strict=True):
+            email = str(items[index].email)
+            if answer.action == "create" and answer.identity:
+                finished.append((index, answer.identity, False))
+                results[index] = BatchItemResult(
+                    index=index, email=email, status="created", id=answer.identity
+                )
+                continue
+            if not _is_conflict(answer.error):
+                results[index] = BatchItemResult(
+                    index=index, email=email, status="failed", error=_reason(answer.error)
+                )
+                continue
+            # An earlier attempt may have made this identity and never given it its roles.
+            taken = (
+                take_over(ctx, email, traits[index], intent)
+                if intent.key in unfinished
+                else leftovers.Standing.USER
+            )
+            if isinstance(taken, Identity):
+                intent.undo = partial(_delete_identity, ctx, taken.id)
+                finished.append((index, taken.id, True))
+                results[index] = BatchItemResult(
+                    index=index, email=email, status="created", id=taken.id
+                )
+            elif taken is leftovers.Standing.IN_FLIGHT:
+                results[index] = BatchItemResult(
+                    index=index,
+                    email=email,
+                    status="failed",
+                    error="an earlier create of this user is still under way; try again",
+                )
+            else:
+                results[index] = BatchItemResult(index=index, email=email, status="exists")
+        intents.settle(ctx, pending)
+    for index, identity_id, adopted in finished:
+        for app_id, role_id in plans[index].items():
+            roles_repository.assign(ctx.session, identity_id, app_id, role_id)
+        summary: dict[str, Any] = {"email": str(items[index].email), "batch": True}
+        if adopted:
+            summary["finished_earlier_attempt"] = True
+        audit.record(
+            ctx, action="user.create", target_type="user", target_id=identity_id, summary=summary
+        )
+    ctx.session.flush()
+    for index, identity_id, _ in finished:
+        if items[index].invite:
+            send_invitation(ctx, get_identity(ctx, subject=identity_id), items[index].name)
+    final = [r for r in results if r is not None]
+    return BatchResult(
+        results=final,
+        created=sum(r.status == "created" for r in final),
+        exists=sum(r.status == "exists" for r in final),
+        failed=sum(r.status == "failed" for r in final),
+    )
+
+
+def _delete_identity(ctx: Context, identity_id: str) -> bool:
+    with suppress(ory_errors.NotFound):
+        ctx.ory.kratos.delete_identity(identity_id)
+    return True
+
+
+def _earlier_attempts(ctx: Context, conflicts: Sequence[intents.Intent]) -> set[str]:
+    """The keys (emails) among `conflicts` that an earlier create of ours left an intent for:
+    only those can be half-made users (one query, no Kratos call for plain duplicates)."""
+    ours = {intent.token for intent in conflicts}
+    rows = intents_repository.by_keys(ctx.session, IDENTITY, [i.key for i in conflicts])
+    return {row.key for row in rows if row.token not in ours}
+
+
+def _unknown_outcome() -> bool:
+    """The batch call failed: what Kratos made, if anything, waits for a retry or reconcile."""
+    return False
+
+
+def _batch_call(ctx: Context, bodies: list[CreateIdentity]) -> list[BatchIdentityResult]:
+    """Kratos answers the whole batch with 409/400 when every item failed; spread that out."""
+    try:
+        return ctx.ory.kratos.batch_create_identities(bodies)
+    except ory_errors.Conflict:
+        return [BatchIdentityResult(action="error", error={"code": 409}) for _ in bodies]
+    except ory_errors.ValidationFailed as exc:
+        return [
+            BatchIdentityResult(action="error", error={"code": 400, "reason": exc.message})
+            for _ in bodies
+        ]
+
+
+def _is_conflict(error: Any) -> bool:
+    if not isinstance(error, dict):
+        return False
+    return error.get("code") == 409 or error.get("status") in ("Conflict", 409)
+
+
+def _reason(error: Any) -> str:
+    if isinstance(error, dict):
+        return str(error.get("reason") or error.get("message") or error)
+    return str(error or "unknown error")

@@ -1,0 +1,64 @@
+"""A person's sessions: listing and ending them in Kratos, Hydra and here."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import suppress
+
+from stackspin_clients import errors as ory_errors
+
+from dashboard_api.audit import service as audit
+from dashboard_api.auth import repository as auth_repository
+from dashboard_api.context import Context
+from dashboard_api.users.reading import get_identity
+from dashboard_api.users.schemas import (
+    UserSession,
+)
+
+log = logging.getLogger(__name__)
+
+
+def end_hydra_sessions(ctx: Context, subject: str) -> None:
+    """Hydra revokes the subject's tokens with its consent sessions; forget cached answers."""
+    with suppress(ory_errors.NotFound):
+        ctx.ory.hydra.revoke_login_sessions(subject=subject)
+    with suppress(ory_errors.NotFound):
+        ctx.ory.hydra.revoke_consent_sessions(subject, all=True)
+    ctx.forget_tokens_of(subject)
+
+
+def end_sessions(ctx: Context, subject: str) -> None:
+    with suppress(ory_errors.NotFound):  # Kratos answers 404 when there was no session
+        ctx.ory.kratos.delete_identity_sessions(subject)
+    end_hydra_sessions(ctx, subject)
+    auth_repository.delete_sessions_of(ctx.session, subject)
+
+
+def revoke_sessions(ctx: Context, *, subject: str) -> None:
+    get_identity(ctx, subject=subject)
+    end_sessions(ctx, subject)
+    audit.record(
+        ctx,
+        action="user.revoke_sessions",
+        target_type="user",
+        target_id=subject,
+    )
+
+
+def list_sessions(ctx: Context, *, subject: str) -> list[UserSession]:
+    get_identity(ctx, subject=subject)
+    try:
+        sessions = ctx.ory.kratos.list_identity_sessions(subject)
+    except ory_errors.NotFound:
+        sessions = []
+    return [
+        UserSession(
+            id=s.id,
+            active=s.active,
+            authenticated_at=s.authenticated_at,
+            expires_at=s.expires_at,
+            aal=s.authenticator_assurance_level,
+            methods=[m.method for m in s.authentication_methods or [] if m.method],
+        )
+        for s in sessions
+    ]
