@@ -181,3 +181,121 @@ def test_app_delete(run) -> None:
     assert "temp" in run("app", "list").output
     run("app", "delete", "temp", "--yes")
     assert "temp" not in run("app", "list").output
+
+
+def test_import_reads_what_spreadsheets_write_and_dry_run_writes_nothing(
+    run, email, tmp_path, ory_clients
+) -> None:
+    run("app", "create", "chat", "--name", "Chat")
+    existing, new, other = email(), email(), email()
+    run("user", "create", existing)
+    # A spreadsheet in a Dutch locale: BOM, `;` between fields, headers as typed.
+    lines = [
+        "Email;Name;ROLES",
+        f"{new};Nieuw Mens;chat:user,dashboard:user",
+        f"{existing};Bestaand;",
+        f"{other};Onbekend;nope:user",
+        "kapot;Kapot;",
+    ]
+    path = tmp_path / "mensen.csv"
+    path.write_bytes(("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8"))
+
+    dry = run("user", "import", str(path), "--dry-run", ok=False)
+    assert dry.exit_code == 1
+    statuses = [line.split("\t")[2] for line in dry.output.splitlines() if line.startswith("row ")]
+    assert statuses[0] == "would-create"
+    assert statuses[1] == "exists"
+    assert statuses[2].startswith("failed")
+    assert "nope" in statuses[2]
+    assert statuses[3].startswith("failed")
+    assert "1 would-create, 1 exists, 2 failed" in dry.output
+    assert ory_clients.kratos.list_identities(credentials_identifier=new).identities == []
+
+    done = run("user", "import", str(path), ok=False)
+    assert "1 created, 1 exists, 2 failed" in done.output
+    (made,) = ory_clients.kratos.list_identities(credentials_identifier=new).identities
+    assert made.traits["name"] == "Nieuw Mens"
+    shown = json.loads(run("user", "show", new).output)
+    assert {(r["app"], r["role"]) for r in shown["roles"]} == {
+        ("chat", "user"),
+        ("dashboard", "user"),
+    }
+
+
+def test_user_commands_take_an_email_and_delete_names_the_person(run, email, ory_clients) -> None:
+    address = email()
+    created = json.loads(run("user", "create", address, "--name", "Ada Lovelace").output)
+    assert json.loads(run("user", "show", address).output)["id"] == created["id"]
+    refused = run("user", "delete", address, input="n\n", ok=False)
+    assert refused.exit_code == 1
+    assert f"Delete Ada Lovelace <{address}>, their roles and sessions?" in refused.output
+    assert ory_clients.kratos.list_identities(credentials_identifier=address).identities
+    gone = run("user", "delete", address, input="y\n")
+    assert f"deleted Ada Lovelace <{address}>" in gone.output
+    assert ory_clients.kratos.list_identities(credentials_identifier=address).identities == []
+    missing = run("user", "show", address, ok=False)
+    assert missing.exit_code == 1
+    assert f"no user with the email address {address}" in missing.output
+
+
+def test_sessions_second_factor_and_clients_from_the_cli(run, email, ory_clients) -> None:
+    address = email()
+    run("user", "create", address)
+    listed = run("user", "sessions", address).output.splitlines()
+    assert listed[0].split() == [
+        "SESSION",
+        "ACTIVE",
+        "SINCE",
+        "(UTC)",
+        "UNTIL",
+        "(UTC)",
+        "LEVEL",
+        "METHODS",
+    ]
+    assert "every session ended" in run("user", "revoke-sessions", address).output
+    assert "second factors removed" in run("user", "reset-2fa", address).output
+
+    run("app", "create", "wiki", "--name", "Wiki")
+    made = run("app", "create-client", "wiki", "--redirect-uri", "https://wiki.example/cb").output
+    client_id = re.search(r"^client id:\s+(\S+)$", made, re.MULTILINE)
+    assert client_id is not None
+    assert re.search(r"^client secret:\s+\S{16,}", made, re.MULTILINE)
+    hydra_client = ory_clients.hydra.get_oauth2_client(client_id.group(1))
+    assert hydra_client.redirect_uris == ["https://wiki.example/cb"]
+    clients = run("app", "clients", "wiki").output.splitlines()
+    assert clients[0].split() == ["CLIENT", "NAME", "REDIRECT", "URIS"]
+    assert client_id.group(1) in clients[1]
+    apps_table = run("app", "list").output.splitlines()
+    assert apps_table[0].split() == ["SLUG", "NAME", "URL", "CLIENTS"]
+
+
+def test_a_missing_or_empty_database_says_what_to_do(cli_env, tmp_path) -> None:
+    runner = CliRunner()
+    absent = tmp_path / "nowhere.sqlite3"
+    env = {**cli_env, "DASHBOARD_DATABASE_URL": f"sqlite:///{absent}"}
+    result = runner.invoke(main, ["user", "list"], env=env)
+    assert result.exit_code == 1
+    assert "There is no database at" in result.output
+    assert "export DASHBOARD_DATABASE_URL=" in result.output
+    assert "Traceback" not in result.output
+    assert not absent.exists()  # nothing was created where the command ran
+
+    empty = tmp_path / "empty.sqlite3"
+    empty.touch()
+    env["DASHBOARD_DATABASE_URL"] = f"sqlite:///{empty}"
+    result = runner.invoke(main, ["roles", "list"], env=env)
+    assert result.exit_code == 1
+    assert "run `dashboard-api migrate` first" in result.output
+
+
+def test_a_development_call_prints_no_placeholder_warning(run, cli_env) -> None:
+    # `run` migrated the database.
+    env = {
+        **cli_env,
+        "DASHBOARD_ENVIRONMENT": "development",
+        "DASHBOARD_SECRET_KEY": "changethis",
+    }
+    result = CliRunner().invoke(main, ["roles", "list"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "placeholder" not in result.output.casefold()
+    assert result.output.splitlines()[0].split() == ["ROLE", "DESCRIPTION"]

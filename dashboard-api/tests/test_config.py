@@ -24,11 +24,12 @@ def test_production_refuses_placeholders_in_any_case_or_padding(monkeypatch, val
         Settings()
 
 
-def test_development_accepts_them_with_a_warning(monkeypatch) -> None:
+def test_development_accepts_them_and_names_them(monkeypatch) -> None:
     monkeypatch.setenv("DASHBOARD_ENVIRONMENT", "development")
-    with pytest.warns(UserWarning, match="placeholder"):
-        settings = Settings()
+    monkeypatch.setenv("DASHBOARD_INTERNAL_TOKEN", "a-real-internal-token-value-123")
+    settings = Settings()
     assert settings.secret_key == "changethis"
+    assert settings.placeholder_secrets == ["DASHBOARD_SECRET_KEY", "DASHBOARD_OAUTH_CLIENT_SECRET"]
 
 
 def test_production_with_real_secrets(monkeypatch) -> None:

@@ -9,6 +9,7 @@ import os
 import queue
 import re
 import secrets
+import shlex
 import signal
 import smtplib
 import subprocess
@@ -180,6 +181,32 @@ def test_the_banner_names_the_url_and_the_admin(runs: Runs) -> None:
     assert f"admin login     {ADMIN_EMAIL}" in out
     assert f"admin password  {ADMIN_PASSWORD}" in out
     assert f"{runs.first.url}/mail/" in out
+
+
+def test_the_banner_prints_the_export_line_the_admin_cli_works_with(runs: Runs) -> None:
+    (line,) = [
+        x.strip() for x in runs.second.output.splitlines() if x.strip().startswith("export ")
+    ]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
+    env.update(dict(pair.split("=", 1) for pair in shlex.split(line.removeprefix("export "))))
+    listed = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dashboard-api")),
+            "user",
+            "list",
+            "--search",
+            ADMIN_EMAIL,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert ADMIN_EMAIL in listed.stdout
+    assert listed.stdout.splitlines()[0].split()[:2] == ["ID", "EMAIL"]
+    assert listed.stderr.strip() == ""  # no warning, no traceback on a normal call
 
 
 def test_ctrl_c_stops_everything_cleanly(runs: Runs) -> None:

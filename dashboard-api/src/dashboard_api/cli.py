@@ -7,15 +7,20 @@ Each command is one transaction. The devstack runner calls it in-process with
 from __future__ import annotations
 
 import csv
+import io
 import json
+import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 import click
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from stackspin_clients.errors import OryError
 
 from dashboard_api import migrate as migrations
@@ -23,14 +28,14 @@ from dashboard_api import reconcile as reconciliation
 from dashboard_api.actors import Actor
 from dashboard_api.apps import service as apps
 from dashboard_api.apps.models import DASHBOARD_APP_SLUG
-from dashboard_api.apps.schemas import AppCreate
+from dashboard_api.apps.schemas import AppCreate, ClientCreate
 from dashboard_api.config import Settings
 from dashboard_api.context import Context
 from dashboard_api.db import Database
 from dashboard_api.errors import DomainError
 from dashboard_api.ory import OryClients
 from dashboard_api.roles import service as roles
-from dashboard_api.users import batch, creation, credentials, listing, reading, updates
+from dashboard_api.users import batch, creation, credentials, listing, reading, sessions, updates
 from dashboard_api.users.schemas import AppRole, UserCreate, UserUpdate
 
 T = TypeVar("T")
@@ -46,6 +51,13 @@ class CliState:
     @property
     def database(self) -> Database:
         if self._database is None:
+            missing = _missing_sqlite_file(self.settings.database_url)
+            if missing is not None:
+                raise click.ClickException(
+                    f"There is no database at {missing}. Point the CLI at yours with"
+                    " `export DASHBOARD_DATABASE_URL=...` (`make dev` prints the line for its"
+                    " own), or create this one with `dashboard-api migrate`."
+                )
             self._database = Database.from_url(
                 self.settings.database_url, self.settings.database_timeouts
             )
@@ -76,6 +88,32 @@ class CliState:
             raise click.ClickException(f"{exc.detail} ({exc.status})") from exc
         except OryError as exc:
             raise click.ClickException(f"Hydra/Kratos: {exc}") from exc
+        except SQLAlchemyError as exc:
+            raise click.ClickException(_database_trouble(self.settings.database_url, exc)) from exc
+
+
+def _missing_sqlite_file(url: str) -> str | None:
+    """The path of a SQLite database file that does not exist (SQLite would create it, empty,
+    wherever the command happens to run), else None."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    path = Path(parsed.database or "")
+    return None if path.exists() else str(path.resolve())
+
+
+def _database_trouble(url: str, exc: SQLAlchemyError) -> str:
+    where = make_url(url).render_as_string(hide_password=True)
+    reason = str(exc.orig if isinstance(exc, DBAPIError) else exc)
+    text = reason.casefold()
+    if "no such table" in text or "doesn't exist" in text:
+        return f"The database {where} has no tables yet: run `dashboard-api migrate` first."
+    if isinstance(exc, OperationalError):
+        return (
+            f"Cannot use the database {where}: {reason}. Is it running, and is"
+            " DASHBOARD_DATABASE_URL right?"
+        )
+    return f"The database {where} refused the command: {reason}"
 
 
 pass_state = click.make_pass_decorator(CliState)
@@ -83,6 +121,18 @@ pass_state = click.make_pass_decorator(CliState)
 
 def _echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, default=str))
+
+
+def _echo_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    """Columns aligned under a header row; tabs would wrap unevenly on narrow terminals."""
+    body = [[str(cell) for cell in row] for row in rows]
+    widths = [max([len(h), *(len(r[i]) for r in body)]) for i, h in enumerate(headers)]
+    for row in [list(headers), *body]:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+def _subject(ctx: Context, who: str) -> str:
+    return reading.resolve_subject(ctx, email_or_id=who)
 
 
 def _parse_roles(values: tuple[str, ...]) -> list[AppRole]:
@@ -125,7 +175,7 @@ def main(click_ctx: click.Context, database_url: str | None) -> None:
 @click.option("--revision", default="head", show_default=True)
 @pass_state
 def migrate(state: CliState, revision: str) -> None:
-    """Bring the database schema up to date."""
+    """Create the database (SQLite) or bring its schema up to date; safe to repeat."""
     migrations.upgrade(state.settings.database_url, revision)
     click.echo(f"database at {migrations.current_revision(state.settings.database_url)}")
 
@@ -180,15 +230,17 @@ def reconcile(state: CliState, repair: bool) -> None:
 
 @main.group(name="roles")
 def roles_group() -> None:
-    """Roles."""
+    """The roles a person can hold on an app."""
 
 
 @roles_group.command(name="list")
 @pass_state
 def roles_list(state: CliState) -> None:
-    with state.unit_of_work() as ctx:
-        for role in roles.list_roles(ctx):
-            click.echo(f"{role.name}\t{role.description}")
+    """List the roles."""
+    with state.unit_of_work(read_only=True) as ctx:
+        _echo_table(
+            ("ROLE", "DESCRIPTION"), [(r.name, r.description) for r in roles.list_roles(ctx)]
+        )
 
 
 # --- users ---------------------------------------------------------------------------------
@@ -201,10 +253,12 @@ def user() -> None:
 
 @user.command(name="create")
 @click.argument("email")
-@click.option("--name")
-@click.option("--username")
-@click.option("--role", "role_specs", multiple=True, metavar="APP:ROLE")
-@click.option("--invite", is_flag=True, help="Mail a recovery code to set a password.")
+@click.option("--name", help="Full name.")
+@click.option("--username", help="Sent to apps as preferred_username.")
+@click.option(
+    "--role", "role_specs", multiple=True, metavar="APP:ROLE", help="Repeatable: wiki:user."
+)
+@click.option("--invite", is_flag=True, help="Mail an invitation to choose a password.")
 @pass_state
 def user_create(
     state: CliState,
@@ -214,7 +268,7 @@ def user_create(
     role_specs: tuple[str, ...],
     invite: bool,
 ) -> None:
-    """Create a user."""
+    """Create a user (with a dashboard:user role unless --role says otherwise)."""
     data = _validated(
         UserCreate,
         email=email,
@@ -229,9 +283,9 @@ def user_create(
 
 
 @user.command(name="list")
-@click.option("--search", "q")
-@click.option("--app")
-@click.option("--role", type=click.Choice(["admin", "user"]))
+@click.option("--search", "q", help="Part of an email address, name or username.")
+@click.option("--app", help="Only people with a role on this app (slug).")
+@click.option("--role", type=click.Choice(["admin", "user"]), help="Only people with this role.")
 @click.option("--limit", type=click.IntRange(1, 500), default=100, show_default=True)
 @click.option("--all", "all_pages", is_flag=True, help="Follow every page.")
 @pass_state
@@ -243,14 +297,24 @@ def user_list(
     limit: int,
     all_pages: bool,
 ) -> None:
-    """List users (id, email, name, state, roles)."""
+    """List users: id, email, name, state and roles."""
     cursor: str | None = None
     while True:
-        with state.unit_of_work() as ctx:
+        with state.unit_of_work(read_only=True) as ctx:
             page = listing.list_users(ctx, limit=limit, cursor=cursor, q=q, app=app, role=role)
-        for item in page.items:
-            granted = ",".join(f"{r.app}:{r.role}" for r in item.roles)
-            click.echo(f"{item.id}\t{item.email}\t{item.name or ''}\t{item.state}\t{granted}")
+        _echo_table(
+            ("ID", "EMAIL", "NAME", "STATE", "ROLES"),
+            [
+                (
+                    item.id,
+                    item.email or "",
+                    item.name or "",
+                    item.state,
+                    ",".join(f"{r.app}:{r.role}" for r in item.roles),
+                )
+                for item in page.items
+            ],
+        )
         cursor = page.next_cursor
         if not all_pages or cursor is None:
             if cursor is not None:
@@ -259,23 +323,29 @@ def user_list(
 
 
 @user.command(name="show")
-@click.argument("subject")
+@click.argument("who", metavar="EMAIL_OR_ID")
 @pass_state
-def user_show(state: CliState, subject: str) -> None:
-    with state.unit_of_work() as ctx:
-        _echo_json(reading.get_user(ctx, subject=subject).model_dump(mode="json"))
+def user_show(state: CliState, who: str) -> None:
+    """Show one user as JSON."""
+    with state.unit_of_work(read_only=True) as ctx:
+        _echo_json(reading.get_user(ctx, subject=_subject(ctx, who)).model_dump(mode="json"))
 
 
 @user.command(name="update")
-@click.argument("subject")
-@click.option("--email")
-@click.option("--name")
-@click.option("--username")
-@click.option("--state", "new_state", type=click.Choice(["active", "inactive"]))
+@click.argument("who", metavar="EMAIL_OR_ID")
+@click.option("--email", help="A new email address.")
+@click.option("--name", help="A new full name.")
+@click.option("--username", help="A new username.")
+@click.option(
+    "--state",
+    "new_state",
+    type=click.Choice(["active", "inactive"]),
+    help="inactive: cannot sign in; every session ends.",
+)
 @pass_state
 def user_update(
     state: CliState,
-    subject: str,
+    who: str,
     email: str | None,
     name: str | None,
     username: str | None,
@@ -284,38 +354,88 @@ def user_update(
     """Change traits or state (roles: `user set-role`)."""
     data = _validated(UserUpdate, email=email, name=name, username=username, state=new_state)
     with state.unit_of_work() as ctx:
+        subject = _subject(ctx, who)
         _echo_json(updates.update_user(ctx, subject=subject, data=data).model_dump(mode="json"))
 
 
 @user.command(name="delete")
-@click.argument("subject")
-@click.confirmation_option(prompt="Delete this user, their roles and sessions?")
+@click.argument("who", metavar="EMAIL_OR_ID")
+@click.option("--yes", is_flag=True, help="Do not ask first.")
 @pass_state
-def user_delete(state: CliState, subject: str) -> None:
+def user_delete(state: CliState, who: str, yes: bool) -> None:
+    """Delete a user, their roles and every session (asks first, naming the person)."""
+    with state.unit_of_work(read_only=True) as ctx:
+        person = reading.get_user(ctx, subject=_subject(ctx, who))
+    if not yes:
+        click.confirm(f"Delete {reading.describe(person)}, their roles and sessions?", abort=True)
     with state.unit_of_work() as ctx:
-        updates.delete_user(ctx, subject=subject)
-    click.echo(f"deleted {subject}")
+        updates.delete_user(ctx, subject=person.id)
+    click.echo(f"deleted {reading.describe(person)} ({person.id})")
 
 
 @user.command(name="set-role")
-@click.argument("subject")
+@click.argument("who", metavar="EMAIL_OR_ID")
 @click.argument("app_slug")
 @click.argument("role", type=click.Choice(["admin", "user", "none"]))
 @pass_state
-def user_set_role(state: CliState, subject: str, app_slug: str, role: str) -> None:
-    """Give SUBJECT the ROLE on APP_SLUG (`none` removes access)."""
+def user_set_role(state: CliState, who: str, app_slug: str, role: str) -> None:
+    """Give the person ROLE on APP_SLUG (`none` removes their access)."""
     with state.unit_of_work() as ctx:
+        subject = _subject(ctx, who)
         roles.set_role(ctx, subject, app_slug, None if role == "none" else role)
-    click.echo(f"{subject}: {app_slug} -> {role}")
+    click.echo(f"{who}: {app_slug} -> {role}")
+
+
+@user.command(name="reset-2fa")
+@click.argument("who", metavar="EMAIL_OR_ID")
+@pass_state
+def user_reset_second_factor(state: CliState, who: str) -> None:
+    """Remove the person's second factors (TOTP, backup codes, security keys)."""
+    with state.unit_of_work() as ctx:
+        credentials.reset_second_factor(ctx, subject=_subject(ctx, who))
+    click.echo(f"{who}: second factors removed; they sign in with their password alone")
+
+
+@user.command(name="sessions")
+@click.argument("who", metavar="EMAIL_OR_ID")
+@pass_state
+def user_sessions(state: CliState, who: str) -> None:
+    """List the person's Kratos sessions."""
+    with state.unit_of_work(read_only=True) as ctx:
+        found = sessions.list_sessions(ctx, subject=_subject(ctx, who))
+    _echo_table(
+        ("SESSION", "ACTIVE", "SINCE (UTC)", "UNTIL (UTC)", "LEVEL", "METHODS"),
+        [
+            (
+                s.id,
+                "yes" if s.active else "no",
+                f"{s.authenticated_at:%Y-%m-%d %H:%M}" if s.authenticated_at else "",
+                f"{s.expires_at:%Y-%m-%d %H:%M}" if s.expires_at else "",
+                s.aal or "",
+                ",".join(s.methods),
+            )
+            for s in found
+        ],
+    )
+
+
+@user.command(name="revoke-sessions")
+@click.argument("who", metavar="EMAIL_OR_ID")
+@pass_state
+def user_revoke_sessions(state: CliState, who: str) -> None:
+    """End every session of the person: Kratos, Hydra (their apps' tokens) and the dashboard."""
+    with state.unit_of_work() as ctx:
+        sessions.revoke_sessions(ctx, subject=_subject(ctx, who))
+    click.echo(f"{who}: every session ended")
 
 
 @user.command(name="recovery-code")
-@click.argument("subject")
+@click.argument("who", metavar="EMAIL_OR_ID")
 @pass_state
-def user_recovery_code(state: CliState, subject: str) -> None:
+def user_recovery_code(state: CliState, who: str) -> None:
     """A one-time recovery code to hand over to the person, and the page to enter it on."""
     with state.unit_of_work() as ctx:
-        code = credentials.recovery_code(ctx, subject=subject)
+        code = credentials.recovery_code(ctx, subject=_subject(ctx, who))
     click.echo(f"Open:  {code.recovery_link}")
     click.echo(f"Code:  {code.recovery_code}")
     if code.expires_at is not None:
@@ -323,34 +443,45 @@ def user_recovery_code(state: CliState, subject: str) -> None:
 
 
 def _read_rows(source: TextIO) -> list[dict[str, str]]:
-    reader = csv.DictReader(source)
-    if reader.fieldnames is None or "email" not in reader.fieldnames:
+    """Rows as spreadsheets write them: a UTF-8 byte order mark or none, `,` or `;` between
+    fields (whichever the header row uses more), header names in any case."""
+    text = source.read().removeprefix("\ufeff")
+    header = text.splitlines()[0] if text.strip() else ""
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    fields = [(name or "").strip().casefold() for name in reader.fieldnames or []]
+    if "email" not in fields:
         raise click.UsageError("The CSV needs a header row with at least an `email` column.")
+    reader.fieldnames = fields
     return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
+
+
+def _role_specs(value: str) -> tuple[str, ...]:
+    return tuple(s for s in re.split(r"[;,\s]+", value) if s)
 
 
 @user.command(name="import")
 @click.argument("csv_file", type=click.File("r", encoding="utf-8"))
 @click.option("--invite", is_flag=True, help="Mail each new user an invitation.")
+@click.option("--dry-run", is_flag=True, help="Say what each row would do; write nothing.")
 @pass_state
-def user_import(state: CliState, csv_file: TextIO, invite: bool) -> None:
-    """Create users from a CSV (columns email, name, username, roles as `app:role;app:role`).
-
-    Prints one result per row; rows already existing are reported, not changed."""
+def user_import(state: CliState, csv_file: TextIO, invite: bool, dry_run: bool) -> None:
+    """Create users from a CSV: columns email, name, username, roles (`app:role`, several
+    separated by `;` or `,`). A byte order mark, `;` as the separator and any header case are
+    fine. Prints a result per row and a summary; existing users are reported, not changed."""
     rows = _read_rows(csv_file)
     results: list[tuple[int, str, str]] = []
     valid: list[tuple[int, UserCreate]] = []
     for number, row in enumerate(rows, start=2):
         try:
-            specs = tuple(s for s in row.get("roles", "").replace(",", ";").split(";") if s)
             valid.append(
                 (
                     number,
                     UserCreate(
-                        email=row["email"],
+                        email=row.get("email", ""),
                         name=row.get("name") or None,
                         username=row.get("username") or None,
-                        roles=_parse_roles(specs),
+                        roles=_parse_roles(_role_specs(row.get("roles", ""))),
                         invite=invite,
                     ),
                 )
@@ -358,6 +489,34 @@ def user_import(state: CliState, csv_file: TextIO, invite: bool) -> None:
         except (ValidationError, click.BadParameter) as exc:
             reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else exc.message
             results.append((number, row.get("email", ""), f"failed: {reason}"))
+    if dry_run:
+        with state.unit_of_work(read_only=True) as ctx:
+            results += [(n, str(d.email), _would(ctx, d)) for n, d in valid]
+    else:
+        results += _import(state, valid)
+    for number, email, text in sorted(results):
+        click.echo(f"row {number}\t{email}\t{text}")
+    words = ("would-create", "exists", "failed") if dry_run else ("created", "exists", "failed")
+    counts = {
+        w: sum(1 for *_, text in results if text.split(" ")[0].rstrip(":") == w) for w in words
+    }
+    click.echo(", ".join(f"{n} {word}" for word, n in counts.items()))
+    if counts["failed"]:
+        raise click.ClickException(f"{counts['failed']} row(s) failed")
+
+
+def _would(ctx: Context, data: UserCreate) -> str:
+    """What importing this row would do, found by reading only."""
+    try:
+        roles.plan(ctx, [(r.app, r.role) for r in data.roles], default_dashboard_user=True)
+    except DomainError as exc:
+        return f"failed: {exc.detail}"
+    page = ctx.ory.kratos.list_identities(page_size=1, credentials_identifier=str(data.email))
+    return "exists" if page.identities else "would-create"
+
+
+def _import(state: CliState, valid: list[tuple[int, UserCreate]]) -> list[tuple[int, str, str]]:
+    results: list[tuple[int, str, str]] = []
     with click.progressbar(length=len(valid), label="importing", file=sys.stderr) as bar:
         for start in range(0, len(valid), IMPORT_BATCH):
             chunk = valid[start : start + IMPORT_BATCH]
@@ -369,11 +528,7 @@ def user_import(state: CliState, csv_file: TextIO, invite: bool) -> None:
                 text += f": {item.error}" if item.error else ""
                 results.append((number, str(data.email), text))
             bar.update(len(chunk))
-    for number, email, text in sorted(results):
-        click.echo(f"row {number}\t{email}\t{text}")
-    failed = sum(1 for _, _, text in results if text.startswith("failed"))
-    if failed:
-        raise click.ClickException(f"{failed} row(s) failed")
+    return results
 
 
 # --- apps ----------------------------------------------------------------------------------
@@ -386,14 +541,15 @@ def app() -> None:
 
 @app.command(name="create")
 @click.argument("slug")
-@click.option("--name", required=True)
-@click.option("--url")
+@click.option("--name", required=True, help="The name people see.")
+@click.option("--url", help="Where My apps links to.")
 @click.option("--trusted", is_flag=True, help="First-party: consent without a screen.")
 @click.option("--external", is_flag=True, help="Only a link, not behind single sign-on.")
 @pass_state
 def app_create(
     state: CliState, slug: str, name: str, url: str | None, trusted: bool, external: bool
 ) -> None:
+    """Create an app (then `app create-client` for its OAuth2 client)."""
     data = _validated(AppCreate, slug=slug, name=name, url=url, trusted=trusted, external=external)
     with state.unit_of_work() as ctx:
         _echo_json(apps.create_app(ctx, data).model_dump(mode="json"))
@@ -402,15 +558,20 @@ def app_create(
 @app.command(name="list")
 @pass_state
 def app_list(state: CliState) -> None:
-    with state.unit_of_work() as ctx:
-        for item in apps.list_apps(ctx):
-            click.echo(f"{item.slug}\t{item.name}\t{item.url or ''}\t{','.join(item.client_ids)}")
+    """List apps: slug, name, URL and OAuth2 client ids."""
+    with state.unit_of_work(read_only=True) as ctx:
+        found = apps.list_apps(ctx)
+    _echo_table(
+        ("SLUG", "NAME", "URL", "CLIENTS"),
+        [(a.slug, a.name, a.url or "", ",".join(a.client_ids)) for a in found],
+    )
 
 
 @app.command(name="show")
 @click.argument("slug")
 @pass_state
 def app_show(state: CliState, slug: str) -> None:
+    """Show one app as JSON."""
     with state.unit_of_work() as ctx:
         _echo_json(apps.to_out(apps.get_app(ctx, slug)).model_dump(mode="json"))
 
@@ -420,6 +581,7 @@ def app_show(state: CliState, slug: str) -> None:
 @click.confirmation_option(prompt="Delete this app, its roles and its OAuth2 clients?")
 @pass_state
 def app_delete(state: CliState, slug: str) -> None:
+    """Delete an app, every role on it and its OAuth2 clients."""
     with state.unit_of_work() as ctx:
         apps.delete_app(ctx, slug)
     click.echo(f"deleted {slug}")
@@ -434,3 +596,55 @@ def app_add_client(state: CliState, slug: str, client_id: str) -> None:
     with state.unit_of_work() as ctx:
         apps.link_client(ctx, slug, client_id)
     click.echo(f"{client_id} -> {slug}")
+
+
+@app.command(name="create-client")
+@click.argument("slug")
+@click.option("--redirect-uri", "redirect_uris", multiple=True, required=True, help="Repeatable.")
+@click.option("--post-logout-redirect-uri", "logout_uris", multiple=True, help="Repeatable.")
+@click.option("--name", "client_name", help="Shown on the consent page (default: the app's).")
+@click.option("--scope", default="openid email profile offline_access", show_default=True)
+@click.option(
+    "--auth-method",
+    type=click.Choice(["client_secret_basic", "client_secret_post", "none"]),
+    default="client_secret_basic",
+    show_default=True,
+    help="none: a public client (PKCE, no secret).",
+)
+@pass_state
+def app_create_client(
+    state: CliState,
+    slug: str,
+    redirect_uris: tuple[str, ...],
+    logout_uris: tuple[str, ...],
+    client_name: str | None,
+    scope: str,
+    auth_method: str,
+) -> None:
+    """Create a Hydra OAuth2 client for the app; its secret is shown this once."""
+    data = _validated(
+        ClientCreate,
+        client_name=client_name,
+        redirect_uris=list(redirect_uris),
+        post_logout_redirect_uris=list(logout_uris),
+        scope=scope,
+        token_endpoint_auth_method=auth_method,
+    )
+    with state.unit_of_work() as ctx:
+        made = apps.create_client(ctx, slug, data)
+    click.echo(f"client id:     {made.client_id}")
+    if made.client_secret:
+        click.echo(f"client secret: {made.client_secret}   (shown once: store it now)")
+
+
+@app.command(name="clients")
+@click.argument("slug")
+@pass_state
+def app_clients(state: CliState, slug: str) -> None:
+    """List the app's OAuth2 clients and their redirect URIs."""
+    with state.unit_of_work(read_only=True) as ctx:
+        found = apps.list_clients(ctx, slug)
+    _echo_table(
+        ("CLIENT", "NAME", "REDIRECT URIS"),
+        [(c.client_id, c.client_name or "", " ".join(c.redirect_uris)) for c in found],
+    )

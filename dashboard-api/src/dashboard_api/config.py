@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Literal, Self
 
 from pydantic import Field, model_validator
@@ -67,21 +66,23 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Self:
-        weak = [
-            name
+        if self.placeholder_secrets and self.environment != "development":
+            raise ValueError(
+                f"{', '.join(self.placeholder_secrets)} still hold a placeholder;"
+                " set real secrets outside development"
+            )
+        return self
+
+    @property
+    def placeholder_secrets(self) -> list[str]:
+        """The secrets still holding a placeholder (accepted in development only; the server
+        says so once when it starts, the CLI — which serves nothing — stays quiet)."""
+        return [
+            f"DASHBOARD_{name.upper()}"
             for name in ("secret_key", "internal_token", "oauth_client_secret")
             # " ChangeThis " is no better than "changethis".
             if getattr(self, name).strip().casefold() in PLACEHOLDER_SECRETS
         ]
-        if not weak:
-            return self
-        message = (
-            f"DASHBOARD_{', DASHBOARD_'.join(n.upper() for n in weak)} still hold a placeholder"
-        )
-        if self.environment != "development":
-            raise ValueError(f"{message}; set real secrets outside development")
-        warnings.warn(f"{message} (accepted in development only)", stacklevel=2)
-        return self
 
     @property
     def database_timeouts(self) -> DatabaseTimeouts:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -41,6 +42,11 @@ def create_app(
     """Build the app. Tests may hand over a database bound to a rolled-back transaction."""
     settings = settings or Settings()
     configure_logging(settings.log_level, settings.log_json)
+    if settings.placeholder_secrets:
+        logging.getLogger(__name__).warning(
+            "%s hold placeholders: accepted in development only",
+            ", ".join(settings.placeholder_secrets),
+        )
     own_database = database is None
     own_ory = ory is None
     db = database or Database.from_url(settings.database_url, settings.database_timeouts)

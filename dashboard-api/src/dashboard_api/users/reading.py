@@ -41,3 +41,19 @@ def get_me(ctx: Context, *, subject: str) -> Me:
     except NotFound as exc:
         raise Unauthenticated("Your account no longer exists.") from exc
     return Me(**user.model_dump(), is_admin=roles.is_dashboard_admin(ctx, subject))
+
+
+def resolve_subject(ctx: Context, *, email_or_id: str) -> str:
+    """The identity id of a person named by their email address (one exact Kratos lookup) or
+    by their id; the CLI takes either wherever it names a user."""
+    if "@" not in email_or_id:
+        return email_or_id
+    page = ctx.ory.kratos.list_identities(page_size=1, credentials_identifier=email_or_id)
+    if not page.identities:
+        raise NotFound(f"There is no user with the email address {email_or_id}.")
+    return page.identities[0].id
+
+
+def describe(user: User) -> str:
+    """A person as people name them: `Ada Lovelace <ada@example.org>`, or the address alone."""
+    return f"{user.name} <{user.email}>" if user.name else str(user.email or user.id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shlex
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,8 @@ class Status:
     admin_password: str = ""
     admin_id: str = ""
     smtp_port: int = 0
+    # What the admin CLI needs to work on this stack's state (printed as an export line).
+    cli_env: dict[str, str] = field(default_factory=dict)
     missing: dict[str, str] = field(default_factory=dict)
 
 
@@ -137,6 +140,12 @@ class DevStack:
             smtp_url=f"smtp://127.0.0.1:{ory.smtp_port}",
             database_url=f"sqlite:///{self.state_dir / 'dashboard.sqlite3'}",
         )
+        self.status.cli_env = {
+            "DASHBOARD_DATABASE_URL": wiring.database_url,
+            "DASHBOARD_HYDRA_ADMIN_URL": wiring.hydra_admin_url,
+            "DASHBOARD_KRATOS_ADMIN_URL": wiring.kratos_admin_url,
+            "DASHBOARD_SMTP_URL": wiring.smtp_url,
+        }
         upstreams = Upstreams(
             kratos_public=ory.kratos_public_url,
             hydra_public=ory.hydra_public_url,
@@ -306,6 +315,14 @@ def banner(status: Status, state_dir: Path, out: TextIO, *, ory: str = "standin"
         "",
         f"  state           {state_dir}  (delete it to start over)",
     ]
+    if status.cli_env:
+        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in status.cli_env.items())
+        lines += [
+            "",
+            "  admin CLI, in another terminal:",
+            f"    export {exports}",
+            "    uv run dashboard-api --help",
+        ]
     for service, reason in status.missing.items():
         lines.append(f"  NOT RUNNING     {service}: {reason}")
     lines += ["", "Press Ctrl-C to stop.", f"devstack: ready at {url}", ""]
