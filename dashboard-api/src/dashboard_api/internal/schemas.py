@@ -1,4 +1,6 @@
-"""The consent decision login-service asks for (wire format fixed in CONTRACT.md)."""
+"""The consent decision login-service asks for. Its reader is the shared client's model
+(`stackspin_clients.models.dashboard`); shared/tests/test_against_dashboard_api.py keeps
+the two in step."""
 
 from __future__ import annotations
 

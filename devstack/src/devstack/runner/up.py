@@ -35,7 +35,7 @@ RUNNING_FILE = "running.json"
 
 @dataclass(frozen=True)
 class Ports:
-    """The fixed ports of CONTRACT.md; 0 picks a free one (tests)."""
+    """The fixed ports the README and docs/ name (router 8080); 0 picks a free one (tests)."""
 
     router: int = 8080
     login_service: int = 5000
