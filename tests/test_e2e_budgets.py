@@ -17,12 +17,12 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from devstack.testing.faultproxy import FaultProxy
 from sqlalchemy.engine import make_url
 from stack_harness.admin import admin_api
 from stack_harness.nginx import RunningNginx, start_nginx
 from stack_harness.processes import RunningProcess, start_gunicorn
 from stack_harness.sso_stack import REPO, SsoStack
-from stack_harness.tcp_faults import HangingTcpProxy
 
 # nginx's proxy_read_timeout in proxy/templates/default.conf.template.
 NGINX_READ_TIMEOUT = 30.0
@@ -33,8 +33,8 @@ class FaultyDashboard:
     """A second dashboard-api (same database, same Ory) reached through proxies that can hang,
     behind its own nginx; `api` carries the admin's Bearer token."""
 
-    kratos: HangingTcpProxy
-    database: HangingTcpProxy
+    kratos: FaultProxy
+    database: FaultProxy
     process: RunningProcess
     nginx: RunningNginx
     api: httpx.Client
@@ -54,8 +54,8 @@ def faulty(sso: SsoStack) -> Iterator[FaultyDashboard]:
     database_url = make_url(sso.dashboard_env["DASHBOARD_DATABASE_URL"])
     assert database_url.host
     assert database_url.port
-    kratos = HangingTcpProxy(*_host_port(sso.ory.kratos_admin_url))
-    database = HangingTcpProxy(database_url.host, database_url.port)
+    kratos = FaultProxy(*_host_port(sso.ory.kratos_admin_url)).start()
+    database = FaultProxy(database_url.host, database_url.port).start()
     env = {
         **sso.dashboard_env,
         "DASHBOARD_KRATOS_ADMIN_URL": f"http://{kratos.address}",
@@ -90,8 +90,8 @@ def faulty(sso: SsoStack) -> Iterator[FaultyDashboard]:
         healthy.close()
         nginx.stop()
         process.stop()
-        kratos.close()
-        database.close()
+        kratos.stop()
+        database.stop()
 
 
 def _a_user_with_a_role(sso: SsoStack) -> str:
@@ -107,7 +107,7 @@ def _state_of(faulty: FaultyDashboard, subject: str) -> tuple[str, list[dict[str
 
 
 def _patch_while_hung(
-    faulty: FaultyDashboard, hung: HangingTcpProxy, subject: str
+    faulty: FaultyDashboard, hung: FaultProxy, subject: str
 ) -> tuple[httpx.Response, float]:
     hung.hang()
     started = time.monotonic()
@@ -152,7 +152,7 @@ def test_a_hung_dependency_gets_our_503_in_time_and_the_write_never_lands_later(
 def test_readyz_answers_503_within_seconds_when_a_dependency_hangs(
     faulty: FaultyDashboard, fault: str
 ) -> None:
-    hung: HangingTcpProxy = getattr(faulty, fault)
+    hung: FaultProxy = getattr(faulty, fault)
     hung.hang()
     try:
         started = time.monotonic()

@@ -440,7 +440,7 @@ def test_the_api_down_answers_problem_json_with_the_request_id(
 def test_a_hung_service_gets_504_from_nginx_as_a_page_or_a_problem(
     upstreams: dict[str, RunningServer], tmp_path: Path
 ) -> None:
-    from stack_harness.tcp_faults import silent_server
+    from devstack.testing.faultproxy import silent_server
 
     with silent_server() as port:
         addresses = dict.fromkeys(UPSTREAMS, f"127.0.0.1:{port}")

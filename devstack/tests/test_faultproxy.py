@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from devstack.serve import RunningServer, start_asgi
-from devstack.testing.faultproxy import Fault, FaultProxy
+from devstack.testing.faultproxy import Fault, FaultProxy, silent_server
 
 
 class Counter:
@@ -91,6 +92,35 @@ def test_a_hang_times_the_client_out_and_heal_cuts_what_it_held(proxy, server) -
         proxy.heal()
         assert http.get("/after").text == "/after"
     assert server[0].seen == ["/after"]
+
+
+def _raw_get(port: int, path: str) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=0.3)
+    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n".encode())
+    return sock
+
+
+def test_resume_delivers_what_the_hang_held(proxy, server) -> None:
+    proxy.hang()
+    with _raw_get(proxy.port, "/late") as sock:
+        with pytest.raises(TimeoutError):
+            sock.recv(1)
+        assert server[0].seen == []
+        proxy.resume()
+        sock.settimeout(5)
+        answer = b"".join(iter(lambda: sock.recv(4096), b""))
+    assert answer.startswith(b"HTTP/1.1 200")
+    assert b"\r\n/late\r\n" in answer
+    assert server[0].seen == ["/late"]
+
+
+def test_a_silent_server_reads_and_never_answers() -> None:
+    with (
+        silent_server() as port,
+        _raw_get(port, "/anything") as sock,
+        pytest.raises(TimeoutError),
+    ):
+        sock.recv(1)
 
 
 def test_down_refuses_until_healed(client, proxy) -> None:

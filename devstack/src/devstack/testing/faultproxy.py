@@ -12,6 +12,11 @@ request's head in one chunk, so `rb"^POST /admin/clients"` finds a request; pymy
         ...                               # the service talks to proxy.url
         proxy.down()                      # refuse every connection, cut the open ones
         proxy.heal()                      # pass everything again
+
+`hang()` holds every byte; `heal()` then cuts what was held (a peer that was stopped and
+killed), `resume()` delivers it late (a peer that was stopped and continued), so a test can see
+whether a late statement or request still changes anything. `silent_server()` is a port that
+accepts and reads but never answers.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ import enum
 import re
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Self
@@ -86,6 +92,8 @@ class FaultProxy:
         self._down = False
         self._flowing = threading.Event()
         self._flowing.set()
+        # Whether what a hang held is delivered when it ends (resume) or dropped (heal).
+        self._deliver_held = False
         self._stopped = threading.Event()
         self._thread = threading.Thread(
             target=self._accept, name=f"fault-proxy-{self.port}", daemon=True
@@ -95,6 +103,11 @@ class FaultProxy:
     def url(self) -> str:
         """`http://127.0.0.1:<port>`, for HTTP targets."""
         return f"http://{self.host}:{self.port}"
+
+    @property
+    def address(self) -> str:
+        """`127.0.0.1:<port>`, for any TCP target."""
+        return f"{self.host}:{self.port}"
 
     # --- control ---------------------------------------------------------------------------
 
@@ -124,13 +137,20 @@ class FaultProxy:
     def hang(self) -> None:
         """Hold every byte in both directions, on open and new connections; heal() cuts the
         connections that held something (as a server stopped with SIGSTOP and then killed)."""
+        self._deliver_held = False
         self._flowing.clear()
+
+    def resume(self) -> None:
+        """End a hang delivering what it held (late), then forward again; rules stay."""
+        self._deliver_held = True
+        self._flowing.set()
 
     def heal(self) -> None:
         """Pass everything again; forget the rules."""
         with self._lock:
             self._down = False
             self._rules.clear()
+        self._deliver_held = False
         self._flowing.set()
 
     @property
@@ -145,6 +165,7 @@ class FaultProxy:
 
     def stop(self) -> None:
         self._stopped.set()
+        self._deliver_held = False
         self._flowing.set()
         with contextlib.suppress(OSError):  # wakes the accept() (close alone does not)
             self._listener.shutdown(socket.SHUT_RDWR)
@@ -195,11 +216,12 @@ class FaultProxy:
             self._links.discard(link)
 
     def _wait_until_flowing(self, link: _Link) -> bool:
-        """False when the link must end: a chunk held by a hang is dropped when it ends."""
+        """False when the link must end: a chunk held by a hang is dropped when it ends by
+        heal() or stop(), and delivered when it ends by resume()."""
         if self._flowing.is_set():
             return not link.closed
         self._flowing.wait()
-        return False
+        return self._deliver_held and not link.closed and not self._stopped.is_set()
 
     def _match(self, chunk: bytes) -> Rule | None:
         with self._lock:
@@ -252,3 +274,34 @@ class FaultProxy:
             return
         finally:
             self._forget(link)
+
+
+@contextmanager
+def silent_server() -> Iterator[int]:
+    """A port that accepts connections and reads requests but never answers; yields the port."""
+    listener = bind_loopback()
+    port: int = listener.getsockname()[1]
+    stopped = threading.Event()
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        while not stopped.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            held.append(conn)
+
+    thread = threading.Thread(target=accept, daemon=True, name=f"silent-server-{port}")
+    thread.start()
+    try:
+        yield port
+    finally:
+        stopped.set()
+        with contextlib.suppress(OSError):  # wakes the accept()
+            listener.shutdown(socket.SHUT_RDWR)
+        listener.close()
+        thread.join(timeout=5)
+        for conn in held:
+            with contextlib.suppress(OSError):
+                conn.close()
