@@ -27,9 +27,9 @@ def accept_invitation(browser: Browser, mail_text: str, password: str) -> Visit:
 def redeem_recovery_code(browser: Browser, link: str, code: str, password: str) -> Visit:
     visit = browser.get(link)
     assert "/auth/recovery?flow=" in visit.url, visit.urls
-    visit = browser.submit(visit, "code", code=code)
+    visit = browser.submit(visit, fields=("code",), code=code)
     assert "/auth/settings?flow=" in visit.url, (visit.urls, visit.page.text[:500])
-    visit = browser.submit(visit, "password", button="password", password=password)
+    visit = browser.submit(visit, button="password", fields=("password",), password=password)
     assert visit.status == 200, visit.page.text[:500]
     return visit
 

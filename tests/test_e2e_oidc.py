@@ -70,7 +70,7 @@ def test_logout_from_the_app_ends_the_single_sign_on_session(sso: SsoStack) -> N
             logout_url = rp.metadata["end_session_endpoint"]
             confirm = browser.get(logout_url, params={"id_token_hint": first.tokens["id_token"]})
             assert "/auth/logout?logout_challenge=" in confirm.url, confirm.urls
-            done = browser.submit(confirm, "logout_challenge", button="logout")
+            done = browser.submit(confirm, button="logout", fields=("logout_challenge",))
             assert done.url.startswith(f"{sso.url}/auth/logged-out"), done.urls
             assert done.status == 200
 

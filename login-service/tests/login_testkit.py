@@ -1,5 +1,6 @@
-"""Helpers for the login-service tests: a dashboard-api stub, a browser-like client, the
-test environment (named uniquely: tests of several packages share one sys.path)."""
+"""Helpers for the login-service tests: a dashboard-api stub, the browser (devstack.testing's,
+stopping at this suite's app), the test environment (named uniquely: tests of several packages
+share one sys.path)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ import base64
 import json
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pyotp
-from login_html import Page, parse
+from devstack.testing import browser as testing_browser
+from devstack.testing.browser import Visit
 from login_service import Settings
 from pytest_httpserver import HTTPServer
 from stackspin_clients import HydraAdmin, KratosAdmin
@@ -78,61 +80,11 @@ class DashboardStub:
         return Response(json.dumps(decision), 200, mimetype="application/json")
 
 
-@dataclass
-class Visit:
-    """Where the browser ended after following redirects, and every URL on the way."""
-
-    response: httpx.Response
-    urls: list[str] = field(default_factory=list)
-
-    @property
-    def url(self) -> str:
-        return str(self.response.url) if not self.urls else self.urls[-1]
-
-    @property
-    def page(self) -> Page:
-        return parse(self.response.text)
-
-    @property
-    def status(self) -> int:
-        return self.response.status_code
-
-
-class Browser:
-    """httpx with a cookie jar, following redirects by hand so tests can stop at the app."""
+class Browser(testing_browser.Browser):
+    """The test suites' one browser (devstack.testing.browser), stopping at this suite's app."""
 
     def __init__(self, stop_prefix: str = APP_ORIGIN, accept_language: str = "en") -> None:
-        self.http = httpx.Client(
-            follow_redirects=False,
-            timeout=15,
-            headers={"Accept": "text/html", "Accept-Language": accept_language},
-        )
-        self.stop_prefix = stop_prefix
-
-    def close(self) -> None:
-        self.http.close()
-
-    def _follow(self, response: httpx.Response, urls: list[str]) -> Visit:
-        for _ in range(25):
-            if response.status_code not in (301, 302, 303, 307, 308):
-                return Visit(response, urls)
-            location = urljoin(str(response.url), response.headers["location"])
-            urls.append(location)
-            if location.startswith(self.stop_prefix):
-                return Visit(response, urls)
-            response = self.http.get(location)
-        raise AssertionError(f"redirect loop: {urls[-6:]}")
-
-    def get(self, url: str) -> Visit:
-        return self._follow(self.http.get(url), [url])
-
-    def post(self, url: str, data: dict[str, str]) -> Visit:
-        return self._follow(self.http.post(url, data=data), [url])
-
-    def submit(self, visit: Visit, form_group: str | None, button: str, **values: str) -> Visit:
-        form = visit.page.form(form_group, button=button)
-        action = urljoin(visit.url, form.action)
-        return self.post(action, form.data(button, **values))
+        super().__init__(stop_prefix, accept_language=accept_language)
 
 
 @dataclass
@@ -223,7 +175,7 @@ class Env:
         if "/auth/login?flow=" in visit.url:
             visit = password_login(browser, visit, email, password)
         if "/auth/consent" in visit.url and visit.status == 200:
-            visit = browser.submit(visit, None, "accept")
+            visit = browser.submit(visit, button="accept")
         return visit
 
     def courier_messages(self, recipient: str) -> list[dict[str, Any]]:

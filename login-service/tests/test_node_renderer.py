@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 import pytest
+from devstack.testing.html_page import parse
 from flask import render_template
-from login_html import parse
 from login_service import Settings, create_app
 from stackspin_clients.models.kratos import Flow
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from urllib.parse import urljoin
 
 import pyotp
-from login_html import Form, Page
+from devstack.testing.html_page import Form, Page
 from login_testkit import (
     PASSWORD,
     Browser,

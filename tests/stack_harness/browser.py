@@ -1,109 +1,39 @@
-"""A browser-like HTTP client (cookie jar, redirects followed by hand, stops at the app) and
-an independent OIDC relying party built on Authlib, both talking only to nginx."""
+"""The browser (devstack.testing's, stopping at the stack's app) and an independent OIDC
+relying party built on Authlib, both talking only to nginx."""
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 from authlib.integrations.httpx_client import OAuth2Client
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
+from devstack.testing import browser as testing_browser
+from devstack.testing.browser import Visit
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
-from stack_harness.html_forms import Page, parse
 from stack_harness.sso_stack import APP_ORIGIN, CALLBACK, TestClient
 
-REDIRECTS = (301, 302, 303, 307, 308)
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
+class Browser(testing_browser.Browser):
+    """The test suites' one browser (devstack.testing.browser), stopping at the stack's app."""
 
-@dataclass
-class Visit:
-    """Where the browser stopped, and every URL on the way."""
-
-    response: httpx.Response
-    urls: list[str] = field(default_factory=list)
-
-    @property
-    def url(self) -> str:
-        return self.urls[-1] if self.urls else str(self.response.url)
-
-    @property
-    def page(self) -> Page:
-        return parse(self.response.text)
-
-    @property
-    def status(self) -> int:
-        return self.response.status_code
-
-
-class Browser:
     def __init__(self, stop_prefix: str = APP_ORIGIN, source_address: str | None = None) -> None:
-        """`source_address`: connect from another loopback address (another "client IP")."""
-        transport = httpx.HTTPTransport(local_address=source_address) if source_address else None
-        self.http = httpx.Client(
-            transport=transport,
-            follow_redirects=False,
-            timeout=15,
-            headers={"Accept": "text/html", "Accept-Language": "en"},
-        )
-        self.stop_prefix = stop_prefix
-
-    def close(self) -> None:
-        self.http.close()
-
-    def __enter__(self) -> Browser:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def _treat_loopback_as_secure(self) -> None:
-        """Browsers (W3C Secure Contexts) send `Secure` cookies to http://127.0.0.1; httpx does
-        not. Without this the services' production cookies would never come back."""
-        for cookie in self.http.cookies.jar:
-            if cookie.domain in LOOPBACK_HOSTS:
-                cookie.secure = False
-
-    def _follow(self, response: httpx.Response, urls: list[str]) -> Visit:
-        for _ in range(30):
-            self._treat_loopback_as_secure()
-            if response.status_code not in REDIRECTS:
-                return Visit(response, urls)
-            location = urljoin(str(response.url), response.headers["location"])
-            urls.append(location)
-            if location.startswith(self.stop_prefix):
-                return Visit(response, urls)
-            response = self.http.get(location)
-        raise AssertionError(f"redirect loop: {urls[-6:]}")
-
-    def get(self, url: str, **kwargs: Any) -> Visit:
-        return self._follow(self.http.get(url, **kwargs), [url])
-
-    def post(self, url: str, data: dict[str, str], **kwargs: Any) -> Visit:
-        return self._follow(self.http.post(url, data=data, **kwargs), [url])
-
-    def submit(
-        self, visit: Visit, *field_names: str, button: str | None = None, **values: str
-    ) -> Visit:
-        """Fill in and send the first form having `field_names` (and the button) on the page."""
-        names = (*field_names, *([button] if button else []))
-        form = visit.page.form_with(*names)
-        return self.post(urljoin(visit.url, form.action), form.data(button, **values))
+        super().__init__(stop_prefix, source_address=source_address)
 
 
 def password_login(browser: Browser, visit: Visit, email: str, password: str) -> Visit:
     """Our Kratos login page: type email and password, post straight to Kratos (via nginx)."""
     assert "/auth/login?flow=" in visit.url, visit.urls
-    form = visit.page.form_with("password")
+    form = visit.page.find(button="password", fields=("password",))
     values = {"password": password}
     if not form.fields.get("identifier"):
         values["identifier"] = email
-    return browser.submit(visit, "password", button="password", **values)
+    return browser.submit(visit, button="password", fields=("password",), **values)
 
 
 @dataclass

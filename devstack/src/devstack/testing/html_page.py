@@ -1,4 +1,7 @@
-"""Reading forms, links and text out of our pages, the way a browser sees them."""
+"""The forms, links and text of an HTML page, read the way a browser would submit them.
+
+The one page parser of the test suites (login-service's, the stack's): `parse(html)` gives a
+`Page`; `Page.find` picks a form by its `data-group`, a submit button or field names."""
 
 from __future__ import annotations
 
@@ -6,27 +9,38 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+Attributes = dict[str, str | None]
+
 
 @dataclass
 class Form:
     action: str
     method: str
+    # the `data-group` attribute: the Kratos node group the form submits (password, code, …)
     group: str | None
     fields: dict[str, str] = field(default_factory=dict)
-    buttons: list[tuple[str, str, str]] = field(default_factory=list)  # (name, value, text)
-    inputs: list[dict[str, str | None]] = field(default_factory=list)
+    # (name, value, text) of each submit button, in page order
+    buttons: list[tuple[str, str, str]] = field(default_factory=list)
+    # the attributes of every <input>, named or not
+    inputs: list[Attributes] = field(default_factory=list)
+
+    def has(self, name: str) -> bool:
+        """A field or a button named `name` (or a button with that value)."""
+        return name in self.fields or self.button(name) is not None
+
+    def button(self, name_or_value: str) -> tuple[str, str, str] | None:
+        return next((b for b in self.buttons if name_or_value in (b[0], b[1])), None)
 
     def data(self, button: str | None = None, **values: str) -> dict[str, str]:
-        """The form's values, `values` filled in, plus the named submit button's value."""
-        body = dict(self.fields)
-        body.update(values)
+        """The form's values with `values` filled in, plus the button whose name or value is
+        `button` (a nameless button sends nothing, as in a browser)."""
+        body = {**self.fields, **values}
         if button is not None:
-            for name, value, _text in self.buttons:
-                if value == button or name == button:
-                    body[name] = value
-                    break
-            else:
+            match = self.button(button)
+            if match is None:
                 raise AssertionError(f"no button {button!r} in {self.buttons}")
+            if match[0]:
+                body[match[0]] = match[1]
         return body
 
 
@@ -35,8 +49,8 @@ class _PageParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.forms: list[Form] = []
         self.links: list[tuple[str, str]] = []
-        self.scripts: list[dict[str, str | None]] = []
-        self.imgs: list[dict[str, str | None]] = []
+        self.scripts: list[Attributes] = []
+        self.imgs: list[Attributes] = []
         self._form: Form | None = None
         self._button: list[str] | None = None
         self._link: list[str] | None = None
@@ -57,24 +71,28 @@ class _PageParser(HTMLParser):
             )
             self.forms.append(self._form)
         elif tag == "input" and self._form is not None:
-            self._form.inputs.append(a)
-            name = a.get("name")
-            kind = (a.get("type") or "text").lower()
-            if not name:
-                return
-            if kind == "checkbox":
-                if "checked" in a:
-                    self._form.fields[name] = a.get("value") or "on"
-            elif kind in ("submit", "button"):
-                self._form.buttons.append((name, a.get("value") or "", ""))
-            else:
-                self._form.fields.setdefault(name, a.get("value") or "")
+            self._input(self._form, a)
         elif tag == "button" and self._form is not None:
             self._button = [a.get("name") or "", a.get("value") or "", ""]
         elif tag == "a":
             self._link = [a.get("href") or "", ""]
         elif tag == "img":
             self.imgs.append(a)
+
+    @staticmethod
+    def _input(form: Form, a: Attributes) -> None:
+        form.inputs.append(a)
+        name = a.get("name")
+        kind = (a.get("type") or "text").lower()
+        if not name:
+            return
+        if kind == "checkbox":
+            if "checked" in a:
+                form.fields[name] = a.get("value") or "on"
+        elif kind in ("submit", "button"):
+            form.buttons.append((name, a.get("value") or "", ""))
+        else:
+            form.fields.setdefault(name, a.get("value") or "")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):
@@ -108,20 +126,31 @@ class Page:
     html: str
     forms: list[Form]
     links: list[tuple[str, str]]
-    scripts: list[dict[str, str | None]]
-    imgs: list[dict[str, str | None]]
+    scripts: list[Attributes]
+    imgs: list[Attributes]
     text: str
 
-    def form(self, group: str | None = None, *, button: str | None = None) -> Form:
+    def find(
+        self, group: str | None = None, *, button: str | None = None, fields: tuple[str, ...] = ()
+    ) -> Form:
+        """The first form of `group` (any when None) with the `button` and every named field."""
         for form in self.forms:
             if group is not None and form.group != group:
                 continue
-            if button is not None and not any(
-                button in (name, value) for name, value, _ in form.buttons
-            ):
+            if button is not None and form.button(button) is None:
                 continue
-            return form
-        raise AssertionError(f"no form group={group!r} button={button!r} in: {self.text[:500]}")
+            if all(form.has(name) for name in fields):
+                return form
+        raise AssertionError(
+            f"no form group={group!r} button={button!r} fields={fields} in: {self.text[:500]}"
+        )
+
+    def form(self, group: str | None = None, *, button: str | None = None) -> Form:
+        return self.find(group, button=button)
+
+    def form_with(self, *names: str) -> Form:
+        """The first form that has every named field or button."""
+        return self.find(fields=names)
 
     def link(self, text: str) -> str:
         for href, label in self.links:
