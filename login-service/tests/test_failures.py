@@ -146,7 +146,7 @@ def test_an_expired_login_offers_to_start_again(env: Env, browser: Browser) -> N
     authorize = env.authorize_url(client)
     first = browser.get(authorize)
     assert "/auth/login?flow=" in first.url, first.urls
-    time.sleep(2.5)  # the person takes too long on the password page
+    env.stack.let_time_pass(2.5)  # the person takes too long on the password page
 
     late = password_login(browser, first, email)
     assert late.status == 410, late.urls
@@ -175,7 +175,7 @@ def test_an_expired_login_challenge_seen_elsewhere_says_so(env: Env) -> None:
         challenge_url = next(u for u in first.urls if "login_challenge=" in u)
     finally:
         stranger.close()
-    time.sleep(1.5)
+    env.stack.let_time_pass(1.5)
     # A browser that never saw the request: the page says why, without a link to follow.
     response = httpx.get(challenge_url, timeout=10)
     assert response.status_code == 410

@@ -125,7 +125,7 @@ def test_max_age_exceeded_asks_for_the_password_again(env: Env, browser: Browser
     client = env.create_client()
     env.dashboard.allow(client.client_id or "", trusted=True)
     assert reached_app(env.login(browser, client, email))
-    time.sleep(1.1)
+    time.sleep(1.1)  # login-service itself compares max_age with the wall clock
     visit = browser.get(env.authorize_url(client, max_age="1"))
     assert "/auth/login?flow=" in visit.url, visit.urls
     assert reached_app(password_login(browser, visit, email))

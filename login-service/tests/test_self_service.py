@@ -187,7 +187,7 @@ def test_expired_flow_is_replaced_by_a_fresh_one_with_a_message(env: Env, browse
     env.stack.apply()
     first = browser.get(f"{env.login_url}/auth/login")
     assert "/auth/login?flow=" in first.url
-    time.sleep(1.2)
+    env.stack.let_time_pass(1.2)
     env.stack.kratos_config.flow_lifespan = 3600
     env.stack.apply()
     again = browser.get(first.url)
@@ -204,7 +204,7 @@ def test_posting_an_expired_flow_shows_kratos_message_on_a_fresh_flow(
     env.stack.kratos_config.flow_lifespan = 1
     env.stack.apply()
     first = browser.get(f"{env.login_url}/auth/login")
-    time.sleep(1.2)
+    env.stack.let_time_pass(1.2)
     env.stack.kratos_config.flow_lifespan = 3600
     env.stack.apply()
     after = password_login(browser, first, email)
@@ -316,7 +316,7 @@ def test_a_change_that_needs_a_fresh_login_is_saved_after_signing_in_again(
     try:
         logged_in(env, browser, email)
         page = settings_page(env, browser)
-        time.sleep(1.5)
+        env.stack.let_time_pass(1.5)
         asked = browser.submit(page, "password", "password", password=NEW_PASSWORD)
         assert "/auth/login?flow=" in asked.url, asked.urls
         assert "refresh=true" in " ".join(asked.urls)

@@ -14,6 +14,7 @@ from typing import Any, Self
 import httpx
 
 from devstack import hydra, kratos
+from devstack.clock import Clock
 from devstack.mail import MailCatcher
 from devstack.runner.servers import AsgiServers
 
@@ -61,6 +62,11 @@ class OryStackBase:
 
     def apply(self) -> None:
         """Make config changes take effect."""
+
+    def let_time_pass(self, seconds: float) -> None:
+        """Make `seconds` pass for Hydra and Kratos (a flow, session or token expiring): real
+        Ory has only the wall clock, so this sleeps; the stand-ins move their clock instead."""
+        time.sleep(seconds)
 
     def point_ui_at(self, base_url: str) -> None:
         """Send Hydra's and Kratos's browser redirects to the login-service at `base_url`:
@@ -132,6 +138,8 @@ class OryStack(OryStackBase):
         serve_mail_http: bool = True,
     ) -> None:
         self._servers = AsgiServers()
+        # The stand-ins' one clock (devstack.clock), moved by let_time_pass.
+        self.clock = Clock()
         self._take_configs(hydra_config, kratos_config)
         self._ports = (hydra_public_port, hydra_admin_port, kratos_public_port, kratos_admin_port)
         self.mail = MailCatcher(smtp_port=smtp_port, database=mail_database)
@@ -155,8 +163,8 @@ class OryStack(OryStackBase):
             self.mail.start()
             if self.kratos_config.smtp_url is None:
                 self.kratos_config.smtp_url = self.mail.smtp_url
-            hydra_public, hydra_admin = hydra.create_apps(self.hydra_config)
-            kratos_public, kratos_admin = kratos.create_apps(self.kratos_config)
+            hydra_public, hydra_admin = hydra.create_apps(self.hydra_config, clock=self.clock)
+            kratos_public, kratos_admin = kratos.create_apps(self.kratos_config, clock=self.clock)
             apps = [
                 ("hydra-public", hydra_public),
                 ("hydra-admin", hydra_admin),
@@ -174,6 +182,9 @@ class OryStack(OryStackBase):
             raise
         self._started = True
         return self
+
+    def let_time_pass(self, seconds: float) -> None:
+        self.clock.advance(seconds)
 
     def stop(self) -> None:
         self._servers.stop()

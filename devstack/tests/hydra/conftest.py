@@ -23,6 +23,7 @@ import httpx
 import ory_hydra_client as sdk
 import pytest
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
+from devstack.clock import Clock
 from devstack.hydra import HydraConfig, create_apps
 from devstack.serve import start_asgi
 from openapi_schema_validator import OAS30Validator
@@ -235,6 +236,8 @@ class Hydra:
     public_url: str
     admin_url: str
     log: list[Exchange] = field(default_factory=list)
+    # the stand-in's clock: `hydra.clock.advance(s)` instead of sleeping until something expires
+    clock: Clock = field(default_factory=Clock)
 
     def admin(self) -> httpx.Client:
         return httpx.Client(base_url=self.admin_url, timeout=10)
@@ -319,12 +322,13 @@ def hydra(
         error_url=f"{UI}/error",
         database=str(database),
     )
-    public_app, admin_app = create_apps(config)
+    clock = Clock()
+    public_app, admin_app = create_apps(config, clock=clock)
     log: list[Exchange] = []
     public_switch.app = Recorder(public_app, "public", log)
     admin_switch.app = Recorder(admin_app, "admin", log)
     try:
-        yield Hydra(config, public_url, admin_url, log)
+        yield Hydra(config, public_url, admin_url, log, clock)
     finally:
         public_switch.app = admin_switch.app = None
         public_app.state.registry.store.close()

@@ -181,7 +181,7 @@ def test_max_age_forces_login_when_session_is_older(hydra, browser):
     client = hydra.create_client()
     start, _ = browser.start(client)
     browser.consent(browser.login(start, "dave", remember=True))
-    time.sleep(1.1)
+    hydra.clock.advance(1.1)
     again, _ = browser.start(client, max_age="0")
     with hydra.admin() as admin:
         login = admin.get(

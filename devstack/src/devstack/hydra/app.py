@@ -8,10 +8,12 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from devstack.clock import Clock, WithClock
 from devstack.hydra.admin import AdminApp
 from devstack.hydra.config import HydraConfig
 from devstack.hydra.errors import OAuthError
@@ -50,7 +52,7 @@ async def on_method_not_allowed(request: Request, exc: Exception) -> Response:
     )
 
 
-def _app(name: str, routes: list[Route]) -> Starlette:
+def _app(name: str, routes: list[Route], clock: Clock) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         log.warning(WARNING, name)
@@ -66,14 +68,21 @@ def _app(name: str, routes: list[Route]) -> Starlette:
         405: on_method_not_allowed,
         Exception: on_server_error,
     }
-    return Starlette(routes=routes + health, exception_handlers=handlers, lifespan=lifespan)
+    return Starlette(
+        routes=routes + health,
+        exception_handlers=handlers,
+        lifespan=lifespan,
+        middleware=[Middleware(WithClock, clock=clock)],
+    )
 
 
-def create_apps(config: HydraConfig) -> tuple[Starlette, Starlette]:
-    """(public app, admin app) sharing one state: `config.database` (a path or ":memory:")."""
+def create_apps(config: HydraConfig, *, clock: Clock | None = None) -> tuple[Starlette, Starlette]:
+    """(public app, admin app) sharing one state: `config.database` (a path or ":memory:");
+    requests read `clock` (default: the system clock, see devstack.clock)."""
     registry = Registry.open(config)
-    public = _app("public", PublicApp(registry).routes())
-    admin = _app("admin", AdminApp(registry).routes())
+    clock = clock or Clock()
+    public = _app("public", PublicApp(registry).routes(), clock)
+    admin = _app("admin", AdminApp(registry).routes(), clock)
     public.state.registry = registry
     admin.state.registry = registry
     return public, admin

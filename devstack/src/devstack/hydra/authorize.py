@@ -9,7 +9,6 @@ is validated each time, as fosite does.
 from __future__ import annotations
 
 import secrets
-import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +18,7 @@ from joserfc.errors import JoseError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from devstack import clock
 from devstack.hydra.cookie_names import CONSENT_CSRF, LOGIN_CSRF, SESSION, client_suffix
 from devstack.hydra.errors import (
     NO_STORE,
@@ -228,7 +228,7 @@ class AuthorizeEndpoint:
         if (
             session is not None
             and req.max_age is not None
-            and session["authenticated_at"] + req.max_age < time.time()
+            and session["authenticated_at"] + req.max_age < clock.time()
         ):
             if "none" in req.prompt:
                 raise OAuthError(
@@ -278,7 +278,7 @@ class AuthorizeEndpoint:
             "session_id": session["id"] if session else str(uuid.uuid4()),
             "authenticated_at": session["authenticated_at"] if session else None,
             "login_csrf": csrf,
-            "requested_at": int(time.time()),
+            "requested_at": int(clock.time()),
         }
         self.r.flows.save(flow)
         response = RedirectResponse(
@@ -348,7 +348,8 @@ class AuthorizeEndpoint:
             "subject": flow["subject"],
             "authenticated_at": flow["authenticated_at"],
             "remember": flow["login_remember"],
-            "expires_at": time.time() + (min(remember_for, lifespan) if remember_for else lifespan),
+            "expires_at": clock.time()
+            + (min(remember_for, lifespan) if remember_for else lifespan),
         }
         if not flow["login_skip"]:
             flows.save_login_session(session)

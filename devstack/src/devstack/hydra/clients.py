@@ -7,10 +7,10 @@ import hashlib
 import secrets
 import string
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from devstack import clock
 from devstack.hydra.config import HydraConfig
 from devstack.hydra.errors import OAuthError
 from devstack.hydra.store import Store
@@ -88,7 +88,7 @@ AUTH_METHODS = ("client_secret_basic", "client_secret_post", "none", "private_ke
 
 
 def now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def generate_secret() -> str:

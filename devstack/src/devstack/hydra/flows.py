@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import copy
 import secrets
-import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from devstack import clock
 from devstack.hydra.clients import Clients
 from devstack.hydra.config import HydraConfig
 from devstack.hydra.errors import OAuthError, with_query
@@ -49,7 +49,7 @@ class Flows:
 
     def forget_expired(self) -> None:
         """Like `hydra janitor`: drop requests and sessions nobody can use any more."""
-        now = time.time()
+        now = clock.time()
         stale = now - self.config.ttls.login_consent_request
         self.store.delete_older(FLOW, "requested_at", stale)
         self.store.delete_older(ALIAS, "created_at", stale)
@@ -75,7 +75,7 @@ class Flows:
 
     def alias(self, kind: str, value: str, flow: dict[str, Any]) -> None:
         key = flow.get("snapshot") or flow["login_challenge"]
-        self.store.put(ALIAS, f"{kind}:{value}", {"flow": key, "created_at": time.time()})
+        self.store.put(ALIAS, f"{kind}:{value}", {"flow": key, "created_at": clock.time()})
 
     def by_alias(self, kind: str, value: str) -> dict[str, Any] | None:
         link = self.store.get(ALIAS, f"{kind}:{value}")
@@ -87,7 +87,7 @@ class Flows:
     def _fresh(self, flow: dict[str, Any] | None) -> dict[str, Any]:
         if flow is None:
             raise OAuthError("Not Found")
-        if flow["requested_at"] + self.config.ttls.login_consent_request < time.time():
+        if flow["requested_at"] + self.config.ttls.login_consent_request < clock.time():
             kind = "consent" if flow["state"].startswith("consent") else "login"
             raise OAuthError(
                 "request_unauthorized", f"The {kind} request has expired, please try again."
@@ -150,7 +150,7 @@ class Flows:
             if flow["login_skip"]:
                 body = dict(body, remember=True)
             else:
-                flow["authenticated_at"] = int(time.time())
+                flow["authenticated_at"] = int(clock.time())
             flow.update(
                 state="login_unused",
                 subject=subject,
@@ -190,7 +190,7 @@ class Flows:
                 grant_audience=list(body.get("grant_access_token_audience") or []),
                 consent_remember=bool(body.get("remember", False)),
                 consent_remember_for=int(body.get("remember_for") or 0),
-                consent_handled_at=time.time(),
+                consent_handled_at=clock.time(),
                 session_id_token=dict(session.get("id_token") or {}),
                 session_access_token=dict(session.get("access_token") or {}),
                 consent_error=None,
@@ -221,7 +221,7 @@ class Flows:
         session = self.store.get(LOGIN_SESSION, sid)
         if session is None or not session.get("remember"):
             return None
-        if session.get("expires_at") and session["expires_at"] < time.time():
+        if session.get("expires_at") and session["expires_at"] < clock.time():
             return None
         return session
 
@@ -239,7 +239,7 @@ class Flows:
     def store_consent(self, flow: dict[str, Any]) -> dict[str, Any]:
         """Hydra's CreateConsentSession: the used consent, kept for listing, skipping, revoking."""
         remember_for = flow.get("consent_remember_for") or 0
-        handled = flow.get("consent_handled_at") or time.time()
+        handled = flow.get("consent_handled_at") or clock.time()
         request = self.consent_request(flow)
         request["challenge"] = ""  # Hydra no longer knows it when listing
         record = {
@@ -271,7 +271,7 @@ class Flows:
 
     def _live_consents(self, subject: str, client_id: str | None = None) -> list[dict[str, Any]]:
         """Consents shown by Hydra: not skipped (a skip reuses an older one), not expired."""
-        now = time.time()
+        now = clock.time()
         return [
             record
             for _, record in self.store.find(CONSENT, subject=subject, client_id=client_id)
@@ -313,7 +313,7 @@ class Flows:
         challenge = uuid.uuid4().hex
         verifier = uuid.uuid4().hex
         if not request["rp_initiated"]:
-            now = time.time()
+            now = clock.time()
             request = dict(
                 request,
                 requested_at=now,
@@ -326,11 +326,11 @@ class Flows:
             accepted=False,
             rejected=False,
             used=False,
-            created_at=time.time(),
+            created_at=clock.time(),
         )
         self.store.put(LOGOUT, challenge, request, subject=request.get("subject"))
         self.store.put(
-            ALIAS, f"logout_verifier:{verifier}", {"logout": challenge, "created_at": time.time()}
+            ALIAS, f"logout_verifier:{verifier}", {"logout": challenge, "created_at": clock.time()}
         )
         return challenge
 
@@ -348,7 +348,7 @@ class Flows:
         request = self.store.get(LOGOUT, link["logout"]) if link else None
         if request is None or not request["accepted"] or request["rejected"]:
             return None
-        if request.get("expires_at") and request["expires_at"] < time.time():
+        if request.get("expires_at") and request["expires_at"] < clock.time():
             raise OAuthError(
                 "request_unauthorized", "The logout request has expired, please try the flow again."
             )

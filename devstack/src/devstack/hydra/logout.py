@@ -5,13 +5,13 @@ Errors go to `urls.error` (Hydra's forwardError); every other outcome is a 302.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from joserfc.errors import JoseError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from devstack import clock
 from devstack.hydra.authorize import request_params
 from devstack.hydra.cookie_names import SESSION
 from devstack.hydra.errors import OAuthError, redirect_to_error_url, with_query
@@ -124,11 +124,11 @@ class LogoutEndpoint:
                 f"'{issuer}'.",
             )
         iat = claims.get("iat")
-        if not isinstance(iat, int | float) or iat > time.time() + 1:
+        if not isinstance(iat, int | float) or iat > clock.time() + 1:
             raise OAuthError(
                 "invalid_request",
                 f"Logout failed because iat claim value '{iat}' from query parameter "
-                f"id_token_hint is before now ('{int(time.time())}').",
+                f"id_token_hint is before now ('{int(clock.time())}').",
             )
         if not claims.get("sid"):
             raise OAuthError(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import binascii
 import secrets
-import time
 import uuid
 from typing import Any
 from urllib.parse import unquote_plus
@@ -14,6 +13,7 @@ from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from devstack import clock
 from devstack.hydra.errors import NO_STORE, OAuthError
 from devstack.hydra.registry import Registry
 from devstack.hydra.tokens import ACCESS_TOKEN, OFFLINE_SCOPES, REFRESH_TOKEN
@@ -147,7 +147,7 @@ class TokenEndpoints:
     def _check_code(
         self, record: dict[str, Any], client: dict[str, Any], form: dict[str, str]
     ) -> None:
-        if record["expires_at"] < time.time():
+        if record["expires_at"] < clock.time():
             raise OAuthError("invalid_grant", "The authorization code has expired.")
         if record["client_id"] != client["client_id"]:
             raise OAuthError(
@@ -211,7 +211,7 @@ class TokenEndpoints:
 
     @staticmethod
     def _check_refresh(record: dict[str, Any], client: dict[str, Any]) -> None:
-        if record["exp"] <= time.time():
+        if record["exp"] <= clock.time():
             raise OAuthError("invalid_grant", "The refresh token expired.")
         if record["client_id"] != client["client_id"]:
             raise OAuthError(
@@ -267,7 +267,7 @@ class TokenEndpoints:
                 "request_unauthorized",
                 "Check that you provided valid credentials for the right format.",
             )
-        elif record["exp"] <= time.time():
+        elif record["exp"] <= clock.time():
             err = OAuthError("invalid_token", "Access token expired.")
         elif record["token_use"] != ACCESS_TOKEN:
             description = "Only access tokens are allowed in the authorization header."

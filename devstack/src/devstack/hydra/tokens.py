@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 import uuid
 from typing import Any
 
 from authlib.oidc.core.util import create_half_hash
 
+from devstack import clock
 from devstack.hydra.config import HydraConfig
 from devstack.hydra.keys import SigningKey
 from devstack.hydra.store import Store
@@ -43,7 +43,7 @@ class Tokens:
     def issue_code(self, grant: dict[str, Any]) -> str:
         """`grant` holds what the token endpoint needs: client, subject, scopes, PKCE, session."""
         code = new_token("ory_ac_")
-        record = dict(grant, used=False, expires_at=time.time() + self.config.ttls.auth_code)
+        record = dict(grant, used=False, expires_at=clock.time() + self.config.ttls.auth_code)
         self.store.put(CODE, digest(code), record, client_id=grant["client_id"])
         return code
 
@@ -57,7 +57,7 @@ class Tokens:
     # --- access and refresh tokens -------------------------------------------------------
     def issue(self, grant: dict[str, Any], *, refresh: bool, id_token: bool) -> dict[str, Any]:
         """Mint the token response for a grant (a code's or refresh token's record, or a client)."""
-        now = int(time.time())
+        now = int(clock.time())
         ttl = self.config.ttls.access_token
         access = new_token("ory_at_")
         base = {
@@ -106,7 +106,7 @@ class Tokens:
         return body
 
     def id_token(self, grant: dict[str, Any], *, access_token: str | None = None) -> str:
-        now = int(time.time())
+        now = int(clock.time())
         # Claims from consent first, so the protected claims below always win (as in Hydra).
         claims: dict[str, Any] = dict(grant.get("id_token_session") or {})
         claims.update(
@@ -138,7 +138,7 @@ class Tokens:
 
     def forget_expired(self) -> None:
         """Like `hydra janitor`: expired tokens and codes are gone for good."""
-        now = time.time()
+        now = clock.time()
         self.store.delete_older(TOKEN, "exp", now)
         self.store.delete_older(CODE, "expires_at", now)
 
@@ -147,7 +147,7 @@ class Tokens:
 
     def active(self, token: str, token_use: str | None = None) -> dict[str, Any] | None:
         record = self.find(token)
-        if record is None or not record["active"] or record["exp"] <= time.time():
+        if record is None or not record["active"] or record["exp"] <= clock.time():
             return None
         if token_use is not None and record["token_use"] != token_use:
             return None

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from devstack.clock import Clock, WithClock
 from devstack.kratos import admin, csrf, errors, public, web
 from devstack.kratos.config import KratosConfig
 from devstack.kratos.courier import Courier
@@ -96,8 +97,9 @@ def _offloaded(routes: list[Route]) -> list[Route]:
     ]
 
 
-def create_apps(config: KratosConfig) -> tuple[Starlette, Starlette]:
-    """(public ASGI app, admin ASGI app) sharing one store; `config` is read on every request."""
+def create_apps(config: KratosConfig, *, clock: Clock | None = None) -> tuple[Starlette, Starlette]:
+    """(public ASGI app, admin ASGI app) sharing one store; `config` is read on every request,
+    and so is `clock` (default: the system clock, see devstack.clock)."""
     log.warning(
         "Kratos stand-in (devstack) starting: a development imitation of Ory Kratos %s, "
         "for loopback use in development and tests only — never in production.",
@@ -106,15 +108,17 @@ def create_apps(config: KratosConfig) -> tuple[Starlette, Starlette]:
     store = Store(config.database)
     rt = Runtime(config=config, store=store, courier=Courier(config, store))
     handlers = {errors.KratosError: _kratos_error, 404: _not_found, 405: _method_not_allowed}
+    with_clock = Middleware(WithClock, clock=clock or Clock())
     public_app = Starlette(
         routes=_offloaded([*_common_routes(), *public.routes(rt)]),
         exception_handlers=handlers,
-        middleware=[_nosurf(config)],
+        middleware=[with_clock, _nosurf(config)],
     )
     admin_app = Starlette(
         # Real Kratos serves these under /admin on its admin port (and redirects the bare paths).
         routes=[*_admin_redirects(), *_offloaded([*_common_routes("/admin"), *admin.routes(rt)])],
         exception_handlers=handlers,
+        middleware=[with_clock],
     )
     public_app.state.kratos = rt
     admin_app.state.kratos = rt

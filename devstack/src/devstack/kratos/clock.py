@@ -1,12 +1,15 @@
-"""Timestamps as Kratos writes them (RFC 3339, UTC, with a Z)."""
+"""Timestamps as Kratos writes them (RFC 3339, UTC, with a Z), on the stand-ins' clock
+(`devstack.clock`: the one `create_apps` was given)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from devstack import clock
+
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def fmt(moment: datetime) -> str:
