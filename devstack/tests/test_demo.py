@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from devstack.demo import DemoConfig, create_app
-from devstack.runner.servers import AsgiServers
+from devstack.serve import AsgiServers
 from devstack.stack import OryStack
 from stackspin_clients import ClientConfig, HydraAdmin
 from stackspin_clients.models import (

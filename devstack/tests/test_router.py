@@ -4,8 +4,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from devstack.router import Router, Upstreams
-from devstack.runner.servers import AsgiServers, Served
-from devstack.serve import RunningServer, start_asgi
+from devstack.serve import AsgiServers, RunningServer, Served, start_asgi
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response

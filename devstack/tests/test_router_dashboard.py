@@ -7,8 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 from devstack.router import Router, Upstreams
-from devstack.runner.servers import AsgiServers, Served
-from devstack.serve import RunningServer, start_asgi
+from devstack.serve import AsgiServers, RunningServer, Served, start_asgi
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse

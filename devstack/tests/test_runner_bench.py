@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 from devstack.bench import load
-from devstack.runner.servers import AsgiServers, Served
+from devstack.serve import AsgiServers, Served
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse

@@ -16,7 +16,7 @@ import httpx
 from devstack import hydra, kratos
 from devstack.clock import Clock
 from devstack.mail import MailCatcher
-from devstack.runner.servers import AsgiServers
+from devstack.serve import AsgiServers
 
 UI_PAGES = ("login", "registration", "recovery", "verification", "settings", "error")
 

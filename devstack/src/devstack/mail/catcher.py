@@ -12,7 +12,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from devstack.mail.store import MailStore, parse
 from devstack.mail.web import create_app
-from devstack.runner.servers import bind_loopback
+from devstack.serve import bind_loopback
 
 log = logging.getLogger("devstack.mail")
 

@@ -26,7 +26,7 @@ from devstack.realory.process import (
     migrate,
     sqlite_dsn,
 )
-from devstack.runner.servers import AsgiServers
+from devstack.serve import AsgiServers
 from devstack.stack import OryStackBase
 
 _DEFAULT_KRATOS_ADMIN = kratos.KratosConfig().admin_url

@@ -22,9 +22,8 @@ from devstack.demo import DemoConfig
 from devstack.demo import create_app as create_demo_app
 from devstack.router import Router, Upstreams
 from devstack.runner import seed, services
-from devstack.runner.servers import AsgiServers
 from devstack.runner.state import FILE, Secrets
-from devstack.serve import RunningServer, start_wsgi
+from devstack.serve import AsgiServers, RunningServer, start_wsgi
 from devstack.stack import OryStack, OryStackBase
 from devstack.static_site import is_built
 
