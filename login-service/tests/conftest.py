@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from devstack.serve import start_wsgi
+from devstack.serve import bind_loopback, start_wsgi
 from pytest_httpserver import HTTPServer
 from stackspin_clients import ClientConfig, HydraAdmin, KratosAdmin
 
@@ -48,12 +48,28 @@ def _settings(stack: Any, dashboard_url: str, **overrides: Any) -> Settings:
 
 
 @pytest.fixture
-def env(ory_stack: Any, dashboard: DashboardStub) -> Iterator[Env]:
+def login_socket() -> Iterator[socket.socket]:
+    """The login-service's listening socket, bound before Hydra and Kratos start."""
+    sock = bind_loopback()
+    yield sock
+    sock.close()
+
+
+@pytest.fixture
+def ory_ui_url(login_socket: socket.socket) -> str:
+    """Hydra and Kratos start pointed at the login-service (real Ory starts once, not twice)."""
+    return f"http://127.0.0.1:{login_socket.getsockname()[1]}"
+
+
+@pytest.fixture
+def env(
+    ory_stack: Any, dashboard: DashboardStub, login_socket: socket.socket, ory_ui_url: str
+) -> Iterator[Env]:
     """The login-service on a random port, with Hydra and Kratos pointed at it."""
     settings = _settings(ory_stack, dashboard.url)
-    server = start_wsgi(create_app(settings))
+    server = start_wsgi(create_app(settings), sock=login_socket)
+    assert server.url == ory_ui_url
     settings.public_url = server.url  # Settings are read per request
-    ory_stack.point_ui_at(server.url)
     hydra = HydraAdmin(ClientConfig(ory_stack.hydra_admin_url))
     kratos = KratosAdmin(ClientConfig(ory_stack.kratos_admin_url))
     try:

@@ -49,8 +49,13 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
+def ory_ui_url() -> str:
+    """Hydra and Kratos start with their browser redirects pointed at UI."""
+    return UI
+
+
+@pytest.fixture
 def stack(ory_stack: Any) -> Any:
-    ory_stack.point_ui_at(UI)
     return ory_stack
 
 

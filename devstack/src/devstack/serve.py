@@ -59,9 +59,11 @@ def start_asgi(app: Any, port: int = 0, sock: socket.socket | None = None) -> Ru
     return RunningServer(url=served.url, port=served.port, _stop=servers.stop)
 
 
-def start_wsgi(app: Any, port: int = 0) -> RunningServer:
-    """Serve a WSGI app with werkzeug's threaded server on 127.0.0.1 in a daemon thread."""
-    server: BaseWSGIServer = make_server(LOOPBACK, port, app, threaded=True)
+def start_wsgi(app: Any, port: int = 0, sock: socket.socket | None = None) -> RunningServer:
+    """Serve a WSGI app with werkzeug's threaded server on 127.0.0.1 in a daemon thread
+    (on `sock`, a listening socket from `bind_loopback`, when given)."""
+    fd = sock.fileno() if sock is not None else None
+    server: BaseWSGIServer = make_server(LOOPBACK, port, app, threaded=True, fd=fd)
     # A short poll interval makes shutdown() return in milliseconds instead of half a second.
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.02}, name="wsgi", daemon=True
@@ -73,9 +75,8 @@ def start_wsgi(app: Any, port: int = 0) -> RunningServer:
         thread.join(timeout=5)
         server.server_close()
 
-    return RunningServer(
-        url=f"http://{LOOPBACK}:{server.server_port}", port=server.server_port, _stop=stop
-    )
+    bound_port: int = server.socket.getsockname()[1]
+    return RunningServer(url=f"http://{LOOPBACK}:{bound_port}", port=bound_port, _stop=stop)
 
 
 class _Server(uvicorn.Server):

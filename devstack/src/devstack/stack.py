@@ -37,6 +37,9 @@ class OryStackBase:
     kratos_public_url: str
     kratos_admin_url: str
     mail_url: str
+    # Where the browser redirects go, set before start(): start() points the UI there (as
+    # point_ui_at, without restarting real Ory). The `ory_ui_url` fixture sets it.
+    ui_url: str | None = None
 
     def _take_configs(
         self, hydra_config: hydra.HydraConfig | None, kratos_config: kratos.KratosConfig | None
@@ -72,6 +75,10 @@ class OryStackBase:
         """Send Hydra's and Kratos's browser redirects to the login-service at `base_url`:
         `{base}/auth/login`, `/auth/consent`, `/auth/logout`, `/auth/logged-out`, `/auth/error`,
         and Kratos's `/auth/<flow>` pages; `base` becomes an allowed return URL."""
+        self._point_ui(base_url)
+        self.apply()
+
+    def _point_ui(self, base_url: str) -> None:
         base = base_url.rstrip("/")
         hc = self.hydra_config
         hc.login_url = f"{base}/auth/login"
@@ -89,7 +96,6 @@ class OryStackBase:
             *kc.allowed_return_urls,
             *(url for url in allowed if url not in kc.allowed_return_urls),
         ]
-        self.apply()
 
     def mails(self, to: str | None = None) -> list[dict[str, Any]]:
         """Caught mails, newest first, read over HTTP from `{mail_url}/api/messages`."""
@@ -159,6 +165,8 @@ class OryStack(OryStackBase):
         if self._own_kratos_config:
             self.kratos_config.public_url = self.kratos_public_url + "/"
             self.kratos_config.admin_url = self.kratos_admin_url + "/"
+        if self.ui_url is not None:
+            self._point_ui(self.ui_url)
         try:
             self.mail.start()
             if self.kratos_config.smtp_url is None:

@@ -72,7 +72,9 @@ def fresh_database(name: str, target: Path) -> Path:
 
 
 class OryProcess:
-    """`<name> serve ...` with the given config files; `start()` waits for /health/ready."""
+    """`<name> serve ...` with the given config files; `start()` waits for /health/ready.
+    `spawn()` + `wait_ready()` and `terminate()` + `stop()` let a stack start or stop Hydra and
+    Kratos side by side (each takes ~0.5 s to get ready or to shut down)."""
 
     def __init__(self, name: str, configs: list[Path], *, admin_url: str, log: Path) -> None:
         self.name = name
@@ -83,6 +85,11 @@ class OryProcess:
         self._out: IO[bytes] | None = None
 
     def start(self, timeout: float = 30.0) -> OryProcess:
+        self.spawn()
+        self.wait_ready(timeout)
+        return self
+
+    def spawn(self) -> None:
         binary = build.ensure_binary(self.name)
         args = [str(binary), *SERVE_ARGS[self.name]]
         for config in self.configs:
@@ -96,10 +103,8 @@ class OryProcess:
             stderr=subprocess.STDOUT,
             preexec_fn=_die_with_parent,  # only prctl between fork and exec
         )
-        self._wait_ready(timeout)
-        return self
 
-    def _wait_ready(self, timeout: float) -> None:
+    def wait_ready(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
         url = f"{self.admin_url.rstrip('/')}/health/ready"
         while time.monotonic() < deadline:
@@ -117,10 +122,15 @@ class OryProcess:
         self.stop()
         raise OryProcessError(f"{self.name} not ready after {timeout:.0f} s:\n{_tail(self.log)}")
 
+    def terminate(self) -> None:
+        """Ask the server to shut down (SIGTERM) without waiting; `stop()` waits."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.send_signal(signal.SIGTERM)
+
     def stop(self) -> None:
+        self.terminate()
         process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.send_signal(signal.SIGTERM)
+        if process is not None:
             try:
                 process.wait(timeout=5)
             except subprocess.TimeoutExpired:

@@ -121,6 +121,8 @@ class RealOryStack(OryStackBase):
         self.hydra_public_url, self.hydra_admin_url = urls[0], urls[1]
         self.kratos_public_url, self.kratos_admin_url = urls[2], urls[3]
         self._point_own_urls()
+        if self.ui_url is not None:
+            self._point_ui(self.ui_url)
 
     def _apply_with_free_ports(self, tries: int = 3) -> None:
         for attempt in range(tries):
@@ -137,6 +139,8 @@ class RealOryStack(OryStackBase):
 
     def start(self) -> RealOryStack:
         self._point_own_urls()
+        if self.ui_url is not None:
+            self._point_ui(self.ui_url)
         try:
             self.mail.start()
             if self.kratos_config.smtp_url is None:
@@ -180,14 +184,18 @@ class RealOryStack(OryStackBase):
         )
 
     def apply(self) -> None:
-        """(Re)start each server whose rendered config differs from what it runs with."""
+        """(Re)start each server whose rendered config differs from what it runs with; Hydra
+        and Kratos stop, start and get ready side by side."""
+        changed: dict[str, dict[str, Any]] = {}
         for name in ("hydra", "kratos"):
             overrides = self._overrides(name)
             running = self._processes.get(name)
-            if running is not None and running.running and self._rendered.get(name) == overrides:
-                continue
-            if running is not None:
-                running.stop()
+            if running is None or not running.running or self._rendered.get(name) != overrides:
+                changed[name] = overrides
+        old = [self._processes.pop(name) for name in changed if name in self._processes]
+        _stop_all(old)
+        for name, overrides in changed.items():
+            self._rendered.pop(name, None)
             path = configs.write(self._workdir / f"{name}-overrides.json", overrides)
             admin = self.hydra_admin_url if name == "hydra" else self.kratos_admin_url
             process = OryProcess(
@@ -196,12 +204,14 @@ class RealOryStack(OryStackBase):
                 admin_url=admin,
                 log=self.logs[name],
             )
-            self._processes[name] = process.start()
+            process.spawn()
+            self._processes[name] = process
+        for name, overrides in changed.items():
+            self._processes[name].wait_ready()
             self._rendered[name] = overrides
 
     def stop(self) -> None:
-        for process in self._processes.values():
-            process.stop()
+        _stop_all(list(self._processes.values()))
         self._processes.clear()
         self._rendered.clear()
         self._mail_servers.stop()
@@ -214,3 +224,11 @@ class RealOryStack(OryStackBase):
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
+
+
+def _stop_all(processes: list[OryProcess]) -> None:
+    """SIGTERM to all first, then wait for each: they shut down side by side."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.stop()

@@ -9,7 +9,10 @@
   the mail catcher on random loopback ports — the stand-ins (`devstack.stack.OryStack`, `[standin]`)
   or the real servers (`devstack.realory.stack.RealOryStack`, `[real]`); ORY=standin|real picks
   one. `ory_stack.point_ui_at(url)` sends their browser redirects to a login-service at `url`;
-  after changing `ory_stack.kratos_config` / `hydra_config`, call `ory_stack.apply()`.
+  a conftest that knows that URL before the stack starts overrides the `ory_ui_url` fixture
+  instead (real Ory then starts once, not twice). `ory_stack.let_time_pass(s)` expires things
+  (the stand-ins' clock moves; real Ory sleeps). After changing `ory_stack.kratos_config` /
+  `hydra_config`, call `ory_stack.apply()`.
 - `@pytest.mark.standin_only("why")`: the test checks something only the stand-ins have; its
   `[real]` case skips with that reason (listed in devstack/README.md as accepted).
 """
@@ -70,16 +73,28 @@ def ory_backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def ory_stack(ory_backend: str) -> Iterator[OryStackBase]:
+def ory_ui_url() -> str | None:
+    """Where `ory_stack` sends browser redirects from the start (None: nowhere yet); override
+    it in a conftest or test module whose login-service URL is known before the stack starts."""
+    return None
+
+
+@pytest.fixture
+def ory_stack(ory_backend: str, ory_ui_url: str | None) -> Iterator[OryStackBase]:
     """Hydra, Kratos and the mail catcher, fresh for each test, on the chosen backend."""
     # Imported here so loading the plugin stays cheap for packages that never use the stack.
+    stack: OryStackBase
     if ory_backend == "real":
         from devstack.realory.stack import RealOryStack
 
-        with RealOryStack() as real:
-            yield real
-        return
-    from devstack.stack import OryStack
+        stack = RealOryStack()
+    else:
+        from devstack.stack import OryStack
 
-    with OryStack() as stack:
+        stack = OryStack()
+    stack.ui_url = ory_ui_url
+    stack.start()
+    try:
         yield stack
+    finally:
+        stack.stop()
