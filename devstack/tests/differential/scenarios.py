@@ -7,7 +7,6 @@ The table `SCENARIOS` at the end is what the differential test runs on both back
 
 from __future__ import annotations
 
-import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -477,7 +476,7 @@ def kratos_expired_flow(run: Run) -> None:
     create_identity(run, "ada@example.org")
     browser = run.browser()
     flow = start_browser_flow(run, browser, "login")
-    time.sleep(1.6)
+    run.stack.let_time_pass(1.6)
     browser.get(
         f"{run.stack.kratos_public_url}/self-service/login/flows", params={"id": flow["id"]}
     )
@@ -550,7 +549,7 @@ def kratos_settings_needs_privileged_session(run: Run) -> None:
     browser = run.browser()
     browser_login(run, browser, "ada@example.org")
     flow = start_browser_flow(run, browser, "settings")
-    time.sleep(1.6)
+    run.stack.let_time_pass(1.6)
     paused = submit_form(
         browser, flow, {"method": "password", "password": "another long passphrase 42"}
     )
@@ -570,7 +569,7 @@ def kratos_settings_needs_privileged_session(run: Run) -> None:
     run.stack.kratos_config.privileged_session_max_age = 1
     run.stack.apply()
     flow = start_browser_flow(run, browser, "settings")
-    time.sleep(1.6)
+    run.stack.let_time_pass(1.6)
     submit_json(browser, flow, {"method": "password", "password": "yet another passphrase 43"})
 
 
@@ -795,7 +794,7 @@ def hydra_expired_challenge(run: Run) -> None:
     client = create_client(run)
     browser = run.browser()
     login = authorize(run, browser, client)
-    time.sleep(1.6)
+    run.stack.let_time_pass(1.6)
     run.hydra_admin.get("/admin/oauth2/auth/requests/login", params={"login_challenge": login})
     to_consent = accept_login(run, login)
     if to_consent:
