@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 # Session.info key: what to undo outside the database if the unit of work does not commit.
 _COMPENSATIONS = "compensations"
+_AFTER_COMMIT = "after_commit"
 # Compensations put back what Kratos or Hydra already changed, so they get time of their own
 # even when the request's deadline has passed (that is often why they run).
 COMPENSATION_BUDGET = 8.0
@@ -171,6 +172,16 @@ def on_rollback(session: Session, undo: Callable[[], None]) -> None:
     session.info.setdefault(_COMPENSATIONS, []).append(undo)
 
 
+def after_commit(session: Session, action: Callable[[], None]) -> None:
+    """Run `action` once this unit of work has committed (not at all if it rolls back).
+
+    For a call outside the database that must see the committed state, e.g. revoking Hydra
+    consents again so a consent granted just before the commit cannot keep an old role.
+    One that raises is logged and the next still runs.
+    """
+    session.info.setdefault(_AFTER_COMMIT, []).append(action)
+
+
 def _compensate(session: Session) -> None:
     undos: list[Callable[[], None]] = session.info.pop(_COMPENSATIONS, [])
     if undos and deadline_var.get() is not None:
@@ -186,6 +197,14 @@ def _run(undos: list[Callable[[], None]]) -> None:
             undo()
         except Exception:
             log.exception("a compensation failed; `dashboard-api reconcile` reports what is left")
+
+
+def _run_after_commit(actions: list[Callable[[], None]]) -> None:
+    for action in actions:
+        try:
+            action()
+        except Exception:
+            log.exception("an action after the commit failed")
 
 
 def _begin_read_only(session: Session) -> None:
@@ -230,6 +249,7 @@ class Database:
             refuse_after_deadline()
             session.commit()
         except BaseException:
+            session.info.pop(_AFTER_COMMIT, None)
             try:
                 session.rollback()
             except Exception:  # the connection is gone: the database rolls back by itself
@@ -239,6 +259,7 @@ class Database:
         finally:
             session.info.pop(_COMPENSATIONS, None)
             session.close()
+        _run_after_commit(session.info.pop(_AFTER_COMMIT, []))
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -1,0 +1,1 @@
+"""Taking access away at once: Hydra consents, login sessions and cached token answers."""
