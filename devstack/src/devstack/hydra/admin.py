@@ -290,8 +290,12 @@ class AdminApp:
                 "invalid_request",
                 "Either 'subject' or 'sid' query parameters need to be defined.",
             )
-        # With a sid Hydra ends only that session; otherwise all of the subject's.
+        # With a sid Hydra ends only that session, after its back-channel logout (only of a
+        # remembered session: Hydra needs its subject); by subject, no logout is sent.
         if sid:
+            session = self.r.flows.login_session(sid)
+            if session is not None:
+                self.r.backchannel.run(session["subject"], sid)
             self.r.flows.revoke_login_sessions(sid=sid)
         else:
             self.r.flows.revoke_login_sessions(subject=subject)

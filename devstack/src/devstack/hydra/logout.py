@@ -154,6 +154,8 @@ class LogoutEndpoint:
             session = flows.login_session(request.cookies.get(cookie))
             if session is None or session["subject"] != logout["subject"]:
                 return self._redirect(logout["post_logout_redirect_uri"])
+        # Hydra: back-channel first; it finds the clients through the session's flows.
+        self.r.backchannel.run(logout["subject"], logout["sid"])
         flows.revoke_login_sessions(sid=logout["sid"])
         response = self._redirect(logout["post_logout_redirect_uri"])
         response.delete_cookie(cookie, path="/", httponly=True, samesite="lax")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from devstack.hydra.backchannel import BackChannelLogout
 from devstack.hydra.clients import Clients
 from devstack.hydra.config import HydraConfig
 from devstack.hydra.flows import Flows
@@ -20,6 +21,7 @@ class Registry:
     clients: Clients
     tokens: Tokens
     flows: Flows
+    backchannel: BackChannelLogout
 
     @classmethod
     def open(cls, config: HydraConfig) -> Registry:
@@ -31,4 +33,5 @@ class Registry:
         # A kept state file would otherwise grow with every login: clean up on each start.
         flows.forget_expired()
         tokens.forget_expired()
-        return cls(config, store, key, clients, tokens, flows)
+        backchannel = BackChannelLogout(store, config, clients, key)
+        return cls(config, store, key, clients, tokens, flows, backchannel)
