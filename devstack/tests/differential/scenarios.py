@@ -7,13 +7,18 @@ The table `SCENARIOS` at the end is what the differential test runs on both back
 
 from __future__ import annotations
 
+import base64
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import httpx
 import pyotp
 
-from .recording import CALLBACK, UI, Run, Scenario, wait_for
+from .recording import CALLBACK, UI, Recorded, Run, Scenario, wait_for
 
 PASSWORD = "correct horse battery staple"
 SCOPE = "openid offline_access profile email"
@@ -894,6 +899,104 @@ def hydra_authorize_errors(run: Run) -> None:
     authorize(run, browser, public)
 
 
+class LogoutInbox:
+    """A relying party's back-channel logout endpoint: keeps what Hydra POSTs to it."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[str, dict[str, str]]] = []
+        inbox = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                form = dict(parse_qsl(self.rfile.read(length).decode()))
+                inbox.received.append((self.headers.get("Content-Type", ""), form))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/backchannel"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _jwt_part(token: str, index: int) -> dict[str, Any]:
+    part = token.split(".")[index]
+    decoded: dict[str, Any] = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    return decoded
+
+
+def _logout_summary(
+    run: Run, inbox: LogoutInbox, client: dict[str, Any], sid: str
+) -> list[dict[str, Any]]:
+    """What each received logout token shows, in terms both backends must agree on."""
+    issuer = run.hydra_public.get("/.well-known/openid-configuration").json()["issuer"]
+    kids = [k["kid"] for k in run.hydra_public.get("/.well-known/jwks.json").json()["keys"]]
+    summary = []
+    for content_type, form in inbox.received:
+        token = form.get("logout_token", "")
+        header, claims = _jwt_part(token, 0), _jwt_part(token, 1)
+        summary.append(
+            {
+                "content_type": content_type,
+                "form": sorted(form),
+                "alg": header.get("alg"),
+                "signed_with_id_token_key": header.get("kid") == kids[0],
+                "claims": sorted(claims),
+                "iss_is_issuer": claims.get("iss") == issuer,
+                "aud": claims.get("aud") == [client["client_id"]],
+                "sid_is_id_tokens": claims.get("sid") == sid,
+                "iat_now": abs(int(claims.get("iat", 0)) - time.time()) < 60,
+                "events": claims.get("events"),
+            }
+        )
+    return summary
+
+
+def hydra_backchannel_logout(run: Run) -> None:
+    """Ending a login session by sid sends a logout token to the clients of that session with
+    a backchannel_logout_uri; ending a subject's sessions sends none."""
+    inbox = LogoutInbox()
+    try:
+        with_uri = create_client(run, backchannel_logout_uri=inbox.url)
+        without = create_client(run, client_name="no back-channel")
+        browser = run.browser()
+        with run.unrecorded():
+            issued = tokens_for(run, with_uri, browser)
+            code_for(run, browser, without)  # same login session, skipped login
+        sid = _jwt_part(issued["id_token"], 1)["sid"]
+        run.hydra_admin.delete("/admin/oauth2/auth/sessions/login", params={"sid": sid})
+        with run.unrecorded():
+            wait_for(lambda: inbox.received)
+            time.sleep(0.5)  # a second (wrong) delivery would arrive by now
+            summary = _logout_summary(run, inbox, with_uri, sid)
+        assert summary, f"no logout token reached the relying party ({run.backend})"
+        run.recorded.append(_summary_record("logout tokens after DELETE ?sid", summary))
+        inbox.received.clear()
+        with run.unrecorded():
+            tokens_for(run, with_uri, run.browser())
+        run.hydra_admin.delete("/admin/oauth2/auth/sessions/login", params={"subject": "subject-1"})
+        time.sleep(1.0)
+        run.recorded.append(
+            _summary_record("logout tokens after DELETE ?subject", len(inbox.received))
+        )
+    finally:
+        inbox.close()
+
+
+def _summary_record(step: str, body: Any) -> Recorded:
+    """What the relying party saw, compared like an answer."""
+    return Recorded(
+        step=step, status=0, content_type="", location=None, cookies=[], links=[], body=body
+    )
+
+
 SCENARIOS: dict[str, Scenario] = {
     fn.__name__: fn
     for fn in (
@@ -931,6 +1034,7 @@ SCENARIOS: dict[str, Scenario] = {
         hydra_expired_challenge,
         hydra_consent_sessions,
         hydra_logout,
+        hydra_backchannel_logout,
         hydra_discovery,
         hydra_authorize_errors,
     )
