@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import select
 
 from dashboard_api import locks
+from dashboard_api.access.revocation import revoke_lowered_access
 from dashboard_api.apps import repository as apps_repository
 from dashboard_api.apps.models import DASHBOARD_APP_SLUG, App
 from dashboard_api.audit import service as audit
@@ -113,6 +114,13 @@ def replace(ctx: Context, subject: str, new_plan: RolePlan) -> dict[str, list[li
     for app_id, role_id in new_plan.items():
         if current.get(app_id) != role_id:
             repository.assign(ctx.session, subject, app_id, role_id)
+    ctx.session.flush()
+    names = {role.id: role.name for role in repository.list_roles(ctx.session)}
+    revoke_lowered_access(
+        ctx,
+        before={subject: {a: names[r] for a, r in current.items()}},
+        after={subject: {a: names[r] for a, r in new_plan.items()}},
+    )
     return {
         "before": _describe(ctx, current),
         "after": _describe(ctx, new_plan),
@@ -136,6 +144,11 @@ def set_role(ctx: Context, subject: str, app_slug: str, role: str | None) -> Non
     else:
         repository.assign(ctx.session, subject, app.id, roles[role].id)
     ctx.session.flush()
+    revoke_lowered_access(
+        ctx,
+        before={subject: {app.id: before}} if before else {},
+        after={subject: {app.id: role}} if role else {},
+    )
     audit.record(
         ctx,
         action="user.set_role",

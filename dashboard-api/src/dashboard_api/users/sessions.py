@@ -7,6 +7,7 @@ from contextlib import suppress
 
 from stackspin_clients import errors as ory_errors
 
+from dashboard_api.access import sessions as hydra_sessions
 from dashboard_api.audit import service as audit
 from dashboard_api.auth import repository as auth_repository
 from dashboard_api.context import Context
@@ -19,12 +20,9 @@ log = logging.getLogger(__name__)
 
 
 def end_hydra_sessions(ctx: Context, subject: str) -> None:
-    """Hydra revokes the subject's tokens with its consent sessions; forget cached answers."""
-    with suppress(ory_errors.NotFound):
-        ctx.ory.hydra.revoke_login_sessions(subject=subject)
-    with suppress(ory_errors.NotFound):
-        ctx.ory.hydra.revoke_consent_sessions(subject, all=True)
-    ctx.forget_tokens_of(subject)
+    """Hydra revokes the subject's tokens with its consent sessions (relying parties get a
+    back-channel logout); forget cached answers."""
+    hydra_sessions.end_hydra_sessions(ctx, subject)
 
 
 def end_sessions(ctx: Context, subject: str) -> None:
