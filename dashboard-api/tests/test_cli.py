@@ -299,3 +299,21 @@ def test_a_development_call_prints_no_placeholder_warning(run, cli_env) -> None:
     assert result.exit_code == 0, result.output
     assert "placeholder" not in result.output.casefold()
     assert result.output.splitlines()[0].split() == ["ROLE", "DESCRIPTION"]
+
+
+def test_user_offboard_names_the_person_and_prints_the_report(run, email) -> None:
+    address = email()
+    run("app", "create", "wiki", "--name", "Wiki")
+    run("user", "create", address, "--name", "Ada Lovelace")
+    run("user", "set-role", address, "wiki", "user")
+    refused = run("user", "offboard", address, input="n\n", ok=False)
+    assert refused.exit_code == 1
+    assert f"Offboard Ada Lovelace <{address}>: deactivate, end every session" in refused.output
+    assert json.loads(run("user", "show", address).output)["state"] == "active"
+    done = run("user", "offboard", address, input="y\n")
+    report = json.loads(done.output[done.output.index("{") :])
+    assert report["state"] == "inactive"
+    assert {"app": "wiki", "role": "user", "role_kept": False, "consents_revoked": []} in report[
+        "apps"
+    ]
+    assert json.loads(run("user", "show", address).output)["state"] == "inactive"

@@ -218,3 +218,53 @@ def test_after_commit_actions_run_only_when_the_unit_commits(database) -> None:
     with pytest.raises(RuntimeError):
         fail_after_registering()
     assert ran == ["committed"]
+
+
+def test_offboarding_leaves_nothing_usable_and_reports_per_app(admin, ory, person) -> None:
+    slug, client = _app_with_client(admin)
+    roles = [{"app": slug, "role": "user"}]
+    assert admin.client.patch(f"/api/v1/users/{person}", json={"roles": roles}).status_code == 200
+    tokens = _tokens(ory, client, person, "user")
+
+    answer = admin.client.post(f"/api/v1/users/{person}/offboard", json={"keep_roles": False})
+
+    assert answer.status_code == 200, answer.text
+    report = answer.json()
+    assert report["state"] == "inactive"
+    assert report["apps"] == [
+        {"app": slug, "role": "user", "role_kept": False, "consents_revoked": [client["client_id"]]}
+    ]
+    assert report["hydra_login_sessions_ended"] == 1
+    assert _refresh(ory, client, tokens).status_code in (400, 401)
+    consents = httpx.get(
+        f"{ory.hydra_admin.url}/admin/oauth2/auth/sessions/consent", params={"subject": person}
+    )
+    assert consents.json() == []
+    audit = admin.client.get("/api/v1/audit", params={"action": "user.offboard"}).json()
+    assert any(e["target_id"] == person for e in audit["items"])
+    # Reactivation restores nothing silently: no roles, no consent, the old token stays dead.
+    back = admin.client.patch(f"/api/v1/users/{person}", json={"state": "active"})
+    assert back.status_code == 200, back.text
+    assert [r for r in back.json()["roles"] if r["app"] == slug] == []
+    assert _refresh(ory, client, tokens).status_code in (400, 401)
+
+
+def test_offboarding_can_keep_the_roles(admin, person) -> None:
+    slug, _ = _app_with_client(admin)
+    roles = [{"app": slug, "role": "admin"}]
+    assert admin.client.patch(f"/api/v1/users/{person}", json={"roles": roles}).status_code == 200
+
+    report = admin.client.post(f"/api/v1/users/{person}/offboard", json={"keep_roles": True}).json()
+
+    assert report["apps"] == [
+        {"app": slug, "role": "admin", "role_kept": True, "consents_revoked": []}
+    ]
+    user = admin.client.get(f"/api/v1/users/{person}").json()
+    assert user["state"] == "inactive"
+    assert {"app": slug, "role": "admin"} in user["roles"]
+
+
+def test_offboarding_an_unknown_person_is_404(admin) -> None:
+    answer = admin.client.post("/api/v1/users/00000000-0000-0000-0000-000000000000/offboard")
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("application/problem+json")

@@ -25,6 +25,7 @@ from stackspin_clients.errors import OryError
 
 from dashboard_api import migrate as migrations
 from dashboard_api import reconcile as reconciliation
+from dashboard_api.access import offboarding
 from dashboard_api.actors import Actor
 from dashboard_api.apps import service as apps
 from dashboard_api.apps.models import DASHBOARD_APP_SLUG
@@ -371,6 +372,26 @@ def user_delete(state: CliState, who: str, yes: bool) -> None:
     with state.unit_of_work() as ctx:
         updates.delete_user(ctx, subject=person.id)
     click.echo(f"deleted {reading.describe(person)} ({person.id})")
+
+
+@user.command(name="offboard")
+@click.argument("who", metavar="EMAIL_OR_ID")
+@click.option("--keep-roles", is_flag=True, help="Keep the roles for a later reactivation.")
+@click.option("--yes", is_flag=True, help="Do not ask first.")
+@pass_state
+def user_offboard(state: CliState, who: str, keep_roles: bool, yes: bool) -> None:
+    """Deactivate a person, end every session and consent, remove their roles (asks first)."""
+    with state.unit_of_work(read_only=True) as ctx:
+        person = reading.get_user(ctx, subject=_subject(ctx, who))
+    if not yes:
+        what = "keeping their roles" if keep_roles else "removing their roles"
+        click.confirm(
+            f"Offboard {reading.describe(person)}: deactivate, end every session, {what}?",
+            abort=True,
+        )
+    with state.unit_of_work() as ctx:
+        report = offboarding.offboard(ctx, subject=person.id, keep_roles=keep_roles)
+    _echo_json(report.model_dump(mode="json"))
 
 
 @user.command(name="set-role")

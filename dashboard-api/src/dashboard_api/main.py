@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
 from dashboard_api import __version__
+from dashboard_api.access.router import router as access_router
 from dashboard_api.apps.router import router as apps_router
 from dashboard_api.audit.router import router as audit_router
 from dashboard_api.auth.introspection import IntrospectionCache
@@ -80,7 +81,15 @@ def create_app(
     app.add_middleware(NoStoreMiddleware)  # outside: the 500 answers of the one above too
 
     api = APIRouter(prefix="/api/v1")
-    for router in (auth_router, me_router, users_router, apps_router, roles_router, audit_router):
+    for router in (
+        auth_router,
+        me_router,
+        users_router,
+        access_router,
+        apps_router,
+        roles_router,
+        audit_router,
+    ):
         api.include_router(router)
     app.include_router(api)
     app.include_router(internal_router)
