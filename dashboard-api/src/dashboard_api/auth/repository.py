@@ -1,4 +1,4 @@
-"""Queries on pending logins and dashboard sessions."""
+"""Queries on pending logins, dashboard sessions and the dashboard's own OAuth2 clients."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from dashboard_api.apps.models import DASHBOARD_APP_SLUG, App, OAuthClientLink
 from dashboard_api.auth.models import DashboardSession, LoginState
 
 
@@ -51,3 +52,13 @@ def delete_sessions_of(session: Session, subject: str) -> int:
 def delete_expired(session: Session, now: datetime) -> None:
     session.execute(delete(DashboardSession).where(DashboardSession.expires_at <= now))
     session.execute(delete(LoginState).where(LoginState.expires_at <= now))
+
+
+def is_dashboard_client(session: Session, client_id: str) -> bool:
+    """Whether `client_id` is one of the dashboard app's OAuth2 clients."""
+    found = session.scalar(
+        select(OAuthClientLink.client_id)
+        .join(App, App.id == OAuthClientLink.app_id)
+        .where(OAuthClientLink.client_id == client_id, App.slug == DASHBOARD_APP_SLUG)
+    )
+    return found is not None

@@ -17,9 +17,7 @@ import httpx
 from authlib.common.security import generate_token
 from authlib.common.urls import add_params_to_uri
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
-from sqlalchemy import select
 
-from dashboard_api.apps.models import DASHBOARD_APP_SLUG, App, OAuthClientLink
 from dashboard_api.auth import repository
 from dashboard_api.auth.introspection import IntrospectionCache
 from dashboard_api.auth.models import DashboardSession, LoginState
@@ -226,12 +224,8 @@ def _subject_from_token(ctx: Context, cache: IntrospectionCache, token: str) -> 
     if result.token_use not in (None, "access_token"):
         return None
     # Only tokens issued to the dashboard's own clients speak for the person here.
-    dashboard_client = ctx.session.scalar(
-        select(OAuthClientLink.client_id)
-        .join(App, App.id == OAuthClientLink.app_id)
-        .where(OAuthClientLink.client_id == result.client_id, App.slug == DASHBOARD_APP_SLUG)
-    )
-    return result.sub if dashboard_client is not None else None
+    dashboard_client = repository.is_dashboard_client(ctx.session, result.client_id)
+    return result.sub if dashboard_client else None
 
 
 def resolve_principal(
