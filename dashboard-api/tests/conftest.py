@@ -129,6 +129,8 @@ class OryStandIns:
     kratos_calls: CallLog
     hydra_calls: CallLog
     kratos_gate: Gate
+    # The same in front of Hydra's admin API.
+    hydra_gate: Gate = field(default_factory=Gate)
 
 
 @pytest.fixture(scope="session")
@@ -147,18 +149,18 @@ def ory() -> Iterator[OryStandIns]:
         argon2_iterations=1,
     )
     kratos_public_app, kratos_admin_app = create_kratos_apps(kratos_config)
-    kratos_calls, hydra_calls, gate = CallLog(), CallLog(), Gate()
+    kratos_calls, hydra_calls, gate, hydra_gate = CallLog(), CallLog(), Gate(), Gate()
     mail = MailCatcher().start()
     servers = [
         start_asgi(hydra_public_app, sock=hydra_sock),
-        start_asgi(Recorder(hydra_admin_app, hydra_calls)),
+        start_asgi(Recorder(hydra_admin_app, hydra_calls, hydra_gate)),
         start_asgi(kratos_public_app, sock=kratos_sock),
         start_asgi(Recorder(kratos_admin_app, kratos_calls, gate)),
     ]
     kratos_config.admin_url = servers[3].url + "/"
     try:
         yield OryStandIns(
-            hydra_config, kratos_config, *servers, mail, kratos_calls, hydra_calls, gate
+            hydra_config, kratos_config, *servers, mail, kratos_calls, hydra_calls, gate, hydra_gate
         )
     finally:
         for server in servers:
@@ -171,6 +173,7 @@ def _open_gate(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     if "ory" in request.fixturenames:
         request.getfixturevalue("ory").kratos_gate.reset()
+        request.getfixturevalue("ory").hydra_gate.reset()
 
 
 def settings_for(

@@ -268,3 +268,23 @@ def test_offboarding_an_unknown_person_is_404(admin) -> None:
     answer = admin.client.post("/api/v1/users/00000000-0000-0000-0000-000000000000/offboard")
     assert answer.status_code == 404
     assert answer.headers["content-type"].startswith("application/problem+json")
+
+
+def test_hydra_down_keeps_the_role_and_answers_503(admin, ory, person) -> None:
+    slug, client = _app_with_client(admin)
+    roles = [{"app": slug, "role": "user"}]
+    assert admin.client.patch(f"/api/v1/users/{person}", json={"roles": roles}).status_code == 200
+    tokens = _tokens(ory, client, person, "user")
+    ory.hydra_gate.fail_only = ("DELETE", "/admin/oauth2/auth/sessions/consent")
+
+    refused = admin.client.patch(f"/api/v1/users/{person}", json={"roles": []})
+
+    assert refused.status_code == 503, refused.text
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    ory.hydra_gate.reset()
+    # Nothing half done: the role and the token are both still there, so nothing is silently
+    # alive behind a role that looks removed; the retry revokes.
+    user = admin.client.get(f"/api/v1/users/{person}").json()
+    assert {"app": slug, "role": "user"} in user["roles"]
+    assert admin.client.patch(f"/api/v1/users/{person}", json={"roles": []}).status_code == 200
+    assert _refresh(ory, client, tokens).status_code in (400, 401)
