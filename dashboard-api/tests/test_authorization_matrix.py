@@ -43,6 +43,7 @@ ADMIN_EXPECTATIONS: dict[str, tuple[Any, int]] = {
     "audit-list_audit_entries": (None, 200),
     "apps-delete_app_client": (None, 204),
     "apps-delete_app": (None, 204),
+    "users-offboard_user": ({"keep_roles": True}, 200),
     "users-delete_user": (None, 204),
     "auth-logout": (None, 303),
 }
