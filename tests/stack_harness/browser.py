@@ -51,7 +51,9 @@ class RelyingParty:
     """An independent OIDC client (Authlib) of the stack: discovery, PKCE, nonce, token
     exchange and ID token verification against the published JWKS, all through nginx."""
 
-    def __init__(self, base_url: str, client: TestClient) -> None:
+    def __init__(
+        self, base_url: str, client: TestClient, scope: str = "openid email profile"
+    ) -> None:
         self.client = client
         discovery = httpx.get(f"{base_url}/.well-known/openid-configuration", timeout=10)
         discovery.raise_for_status()
@@ -60,7 +62,7 @@ class RelyingParty:
         self.oauth = OAuth2Client(
             client.client_id,
             client.client_secret,
-            scope="openid email profile",
+            scope=scope,
             redirect_uri=CALLBACK,
             token_endpoint_auth_method="client_secret_basic",
             timeout=10,
