@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 from dashboard_api.audit import repository as audit
 from dashboard_api.context import Context
+from dashboard_api.errors import Conflict, Unprocessable
+from dashboard_api.invitations import lifecycle
+from dashboard_api.invitations.models import Invitation
 from dashboard_api.users import creation, credentials, identities, invitations, reading, updates
 from dashboard_api.users.schemas import UserCreate, UserUpdate
 
@@ -86,3 +92,120 @@ def test_an_invitation_to_an_address_since_replaced_verifies_nothing(
     assert not _verified(ctx, user.id)
     # Redeemed: nothing left to wait for.
     assert "invitations" not in (ctx.ory.kratos.get_identity(user.id).metadata_admin or {})
+
+
+def _kratos_refuses(ctx: Context, link: str, code: str) -> None:
+    flow = re.search(r"flow=([0-9a-f-]+)", link)
+    assert flow, link
+    response = httpx.post(
+        f"{ctx.settings.kratos_public_url.rstrip('/')}/self-service/recovery",
+        params={"flow": flow.group(1)},
+        data={"method": "code", "code": code},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code != 422, response.text  # not passed on to the settings flow
+
+
+def _states(ctx: Context, subject: str) -> list[str]:
+    page = lifecycle.list_invitations(ctx, subject=subject)
+    return [item.state for item in page.items]
+
+
+def test_an_invitation_is_pending_then_accepted_once_redeemed(ctx: Context, email, ory) -> None:
+    address = email()
+    user = creation.create_user(ctx, data=UserCreate(email=address, invite=True))
+    (row,) = lifecycle.list_invitations(ctx, subject=user.id).items
+    assert (row.state, row.email, row.invited_by) == ("pending", address, str(ctx.actor))
+    link, code = _mailed_code(ory, address)
+    stored = ctx.session.get(Invitation, row.id)
+    assert stored is not None and code not in repr(vars(stored))
+    assert stored.code_hash == hashlib.sha256(code.encode()).hexdigest()
+
+    _redeem(ctx, link, code)
+    invitations.confirm_redeemed(ctx, ctx.ory.kratos.get_identity(user.id))
+
+    assert _states(ctx, user.id) == ["accepted"]
+    actions = [e.action for e in audit.page(ctx.session, limit=10, target_id=user.id)]
+    assert "invitation.accept" in actions
+    with pytest.raises(Conflict):
+        lifecycle.withdraw(ctx, invitation_id=row.id)
+
+
+def test_a_withdrawn_invitation_code_no_longer_works(ctx: Context, email, ory) -> None:
+    address = email()
+    user = creation.create_user(ctx, data=UserCreate(email=address, invite=True))
+    (row,) = lifecycle.list_invitations(ctx, subject=user.id).items
+
+    assert lifecycle.withdraw(ctx, invitation_id=row.id).state == "withdrawn"
+
+    _kratos_refuses(ctx, *_mailed_code(ory, address))
+    invitations.confirm_redeemed(ctx, ctx.ory.kratos.get_identity(user.id))
+    assert not _verified(ctx, user.id)
+    assert _states(ctx, user.id) == ["withdrawn"]
+    assert [i.id for i in lifecycle.list_invitations(ctx, state="withdrawn").items][0] == row.id
+    actions = [e.action for e in audit.page(ctx.session, limit=10, target_id=user.id)]
+    assert actions[0] == "invitation.withdraw"
+    with pytest.raises(Conflict):
+        lifecycle.resend(ctx, invitation_id=row.id)
+
+
+def test_a_resent_invitation_mails_a_new_code_and_the_old_one_stops_working(
+    ctx: Context, email, ory
+) -> None:
+    address = email()
+    user = creation.create_user(ctx, data=UserCreate(email=address, invite=True))
+    (row,) = lifecycle.list_invitations(ctx, subject=user.id).items
+    old_link, old_code = _mailed_code(ory, address)
+
+    resent = lifecycle.resend(ctx, invitation_id=row.id)
+
+    assert (resent.id, resent.state) == (row.id, "pending")
+    mails = ory.mail.store.list(address)
+    assert len(mails) == 2
+    _kratos_refuses(ctx, old_link, old_code)
+    new_text = mails[0].text or ""
+    new_link = re.search(r"https?://\S+", new_text)
+    new_code = re.search(r"^\s*(\d{6,8})\s*$", new_text, re.MULTILINE)
+    assert new_link and new_code and new_link.group(0) != old_link
+    _redeem(ctx, new_link.group(0), new_code.group(1))
+    invitations.confirm_redeemed(ctx, ctx.ory.kratos.get_identity(user.id))
+    assert _verified(ctx, user.id)
+    assert _states(ctx, user.id) == ["accepted"]
+    actions = [e.action for e in audit.page(ctx.session, limit=10, target_id=user.id)]
+    assert "invitation.resend" in actions
+
+
+def test_an_invitation_past_its_lifetime_reads_as_expired_and_can_be_resent(
+    ctx: Context, email, ory
+) -> None:
+    user = creation.create_user(ctx, data=UserCreate(email=email(), invite=True))
+    (row,) = lifecycle.list_invitations(ctx, subject=user.id).items
+    stored = ctx.session.get(Invitation, row.id)
+    assert stored is not None
+    lifetime = stored.expires_at - stored.created_at
+    assert abs(lifetime.total_seconds() - ctx.settings.invitation_lifetime) < 60
+    stored.expires_at = datetime.now(UTC) - timedelta(seconds=1)
+    ctx.session.flush()
+
+    assert _states(ctx, user.id) == ["expired"]
+    assert row.id in [i.id for i in lifecycle.list_invitations(ctx, state="expired").items]
+    assert row.id not in [i.id for i in lifecycle.list_invitations(ctx, state="pending").items]
+    assert lifecycle.resend(ctx, invitation_id=row.id).state == "pending"
+    assert _states(ctx, user.id) == ["pending"]
+
+
+def test_a_new_invitation_withdraws_the_pending_one(ctx: Context, email, ory) -> None:
+    user = creation.create_user(ctx, data=UserCreate(email=email(), invite=True))
+    creation.invite(ctx, subject=user.id)
+    assert _states(ctx, user.id) == ["pending", "withdrawn"]
+
+
+def test_invitations_page_by_keyset(ctx: Context, email, ory) -> None:
+    made = [creation.create_user(ctx, data=UserCreate(email=email(), invite=True)) for _ in range(3)]
+    first = lifecycle.list_invitations(ctx, limit=2)
+    assert first.next_cursor
+    second = lifecycle.list_invitations(ctx, limit=2, cursor=first.next_cursor)
+    seen = [i.user_id for i in [*first.items, *second.items]]
+    assert seen[:3] == [u.id for u in reversed(made)]
+    with pytest.raises(Unprocessable):
+        lifecycle.list_invitations(ctx, cursor="bm90LWEtY3Vyc29y")

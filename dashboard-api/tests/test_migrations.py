@@ -38,4 +38,4 @@ def test_migrations_go_down_and_up_again(tmp_path) -> None:
     migrate.downgrade(url, "base")
     assert migrate.current_revision(url) is None
     migrate.upgrade(url)
-    assert migrate.current_revision(url) == "0003"
+    assert migrate.current_revision(url) == "0005"

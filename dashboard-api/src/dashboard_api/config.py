@@ -42,7 +42,8 @@ class Settings(BaseSettings):
     post_logout_redirect_url: str | None = None
     introspection_cache_seconds: float = Field(default=30.0, ge=0)
     introspection_cache_size: int = Field(default=10_000, ge=1)
-    invitation_expires_in: str = "72h"
+    # Seconds an invitation's mailed code works (also its Kratos recovery code's expires_in).
+    invitation_lifetime: int = Field(default=72 * 3600, ge=300)
     # How long a recovery code an admin hands over (POST /users/{id}/recovery-code) works.
     recovery_code_expires_in: str = "24h"
 

@@ -17,7 +17,13 @@ SMTP_TIMEOUT = 10.0
 
 
 def invitation_message(
-    settings: Settings, *, to: str, name: str | None, code: RecoveryCodeResult
+    settings: Settings,
+    *,
+    to: str,
+    name: str | None,
+    code: RecoveryCodeResult,
+    invited_by: str | None = None,
+    apps: list[str] | None = None,
 ) -> EmailMessage:
     message = EmailMessage()
     message["From"] = settings.mail_from
@@ -26,9 +32,11 @@ def invitation_message(
     message["Message-ID"] = make_msgid(domain="dashboard-api")
     greeting = f"Hello {name}," if name else "Hello,"
     expires = f" It works until {code.expires_at:%Y-%m-%d %H:%M} UTC." if code.expires_at else ""
+    who = f"{invited_by} invited you" if invited_by else "You are invited"
+    what = f" (apps: {', '.join(apps)})" if apps else ""
     message.set_content(
         f"{greeting}\n\n"
-        f"An account was created for you at {settings.site_name}.\n"
+        f"{who} to {settings.site_name}{what}; an account was created for you.\n"
         f"Open {code.recovery_link} and enter this code to choose your password:\n\n"
         f"    {code.recovery_code}\n\n"
         f"The code can be used once.{expires}\n"

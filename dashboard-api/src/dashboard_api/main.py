@@ -22,6 +22,8 @@ from dashboard_api.errors import Problem, install_error_handlers, problem_respon
 from dashboard_api.headers import NoStoreMiddleware
 from dashboard_api.health import router as health_router
 from dashboard_api.internal.router import router as internal_router
+from dashboard_api.invitations.router import router as invitations_router
+from dashboard_api.invitations.router import user_router as user_invitations_router
 from dashboard_api.observability import RequestContextMiddleware, configure_logging
 from dashboard_api.ory import OryClients
 from dashboard_api.roles.router import router as roles_router
@@ -86,6 +88,8 @@ def create_app(
         me_router,
         users_router,
         access_router,
+        user_invitations_router,
+        invitations_router,
         apps_router,
         roles_router,
         audit_router,

@@ -5,6 +5,7 @@ from dashboard_api.audit.models import AuditEntry
 from dashboard_api.auth.models import DashboardSession, LoginState
 from dashboard_api.db import Base
 from dashboard_api.intents.models import WriteIntent
+from dashboard_api.invitations.models import Invitation
 from dashboard_api.locks import LockSlot
 from dashboard_api.roles.models import Role, UserAppRole
 
@@ -13,6 +14,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "DashboardSession",
+    "Invitation",
     "LockSlot",
     "LoginState",
     "OAuthClientLink",

@@ -11,7 +11,6 @@ from typing import Any
 from stackspin_clients import errors as ory_errors
 from stackspin_clients.models import CreateIdentity, Identity, JsonPatch
 
-from dashboard_api import mail
 from dashboard_api.audit import repository as audit_repository
 from dashboard_api.audit import service as audit
 from dashboard_api.context import Context
@@ -20,9 +19,10 @@ from dashboard_api.errors import Conflict, Unprocessable
 from dashboard_api.intents import repository as intents_repository
 from dashboard_api.intents import service as intents
 from dashboard_api.intents.models import IDENTITY
+from dashboard_api.invitations import lifecycle
 from dashboard_api.roles import repository as roles_repository
 from dashboard_api.roles import service as roles
-from dashboard_api.users import identities, invitations, leftovers
+from dashboard_api.users import identities, leftovers
 from dashboard_api.users.reading import get_identity
 from dashboard_api.users.schemas import (
     User,
@@ -152,20 +152,18 @@ def _plan_summary(data: UserCreate) -> list[list[str]]:
     return [[r.app, r.role] for r in data.roles]
 
 
-def send_invitation(ctx: Context, identity: Identity, name: str | None) -> None:
-    email = identities.email_of(identity)
-    if email is None:
-        raise Unprocessable("The user has no email address to invite.")
-    code = ctx.ory.kratos.create_recovery_code(
-        identity.id, expires_in=ctx.settings.invitation_expires_in
-    )
-    # Redeeming this mailed code proves the address; Kratos does not record that for admin codes.
-    invitations.record(ctx, identity, email, code)
-    mail.send(ctx.settings, mail.invitation_message(ctx.settings, to=email, name=name, code=code))
+def send_invitation(ctx: Context, identity: Identity, name: str | None) -> int:
+    """Mail an invitation (a row in `invitations`); its id."""
+    return lifecycle.mail_invitation(ctx, identity, name).id
 
 
 def invite(ctx: Context, *, subject: str) -> None:
     identity = get_identity(ctx, subject=subject)
-    name = identities.traits_of(identity).get("name")
-    send_invitation(ctx, identity, name if isinstance(name, str) else None)
-    audit.record(ctx, action="user.invite", target_type="user", target_id=subject)
+    invitation = send_invitation(ctx, identity, None)
+    audit.record(
+        ctx,
+        action="user.invite",
+        target_type="user",
+        target_id=subject,
+        summary={"invitation": invitation},
+    )

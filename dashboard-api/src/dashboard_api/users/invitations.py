@@ -21,6 +21,7 @@ from stackspin_clients.models import Identity, JsonPatch, RecoveryCodeResult
 
 from dashboard_api.audit import service as audit
 from dashboard_api.context import Context
+from dashboard_api.invitations import acceptance
 from dashboard_api.users import identities
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,7 @@ def confirm_redeemed(ctx: Context, identity: Identity) -> Identity:
             if state is None:
                 continue  # expired unredeemed: nothing left to wait for
             if state == PASSED:
+                acceptance.mark_accepted(ctx, flow_id=entry["flow"])
                 if entry["address"] == email:
                     verified = entry["address"]
                 continue
