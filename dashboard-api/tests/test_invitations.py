@@ -118,7 +118,8 @@ def test_an_invitation_is_pending_then_accepted_once_redeemed(ctx: Context, emai
     assert (row.state, row.email, row.invited_by) == ("pending", address, str(ctx.actor))
     link, code = _mailed_code(ory, address)
     stored = ctx.session.get(Invitation, row.id)
-    assert stored is not None and code not in repr(vars(stored))
+    assert stored is not None
+    assert code not in repr(vars(stored))
     assert stored.code_hash == hashlib.sha256(code.encode()).hexdigest()
 
     _redeem(ctx, link, code)
@@ -142,7 +143,7 @@ def test_a_withdrawn_invitation_code_no_longer_works(ctx: Context, email, ory) -
     invitations.confirm_redeemed(ctx, ctx.ory.kratos.get_identity(user.id))
     assert not _verified(ctx, user.id)
     assert _states(ctx, user.id) == ["withdrawn"]
-    assert [i.id for i in lifecycle.list_invitations(ctx, state="withdrawn").items][0] == row.id
+    assert next(i.id for i in lifecycle.list_invitations(ctx, state="withdrawn").items) == row.id
     actions = [e.action for e in audit.page(ctx.session, limit=10, target_id=user.id)]
     assert actions[0] == "invitation.withdraw"
     with pytest.raises(Conflict):
@@ -166,7 +167,9 @@ def test_a_resent_invitation_mails_a_new_code_and_the_old_one_stops_working(
     new_text = mails[0].text or ""
     new_link = re.search(r"https?://\S+", new_text)
     new_code = re.search(r"^\s*(\d{6,8})\s*$", new_text, re.MULTILINE)
-    assert new_link and new_code and new_link.group(0) != old_link
+    assert new_link
+    assert new_code
+    assert new_link.group(0) != old_link
     _redeem(ctx, new_link.group(0), new_code.group(1))
     invitations.confirm_redeemed(ctx, ctx.ory.kratos.get_identity(user.id))
     assert _verified(ctx, user.id)
@@ -201,7 +204,9 @@ def test_a_new_invitation_withdraws_the_pending_one(ctx: Context, email, ory) ->
 
 
 def test_invitations_page_by_keyset(ctx: Context, email, ory) -> None:
-    made = [creation.create_user(ctx, data=UserCreate(email=email(), invite=True)) for _ in range(3)]
+    made = [
+        creation.create_user(ctx, data=UserCreate(email=email(), invite=True)) for _ in range(3)
+    ]
     first = lifecycle.list_invitations(ctx, limit=2)
     assert first.next_cursor
     second = lifecycle.list_invitations(ctx, limit=2, cursor=first.next_cursor)
