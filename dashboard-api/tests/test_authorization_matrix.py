@@ -10,6 +10,7 @@ from dashboard_api.actors import Actor
 from dashboard_api.apps import service as apps
 from dashboard_api.apps.schemas import AppCreate, ClientCreate
 from dashboard_api.context import Context
+from dashboard_api.invitations import lifecycle
 from dashboard_api.users import creation
 from dashboard_api.users.schemas import UserCreate
 
@@ -27,6 +28,10 @@ ADMIN_EXPECTATIONS: dict[str, tuple[Any, int]] = {
     "users-get_user": (None, 200),
     "users-update_user": ({"name": "Changed"}, 200),
     "users-create_recovery_code": (None, 200),
+    "invitations-list_invitations": (None, 200),
+    "invitations-list_user_invitations": (None, 200),
+    "invitations-resend_invitation": (None, 200),
+    "invitations-withdraw_invitation": (None, 200),
     "users-send_invitation": (None, 204),
     "users-reset_second_factor": (None, 204),
     "users-list_user_sessions": (None, 200),
@@ -89,12 +94,18 @@ def _fill(value: Any, email) -> Any:
 def targets(database, ory_clients, settings, email) -> dict[str, str]:
     with database.transaction() as session:
         ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
-        user = creation.create_user(ctx, data=UserCreate(email=email()))
+        user = creation.create_user(ctx, data=UserCreate(email=email(), invite=True))
+        (invitation,) = lifecycle.list_invitations(ctx, subject=user.id).items
         apps.create_app(ctx, AppCreate(slug="matrix", name="Matrix"))
         client = apps.create_client(
             ctx, "matrix", ClientCreate(redirect_uris=["https://matrix.example/cb"])
         )
-    return {"user_id": user.id, "slug": "matrix", "client_id": client.client_id}
+    return {
+        "user_id": user.id,
+        "slug": "matrix",
+        "client_id": client.client_id,
+        "invitation_id": str(invitation.id),
+    }
 
 
 def test_the_matrix_names_every_operation(anonymous) -> None:
