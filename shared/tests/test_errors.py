@@ -343,3 +343,18 @@ async def test_every_error_is_an_ory_error() -> None:
         BrowserLocationChangeRequired,
     ):
         assert issubclass(cls, OryError)
+
+
+async def test_2xx_list_that_is_not_json_is_an_ory_error(
+    hydra: Any, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/admin/clients").respond_with_data(
+        "<html>captive portal</html>", content_type="text/html"
+    )
+
+    with pytest.raises(OryError) as caught:
+        await hydra("list_oauth2_clients", page_size=2)
+
+    assert not isinstance(caught.value, ServiceUnavailable)
+    assert caught.value.status == 200
+    assert "not JSON" in caught.value.message

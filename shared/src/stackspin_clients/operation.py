@@ -6,6 +6,7 @@ it. So request building, error mapping and response parsing exist exactly once.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -68,6 +69,8 @@ class Operation(Generic[T]):
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise error_from_unparsable(response, "not JSON") from exc
         except ValidationError as exc:
+            if any(error["type"] == "json_invalid" for error in exc.errors()):
+                raise error_from_unparsable(response, "not JSON") from exc
             raise error_from_unparsable(response, _summary(exc)) from exc
 
 
@@ -104,12 +107,21 @@ def parse_model(model: type[M]) -> Callable[[httpx.Response], M]:
     return parse
 
 
+@functools.cache
+def _list_adapter(model: type[BaseModel]) -> TypeAdapter[list[Any]]:
+    """One validator per model for the life of the process (building one costs more than a page)."""
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
+
+
 def parse_list(model: type[M]) -> Callable[[httpx.Response], list[M]]:
-    """A parser reading a JSON array of ``model``."""
-    adapter = TypeAdapter(list[model])  # type: ignore[valid-type]
+    """A parser reading a JSON array of ``model``.
+
+    The validator is cached per model and reads the body bytes directly (no json.loads copy).
+    """
+    adapter = _list_adapter(model)
 
     def parse(response: httpx.Response) -> list[M]:
-        result: list[M] = adapter.validate_python(response.json())
+        result: list[M] = adapter.validate_json(response.content)
         return result
 
     return parse
