@@ -83,6 +83,29 @@ def test_my_apps_lists_apps_with_my_role(member) -> None:
     assert [(a["slug"], a["role"]) for a in apps_list] == [("dashboard", "user")]
 
 
+@pytest.mark.parametrize(
+    "bad",
+    ["http://icons.example/a.png", "//icons.example/a.png", "javascript:alert(1)", "/a b.png",
+     '/a".png', "/\\evil.example/a.png", "data:image/png;base64,AAAA"],
+)  # fmt: skip
+def test_an_app_icon_is_https_or_our_own_path(admin, bad: str) -> None:
+    body = {"slug": "i", "name": "I", "icon_url": bad}
+    _problem(admin.client.post("/api/v1/apps", json=body), 422)
+    _problem(admin.client.patch("/api/v1/apps/dashboard", json={"icon_url": bad}), 422)
+
+
+def test_my_apps_shows_the_icon_an_admin_sets(admin, member) -> None:
+    assert member.client.get("/api/v1/me/apps").json()[0]["icon_url"] is None
+    for icon in ["https://icons.example/dashboard.svg", "/static/dashboard.svg"]:
+        changed = admin.client.patch("/api/v1/apps/dashboard", json={"icon_url": icon})
+        assert changed.status_code == 200, changed.text
+        assert changed.json()["icon_url"] == icon
+        assert member.client.get("/api/v1/me/apps").json()[0]["icon_url"] == icon
+    cleared = admin.client.patch("/api/v1/apps/dashboard", json={"icon_url": None}).json()
+    assert cleared["icon_url"] is None
+    assert cleared["name"] == "Dashboard"
+
+
 def test_the_last_admin_cannot_demote_themselves(admin) -> None:
     body = _problem(
         admin.client.patch(

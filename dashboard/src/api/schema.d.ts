@@ -410,6 +410,8 @@ export interface components {
             extra_claims?: {
                 [key: string]: unknown;
             };
+            /** Icon Url */
+            icon_url?: string | null;
             /** Name */
             name: string;
             /**
@@ -437,6 +439,8 @@ export interface components {
             extra_claims: {
                 [key: string]: unknown;
             };
+            /** Icon Url */
+            icon_url: string | null;
             /** Name */
             name: string;
             /** Role Claim */
@@ -466,6 +470,8 @@ export interface components {
             extra_claims?: {
                 [key: string]: unknown;
             } | null;
+            /** Icon Url */
+            icon_url?: string | null;
             /** Name */
             name?: string | null;
             /** Role Claim */
@@ -638,6 +644,8 @@ export interface components {
         MyApp: {
             /** External */
             external: boolean;
+            /** Icon Url */
+            icon_url: string | null;
             /** Name */
             name: string;
             /** Role */

@@ -8,9 +8,9 @@ import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 
-# proxy/templates/default.conf.template, `location /`.
+# proxy/templates/default.conf.template, `location /`. Images from any https origin: app icons.
 CSP = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; "
     "object-src 'none'"
 )

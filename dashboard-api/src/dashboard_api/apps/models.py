@@ -20,6 +20,8 @@ class App(Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(128))
     url: Mapped[str | None] = mapped_column(String(512))
+    # An https URL or a path on our own origin; My apps shows the app's initial without one.
+    icon_url: Mapped[str | None] = mapped_column(String(512), default=None)
     # Not behind our single sign-on: listed for people, never asked for a consent decision.
     external: Mapped[bool] = mapped_column(default=False)
     # First-party app: consent is accepted without a screen.

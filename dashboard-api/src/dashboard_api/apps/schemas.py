@@ -16,6 +16,15 @@ ClaimName = Annotated[
 ExtraClaims = Annotated[dict[ClaimName, Any], Field(max_length=20)]
 Url = Annotated[AnyHttpUrl, Field(max_length=512)]
 RedirectUris = Annotated[list[Url], Field(max_length=20)]
+# An icon is fetched by every browser showing My apps: https only, or a path on our own origin
+# (not "//host", a scheme-relative URL to another host). No spaces, quotes or angle brackets.
+IconUrl = Annotated[
+    str,
+    StringConstraints(
+        max_length=512,
+        pattern=r"^(https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\s\"'<>\\]*)?|/([^\s\"'<>\\/][^\s\"'<>\\]*)?)$",
+    ),
+]
 GrantType = Literal["authorization_code", "refresh_token", "client_credentials"]
 AuthMethod = Literal["client_secret_basic", "client_secret_post", "none"]
 
@@ -64,6 +73,7 @@ class AppCreate(_ClaimNames):
     slug: Slug
     name: AppName
     url: Url | None = None
+    icon_url: IconUrl | None = None
     external: bool = False
     trusted: bool = False
     role_claim: ClaimName = "role"
@@ -74,6 +84,7 @@ class AppCreate(_ClaimNames):
 class AppUpdate(_ClaimNames):
     name: AppName | None = None
     url: Url | None = None
+    icon_url: IconUrl | None = None
     external: bool | None = None
     trusted: bool | None = None
     # Checked here on their own; the service checks them against the stored app's as well.
@@ -85,6 +96,7 @@ class AppOut(Strict):
     slug: str
     name: str
     url: str | None
+    icon_url: str | None
     external: bool
     trusted: bool
     role_claim: str
@@ -96,6 +108,7 @@ class MyApp(Strict):
     slug: str
     name: str
     url: str | None
+    icon_url: str | None
     external: bool
     role: str
 

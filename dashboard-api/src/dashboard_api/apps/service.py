@@ -45,6 +45,7 @@ def to_out(app: App, client_ids: Sequence[str] | None = None) -> AppOut:
         slug=app.slug,
         name=app.name,
         url=app.url,
+        icon_url=app.icon_url,
         external=app.external,
         trusted=app.trusted,
         role_claim=app.role_claim,
@@ -68,7 +69,14 @@ def list_apps(ctx: Context) -> list[AppOut]:
 
 def my_apps(ctx: Context, subject: str) -> list[MyApp]:
     return [
-        MyApp(slug=app.slug, name=app.name, url=app.url, external=app.external, role=role)
+        MyApp(
+            slug=app.slug,
+            name=app.name,
+            url=app.url,
+            icon_url=app.icon_url,
+            external=app.external,
+            role=role,
+        )
         for app, role in repository.apps_with_role(ctx.session, subject)
     ]
 
@@ -80,6 +88,7 @@ def create_app(ctx: Context, data: AppCreate) -> AppOut:
         slug=data.slug,
         name=data.name,
         url=str(data.url) if data.url else None,
+        icon_url=data.icon_url,
         external=data.external,
         trusted=data.trusted,
         role_claim=data.role_claim,
@@ -120,7 +129,7 @@ def update_app(ctx: Context, slug: str, data: AppUpdate) -> AppOut:
         except ValueError as exc:
             raise Unprocessable(str(exc)) from exc
     for key, value in changes.items():
-        if value is None and key != "url":
+        if value is None and key not in ("url", "icon_url"):
             continue
         setattr(app, key, value)
     ctx.session.flush()

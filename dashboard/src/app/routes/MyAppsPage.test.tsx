@@ -1,4 +1,4 @@
-import { screen, within } from "@testing-library/react";
+import { fireEvent, screen, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import { browser } from "../../features/session/RequireSession";
 import { ADMIN, PERSON, fakeApi } from "../../test/fakeApi";
@@ -15,6 +15,7 @@ describe("My apps", () => {
             slug: "demo",
             name: "Demo app",
             url: "http://localhost/demo/",
+            icon_url: null,
             external: false,
             role: "user",
           },
@@ -39,12 +40,49 @@ describe("My apps", () => {
     expect(screen.queryByRole("link", { name: "Users" })).not.toBeInTheDocument();
   });
 
+  it("shows an app's icon, and its initial when the icon does not load", async () => {
+    fakeApi({
+      "GET /api/v1/me": { status: 200, body: { ...PERSON, is_admin: false } },
+      "GET /api/v1/me/apps": {
+        status: 200,
+        body: [
+          {
+            slug: "files",
+            name: "Files",
+            url: "https://files.example.org/",
+            icon_url: "https://icons.example.org/files.svg",
+            external: false,
+            role: "user",
+          },
+        ],
+      },
+    });
+    renderAt("/");
+    const link = await screen.findByRole("link", { name: "Open Files" });
+    const icon = link.querySelector("img");
+    expect(icon).toHaveAttribute("src", "https://icons.example.org/files.svg");
+    expect(icon).toHaveAttribute("alt", "");
+    expect(within(link).queryByText("F")).not.toBeInTheDocument();
+    fireEvent.error(icon as HTMLImageElement);
+    expect(link.querySelector("img")).toBeNull();
+    expect(within(link).getByText("F")).toBeInTheDocument();
+  });
+
   it("says whom to ask when there are no apps besides the dashboard itself", async () => {
     fakeApi({
       "GET /api/v1/me": { status: 200, body: { ...PERSON, is_admin: false } },
       "GET /api/v1/me/apps": {
         status: 200,
-        body: [{ slug: "dashboard", name: "Dashboard", url: "/", external: false, role: "user" }],
+        body: [
+          {
+            slug: "dashboard",
+            name: "Dashboard",
+            url: "/",
+            icon_url: null,
+            external: false,
+            role: "user",
+          },
+        ],
       },
     });
     renderAt("/");

@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { MyApp } from "../../api/client";
 import { RoleBadge } from "../users/RoleBadge";
@@ -5,11 +6,28 @@ import { RoleBadge } from "../users/RoleBadge";
 export function AppCard({ app }: { app: MyApp }) {
   const { t } = useTranslation();
   const initial = app.name.trim().charAt(0).toUpperCase() || "?";
+  // The app's icon when it has one and it loads; its initial otherwise (same size: no shift).
+  const [iconFailed, setIconFailed] = useState(false);
   const body = (
     <>
-      <span className="app-icon" aria-hidden="true">
-        {initial}
-      </span>
+      {app.icon_url && !iconFailed ? (
+        <img
+          className="app-icon app-icon-image"
+          src={app.icon_url}
+          alt=""
+          width={40}
+          height={40}
+          loading="lazy"
+          referrerPolicy="no-referrer"
+          onError={() => {
+            setIconFailed(true);
+          }}
+        />
+      ) : (
+        <span className="app-icon" aria-hidden="true">
+          {initial}
+        </span>
+      )}
       <span className="app-name">{app.name}</span>
     </>
   );
