@@ -70,3 +70,24 @@ def test_update_checks_claim_names_against_the_stored_ones(ctx: Context) -> None
     updated = apps.update_app(ctx, "claims", AppUpdate(url=None, trusted=True))
     assert updated.trusted is True
     assert updated.url is None
+
+
+def test_everyone_may_sign_in_to_the_dashboard_but_not_to_an_app_without_a_role(
+    ctx: Context, make_identity
+) -> None:
+    from dashboard_api.internal.service import consent_decision
+
+    dashboard = apps.create_client(
+        ctx, "dashboard", ClientCreate(redirect_uris=["https://dash.example/cb"])
+    )
+    apps.create_app(ctx, AppCreate(slug="notes", name="Notes"))
+    notes = apps.create_client(ctx, "notes", ClientCreate(redirect_uris=["https://n.example/cb"]))
+    person = make_identity()
+    assert roles_repository.assignments_for(ctx.session, [person]).get(person, []) == []
+    allowed = consent_decision(ctx, person, dashboard.client_id)
+    assert (allowed.allowed, allowed.role) == (True, "user")
+    assert allowed.claims["role"] == "user"
+    denied = consent_decision(ctx, person, notes.client_id)
+    assert (denied.allowed, denied.reason) == (False, "no_role")
+    roles.set_role(ctx, person, "dashboard", "admin")
+    assert consent_decision(ctx, person, dashboard.client_id).role == "admin"

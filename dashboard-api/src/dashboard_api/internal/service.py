@@ -7,7 +7,7 @@ from typing import Any
 from stackspin_clients import errors as ory_errors
 
 from dashboard_api.apps import repository as apps_repository
-from dashboard_api.apps.models import App
+from dashboard_api.apps.models import DASHBOARD_APP_SLUG, App
 from dashboard_api.context import Context
 from dashboard_api.errors import NotFound
 from dashboard_api.internal.schemas import ConsentDecision, DecisionApp
@@ -34,6 +34,9 @@ def consent_decision(ctx: Context, subject: str, client_id: str) -> ConsentDecis
         raise NotFound(f"The OAuth2 client {client_id!r} belongs to no app.")
     decision_app = DecisionApp(slug=app.slug, name=app.name, url=app.url, trusted=app.trusted)
     role = roles_repository.role_on_app(ctx.session, subject, app.id)
+    if role is None and app.slug == DASHBOARD_APP_SLUG:
+        # My apps is for everyone with an account; the admin endpoints check the admin role.
+        role = "user"
     if role not in ("admin", "user"):
         return ConsentDecision(
             allowed=False, app=decision_app, role=None, claims={}, reason="no_role"
