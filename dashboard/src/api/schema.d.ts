@@ -333,6 +333,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{user_id}/offboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Offboard User
+         * @description Deactivate, end every session and consent, remove the roles unless `keep_roles`; a
+         *     report per app. Reactivating later gives back nothing but roles kept.
+         */
+        post: operations["users-offboard_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{user_id}/recovery-code": {
         parameters: {
             query?: never;
@@ -654,6 +675,38 @@ export interface components {
             slug: string;
             /** Url */
             url: string | null;
+        };
+        /** OffboardReport */
+        OffboardReport: {
+            /** Apps */
+            apps: components["schemas"]["OffboardedApp"][];
+            /** Hydra Login Sessions Ended */
+            hydra_login_sessions_ended: number;
+            /** Kratos Sessions Ended */
+            kratos_sessions_ended: number;
+            /** State */
+            state: string;
+            /** User Id */
+            user_id: string;
+        };
+        /** OffboardRequest */
+        OffboardRequest: {
+            /**
+             * Keep Roles
+             * @default false
+             */
+            keep_roles: boolean;
+        };
+        /** OffboardedApp */
+        OffboardedApp: {
+            /** App */
+            app: string;
+            /** Consents Revoked */
+            consents_revoked: string[];
+            /** Role */
+            role: string | null;
+            /** Role Kept */
+            role_kept: boolean;
         };
         /** Page[AuditEntryOut] */
         Page_AuditEntryOut_: {
@@ -2388,6 +2441,96 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "users-offboard_user": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Kratos identity id */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["OffboardRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OffboardReport"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
