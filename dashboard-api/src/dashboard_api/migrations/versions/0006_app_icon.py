@@ -1,7 +1,7 @@
 """App icon: an optional https URL or own-origin path My apps shows for the app.
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 Create Date: 2026-12-02
 """
 
