@@ -4,6 +4,7 @@ from dashboard_api.apps.models import App, OAuthClientLink
 from dashboard_api.audit.models import AuditEntry
 from dashboard_api.auth.models import DashboardSession, LoginState
 from dashboard_api.db import Base
+from dashboard_api.groups.models import AppVisibleGroup, Group, GroupAppRole, GroupMember
 from dashboard_api.intents.models import WriteIntent
 from dashboard_api.invitations.models import Invitation
 from dashboard_api.locks import LockSlot
@@ -11,9 +12,13 @@ from dashboard_api.roles.models import Role, UserAppRole
 
 __all__ = [
     "App",
+    "AppVisibleGroup",
     "AuditEntry",
     "Base",
     "DashboardSession",
+    "Group",
+    "GroupAppRole",
+    "GroupMember",
     "Invitation",
     "LockSlot",
     "LoginState",

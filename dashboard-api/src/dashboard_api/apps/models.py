@@ -28,6 +28,8 @@ class App(Base):
     trusted: Mapped[bool] = mapped_column(default=False)
     role_claim: Mapped[str] = mapped_column(String(64), default="role")
     extra_claims: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Claim carrying the names of the person's groups the app may see; None: no such claim.
+    groups_claim: Mapped[str | None] = mapped_column(String(64), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
