@@ -19,6 +19,7 @@ from dashboard_api.auth.router import router as auth_router
 from dashboard_api.config import Settings
 from dashboard_api.db import Database
 from dashboard_api.errors import Problem, install_error_handlers, problem_responses
+from dashboard_api.groups.router import router as groups_router
 from dashboard_api.headers import NoStoreMiddleware
 from dashboard_api.health import router as health_router
 from dashboard_api.internal.router import router as internal_router
@@ -92,6 +93,7 @@ def create_app(
         invitations_router,
         apps_router,
         roles_router,
+        groups_router,
         audit_router,
     ):
         api.include_router(router)

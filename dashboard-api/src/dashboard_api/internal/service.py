@@ -10,13 +10,17 @@ from dashboard_api.apps import repository as apps_repository
 from dashboard_api.apps.models import DASHBOARD_APP_SLUG, App
 from dashboard_api.context import Context
 from dashboard_api.errors import NotFound
+from dashboard_api.groups import repository as groups_repository
 from dashboard_api.internal.schemas import ConsentDecision, DecisionApp
-from dashboard_api.roles import repository as roles_repository
+from dashboard_api.roles.effective import effective_role
 from dashboard_api.users import invitations
 
 
-def render_claims(app: App, subject: str, role: str) -> dict[str, Any]:
-    """The role claim plus the app's extra claims, with {subject}, {role}, {app} filled in."""
+def render_claims(
+    app: App, subject: str, role: str, groups: list[str] | None = None
+) -> dict[str, Any]:
+    """The role claim plus the app's extra claims, with {subject}, {role}, {app} filled in, and
+    the groups claim (the names of the person's groups this app may see) if the app has one."""
     values = {"{subject}": subject, "{role}": role, "{app}": app.slug}
     claims: dict[str, Any] = {}
     for name, value in (app.extra_claims or {}).items():
@@ -25,6 +29,8 @@ def render_claims(app: App, subject: str, role: str) -> dict[str, Any]:
                 value = value.replace(placeholder, replacement)
         claims[name] = value
     claims[app.role_claim] = role
+    if app.groups_claim:
+        claims[app.groups_claim] = list(groups or [])
     return claims
 
 
@@ -33,7 +39,8 @@ def consent_decision(ctx: Context, subject: str, client_id: str) -> ConsentDecis
     if app is None:
         raise NotFound(f"The OAuth2 client {client_id!r} belongs to no app.")
     decision_app = DecisionApp(slug=app.slug, name=app.name, url=app.url, trusted=app.trusted)
-    role = roles_repository.role_on_app(ctx.session, subject, app.id)
+    # Direct or through a group, whichever is higher.
+    role = effective_role(ctx.session, subject=subject, app_id=app.id)
     if role is None and app.slug == DASHBOARD_APP_SLUG:
         # My apps is for everyone with an account; the admin endpoints check the admin role.
         role = "user"
@@ -54,10 +61,15 @@ def consent_decision(ctx: Context, subject: str, client_id: str) -> ConsentDecis
         )
     # Before login-service reads email_verified for the ID token.
     invitations.confirm_redeemed(ctx, identity)
+    groups = (
+        groups_repository.visible_group_names(ctx.session, subject=subject, app_id=app.id)
+        if app.groups_claim
+        else []
+    )
     return ConsentDecision(
         allowed=True,
         app=decision_app,
         role=role,
-        claims=render_claims(app, subject, role),
+        claims=render_claims(app, subject, role, groups),
         reason=None,
     )

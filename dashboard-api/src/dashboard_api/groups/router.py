@@ -1,0 +1,90 @@
+"""/api/v1/groups: groups, their members and the roles they grant on apps (admins only)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response, status
+
+from dashboard_api.deps import AdminContext
+from dashboard_api.errors import problem_responses
+from dashboard_api.groups import service
+from dashboard_api.groups.schemas import (
+    GrantSet,
+    GroupCreate,
+    GroupGrant,
+    GroupOut,
+    GroupUpdate,
+    MemberAdd,
+)
+
+router = APIRouter(prefix="/groups", tags=["groups"])
+
+GroupId = Annotated[int, Path(ge=1)]
+Subject = Annotated[str, Path(min_length=1, max_length=64, description="Kratos identity id")]
+AppSlug = Annotated[str, Path(min_length=1, max_length=64)]
+ERRORS = (401, 403, 422)
+ONE = (*ERRORS, 404)
+
+
+def _out(view: service.GroupView) -> GroupOut:
+    return GroupOut(
+        id=view.group.id,
+        name=view.group.name,
+        description=view.group.description,
+        members=view.members,
+        grants=[GroupGrant(app=app, role=role) for app, role in view.grants],
+    )
+
+
+@router.get("", responses=problem_responses(*ERRORS))
+def list_groups(ctx: AdminContext) -> list[GroupOut]:
+    return [_out(view) for view in service.list_groups(ctx)]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(*ERRORS, 409))
+def create_group(ctx: AdminContext, body: GroupCreate) -> GroupOut:
+    return _out(service.create_group(ctx, name=body.name, description=body.description))
+
+
+@router.get("/{group_id}", responses=problem_responses(*ONE))
+def get_group(ctx: AdminContext, group_id: GroupId) -> GroupOut:
+    return _out(service.get_group(ctx, group_id=group_id))
+
+
+@router.patch("/{group_id}", responses=problem_responses(*ONE, 409))
+def update_group(ctx: AdminContext, group_id: GroupId, body: GroupUpdate) -> GroupOut:
+    return _out(
+        service.update_group(ctx, group_id=group_id, name=body.name, description=body.description)
+    )
+
+
+@router.delete(
+    "/{group_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=problem_responses(*ONE, 503),
+)
+def delete_group(ctx: AdminContext, group_id: GroupId) -> None:
+    """Delete the group; its members lose what only it granted (their consents are revoked)."""
+    service.delete_group(ctx, group_id=group_id)
+
+
+@router.post("/{group_id}/members", responses=problem_responses(*ONE))
+def add_member(ctx: AdminContext, group_id: GroupId, body: MemberAdd) -> GroupOut:
+    return _out(service.add_member(ctx, group_id=group_id, subject=body.subject))
+
+
+@router.delete("/{group_id}/members/{subject}", responses=problem_responses(*ONE, 503))
+def remove_member(ctx: AdminContext, group_id: GroupId, subject: Subject) -> GroupOut:
+    return _out(service.remove_member(ctx, group_id=group_id, subject=subject))
+
+
+@router.put("/{group_id}/grants/{app}", responses=problem_responses(*ONE, 503))
+def set_grant(ctx: AdminContext, group_id: GroupId, app: AppSlug, body: GrantSet) -> GroupOut:
+    return _out(service.set_grant(ctx, group_id=group_id, app_slug=app, role=body.role))
+
+
+@router.delete("/{group_id}/grants/{app}", responses=problem_responses(*ONE, 503))
+def remove_grant(ctx: AdminContext, group_id: GroupId, app: AppSlug) -> GroupOut:
+    return _out(service.set_grant(ctx, group_id=group_id, app_slug=app, role=None))

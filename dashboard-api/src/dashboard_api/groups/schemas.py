@@ -1,0 +1,52 @@
+"""Bodies of the groups API."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+GroupName = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")
+
+
+class GroupGrant(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    app: str
+    role: str
+
+
+class GroupOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: int
+    name: str
+    description: str
+    members: list[str]
+    grants: list[GroupGrant]
+
+
+class GroupCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = GroupName
+    description: str = Field(default="", max_length=255)
+
+
+class GroupUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = GroupName
+    description: str | None = Field(default=None, max_length=255)
+
+
+class MemberAdd(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    subject: str = Field(min_length=1, max_length=64, description="Kratos identity id")
+
+
+class GrantSet(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["admin", "user"]
