@@ -119,3 +119,25 @@ def visible_group_names(session: Session, *, subject: str, app_id: int) -> list[
             .order_by(Group.name)
         ).all()
     )
+
+
+def visible_groups(session: Session, app_id: int) -> list[str]:
+    return list(
+        session.scalars(
+            select(Group.name)
+            .join(AppVisibleGroup, AppVisibleGroup.group_id == Group.id)
+            .where(AppVisibleGroup.app_id == app_id)
+            .order_by(Group.name)
+        ).all()
+    )
+
+
+def ids_by_name(session: Session, names: Collection[str]) -> dict[str, int]:
+    if not names:
+        return {}
+    return {
+        name: gid
+        for gid, name in session.execute(
+            select(Group.id, Group.name).where(Group.name.in_(list(names)))
+        ).all()
+    }

@@ -8,12 +8,13 @@ from fastapi import APIRouter, Path, Response, status
 
 from dashboard_api.deps import AdminContext
 from dashboard_api.errors import problem_responses
-from dashboard_api.groups import service
+from dashboard_api.groups import claims, service
 from dashboard_api.groups.schemas import (
     GrantSet,
     GroupCreate,
     GroupGrant,
     GroupOut,
+    GroupsClaim,
     GroupUpdate,
     MemberAdd,
 )
@@ -35,6 +36,19 @@ def _out(view: service.GroupView) -> GroupOut:
         members=view.members,
         grants=[GroupGrant(app=app, role=role) for app, role in view.grants],
     )
+
+
+@router.get("/claims/{app}", responses=problem_responses(*ONE))
+def get_groups_claim(ctx: AdminContext, app: AppSlug) -> GroupsClaim:
+    claim, groups = claims.get_groups_claim(ctx, app_slug=app)
+    return GroupsClaim(claim=claim, groups=groups)
+
+
+@router.put("/claims/{app}", responses=problem_responses(*ONE))
+def set_groups_claim(ctx: AdminContext, app: AppSlug, body: GroupsClaim) -> GroupsClaim:
+    """Set the app's groups claim: which of a person's groups its ID tokens name."""
+    claim, groups = claims.set_groups_claim(ctx, app_slug=app, claim=body.claim, groups=body.groups)
+    return GroupsClaim(claim=claim, groups=groups)
 
 
 @router.get("", responses=problem_responses(*ERRORS))

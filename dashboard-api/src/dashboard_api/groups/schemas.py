@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dashboard_api.apps.schemas import ClaimName
+
 GroupName = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")
 
 
@@ -50,3 +52,12 @@ class GrantSet(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     role: Literal["admin", "user"]
+
+
+class GroupsClaim(BaseModel):
+    """An app's groups claim: its name (null: none) and the groups whose names it may carry."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    claim: ClaimName | None
+    groups: list[str] = Field(default_factory=list, max_length=200)
