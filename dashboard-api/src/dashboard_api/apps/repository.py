@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from dashboard_api.apps.models import App, OAuthClientLink
-from dashboard_api.roles.models import Role, UserAppRole
 
 
 def get_by_slug(session: Session, slug: str) -> App | None:
@@ -26,15 +25,10 @@ def list_apps(session: Session) -> Sequence[App]:
     return session.scalars(select(App).options(selectinload(App.clients)).order_by(App.slug)).all()
 
 
-def apps_with_role(session: Session, subject: str) -> list[tuple[App, str]]:
-    rows = session.execute(
-        select(App, Role.name)
-        .join(UserAppRole, UserAppRole.app_id == App.id)
-        .join(Role, Role.id == UserAppRole.role_id)
-        .where(UserAppRole.subject == subject)
-        .order_by(App.slug)
-    ).all()
-    return [(app, role) for app, role in rows]
+def apps_by_ids(session: Session, app_ids: Collection[int]) -> list[App]:
+    if not app_ids:
+        return []
+    return list(session.scalars(select(App).where(App.id.in_(list(app_ids))).order_by(App.slug)))
 
 
 def add(session: Session, app: App) -> None:

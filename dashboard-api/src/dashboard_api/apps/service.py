@@ -31,6 +31,7 @@ from dashboard_api.db import on_rollback
 from dashboard_api.errors import Conflict, NotFound, Unprocessable
 from dashboard_api.intents import service as intents
 from dashboard_api.intents.models import OAUTH2_CLIENT
+from dashboard_api.roles.effective import effective_roles
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,8 @@ def list_apps(ctx: Context) -> list[AppOut]:
 
 
 def my_apps(ctx: Context, subject: str) -> list[MyApp]:
+    """The apps the person may use with their effective role (direct or through a group)."""
+    roles = effective_roles(ctx.session, subjects=[subject]).get(subject, {})
     return [
         MyApp(
             slug=app.slug,
@@ -75,9 +78,9 @@ def my_apps(ctx: Context, subject: str) -> list[MyApp]:
             url=app.url,
             icon_url=app.icon_url,
             external=app.external,
-            role=role,
+            role=roles[app.id],
         )
-        for app, role in repository.apps_with_role(ctx.session, subject)
+        for app in repository.apps_by_ids(ctx.session, roles)
     ]
 
 

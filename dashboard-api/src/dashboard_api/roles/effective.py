@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import select, union_all
+from sqlalchemy import case, func, select, union_all
 from sqlalchemy.orm import Session
 
 from dashboard_api.groups.models import GroupAppRole, GroupMember
@@ -69,3 +69,41 @@ def effective_role(session: Session, *, subject: str, app_id: int) -> str | None
     return (
         effective_roles(session, subjects=[subject], app_ids=[app_id]).get(subject, {}).get(app_id)
     )
+
+
+def subjects_page(
+    session: Session,
+    *,
+    limit: int,
+    after: str | None,
+    app_id: int | None = None,
+    role: str | None = None,
+) -> list[str]:
+    """Distinct subjects whose effective role matches (on one app, and/or exactly `role`),
+    keyset by subject; one query."""
+    rank = case(*((Role.name == name, value) for name, value in RANK.items()), else_=0).label(
+        "rank"
+    )
+    direct = select(UserAppRole.subject.label("subject"), UserAppRole.app_id.label("app_id"), rank)
+    direct = direct.join(Role, Role.id == UserAppRole.role_id)
+    grouped = (
+        select(GroupMember.subject.label("subject"), GroupAppRole.app_id.label("app_id"), rank)
+        .join(GroupAppRole, GroupAppRole.group_id == GroupMember.group_id)
+        .join(Role, Role.id == GroupAppRole.role_id)
+    )
+    if app_id is not None:
+        direct = direct.where(UserAppRole.app_id == app_id)
+        grouped = grouped.where(GroupAppRole.app_id == app_id)
+    if after is not None:
+        direct = direct.where(UserAppRole.subject > after)
+        grouped = grouped.where(GroupMember.subject > after)
+    both = union_all(direct, grouped).subquery()
+    best = (
+        select(both.c.subject, both.c.app_id, func.max(both.c.rank).label("best"))
+        .group_by(both.c.subject, both.c.app_id)
+        .subquery()
+    )
+    query = select(best.c.subject).distinct().order_by(best.c.subject).limit(limit)
+    if role is not None:
+        query = query.where(best.c.best == RANK.get(role, -1))
+    return list(session.scalars(query).all())

@@ -14,6 +14,7 @@ from dashboard_api.apps import repository as apps_repository
 from dashboard_api.context import Context
 from dashboard_api.errors import Unprocessable
 from dashboard_api.pagination import Page, decode_cursor, encode_cursor
+from dashboard_api.roles import effective
 from dashboard_api.roles import repository as roles_repository
 from dashboard_api.users import identities
 from dashboard_api.users.schemas import (
@@ -74,7 +75,7 @@ def _list_users(
     next_position: dict[str, Any] | None = None
 
     if app is not None or role is not None:
-        app_id = role_id = None
+        app_id = None
         if app is not None:
             found_app = apps_repository.get_by_slug(ctx.session, app)
             if found_app is None:
@@ -84,9 +85,9 @@ def _list_users(
             known = roles_repository.roles_by_name(ctx.session)
             if role not in known:
                 raise Unprocessable(f"There is no role {role!r}.")
-            role_id = known[role].id
-        subjects = roles_repository.subjects_page(
-            ctx.session, limit=limit, after=_str(position.get("s")), app_id=app_id, role_id=role_id
+        # Effective roles: a role through a group counts, the higher one wins.
+        subjects = effective.subjects_page(
+            ctx.session, limit=limit, after=_str(position.get("s")), app_id=app_id, role=role
         )
         by_id = {i.id: i for i in _identities_by_id(ctx, subjects)}
         found = [by_id[s] for s in subjects if s in by_id]
