@@ -83,3 +83,51 @@ def test_app_lists_cost_constant_queries(
         costs.append((everyone["sql"], mine["sql"], everyone["kratos"] + mine["kratos"]))
     assert costs[0] == costs[1]
     assert costs[0][2] == 0
+
+
+def test_effective_roles_through_groups_cost_constant_queries(
+    admin, member, engine, ory, database, ory_clients, settings, make_identity
+) -> None:
+    """Grants through groups (overlapping the direct roles) add no query per user or app."""
+    from dashboard_api.groups import service as groups
+
+    with database.transaction() as session:
+        ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
+        apps.create_app(ctx, AppCreate(slug="grouped", name="Grouped"))
+        gid = groups.create_group(ctx, name="counted-admins").group.id
+        groups.set_grant(ctx, group_id=gid, app_slug="grouped", role="admin")
+    costs = []
+    for extra in (3, 30):
+        with database.transaction() as session:
+            ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
+            for _ in range(extra):
+                subject = make_identity()
+                roles.set_role(ctx, subject, "grouped", "user")
+                groups.add_member(ctx, group_id=gid, subject=subject)
+            for n in range(extra // 3):
+                slug = f"grouped-{extra}-{n}"
+                apps.create_app(ctx, AppCreate(slug=slug, name=slug))
+                groups.set_grant(ctx, group_id=gid, app_slug=slug, role="user")
+            if extra == 3:
+                groups.add_member(ctx, group_id=gid, subject=member.subject)
+        params = {"limit": 500, "app": "grouped", "role": "admin"}
+        with counting(engine, ory) as listing:
+            page = admin.client.get("/api/v1/users", params=params)
+        assert page.status_code == 200, page.text
+        with counting(engine, ory) as mine:
+            my_apps = member.client.get("/api/v1/me/apps").json()
+        assert ("grouped", "admin") in [(a["slug"], a["role"]) for a in my_apps]
+        costs.append(
+            (
+                len(page.json()["items"]),
+                listing["sql"],
+                listing["kratos"],
+                mine["sql"],
+                len(my_apps),
+            )
+        )
+    (small_n, *small), (large_n, *large) = costs
+    assert large_n == small_n + 30  # every member counts as admin: the group's role wins
+    assert small[3] < large[3]  # more apps through the group ...
+    assert small[:3] == large[:3]  # ... at the same cost
+    assert small[1] == 1  # one Kratos call for the page
