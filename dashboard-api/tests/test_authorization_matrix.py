@@ -10,6 +10,7 @@ from dashboard_api.actors import Actor
 from dashboard_api.apps import service as apps
 from dashboard_api.apps.schemas import AppCreate, ClientCreate
 from dashboard_api.context import Context
+from dashboard_api.groups import service as groups
 from dashboard_api.invitations import lifecycle
 from dashboard_api.users import creation
 from dashboard_api.users.schemas import UserCreate
@@ -46,6 +47,17 @@ ADMIN_EXPECTATIONS: dict[str, tuple[Any, int]] = {
     "apps-rotate_app_client_secret": (None, 200),
     "roles-list_roles": (None, 200),
     "audit-list_audit_entries": (None, 200),
+    "groups-list_groups": (None, 200),
+    "groups-create_group": ({"name": "matrix-new-group"}, 201),
+    "groups-get_group": (None, 200),
+    "groups-update_group": ({"description": "Changed"}, 200),
+    "groups-add_member": ({"subject": "USER_ID"}, 200),
+    "groups-set_grant": ({"role": "admin"}, 200),
+    "groups-get_groups_claim": (None, 200),
+    "groups-set_groups_claim": ({"claim": "groups", "groups": ["matrix-group"]}, 200),
+    "groups-remove_grant": (None, 200),
+    "groups-remove_member": (None, 200),
+    "groups-delete_group": (None, 204),
     "apps-delete_app_client": (None, 204),
     "apps-delete_app": (None, 204),
     "users-offboard_user": ({"keep_roles": True}, 200),
@@ -76,17 +88,19 @@ def _call(
         else None
     )
     if isinstance(body, dict):
-        body = _fill(body, email)
+        body = _fill(body, email, values)
     return client.request(method, path, json=body, params=params)
 
 
-def _fill(value: Any, email) -> Any:
+def _fill(value: Any, email, values: dict[str, str]) -> Any:
     if value == "NEW_EMAIL":
         return email()
+    if value == "USER_ID":
+        return values["user_id"]
     if isinstance(value, dict):
-        return {k: _fill(v, email) for k, v in value.items()}
+        return {k: _fill(v, email, values) for k, v in value.items()}
     if isinstance(value, list):
-        return [_fill(v, email) for v in value]
+        return [_fill(v, email, values) for v in value]
     return value
 
 
@@ -100,11 +114,15 @@ def targets(database, ory_clients, settings, email) -> dict[str, str]:
         client = apps.create_client(
             ctx, "matrix", ClientCreate(redirect_uris=["https://matrix.example/cb"])
         )
+        group = groups.create_group(ctx, name="matrix-group").group
     return {
         "user_id": user.id,
         "slug": "matrix",
         "client_id": client.client_id,
         "invitation_id": str(invitation.id),
+        "group_id": str(group.id),
+        "subject": user.id,
+        "app": "matrix",
     }
 
 

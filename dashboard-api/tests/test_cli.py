@@ -317,3 +317,28 @@ def test_user_offboard_names_the_person_and_prints_the_report(run, email) -> Non
         "apps"
     ]
     assert json.loads(run("user", "show", address).output)["state"] == "inactive"
+
+
+def test_groups_commands(run, email) -> None:
+    run("app", "create", "board", "--name", "Board")
+    address = email()
+    person = json.loads(run("user", "create", address).output)
+    assert "created group staff" in run("groups", "create", "staff", "--description", "All").output
+    assert run("groups", "create", "staff", ok=False).exit_code == 1
+    assert run("groups", "create", "bad name!", ok=False).exit_code == 2
+    run("groups", "add-member", "staff", address)
+    run("groups", "grant", "staff", "board", "admin")
+    run("groups", "claim", "board", "--name", "groups", "--group", "staff")
+    listed = run("groups", "list").output.splitlines()
+    assert listed[0].split() == ["ID", "GROUP", "MEMBERS", "GRANTS", "DESCRIPTION"]
+    assert listed[1].split()[1:] == ["staff", "1", "board:admin", "All"]
+    shown = run("groups", "show", "staff").output
+    assert person["id"] in shown and address in shown and "MEMBER" in shown
+    run("groups", "rename", "staff", "crew")
+    run("groups", "grant", "crew", "board", "none")
+    run("groups", "remove-member", "crew", person["id"])
+    assert "0" in run("groups", "list").output.splitlines()[1].split()
+    run("groups", "delete", "crew", "--yes")
+    assert "crew" not in run("groups", "list").output
+    assert "no group" in run("groups", "show", "crew", ok=False).output
+    assert "Groups of people" in run("groups", "--help").output

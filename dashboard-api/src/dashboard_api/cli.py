@@ -34,6 +34,9 @@ from dashboard_api.config import Settings
 from dashboard_api.context import Context
 from dashboard_api.db import Database
 from dashboard_api.errors import DomainError
+from dashboard_api.groups import claims as group_claims
+from dashboard_api.groups import service as groups
+from dashboard_api.groups.schemas import GroupCreate, GroupsClaim
 from dashboard_api.ory import OryClients
 from dashboard_api.roles import service as roles
 from dashboard_api.users import batch, creation, credentials, listing, reading, sessions, updates
@@ -242,6 +245,153 @@ def roles_list(state: CliState) -> None:
         _echo_table(
             ("ROLE", "DESCRIPTION"), [(r.name, r.description) for r in roles.list_roles(ctx)]
         )
+
+
+# --- groups --------------------------------------------------------------------------------
+
+
+@main.group(name="groups")
+def groups_group() -> None:
+    """Groups of people; a group grants a role on apps to each of its members."""
+
+
+def _group_id(ctx: Context, name_or_id: str) -> int:
+    return groups.find_group(ctx, name_or_id=name_or_id).group.id
+
+
+@groups_group.command(name="list")
+@pass_state
+def groups_list(state: CliState) -> None:
+    """List the groups with their member count and grants."""
+    with state.unit_of_work(read_only=True) as ctx:
+        _echo_table(
+            ("ID", "GROUP", "MEMBERS", "GRANTS", "DESCRIPTION"),
+            [
+                (
+                    str(v.group.id),
+                    v.group.name,
+                    str(len(v.members)),
+                    ", ".join(f"{app}:{role}" for app, role in v.grants) or "-",
+                    v.group.description,
+                )
+                for v in groups.list_groups(ctx)
+            ],
+        )
+
+
+@groups_group.command(name="show")
+@click.argument("group", metavar="NAME_OR_ID")
+@pass_state
+def groups_show(state: CliState, group: str) -> None:
+    """Show a group's grants and members (subject and email)."""
+    with state.unit_of_work(read_only=True) as ctx:
+        view = groups.find_group(ctx, name_or_id=group)
+        emails = (
+            {
+                i.id: str(i.traits.get("email", ""))
+                for i in ctx.ory.kratos.list_identities(
+                    page_size=max(1, len(view.members)), ids=view.members
+                ).identities
+            }
+            if view.members
+            else {}
+        )
+    click.echo(f"{view.group.name}: {view.group.description}".rstrip(": "))
+    _echo_table(("APP", "ROLE"), view.grants)
+    _echo_table(("MEMBER", "EMAIL"), [(s, emails.get(s, "?")) for s in view.members])
+
+
+@groups_group.command(name="create")
+@click.argument("name")
+@click.option("--description", default="", help="What the group is for.")
+@pass_state
+def groups_create(state: CliState, name: str, description: str) -> None:
+    """Create a group named NAME."""
+    data = _validated(GroupCreate, name=name, description=description)
+    with state.unit_of_work() as ctx:
+        view = groups.create_group(ctx, name=data.name, description=data.description)
+    click.echo(f"created group {view.group.name} (id {view.group.id})")
+
+
+@groups_group.command(name="rename")
+@click.argument("group", metavar="NAME_OR_ID")
+@click.argument("new_name")
+@pass_state
+def groups_rename(state: CliState, group: str, new_name: str) -> None:
+    """Rename a group."""
+    data = _validated(GroupCreate, name=new_name)
+    with state.unit_of_work() as ctx:
+        groups.update_group(ctx, group_id=_group_id(ctx, group), name=data.name)
+    click.echo(f"{group} -> {data.name}")
+
+
+@groups_group.command(name="delete")
+@click.argument("group", metavar="NAME_OR_ID")
+@click.option("--yes", is_flag=True, help="Do not ask first.")
+@pass_state
+def groups_delete(state: CliState, group: str, yes: bool) -> None:
+    """Delete a group; its members lose what only it granted."""
+    if not yes:
+        click.confirm(f"Delete group {group}?", abort=True)
+    with state.unit_of_work() as ctx:
+        groups.delete_group(ctx, group_id=_group_id(ctx, group))
+    click.echo(f"deleted group {group}")
+
+
+@groups_group.command(name="add-member")
+@click.argument("group", metavar="NAME_OR_ID")
+@click.argument("who", metavar="EMAIL_OR_ID")
+@pass_state
+def groups_add_member(state: CliState, group: str, who: str) -> None:
+    """Add a person to a group."""
+    with state.unit_of_work() as ctx:
+        groups.add_member(ctx, group_id=_group_id(ctx, group), subject=_subject(ctx, who))
+    click.echo(f"{who} added to {group}")
+
+
+@groups_group.command(name="remove-member")
+@click.argument("group", metavar="NAME_OR_ID")
+@click.argument("who", metavar="EMAIL_OR_ID")
+@pass_state
+def groups_remove_member(state: CliState, group: str, who: str) -> None:
+    """Remove a person from a group (their consents for apps they lose are revoked)."""
+    with state.unit_of_work() as ctx:
+        groups.remove_member(ctx, group_id=_group_id(ctx, group), subject=_subject(ctx, who))
+    click.echo(f"{who} removed from {group}")
+
+
+@groups_group.command(name="grant")
+@click.argument("group", metavar="NAME_OR_ID")
+@click.argument("app_slug")
+@click.argument("role", type=click.Choice(["admin", "user", "none"]))
+@pass_state
+def groups_grant(state: CliState, group: str, app_slug: str, role: str) -> None:
+    """Grant ROLE on APP_SLUG to every member (`none` removes the grant)."""
+    with state.unit_of_work() as ctx:
+        groups.set_grant(
+            ctx,
+            group_id=_group_id(ctx, group),
+            app_slug=app_slug,
+            role=None if role == "none" else role,
+        )
+    click.echo(f"{group}: {app_slug} -> {role}")
+
+
+@groups_group.command(name="claim")
+@click.argument("app_slug")
+@click.option("--name", "claim", help="The claim's name, e.g. groups; leave out to drop it.")
+@click.option("--group", "visible", multiple=True, help="A group the app may see (repeatable).")
+@pass_state
+def groups_claim(
+    state: CliState, app_slug: str, claim: str | None, visible: tuple[str, ...]
+) -> None:
+    """Set APP_SLUG's groups claim: its name and the groups whose names it may carry."""
+    data = _validated(GroupsClaim, claim=claim, groups=list(visible))
+    with state.unit_of_work() as ctx:
+        name, names = group_claims.set_groups_claim(
+            ctx, app_slug=app_slug, claim=data.claim, groups=data.groups
+        )
+    click.echo(f"{app_slug}: {name or '(no groups claim)'} {', '.join(names)}".rstrip())
 
 
 # --- users ---------------------------------------------------------------------------------

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from dashboard_api.apps.schemas import ClaimName
 
-GroupName = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")
+GroupName = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+]
 
 
 class GroupGrant(BaseModel):
@@ -31,14 +33,14 @@ class GroupOut(BaseModel):
 class GroupCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = GroupName
+    name: GroupName
     description: str = Field(default="", max_length=255)
 
 
 class GroupUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = GroupName
+    name: GroupName | None = None
     description: str | None = Field(default=None, max_length=255)
 
 
