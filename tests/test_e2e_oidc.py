@@ -81,3 +81,29 @@ def test_logout_from_the_app_ends_the_single_sign_on_session(sso: SsoStack) -> N
     assert any("/auth/login?flow=" in u for u in again.journey), again.journey
     assert again.id_claims is not None
     assert again.id_claims["sub"] == user_id
+
+
+def test_access_only_through_a_group_gives_the_role_and_groups_claims(sso: SsoStack) -> None:
+    """No direct role on the demo app: a group grants it, and the app sees the group's name."""
+    user_id, email = sso.create_user()
+    group, hidden = f"crew-{user_id[:8]}", f"hidden-{user_id[:8]}"
+    sso.dashboard_cli("groups", "create", group)
+    sso.dashboard_cli("groups", "create", hidden)
+    for name, role in ((group, "admin"), (hidden, "user")):
+        sso.dashboard_cli("groups", "add-member", name, user_id)
+        sso.dashboard_cli("groups", "grant", name, "demo", role)
+    sso.dashboard_cli("groups", "claim", "demo", "--name", "groups", "--group", group)
+    rp = RelyingParty(sso.url, sso.demo_client)
+    try:
+        with Browser() as browser:
+            result = rp.login(browser, email, PASSWORD)
+    finally:
+        rp.close()
+        sso.dashboard_cli("groups", "claim", "demo")
+        for name in (group, hidden):
+            sso.dashboard_cli("groups", "delete", name, "--yes")
+    claims = result.id_claims
+    assert claims is not None, result.journey
+    assert claims["sub"] == user_id
+    assert claims["role"] == "admin"  # the higher of the two groups' roles
+    assert claims["groups"] == [group]  # only the group the demo app may see
