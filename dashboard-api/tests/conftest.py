@@ -319,7 +319,7 @@ def _person(
     with database.transaction() as session:
         ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
         if role:
-            roles.set_role(ctx, subject, DASHBOARD_APP_SLUG, role)
+            roles.set_role(ctx, subject=subject, app_slug=DASHBOARD_APP_SLUG, role=role)
         token = auth_service.open_session(ctx, subject)
     client = httpx.Client(
         base_url=api.url, cookies={auth_service.SESSION_COOKIE: token}, timeout=30

@@ -417,7 +417,7 @@ def test_set_role_unknown_app_is_not_found(ctx) -> None:
     from dashboard_api.errors import NotFound
 
     with pytest.raises(NotFound):
-        roles.set_role(ctx, "someone", "nope", "user")
+        roles.set_role(ctx, subject="someone", app_slug="nope", role="user")
 
 
 def test_cookie_writes_from_another_origin_are_refused(member, settings) -> None:

@@ -20,7 +20,7 @@ def test_deleting_an_app_removes_everyones_roles_and_its_clients(
         ctx, "gone", ClientCreate(redirect_uris=["https://gone.example/cb"])
     )
     person = make_identity()
-    roles.set_role(ctx, person, "gone", "admin")
+    roles.set_role(ctx, subject=person, app_slug="gone", role="admin")
     apps.delete_app(ctx, "gone")
     ctx.session.flush()
     assert roles_repository.assignments_for(ctx.session, [person]).get(person, []) == []

@@ -59,7 +59,7 @@ class Served:
     def admin_cookie(self, subject: str) -> dict[str, str]:
         with self.database.transaction() as session:
             ctx = self.context(session)
-            roles.set_role(ctx, subject, "dashboard", "admin")
+            roles.set_role(ctx, subject=subject, app_slug="dashboard", role="admin")
             return {auth.SESSION_COOKIE: auth.open_session(ctx, subject)}
 
 
@@ -133,7 +133,9 @@ def test_simultaneous_demotions_keep_one_admin(served: Served) -> None:
     assert statuses(in_parallel(2, demote_self)) == [200, 409]
     with served.database.session() as session:
         ctx = served.context(session)
-        assert roles.is_dashboard_admin(ctx, first) != roles.is_dashboard_admin(ctx, second)
+        assert roles.is_dashboard_admin(ctx, subject=first) != roles.is_dashboard_admin(
+            ctx, subject=second
+        )
 
 
 def test_parallel_creates_of_distinct_users_all_succeed(served: Served) -> None:
@@ -228,7 +230,7 @@ def test_parallel_role_changes_end_in_one_requests_roles(served: Served) -> None
         ctx = served.context(session)
         for slug in slugs:
             apps_service.create_app(ctx, AppCreate(slug=slug, name=slug))
-        roles.set_role(ctx, person, "dashboard", "user")
+        roles.set_role(ctx, subject=person, app_slug="dashboard", role="user")
     # Twenty different sets: each app gets no role, user or admin (the dashboard role stays).
     wanted: list[list[dict[str, str]]] = []
     for number in range(1, 21):
@@ -257,7 +259,12 @@ def test_reads_do_not_wait_for_a_writer(served: Served, path: str) -> None:
     wait for it (before, /readyz waited 15 s and then reported the database down)."""
     cookies = served.admin_cookie(served.new_identity())
     with served.database.transaction() as session:
-        roles.set_role(served.context(session), served.new_identity(), "dashboard", "user")
+        roles.set_role(
+            served.context(session),
+            subject=served.new_identity(),
+            app_slug="dashboard",
+            role="user",
+        )
         session.flush()
         with httpx.Client(base_url=served.server.url, cookies=cookies, timeout=30) as client:
             started = time.monotonic()

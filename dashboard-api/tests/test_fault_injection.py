@@ -175,7 +175,7 @@ def faulty(
         ).id
         with database.transaction() as session:
             ctx = Context(session=session, ory=ory, settings=direct, actor=Actor.system())
-            roles.set_role(ctx, admin_id, DASHBOARD_APP_SLUG, "admin")
+            roles.set_role(ctx, subject=admin_id, app_slug=DASHBOARD_APP_SLUG, role="admin")
             token = auth_service.open_session(ctx, admin_id)
         server = start_asgi(create_app(proxied, database=app_database, ory=app_ory))
         client = httpx.Client(

@@ -181,3 +181,16 @@ def test_changes_are_audited(admin, member) -> None:
         ]
     )
     assert all(e["actor"] == f"user:{admin.subject}" for e in entries)
+
+
+def test_dashboard_admin_through_a_group(admin, member) -> None:
+    group = _group(admin, "dash-admins")
+    gid = group["id"]
+    _problem(member.client.get("/api/v1/groups"), 403)
+    _ok(admin.client.put(f"/api/v1/groups/{gid}/grants/dashboard", json={"role": "admin"}))
+    _ok(admin.client.post(f"/api/v1/groups/{gid}/members", json={"subject": member.subject}))
+    assert member.client.get("/api/v1/me").json()["is_admin"] is True
+    assert member.client.get("/api/v1/groups").status_code == 200
+    _ok(admin.client.delete(f"/api/v1/groups/{gid}/members/{member.subject}"))
+    assert member.client.get("/api/v1/me").json()["is_admin"] is False
+    _problem(member.client.get("/api/v1/groups"), 403)

@@ -130,7 +130,7 @@ def admin_on_breakable(breakable_database, settings, ory_clients, make_identity)
         from dashboard_api.roles import service as roles
 
         ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
-        roles.set_role(ctx, admin_subject, "dashboard", "admin")
+        roles.set_role(ctx, subject=admin_subject, app_slug="dashboard", role="admin")
         token = auth.open_session(ctx, admin_subject)
     server = start_asgi(create_app(settings, database=breakable_database, ory=ory_clients))
     try:
@@ -187,8 +187,8 @@ def test_reconcile_repairs_roles_of_identities_deleted_behind_our_back(ctx, make
 
     gone = make_identity()
     kept = make_identity()
-    roles.set_role(ctx, gone, "dashboard", "user")
-    roles.set_role(ctx, kept, "dashboard", "user")
+    roles.set_role(ctx, subject=gone, app_slug="dashboard", role="user")
+    roles.set_role(ctx, subject=kept, app_slug="dashboard", role="user")
     ctx.ory.kratos.delete_identity(gone)
     report = reconciliation.reconcile(ctx, repair=True)
     assert gone in report.stale_subjects

@@ -37,7 +37,7 @@ def _add_users(database, ory_clients, settings, make_identity, count: int, slug:
     with database.transaction() as session:
         ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
         for _ in range(count):
-            roles.set_role(ctx, make_identity(), slug, "user")
+            roles.set_role(ctx, subject=make_identity(), app_slug=slug, role="user")
 
 
 def test_a_page_of_users_costs_constant_calls_and_queries(
@@ -75,7 +75,7 @@ def test_app_lists_cost_constant_queries(
             ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
             for slug in batch:
                 apps.create_app(ctx, AppCreate(slug=slug, name=slug))
-                roles.set_role(ctx, member.subject, slug, "user")
+                roles.set_role(ctx, subject=member.subject, app_slug=slug, role="user")
         with counting(engine, ory) as everyone:
             assert admin.client.get("/api/v1/apps").status_code == 200
         with counting(engine, ory) as mine:
@@ -102,7 +102,7 @@ def test_effective_roles_through_groups_cost_constant_queries(
             ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
             for _ in range(extra):
                 subject = make_identity()
-                roles.set_role(ctx, subject, "grouped", "user")
+                roles.set_role(ctx, subject=subject, app_slug="grouped", role="user")
                 groups.add_member(ctx, group_id=gid, subject=subject)
             for n in range(extra // 3):
                 slug = f"grouped-{extra}-{n}"

@@ -94,7 +94,7 @@ def test_delete_removes_identity_roles_and_sessions(ctx: Context, email) -> None
         auth.resolve_principal(ctx, IntrospectionCache(0, 1), bearer=None, session_token=token)
     with pytest.raises(ory_errors.NotFound):
         ctx.ory.kratos.get_identity(user.id)
-    assert roles.is_dashboard_admin(ctx, user.id) is False
+    assert roles.is_dashboard_admin(ctx, subject=user.id) is False
     from dashboard_api.roles import repository
 
     assert repository.has_any_role(ctx.session, user.id) is False
@@ -118,7 +118,7 @@ def test_the_last_dashboard_admin_cannot_be_demoted_deactivated_or_deleted(
     with pytest.raises(LastAdmin):
         updates.delete_user(ctx, subject=only.id)
     with pytest.raises(LastAdmin):
-        roles.set_role(ctx, only.id, DASHBOARD_APP_SLUG, None)
+        roles.set_role(ctx, subject=only.id, app_slug=DASHBOARD_APP_SLUG, role=None)
     second = creation.create_user(
         ctx, data=UserCreate(email=email(), roles=[AppRole(app="dashboard", role="admin")])
     )
@@ -208,7 +208,7 @@ def test_batch_create_reports_a_result_per_item(ctx: Context, email) -> None:
     assert (result.created, result.exists, result.failed) == (2, 1, 2)
     admin_id = result.results[3].id
     assert admin_id is not None
-    assert roles.is_dashboard_admin(ctx, admin_id)
+    assert roles.is_dashboard_admin(ctx, subject=admin_id)
 
 
 def test_recovery_code_and_second_factor_reset(ctx: Context, email) -> None:
@@ -238,8 +238,8 @@ def test_user_not_in_kratos_is_not_found(ctx: Context) -> None:
 
 def test_set_role_on_an_existing_identity(ctx: Context, make_identity) -> None:
     subject = make_identity()
-    roles.set_role(ctx, subject, "dashboard", "admin")
-    assert roles.is_dashboard_admin(ctx, subject)
+    roles.set_role(ctx, subject=subject, app_slug="dashboard", role="admin")
+    assert roles.is_dashboard_admin(ctx, subject=subject)
 
 
 def test_part_of_an_email_is_searched_too(ctx: Context, email) -> None:

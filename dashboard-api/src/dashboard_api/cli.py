@@ -197,7 +197,7 @@ def seed(state: CliState, admin_subject: str | None, dashboard_client_id: str | 
         if dashboard_client_id:
             apps.link_client(ctx, DASHBOARD_APP_SLUG, dashboard_client_id)
         if admin_subject:
-            roles.set_role(ctx, admin_subject, DASHBOARD_APP_SLUG, "admin")
+            roles.set_role(ctx, subject=admin_subject, app_slug=DASHBOARD_APP_SLUG, role="admin")
     click.echo("seeded")
 
 
@@ -553,7 +553,9 @@ def user_set_role(state: CliState, who: str, app_slug: str, role: str) -> None:
     """Give the person ROLE on APP_SLUG (`none` removes their access)."""
     with state.unit_of_work() as ctx:
         subject = _subject(ctx, who)
-        roles.set_role(ctx, subject, app_slug, None if role == "none" else role)
+        roles.set_role(
+            ctx, subject=subject, app_slug=app_slug, role=None if role == "none" else role
+        )
     click.echo(f"{who}: {app_slug} -> {role}")
 
 
@@ -679,7 +681,9 @@ def user_import(state: CliState, csv_file: TextIO, invite: bool, dry_run: bool) 
 def _would(ctx: Context, data: UserCreate) -> str:
     """What importing this row would do, found by reading only."""
     try:
-        roles.plan(ctx, [(r.app, r.role) for r in data.roles], default_dashboard_user=True)
+        roles.plan(
+            ctx, assignments=[(r.app, r.role) for r in data.roles], default_dashboard_user=True
+        )
     except DomainError as exc:
         return f"failed: {exc.detail}"
     page = ctx.ory.kratos.list_identities(page_size=1, credentials_identifier=str(data.email))

@@ -69,3 +69,10 @@ def link_client(session: Session, app_id: int, client_id: str) -> OAuthClientLin
 
 def unlink_client(session: Session, link: OAuthClientLink) -> None:
     session.delete(link)
+
+
+def slugs_by_id(session: Session, app_ids: Collection[int]) -> dict[int, str]:
+    if not app_ids:
+        return {}
+    rows = session.execute(select(App.id, App.slug).where(App.id.in_(list(app_ids)))).all()
+    return dict(rows)

@@ -247,6 +247,6 @@ def resolve_principal(
         raise Unauthenticated("The session or token is not (or no longer) valid.")
     return Principal(
         subject=subject,
-        is_admin=roles.is_dashboard_admin(ctx, subject),
+        is_admin=roles.is_dashboard_admin(ctx, subject=subject),
         via=via,  # type: ignore[arg-type]
     )

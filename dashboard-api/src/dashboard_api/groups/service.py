@@ -12,15 +12,18 @@ from dataclasses import dataclass
 from stackspin_clients import errors as ory_errors
 
 from dashboard_api import locks
-from dashboard_api.access.revocation import revoke_lowered_access
+from dashboard_api.access.revocation import RoleMap, revoke_lowered_access
 from dashboard_api.apps import repository as apps_repository
+from dashboard_api.apps.models import DASHBOARD_APP_SLUG
 from dashboard_api.audit import service as audit
 from dashboard_api.context import Context
 from dashboard_api.errors import Conflict, NotFound, Unprocessable
 from dashboard_api.groups import repository
 from dashboard_api.groups.models import Group
 from dashboard_api.roles import repository as roles_repository
+from dashboard_api.roles import service as roles
 from dashboard_api.roles.effective import effective_roles
+from dashboard_api.roles.models import ADMIN
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,18 @@ def _group(ctx: Context, group_id: int) -> Group:
     if group is None:
         raise NotFound(f"There is no group {group_id}.")
     return group
+
+
+def _after_change(ctx: Context, *, before: RoleMap, after: RoleMap) -> None:
+    """The last-admin rule over effective roles, then revoke what a lowered role leaves usable."""
+    dashboard = apps_repository.get_by_slug(ctx.session, DASHBOARD_APP_SLUG)
+    if dashboard is not None and any(
+        roles_by_app.get(dashboard.id) == ADMIN
+        and after.get(subject, {}).get(dashboard.id) != ADMIN
+        for subject, roles_by_app in before.items()
+    ):
+        roles.ensure_an_effective_admin_is_left(ctx)
+    revoke_lowered_access(ctx, before=before, after=after)
 
 
 def _view(ctx: Context, group: Group) -> GroupView:
@@ -117,7 +132,7 @@ def delete_group(ctx: Context, *, group_id: int) -> None:
     before = effective_roles(ctx.session, subjects=subjects)
     repository.delete_group(ctx.session, group_id)
     ctx.session.flush()
-    revoke_lowered_access(ctx, before=before, after=effective_roles(ctx.session, subjects=subjects))
+    _after_change(ctx, before=before, after=effective_roles(ctx.session, subjects=subjects))
     audit.record(
         ctx,
         action="group.delete",
@@ -153,9 +168,7 @@ def remove_member(ctx: Context, *, group_id: int, subject: str) -> GroupView:
     if not repository.remove_member(ctx.session, group_id, subject):
         raise NotFound(f"{subject!r} is not a member of {group.name!r}.")
     ctx.session.flush()
-    revoke_lowered_access(
-        ctx, before=before, after=effective_roles(ctx.session, subjects=[subject])
-    )
+    _after_change(ctx, before=before, after=effective_roles(ctx.session, subjects=[subject]))
     audit.record(
         ctx,
         action="group.remove_member",
@@ -184,7 +197,7 @@ def set_grant(ctx: Context, *, group_id: int, app_slug: str, role: str | None) -
     else:
         repository.grant(ctx.session, group_id, app.id, roles[role].id)
     ctx.session.flush()
-    revoke_lowered_access(
+    _after_change(
         ctx,
         before=before,
         after=effective_roles(ctx.session, subjects=subjects, app_ids=[app.id]),

@@ -107,3 +107,31 @@ def has_any_role(session: Session, subject: str) -> bool:
         session.scalar(select(UserAppRole.subject).where(UserAppRole.subject == subject).limit(1))
         is not None
     )
+
+
+def app_and_role_ids(session: Session, *, app_slug: str, role: str) -> tuple[int, int] | None:
+    row = session.execute(
+        select(App.id, Role.id).join(Role, Role.name == role).where(App.slug == app_slug)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def holds_role(session: Session, *, subject: str, app_slug: str, role: str) -> bool:
+    """The subject's direct role on the app is `role`."""
+    return (
+        session.scalar(
+            select(UserAppRole.subject)
+            .join(App, App.id == UserAppRole.app_id)
+            .join(Role, Role.id == UserAppRole.role_id)
+            .where(UserAppRole.subject == subject, App.slug == app_slug, Role.name == role)
+        )
+        is not None
+    )
+
+
+def role_ids_by_app(session: Session, subject: str) -> dict[int, int]:
+    """app id -> role id of the subject's direct roles."""
+    rows = session.execute(
+        select(UserAppRole.app_id, UserAppRole.role_id).where(UserAppRole.subject == subject)
+    ).all()
+    return dict(rows)

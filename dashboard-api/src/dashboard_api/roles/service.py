@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select
-
 from dashboard_api import locks
 from dashboard_api.access.revocation import revoke_lowered_access
 from dashboard_api.apps import repository as apps_repository
-from dashboard_api.apps.models import DASHBOARD_APP_SLUG, App
+from dashboard_api.apps.models import DASHBOARD_APP_SLUG
 from dashboard_api.audit import service as audit
 from dashboard_api.context import Context
 from dashboard_api.errors import LastAdmin, NotFound, Unprocessable
-from dashboard_api.roles import repository
-from dashboard_api.roles.models import ADMIN, USER, Role, UserAppRole
+from dashboard_api.roles import effective, repository
+from dashboard_api.roles.models import ADMIN, USER, Role
 
 # app id -> role id
 RolePlan = dict[int, int]
@@ -25,7 +23,7 @@ def list_roles(ctx: Context) -> Sequence[Role]:
 
 
 def plan(
-    ctx: Context, assignments: Iterable[tuple[str, str]], *, default_dashboard_user: bool
+    ctx: Context, *, assignments: Iterable[tuple[str, str]], default_dashboard_user: bool
 ) -> RolePlan:
     """Turn (app slug, role name) pairs into ids; unknown apps or roles are the caller's error."""
     pairs = list(assignments)
@@ -47,35 +45,38 @@ def plan(
 
 def dashboard_admin_ids(ctx: Context) -> tuple[int, int] | None:
     """(dashboard app id, admin role id), None before the dashboard app exists."""
-    row = ctx.session.execute(
-        select(App.id, Role.id).join(Role, Role.name == ADMIN).where(App.slug == DASHBOARD_APP_SLUG)
-    ).first()
-    return None if row is None else (row[0], row[1])
+    return repository.app_and_role_ids(ctx.session, app_slug=DASHBOARD_APP_SLUG, role=ADMIN)
 
 
-def is_dashboard_admin(ctx: Context, subject: str) -> bool:
-    return (
-        ctx.session.scalar(
-            select(UserAppRole.subject)
-            .join(App, App.id == UserAppRole.app_id)
-            .join(Role, Role.id == UserAppRole.role_id)
-            .where(
-                UserAppRole.subject == subject,
-                App.slug == DASHBOARD_APP_SLUG,
-                Role.name == ADMIN,
-            )
-        )
-        is not None
-    )
+def is_dashboard_admin(ctx: Context, *, subject: str) -> bool:
+    """Admin on the dashboard app, directly or through a group."""
+    ids = dashboard_admin_ids(ctx)
+    if ids is None:
+        return False
+    return effective.effective_role(ctx.session, subject=subject, app_id=ids[0]) == ADMIN
 
 
-def ensure_an_admin_remains(ctx: Context, losing: str) -> None:
+def ensure_an_effective_admin_is_left(ctx: Context) -> None:
+    """After a group change that took dashboard admin from someone: refuse it unless an active
+    dashboard admin (direct or through a group) is left."""
+    ids = dashboard_admin_ids(ctx)
+    if ids is None:
+        return
+    holders = effective.subjects_page(ctx.session, limit=500, after=None, app_id=ids[0], role=ADMIN)
+    if holders:
+        page = ctx.ory.kratos.list_identities(page_size=len(holders), ids=holders)
+        if any(identity.state in (None, "active") for identity in page.identities):
+            return
+    raise LastAdmin("This would leave no active dashboard admin; make someone else admin first.")
+
+
+def ensure_an_admin_remains(ctx: Context, *, losing: str) -> None:
     """Refuse a change that takes the dashboard admin role (or activity) from the last admin.
 
     Only active identities count: an inactive admin cannot sign in to repair anything.
     """
     ids = dashboard_admin_ids(ctx)
-    if ids is None or not is_dashboard_admin(ctx, losing):
+    if ids is None or not is_dashboard_admin(ctx, subject=losing):
         return
     app_id, role_id = ids
     others = [
@@ -93,7 +94,7 @@ def ensure_an_admin_remains(ctx: Context, losing: str) -> None:
     )
 
 
-def replace(ctx: Context, subject: str, new_plan: RolePlan) -> dict[str, list[list[str]]]:
+def replace(ctx: Context, *, subject: str, new_plan: RolePlan) -> dict[str, list[list[str]]]:
     """Make the subject's roles exactly `new_plan`; returns a summary of what changed.
 
     Reads the current rows and writes the difference, so the caller holds the subject's lock
@@ -104,11 +105,8 @@ def replace(ctx: Context, subject: str, new_plan: RolePlan) -> dict[str, list[li
     if ids is not None:
         app_id, role_id = ids
         if new_plan.get(app_id) != role_id:
-            ensure_an_admin_remains(ctx, subject)
-    current = {
-        row.app_id: row.role_id
-        for row in ctx.session.scalars(select(UserAppRole).where(UserAppRole.subject == subject))
-    }
+            ensure_an_admin_remains(ctx, losing=subject)
+    current = repository.role_ids_by_app(ctx.session, subject)
     for app_id in current.keys() - new_plan.keys():
         repository.unassign(ctx.session, subject, app_id)
     for app_id, role_id in new_plan.items():
@@ -127,7 +125,7 @@ def replace(ctx: Context, subject: str, new_plan: RolePlan) -> dict[str, list[li
     }
 
 
-def set_role(ctx: Context, subject: str, app_slug: str, role: str | None) -> None:
+def set_role(ctx: Context, *, subject: str, app_slug: str, role: str | None) -> None:
     """Give `role` on one app (None removes access); audited."""
     locks.hold(ctx.session, [locks.subject_name(subject)])
     app = apps_repository.get_by_slug(ctx.session, app_slug)
@@ -138,7 +136,7 @@ def set_role(ctx: Context, subject: str, app_slug: str, role: str | None) -> Non
         raise Unprocessable(f"There is no role {role!r}.")
     before = repository.role_on_app(ctx.session, subject, app.id)
     if app.slug == DASHBOARD_APP_SLUG and before == ADMIN and role != ADMIN:
-        ensure_an_admin_remains(ctx, subject)
+        ensure_an_admin_remains(ctx, losing=subject)
     if role is None:
         repository.unassign(ctx.session, subject, app.id)
     else:
@@ -161,6 +159,6 @@ def set_role(ctx: Context, subject: str, app_slug: str, role: str | None) -> Non
 def _describe(ctx: Context, role_plan: RolePlan) -> list[list[str]]:
     if not role_plan:
         return []
-    apps = dict(ctx.session.execute(select(App.id, App.slug).where(App.id.in_(role_plan))).all())
+    apps = apps_repository.slugs_by_id(ctx.session, role_plan)
     names = {role.id: role.name for role in repository.list_roles(ctx.session)}
     return sorted([apps.get(a, str(a)), names.get(r, str(r))] for a, r in role_plan.items())

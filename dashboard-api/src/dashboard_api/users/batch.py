@@ -50,7 +50,7 @@ def batch_create(ctx: Context, *, items: Sequence[UserCreate]) -> BatchResult:
         seen.add(email)
         try:
             plans[index] = roles.plan(
-                ctx, [(r.app, r.role) for r in item.roles], default_dashboard_user=True
+                ctx, assignments=[(r.app, r.role) for r in item.roles], default_dashboard_user=True
             )
         except Unprocessable as exc:
             results[index] = BatchItemResult(

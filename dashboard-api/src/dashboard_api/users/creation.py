@@ -106,7 +106,9 @@ def create_user(ctx: Context, *, data: UserCreate) -> User:
     identity is deleted again, or, with Kratos unreachable for that too, left for a retry of
     the same create to adopt and for `dashboard-api reconcile` to remove.
     """
-    role_plan = roles.plan(ctx, [(r.app, r.role) for r in data.roles], default_dashboard_user=True)
+    role_plan = roles.plan(
+        ctx, assignments=[(r.app, r.role) for r in data.roles], default_dashboard_user=True
+    )
     email = str(data.email)
     traits = identities.new_traits(email, data.name, data.username)
     (intent,) = intents.begin(ctx, IDENTITY, [email.casefold()])
@@ -132,7 +134,7 @@ def create_user(ctx: Context, *, data: UserCreate) -> User:
         intent.undo = None
         raise Unprocessable(f"Kratos refused the identity: {exc.message}") from exc
     made.append(identity.id)
-    roles.replace(ctx, identity.id, role_plan)
+    roles.replace(ctx, subject=identity.id, new_plan=role_plan)
     audit.record(
         ctx,
         action="user.create",

@@ -40,7 +40,7 @@ def get_me(ctx: Context, *, subject: str) -> Me:
         user = get_user(ctx, subject=subject)
     except NotFound as exc:
         raise Unauthenticated("Your account no longer exists.") from exc
-    return Me(**user.model_dump(), is_admin=roles.is_dashboard_admin(ctx, subject))
+    return Me(**user.model_dump(), is_admin=roles.is_dashboard_admin(ctx, subject=subject))
 
 
 def resolve_subject(ctx: Context, *, email_or_id: str) -> str:

@@ -101,12 +101,12 @@ def update_user(ctx: Context, *, subject: str, data: UserUpdate) -> User:
     summary: dict[str, Any] = {}
     if data.roles is not None:
         role_plan = roles.plan(
-            ctx, [(r.app, r.role) for r in data.roles], default_dashboard_user=False
+            ctx, assignments=[(r.app, r.role) for r in data.roles], default_dashboard_user=False
         )
-        summary["roles"] = roles.replace(ctx, subject, role_plan)
+        summary["roles"] = roles.replace(ctx, subject=subject, new_plan=role_plan)
     deactivating = data.state == "inactive" and current.state != "inactive"
     if deactivating:
-        roles.ensure_an_admin_remains(ctx, subject)
+        roles.ensure_an_admin_remains(ctx, losing=subject)
     patches = _trait_patches(
         current,
         email=str(data.email) if data.email is not None else None,
@@ -160,7 +160,7 @@ def update_me(ctx: Context, *, subject: str, data: MeUpdate) -> Me:
 def delete_user(ctx: Context, *, subject: str) -> None:
     """Remove the identity, its roles and every session; safe to repeat."""
     locks.hold(ctx.session, [locks.subject_name(subject)])
-    roles.ensure_an_admin_remains(ctx, subject)
+    roles.ensure_an_admin_remains(ctx, losing=subject)
     removed = roles_repository.delete_for_subject(ctx.session, subject)
     auth_repository.delete_sessions_of(ctx.session, subject)
     audit.record(
