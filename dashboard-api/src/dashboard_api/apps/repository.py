@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from dashboard_api.apps.models import App, OAuthClientLink
+from dashboard_api.roles.models import Role, UserAppRole
 
 
 def get_by_slug(session: Session, slug: str) -> App | None:
@@ -23,6 +24,18 @@ def slugs_to_ids(session: Session, slugs: Sequence[str]) -> dict[str, int]:
 
 def list_apps(session: Session) -> Sequence[App]:
     return session.scalars(select(App).options(selectinload(App.clients)).order_by(App.slug)).all()
+
+
+def apps_with_role(session: Session, subject: str) -> list[tuple[App, str]]:
+    """The subject's direct roles (not through groups), with their apps."""
+    rows = session.execute(
+        select(App, Role.name)
+        .join(UserAppRole, UserAppRole.app_id == App.id)
+        .join(Role, Role.id == UserAppRole.role_id)
+        .where(UserAppRole.subject == subject)
+        .order_by(App.slug)
+    ).all()
+    return [(app, role) for app, role in rows]
 
 
 def apps_by_ids(session: Session, app_ids: Collection[int]) -> list[App]:
