@@ -89,5 +89,5 @@ def test_everyone_may_sign_in_to_the_dashboard_but_not_to_an_app_without_a_role(
     assert allowed.claims["role"] == "user"
     denied = consent_decision(ctx, person, notes.client_id)
     assert (denied.allowed, denied.reason) == (False, "no_role")
-    roles.set_role(ctx, person, "dashboard", "admin")
+    roles.set_role(ctx, subject=person, app_slug="dashboard", role="admin")
     assert consent_decision(ctx, person, dashboard.client_id).role == "admin"

@@ -2347,6 +2347,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description group id */
                 group_id: number;
             };
             cookie?: never;
@@ -2414,6 +2415,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description group id */
                 group_id: number;
             };
             cookie?: never;
@@ -2479,6 +2481,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description group id */
                 group_id: number;
             };
             cookie?: never;
@@ -2568,6 +2571,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description group id */
                 group_id: number;
                 app: string;
             };
@@ -2649,6 +2653,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description group id */
                 group_id: number;
                 app: string;
             };
@@ -2717,6 +2722,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description group id */
                 group_id: number;
             };
             cookie?: never;
@@ -2797,6 +2803,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description group id */
                 group_id: number;
                 /** @description Kratos identity id */
                 subject: string;

@@ -21,7 +21,7 @@ from dashboard_api.groups.schemas import (
 
 router = APIRouter(prefix="/groups", tags=["groups"])
 
-GroupId = Annotated[int, Path(ge=1)]
+GroupId = Annotated[int, Path(ge=1, le=2**62, description="group id")]
 Subject = Annotated[str, Path(min_length=1, max_length=64, description="Kratos identity id")]
 AppSlug = Annotated[str, Path(min_length=1, max_length=64)]
 ERRORS = (401, 403, 422)
