@@ -3,9 +3,10 @@
 
 1. The dashboard's OAuth2 client exists in Hydra with DASHBOARD_OAUTH_CLIENT_ID/_SECRET and
    redirect URIs on DASHBOARD_PUBLIC_URL (kept up to date when that URL changes).
-2. `dashboard-api seed`: the `dashboard` app, linked to that client.
+2. `dashboard_api.bootstrap.seed` (what `dashboard-api seed` runs): the `dashboard` app, linked
+   to that client.
 3. The first admin, SEED_ADMIN_EMAIL, when Kratos has no such identity yet: created with the
-   admin role through `dashboard-api user create --invite`, so the invitation (a one-time
+   admin role through `dashboard_api.bootstrap.invite_admin`, so the invitation (a one-time
    recovery code) arrives by mail: no password ever sits in an environment file or a log.
 """
 
@@ -18,7 +19,8 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from dashboard_api.cli import main as dashboard_cli
+from dashboard_api import bootstrap
+from dashboard_api.config import Settings
 from stackspin_clients import ClientConfig, HydraAdmin, KratosAdmin
 from stackspin_clients.errors import NotFound, ServiceUnavailable
 from stackspin_clients.models import JsonPatch, OAuth2Client
@@ -86,10 +88,6 @@ def admin_exists(kratos: KratosAdmin, email: str) -> bool:
     return bool(kratos.list_identities(credentials_identifier=email).identities)
 
 
-def run_cli(*args: str) -> None:
-    dashboard_cli(list(args), standalone_mode=False)
-
-
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="bootstrap: %(message)s", stream=sys.stderr)
     public = required("DASHBOARD_PUBLIC_URL").rstrip("/")
@@ -97,14 +95,16 @@ def main() -> None:
     admin_email = required("SEED_ADMIN_EMAIL")
     with HydraAdmin(ClientConfig(required("DASHBOARD_HYDRA_ADMIN_URL"))) as hydra:
         ensure_dashboard_client(hydra, client_id, required("DASHBOARD_OAUTH_CLIENT_SECRET"), public)
-    run_cli("seed", "--dashboard-client-id", client_id)
-    with KratosAdmin(ClientConfig(required("DASHBOARD_KRATOS_ADMIN_URL"))) as kratos:
-        if when_up("Kratos", lambda: admin_exists(kratos, admin_email)):
-            log.info("the admin account exists already")
-            return
-    run_cli(
-        "user", "create", admin_email, "--name", "Admin", "--role", "dashboard:admin", "--invite"
-    )
+    settings = Settings()  # DASHBOARD_* of this container
+    try:
+        bootstrap.seed(settings, dashboard_client_id=client_id)
+        with KratosAdmin(ClientConfig(required("DASHBOARD_KRATOS_ADMIN_URL"))) as kratos:
+            if when_up("Kratos", lambda: admin_exists(kratos, admin_email)):
+                log.info("the admin account exists already")
+                return
+        bootstrap.invite_admin(settings, email=admin_email)
+    except bootstrap.SeedError as exc:
+        raise SystemExit(f"bootstrap: {exc}") from exc
     log.info("admin account created; the invitation went to %s", admin_email)
 
 

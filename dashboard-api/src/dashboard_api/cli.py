@@ -1,7 +1,7 @@
 """The admin CLI `dashboard-api`: the same service layer as the API; the audit log names the CLI.
 
-Each command is one transaction. The devstack runner calls it in-process with
-`main(args, standalone_mode=False)`.
+Each command is one transaction. Seeding lives in `dashboard_api.bootstrap`, which the devstack
+runner and the container bootstrap call directly.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from stackspin_clients.errors import OryError
 
+from dashboard_api import bootstrap
 from dashboard_api import migrate as migrations
 from dashboard_api import reconcile as reconciliation
 from dashboard_api.access import offboarding
 from dashboard_api.actors import Actor
 from dashboard_api.apps import service as apps
-from dashboard_api.apps.models import DASHBOARD_APP_SLUG
 from dashboard_api.apps.schemas import AppCreate, ClientCreate
 from dashboard_api.config import Settings
 from dashboard_api.context import Context
@@ -191,13 +191,9 @@ def migrate(state: CliState, revision: str) -> None:
 def seed(state: CliState, admin_subject: str | None, dashboard_client_id: str | None) -> None:
     """Create the dashboard app, link its client, make the admin (safe to repeat)."""
     with state.unit_of_work() as ctx:
-        apps.ensure_app(
-            ctx, DASHBOARD_APP_SLUG, "Dashboard", state.settings.public_base + "/", trusted=True
+        bootstrap.seed_with(
+            ctx, admin_subject=admin_subject, dashboard_client_id=dashboard_client_id
         )
-        if dashboard_client_id:
-            apps.link_client(ctx, DASHBOARD_APP_SLUG, dashboard_client_id)
-        if admin_subject:
-            roles.set_role(ctx, subject=admin_subject, app_slug=DASHBOARD_APP_SLUG, role="admin")
     click.echo("seeded")
 
 

@@ -1,5 +1,6 @@
 """Seeding on every start, safe to repeat: the admin identity in Kratos and the OAuth2 clients
-of the dashboard and the demo app in Hydra. (The dashboard's database is seeded by its CLI.)"""
+of the dashboard and the demo app in Hydra. (dashboard_api.bootstrap seeds the dashboard's
+database.)"""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """`DevStack`: everything of `make dev` in one process, state under .devstack/.
 
 Order matters: Hydra and Kratos first (the seed talks to them), then the Hydra clients and the
-admin, then dashboard-api (its CLI seeds its database), login-service, and last the router, so
-http://localhost:8080 answers only once everything behind it is there.
+admin, then dashboard-api (dashboard_api.bootstrap seeds its database), login-service, and last
+the router, so http://localhost:8080 answers only once everything behind it is there.
 """
 
 from __future__ import annotations
@@ -159,18 +159,20 @@ class DevStack:
                 )
             ),
         )
-        env = services.dashboard_environment(
-            wiring, secrets, dashboard_client, log_level=self._log_level
-        )
         try:
+            dashboard_settings = services.dashboard_settings(
+                wiring, secrets, dashboard_client, log_level=self._log_level
+            )
             services.seed_dashboard(
-                env,
+                dashboard_settings,
                 admin_subject=self.status.admin_id,
                 dashboard_client=dashboard_client,
                 demo_client=demo_client,
                 demo_url=f"{public}/demo/",
             )
-            self._asgi.add("dashboard-api", services.dashboard_app(env), sock=dashboard_sock)
+            self._asgi.add(
+                "dashboard-api", services.dashboard_app(dashboard_settings), sock=dashboard_sock
+            )
             self._asgi.start()
             upstreams.dashboard_api = wiring.dashboard_url
         except services.ServiceUnavailableError as exc:
