@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 from login_testkit import Env
 
 
@@ -38,11 +39,24 @@ def test_metrics_count_requests(env: Env) -> None:
     assert 'endpoint="/auth/logged-out"' in response.text
 
 
-def test_gunicorn_config_fits_two_cores() -> None:
-    config = runpy.run_path(str(Path(__file__).parents[1] / "gunicorn.conf.py"))
-    assert config["workers"] == 3
-    assert config["worker_class"] == "gthread"
-    assert config["bind"] == "0.0.0.0:5000"
+def test_gunicorn_accepts_every_setting_and_reads_the_overrides(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gunicorn.config import Config
+
+    monkeypatch.setenv("GUNICORN_WORKERS", "5")
+    monkeypatch.setenv("GUNICORN_BIND", "127.0.0.1:5001")
+    values = runpy.run_path(str(Path(__file__).parents[1] / "gunicorn.conf.py"))
+    config = Config()
+    names = [name for name in values if not name.startswith("_") and name != "os"]
+    # A misspelt setting would be ignored by gunicorn without a word.
+    assert [name for name in names if name not in config.settings] == []
+    for name in names:
+        config.set(name, values[name])  # gunicorn's own validators: a bad value raises
+    assert config.workers == 5
+    assert config.bind == ["127.0.0.1:5001"]
+    assert config.worker_class_str == "gthread"
+    assert config.accesslog is None
 
 
 def test_one_hung_dependency_ends_in_our_page_before_the_proxy_gives_up() -> None:

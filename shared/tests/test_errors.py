@@ -6,6 +6,7 @@ import socket
 import time
 from typing import Any
 
+import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 from stackspin_clients import (
@@ -203,7 +204,8 @@ async def test_connection_refused_is_service_unavailable(caller: Any, make_confi
     assert caught.value.status is None
     assert caught.value.body is None
     assert "connection failed" in caught.value.message
-    assert isinstance(caught.value.__cause__, Exception)
+    # The network error is kept as the cause (a traceback shows what failed underneath).
+    assert isinstance(caught.value.__cause__, httpx.ConnectError)
 
 
 async def test_read_timeout_is_service_unavailable(
