@@ -9,7 +9,6 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -25,17 +24,13 @@ from dashboard_api.db import Database, make_engine
 from dashboard_api.main import create_app
 from dashboard_api.ory import OryClients
 from dashboard_api.roles import service as roles
-from devstack.hydra import HydraConfig
-from devstack.hydra import create_apps as create_hydra_apps
-from devstack.kratos import KratosConfig
-from devstack.kratos import create_apps as create_kratos_apps
 from devstack.mail.catcher import MailCatcher
-from devstack.serve import RunningServer, bind_loopback, start_asgi
+from devstack.serve import RunningServer, start_asgi
+from devstack.stack import OryStack
 from fastapi import FastAPI
 from sqlalchemy import Engine
 from stackspin_clients.models import CreateIdentity
 
-IDENTITY_SCHEMA = Path(__file__).resolve().parents[2] / "deploy" / "ory" / "identity.schema.json"
 INTERNAL_TOKEN = "internal-token-for-tests-0123456789"
 
 
@@ -119,53 +114,34 @@ class Recorder:
 
 @dataclass
 class OryStandIns:
-    hydra_config: HydraConfig
-    kratos_config: KratosConfig
-    hydra_public: RunningServer
-    hydra_admin: RunningServer
-    kratos_public: RunningServer
-    kratos_admin: RunningServer
-    mail: MailCatcher
+    """devstack's OryStack, its admin apps each behind a Recorder with its Gate."""
+
+    stack: OryStack
     kratos_calls: CallLog
     hydra_calls: CallLog
     kratos_gate: Gate
     # The same in front of Hydra's admin API.
-    hydra_gate: Gate = field(default_factory=Gate)
+    hydra_gate: Gate
+
+    @property
+    def mail(self) -> MailCatcher:
+        return self.stack.mail
 
 
 @pytest.fixture(scope="session")
 def ory() -> Iterator[OryStandIns]:
     """Hydra and Kratos stand-ins and a mail catcher on random loopback ports, for the session."""
-    hydra_sock = bind_loopback()
-    hydra_url = f"http://127.0.0.1:{hydra_sock.getsockname()[1]}"
-    hydra_config = HydraConfig(issuer=f"{hydra_url}/")
-    hydra_public_app, hydra_admin_app = create_hydra_apps(hydra_config)
-    kratos_sock = bind_loopback()
-    kratos_url = f"http://127.0.0.1:{kratos_sock.getsockname()[1]}/"
-    kratos_config = KratosConfig(
-        public_url=kratos_url,
-        identity_schema_path=IDENTITY_SCHEMA,
-        argon2_memory_kib=1024,
-        argon2_iterations=1,
+    kratos_calls, hydra_calls, kratos_gate, hydra_gate = CallLog(), CallLog(), Gate(), Gate()
+    recorders = {
+        "hydra-admin": lambda app: Recorder(app, hydra_calls, hydra_gate),
+        "kratos-admin": lambda app: Recorder(app, kratos_calls, kratos_gate),
+    }
+    stack = OryStack(
+        wrap=lambda name, app: recorders[name](app) if name in recorders else app,
+        serve_mail_http=False,
     )
-    kratos_public_app, kratos_admin_app = create_kratos_apps(kratos_config)
-    kratos_calls, hydra_calls, gate, hydra_gate = CallLog(), CallLog(), Gate(), Gate()
-    mail = MailCatcher().start()
-    servers = [
-        start_asgi(hydra_public_app, sock=hydra_sock),
-        start_asgi(Recorder(hydra_admin_app, hydra_calls, hydra_gate)),
-        start_asgi(kratos_public_app, sock=kratos_sock),
-        start_asgi(Recorder(kratos_admin_app, kratos_calls, gate)),
-    ]
-    kratos_config.admin_url = servers[3].url + "/"
-    try:
-        yield OryStandIns(
-            hydra_config, kratos_config, *servers, mail, kratos_calls, hydra_calls, gate, hydra_gate
-        )
-    finally:
-        for server in servers:
-            server.stop()
-        mail.stop()
+    with stack:
+        yield OryStandIns(stack, kratos_calls, hydra_calls, kratos_gate, hydra_gate)
 
 
 @pytest.fixture(autouse=True)
@@ -218,10 +194,10 @@ def make_test_settings() -> Any:
 def make_settings(ory: OryStandIns, database_url: str, **overrides: Any) -> Settings:
     return settings_for(
         database_url,
-        hydra_admin_url=ory.hydra_admin.url,
-        hydra_public_url=ory.hydra_public.url,
-        kratos_admin_url=ory.kratos_admin.url,
-        kratos_public_url=ory.kratos_public.url,
+        hydra_admin_url=ory.stack.hydra_admin_url,
+        hydra_public_url=ory.stack.hydra_public_url,
+        kratos_admin_url=ory.stack.kratos_admin_url,
+        kratos_public_url=ory.stack.kratos_public_url,
         smtp_url=ory.mail.smtp_url,
         **overrides,
     )

@@ -39,7 +39,7 @@ def _app_with_client(admin: Any) -> tuple[str, dict[str, Any]]:
 
 def _tokens(ory: Any, client: dict[str, Any], subject: str, role: str) -> dict[str, Any]:
     """A whole code flow for `subject`, the consent carrying `role` in the ID token."""
-    public, admin = ory.hydra_public.url, ory.hydra_admin.url
+    public, admin = ory.stack.hydra_public_url, ory.stack.hydra_admin_url
     with httpx.Client(timeout=10) as browser, httpx.Client(base_url=admin, timeout=10) as hydra:
         start = browser.get(
             public + "/oauth2/auth",
@@ -78,7 +78,7 @@ def _tokens(ory: Any, client: dict[str, Any], subject: str, role: str) -> dict[s
 
 def _refresh(ory: Any, client: dict[str, Any], tokens: dict[str, Any]) -> httpx.Response:
     return httpx.post(
-        ory.hydra_public.url + "/oauth2/token",
+        ory.stack.hydra_public_url + "/oauth2/token",
         data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
         auth=(client["client_id"], client["client_secret"]),
     )
@@ -184,7 +184,7 @@ def ory_sends_backchannel(ory: Any, client: dict[str, Any], received: list[str])
     threading.Thread(target=server.serve_forever, daemon=True).start()
     uri = f"http://127.0.0.1:{server.server_address[1]}/backchannel"
     patched = httpx.patch(
-        f"{ory.hydra_admin.url}/admin/clients/{client['client_id']}",
+        f"{ory.stack.hydra_admin_url}/admin/clients/{client['client_id']}",
         json=[{"op": "add", "path": "/backchannel_logout_uri", "value": uri}],
     )
     assert patched.status_code == 200, patched.text
@@ -237,7 +237,8 @@ def test_offboarding_leaves_nothing_usable_and_reports_per_app(admin, ory, perso
     assert report["hydra_login_sessions_ended"] == 1
     assert _refresh(ory, client, tokens).status_code in (400, 401)
     consents = httpx.get(
-        f"{ory.hydra_admin.url}/admin/oauth2/auth/sessions/consent", params={"subject": person}
+        f"{ory.stack.hydra_admin_url}/admin/oauth2/auth/sessions/consent",
+        params={"subject": person},
     )
     assert consents.json() == []
     audit = admin.client.get("/api/v1/audit", params={"action": "user.offboard"}).json()

@@ -25,7 +25,7 @@ def _csrf(flow: dict) -> str:
 def _browser(ory) -> httpx.Client:
     """A browser on the Kratos public API asking for the JSON flavour of the browser flows."""
     return httpx.Client(
-        base_url=ory.kratos_public.url, headers={"Accept": "application/json"}, timeout=30
+        base_url=ory.stack.kratos_public_url, headers={"Accept": "application/json"}, timeout=30
     )
 
 

@@ -9,7 +9,7 @@ from stackspin_clients.models import CreateIdentity
 def _log_in_at_kratos(ory, address: str, password: str) -> None:
     """A browser login with password at the Kratos stand-in (JSON flavour of the browser flow)."""
     with httpx.Client(
-        base_url=ory.kratos_public.url, headers={"Accept": "application/json"}
+        base_url=ory.stack.kratos_public_url, headers={"Accept": "application/json"}
     ) as browser:
         flow = browser.get("/self-service/login/browser").json()
         csrf = next(

@@ -8,6 +8,7 @@ has the same interface (`OryStackBase`) around the real servers.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Self
 
@@ -19,6 +20,9 @@ from devstack.mail import MailCatcher
 from devstack.serve import AsgiServers
 
 UI_PAGES = ("login", "registration", "recovery", "verification", "settings", "error")
+# An ASGI middleware for one of the stand-ins' apps, given its name: "hydra-public",
+# "hydra-admin", "kratos-public", "kratos-admin" or "mail"; it returns the app to serve.
+AppWrapper = Callable[[str, Any], Any]
 
 
 class OryStackBase:
@@ -128,6 +132,10 @@ class OryStack(OryStackBase):
     Kratos public base URL are their own loopback URLs, argon2 made cheap, Kratos mails sent to
     the mail catcher. Given configs are used as they are, except a Kratos `smtp_url` of None,
     which is pointed at the mail catcher.
+
+    `wrap(name, app)` puts a test's own middleware in front of each app (a recorder of the
+    requests Kratos admin receives, a gate that makes it answer 503): what the test sees is the
+    stand-in server behind that middleware, on the same URL.
     """
 
     def __init__(
@@ -142,8 +150,10 @@ class OryStack(OryStackBase):
         smtp_port: int = 0,
         mail_database: str | Path = ":memory:",
         serve_mail_http: bool = True,
+        wrap: AppWrapper | None = None,
     ) -> None:
         self._servers = AsgiServers()
+        self._wrap = wrap
         # The stand-ins' one clock (devstack.clock), moved by let_time_pass.
         self.clock = Clock()
         self._take_configs(hydra_config, kratos_config)
@@ -180,9 +190,10 @@ class OryStack(OryStackBase):
                 ("kratos-admin", kratos_admin),
             ]
             for (name, app), sock in zip(apps, sockets, strict=True):
-                self._servers.add(name, app, sock=sock)
+                self._servers.add(name, self._wrapped(name, app), sock=sock)
             if self._serve_mail_http:
-                self.mail_url = self._servers.add("mail", self.mail.app).url + "/mail"
+                mail_app = self._wrapped("mail", self.mail.app)
+                self.mail_url = self._servers.add("mail", mail_app).url + "/mail"
             self._servers.start()
         except BaseException:
             self._servers.stop()
@@ -190,6 +201,9 @@ class OryStack(OryStackBase):
             raise
         self._started = True
         return self
+
+    def _wrapped(self, name: str, app: Any) -> Any:
+        return app if self._wrap is None else self._wrap(name, app)
 
     def let_time_pass(self, seconds: float) -> None:
         self.clock.advance(seconds)

@@ -192,7 +192,7 @@ class DevStack:
 
     def _ory_stack(self, public: str, secrets: Secrets) -> OryStackBase:
         """The stand-ins, or (ORY=real) real Hydra and Kratos on the same ports and configs."""
-        ports = {
+        ports: dict[str, Any] = {
             "hydra_public_port": self.ports.hydra_public,
             "hydra_admin_port": self.ports.hydra_admin,
             "kratos_public_port": self.ports.kratos_public,
