@@ -51,7 +51,7 @@ def dashboard_env(
 
 
 def dashboard_cli(*args: str) -> None:
-    """Run the dashboard-api admin CLI in-process, as the devstack runner does."""
+    """Run the dashboard-api admin CLI in-process."""
     from dashboard_api.cli import main
 
     main(list(args), standalone_mode=False)
