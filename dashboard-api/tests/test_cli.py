@@ -1,4 +1,5 @@
-"""The `dashboard-api` CLI, run in-process as the devstack runner does, on a fresh database."""
+"""The `dashboard-api` CLI, run in-process, and the seeding it shares with the devstack runner
+(dashboard_api.bootstrap), on a fresh database."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import re
 
 import pytest
 from click.testing import CliRunner
+from dashboard_api import bootstrap, migrate
+from dashboard_api.apps.models import App, OAuthClientLink
 from dashboard_api.audit.models import AuditEntry
 from dashboard_api.cli import main
 from dashboard_api.db import Database
@@ -71,27 +74,38 @@ def test_seed_is_idempotent_and_makes_the_admin(run, make_identity, ory_clients,
     assert all(a.startswith("cli:") for a in actors)
 
 
-def test_the_devstack_runner_calls_in_process(
-    cli_env, make_identity, ory_clients, monkeypatch
+def test_bootstrap_seed_takes_settings_repeats_safely_and_refuses_whole(
+    cli_database_url, settings, make_identity, ory_clients, run
 ) -> None:
-    for key, value in cli_env.items():
-        monkeypatch.setenv(key, value)
+    """What the devstack runner calls: Settings in, no environment, a refusal as SeedError."""
+    own = settings.model_copy(update={"database_url": cli_database_url})
+    migrate.upgrade(cli_database_url)
     client = ory_clients.hydra.create_oauth2_client(
         OAuth2Client(redirect_uris=["https://demo.example/cb"], grant_types=["authorization_code"])
     )
-    person = make_identity()
-    main(["migrate"], standalone_mode=False)
-    main(
-        ["app", "create", "demo", "--name", "Demo", "--url", "https://demo.example/", "--trusted"],
-        standalone_mode=False,
+    admin = make_identity()
+    demo = bootstrap.SeedApp(
+        slug="demo", name="Demo", client_ids=[client.client_id or ""], roles={admin: "user"}
     )
-    main(
-        ["app", "add-client", "demo", "--client-id", client.client_id or ""], standalone_mode=False
-    )
-    main(
-        ["app", "add-client", "demo", "--client-id", client.client_id or ""], standalone_mode=False
-    )
-    main(["user", "set-role", person, "demo", "admin"], standalone_mode=False)
+    for _ in range(2):
+        bootstrap.seed(own, admin_subject=admin, apps_to_have=[demo])
+    with pytest.raises(bootstrap.SeedError, match="Hydra has no OAuth2 client 'no-such-client'"):
+        bootstrap.seed(
+            own,
+            apps_to_have=[
+                bootstrap.SeedApp(slug="wiki", name="Wiki", client_ids=["no-such-client"])
+            ],
+        )
+    database = Database.from_url(cli_database_url)
+    with database.session() as session:
+        slugs = set(session.scalars(select(App.slug)))
+        links = list(session.scalars(select(OAuthClientLink.client_id)))
+    database.dispose()
+    assert slugs == {"dashboard", "demo"}  # the refused seed's `wiki` was rolled back
+    assert links == [client.client_id]
+    assert ory_clients.hydra.get_oauth2_client(client.client_id or "").owner
+    assert admin in run("user", "list", "--app", "demo", "--role", "user").output
+    assert admin in run("user", "list", "--app", "dashboard", "--role", "admin").output
 
 
 def test_user_lifecycle(run, email, ory_clients) -> None:
