@@ -401,3 +401,38 @@ def test_a_get_form_outside_kratos_with_fields_is_refused() -> None:
     with pytest.raises(UnexpectedAnswerError, match="unexpected answer") as refused:
         render(flow)
     assert refused.value.problem == "flow form action outside Kratos"
+
+
+def test_every_credential_field_has_autocomplete() -> None:
+    fields = [
+        ("default", "identifier", "text", None),
+        ("password", "password", "password", None),
+        ("password", "password", "password", "new-password"),
+        ("code", "code", "text", None),
+        ("totp", "totp_code", "text", None),
+        ("lookup_secret", "lookup_secret", "text", None),
+        ("profile", "traits.email", "email", None),
+        ("profile", "traits.username", "text", None),
+    ]
+    nodes = [node("input", "default", {"name": "csrf_token", "type": "hidden", "value": "t"})]
+    for group, name, type_, given in fields:
+        attributes: dict[str, Any] = {"name": name, "type": type_, "value": ""}
+        if given:
+            attributes["autocomplete"] = given
+        nodes.append(node("input", group, attributes))
+    flow = {"id": "f2", "type": "browser", "ui": {**SETTINGS_FLOW["ui"], "nodes": nodes}}  # type: ignore[dict-item]
+    html = render(flow)
+    tokens = re.findall(
+        r'<input id="[^"]+" type="[^"]+" name="([^"]+)"[^>]*?autocomplete="([^"]+)"', html
+    )
+    assert tokens == [
+        ("identifier", "username"),
+        ("password", "current-password"),
+        ("password", "new-password"),
+        ("code", "one-time-code"),
+        ("totp_code", "one-time-code"),
+        ("lookup_secret", "off"),
+        ("traits.email", "email"),
+        ("traits.username", "username"),
+    ]
+    assert 'name="csrf_token" value="t" autocomplete' not in html

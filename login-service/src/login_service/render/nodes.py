@@ -29,6 +29,18 @@ log = structlog.get_logger(__name__)
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 # Input attributes copied onto the <input> as they are; everything else is handled by hand.
 _PASSTHROUGH = ("autocomplete", "pattern", "maxlength")
+# Credential fields Kratos v25 sends without `autocomplete` get the token that lets browsers and
+# password managers fill them (WCAG 1.3.5); Kratos's own value, when it sends one, wins.
+_AUTOCOMPLETE_BY_NAME = {
+    "identifier": "username",
+    "email": "email",
+    "traits.email": "email",
+    "traits.username": "username",
+    "code": "one-time-code",
+    "totp_code": "one-time-code",
+    "lookup_secret": "off",
+}
+_AUTOCOMPLETE_BY_TYPE = {"email": "email", "password": "current-password"}
 _BUTTON_TYPES = frozenset({"submit", "button"})
 # Nodes that submit nothing (a hidden one is left out when there is no form to carry it).
 _DISPLAY_KINDS = frozenset({"a", "text", "img", "div", "hidden"})
@@ -165,6 +177,10 @@ def node_view(node: Any, index: int, *, kratos_origin: str) -> NodeView | None:
         for key in _PASSTHROUGH:
             if attrs.get(key) not in (None, ""):
                 shown[key] = attrs[key]
+        if kind == "input" and "autocomplete" not in shown:
+            fallback = _AUTOCOMPLETE_BY_NAME.get(name) or _AUTOCOMPLETE_BY_TYPE.get(input_type)
+            if fallback:
+                shown["autocomplete"] = fallback
         return NodeView(
             kind, group, _dom_id(group, name, index), shown, label, messages, label_id=label_id
         )
