@@ -61,10 +61,11 @@ def test_unknown_app_page_shows_a_hostile_client_name_as_text(
     assert_shown_as_text(visit.response.text)
 
 
-def test_logout_page_shows_a_hostile_client_name_as_text(env: Env, lang_browser: Browser) -> None:
+def test_logout_page_shows_a_hostile_app_name_as_text(env: Env, lang_browser: Browser) -> None:
+    # The logout page names the app as consent does: dashboard-api's app name.
     _, email = env.create_user()
     client = env.create_client(client_name=HOSTILE)
-    env.dashboard.allow(client.client_id or "", trusted=True)
+    env.dashboard.allow(client.client_id or "", name=HOSTILE, trusted=True)
     visit = env.login(lang_browser, client, email)
     id_token = env.exchange_code(client, visit.url)["id_token"]
     params = {"id_token_hint": id_token, "post_logout_redirect_uri": AFTER_LOGOUT}

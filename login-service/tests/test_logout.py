@@ -47,6 +47,19 @@ def test_logout_ends_both_sessions(env: Env, browser: Browser) -> None:
     assert asked_for_password(again)
 
 
+def test_logout_names_the_app_as_consent_does(env: Env, browser: Browser) -> None:
+    _, email = env.create_user()
+    client = env.create_client(client_name="notes-oidc-client")
+    env.dashboard.allow(client.client_id or "", name="Team Notes", trusted=True)
+    visit = env.login(browser, client, email)
+    id_token = env.exchange_code(client, visit.url)["id_token"]
+    params = {"id_token_hint": id_token, "post_logout_redirect_uri": AFTER_LOGOUT}
+    confirm = browser.get(f"{env.hydra_public_url}/oauth2/sessions/logout?{urlencode(params)}")
+    assert "/auth/logout?logout_challenge=" in confirm.url, confirm.urls
+    assert "Team Notes asks to sign you out." in confirm.page.text
+    assert "notes-oidc-client" not in confirm.page.text
+
+
 def test_logout_is_not_confirmed_when_the_client_skips_logout_consent(
     env: Env, browser: Browser
 ) -> None:

@@ -21,6 +21,7 @@ from login_service.clients import calling, clients
 from login_service.config import current_settings
 from login_service.errors import DependencyDownError, UnexpectedAnswerError
 from login_service.headers import allow_form_targets
+from login_service.hydra.app_names import shown_app_name
 from login_service.hydra.challenges import checked_challenge, fetch, hydra_request, next_url
 from login_service.kratos_session import (
     KRATOS_SESSION_COOKIE,
@@ -116,11 +117,11 @@ def logout() -> ResponseReturnValue:
     if _skips_consent(logout_request) or _recently_confirmed():
         return _accept(challenge)
     client = logout_request.client
-    app_name = client.client_name if client else None
+    app_name = shown_app_name(client=client, subject=logout_request.subject)
     # Signing out ends, through Hydra, at one of the app's post-logout URIs (or ours).
     allow_form_targets(client.post_logout_redirect_uris if client else None)
     return render_template(
-        "logout.html", title=_l("Sign out"), challenge=challenge, app_name=app_name or None
+        "logout.html", title=_l("Sign out"), challenge=challenge, app_name=app_name
     )
 
 
