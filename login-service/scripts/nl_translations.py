@@ -114,6 +114,15 @@ NL = {
     "You have no backup recovery codes set up.": "U heeft geen back-up-herstelcodes ingesteld.",
     "The backup recovery code is not valid.": "Deze back-up-herstelcode is niet geldig.",
     "The form has expired, please try again.": "Het formulier is verlopen. Probeer het opnieuw.",
+    "This form expired less than a minute ago. Please try again.": (
+        "Dit formulier is minder dan een minuut geleden verlopen. Probeer het opnieuw."
+    ),
+    "This form expired 1 minute ago. Please try again.": (
+        "Dit formulier is 1 minuut geleden verlopen. Probeer het opnieuw."
+    ),
+    "This form expired %(minutes)s minutes ago. Please try again.": (
+        "Dit formulier is %(minutes)s minuten geleden verlopen. Probeer het opnieuw."
+    ),
     "The recovery code is invalid or has already been used. Please try again.": (
         "De herstelcode is ongeldig of al gebruikt. Probeer het opnieuw."
     ),

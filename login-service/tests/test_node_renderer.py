@@ -436,3 +436,31 @@ def test_every_credential_field_has_autocomplete() -> None:
         ("traits.username", "username"),
     ]
     assert 'name="csrf_token" value="t" autocomplete' not in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "seconds", "expected"),
+    [
+        ("en", 20, "This form expired less than a minute ago. Please try again."),
+        ("en", 95, "This form expired 1 minute ago. Please try again."),
+        ("en", 208, "This form expired 3 minutes ago. Please try again."),
+        ("nl", 208, "Dit formulier is 3 minuten geleden verlopen. Probeer het opnieuw."),
+    ],
+)
+def test_the_expired_flow_message_reads_in_whole_minutes(
+    lang: str, seconds: int, expected: str
+) -> None:
+    import time
+
+    expired_at = int(time.time()) - seconds
+    message = text(
+        4010001,
+        f"The login flow expired {seconds / 60:.2f} minutes ago, please try again.",
+        "error",
+        expired_at="2026-01-01T00:00:00Z",
+        expired_at_unix=expired_at,
+    )
+    flow = {"id": "f3", "type": "browser", "ui": {**SETTINGS_FLOW["ui"], "messages": [message]}}  # type: ignore[dict-item]
+    html = render(flow, lang)
+    assert expected in html
+    assert "minutes ago, please try again" not in html

@@ -13,6 +13,7 @@ from flask import Flask, request
 from flask_babel import Babel, get_locale, gettext
 from werkzeug.wrappers import Response
 
+from login_service.flow_expiry import EXPIRED_FLOW_IDS, expired_flow_text
 from login_service.kratos_messages import GENERATED_LABEL, KRATOS_MESSAGES
 
 LANGUAGES = {"en": "English", "nl": "Nederlands"}
@@ -56,6 +57,10 @@ def kratos_text(message: Any) -> str:
     data = message if isinstance(message, dict) else _as_dict(message)
     english = str(data.get("text") or "")
     text_id = data.get("id")
+    if text_id in EXPIRED_FLOW_IDS:
+        whole_minutes = expired_flow_text(data.get("context") or {})
+        if whole_minutes is not None:
+            return whole_minutes
     if current_language() == DEFAULT_LANGUAGE or not isinstance(text_id, int):
         return english
     # 1070002 is a label taken from the identity schema's trait title.
