@@ -172,3 +172,28 @@ def test_browser_demo_app_login_totp_enrolment_and_logout(
 
     assert not [p for p in problems if "Content Security Policy" in p], problems
     assert shots.count == 10
+
+
+@pytest.mark.requires("chromium")
+def test_browser_an_expired_login_form_keeps_the_typed_email(env: Env, chromium: Any) -> None:
+    _, email = env.create_user()
+    problems: list[str] = []
+    page = chromium.new_page(locale="en-GB")
+    _watch_console(page, problems)
+    env.stack.kratos_config.flow_lifespan = 1
+    env.stack.apply()
+    page.goto(f"{env.login_url}/auth/login")
+    first = page.url
+    env.stack.let_time_pass(1.2)
+    env.stack.kratos_config.flow_lifespan = 3600
+    env.stack.apply()
+    page.locator('input[name="identifier"]').fill(email)
+    page.locator('input[name="password"]').fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/auth/login?flow=" in url and url != first)
+    page.get_by_text("This form expired less than a minute ago.").wait_for()
+    assert page.locator('input[name="identifier"]').input_value() == email
+    assert page.locator('input[name="password"]').input_value() == ""
+    assert page.evaluate("Object.keys(sessionStorage)") == []
+    assert not [p for p in problems if "Content Security Policy" in p], problems
+    page.close()
