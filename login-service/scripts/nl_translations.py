@@ -114,6 +114,16 @@ NL = {
     "You have no backup recovery codes set up.": "U heeft geen back-up-herstelcodes ingesteld.",
     "The backup recovery code is not valid.": "Deze back-up-herstelcode is niet geldig.",
     "The form has expired, please try again.": "Het formulier is verlopen. Probeer het opnieuw.",
+    "Unlink your authenticator app? Signing in will no longer ask for its code.": (
+        "Uw authenticator-app ontkoppelen? "
+        "Bij het inloggen wordt dan niet meer om de code gevraagd."
+    ),
+    "Disable your backup recovery codes? The codes you saved will stop working.": (
+        "Uw back-up-herstelcodes uitschakelen? De codes die u hebt bewaard werken dan niet meer."
+    ),
+    "Remove this security key? You can no longer sign in with it.": (
+        "Deze beveiligingssleutel verwijderen? U kunt er dan niet meer mee inloggen."
+    ),
     "This form expired less than a minute ago. Please try again.": (
         "Dit formulier is minder dan een minuut geleden verlopen. Probeer het opnieuw."
     ),

@@ -142,6 +142,23 @@ def test_browser_demo_app_login_totp_enrolment_and_logout(
     shots.take(page, "totp-enabled")
     assert "Your changes have been saved" in page.content()
 
+    # Unlinking asks first; saying no submits nothing.
+    questions: list[str] = []
+
+    def dismiss(dialog: Any) -> None:
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    before = page.url
+    page.locator("button[name=totp_unlink]").click()
+    page.wait_for_timeout(300)
+    assert questions == [
+        "Unlink your authenticator app? Signing in will no longer ask for its code."
+    ]
+    assert page.url == before
+    assert page.locator("button[name=totp_unlink]").is_visible()
+
     page.goto(f"{demo_app}/demo/")
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url("**/auth/logout?logout_challenge=*")

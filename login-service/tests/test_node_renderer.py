@@ -464,3 +464,45 @@ def test_the_expired_flow_message_reads_in_whole_minutes(
     html = render(flow, lang)
     assert expected in html
     assert "minutes ago, please try again" not in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "Unlink your authenticator app?"),
+        ("nl", "Uw authenticator-app ontkoppelen?"),
+    ],
+)
+def test_removing_a_second_factor_asks_first(lang: str, question: str) -> None:
+    nodes = [
+        node("input", "default", {"name": "csrf_token", "type": "hidden", "value": "t"}),
+        node(
+            "input",
+            "totp",
+            {"name": "totp_unlink", "type": "submit", "value": "true"},
+            meta={"label": text(1050004, "Unlink TOTP Authenticator App")},
+        ),
+        node(
+            "input",
+            "lookup_secret",
+            {"name": "lookup_secret_disable", "type": "submit", "value": "true"},
+            meta={"label": text(1050016, "Disable this method")},
+        ),
+        node(
+            "input",
+            "lookup_secret",
+            {"name": "lookup_secret_reveal", "type": "submit", "value": "true"},
+            meta={"label": text(1050007, "Reveal backup recovery codes")},
+        ),
+    ]
+    flow = {"id": "f4", "type": "browser", "ui": {**SETTINGS_FLOW["ui"], "nodes": nodes}}  # type: ignore[dict-item]
+    html = render(flow, lang)
+    unlink = re.search(r'<button[^>]*name="totp_unlink"[^>]*>', html)
+    disable = re.search(r'<button[^>]*name="lookup_secret_disable"[^>]*>', html)
+    reveal = re.search(r'<button[^>]*name="lookup_secret_reveal"[^>]*>', html)
+    assert unlink
+    assert disable
+    assert reveal
+    assert f'data-confirm="{question}' in unlink.group(0)
+    assert "data-confirm=" in disable.group(0)
+    assert "data-confirm=" not in reveal.group(0)

@@ -22,6 +22,7 @@ import structlog
 from login_service.config import origin_of
 from login_service.errors import UnexpectedAnswerError
 from login_service.i18n import kratos_text
+from login_service.lazy_text import lazy_text as _l
 from login_service.return_urls import is_browser_url
 
 log = structlog.get_logger(__name__)
@@ -41,6 +42,14 @@ _AUTOCOMPLETE_BY_NAME = {
     "lookup_secret": "off",
 }
 _AUTOCOMPLETE_BY_TYPE = {"email": "email", "password": "current-password"}
+# Buttons that remove a second factor ask first (static/js/confirm-actions.js shows the question).
+_CONFIRM = {
+    "totp_unlink": _l("Unlink your authenticator app? Signing in will no longer ask for its code."),
+    "lookup_secret_disable": _l(
+        "Disable your backup recovery codes? The codes you saved will stop working."
+    ),
+    "webauthn_remove": _l("Remove this security key? You can no longer sign in with it."),
+}
 _BUTTON_TYPES = frozenset({"submit", "button"})
 # Nodes that submit nothing (a hidden one is left out when there is no form to carry it).
 _DISPLAY_KINDS = frozenset({"a", "text", "img", "div", "hidden"})
@@ -177,6 +186,8 @@ def node_view(node: Any, index: int, *, kratos_origin: str) -> NodeView | None:
         for key in _PASSTHROUGH:
             if attrs.get(key) not in (None, ""):
                 shown[key] = attrs[key]
+        if kind == "submit" and name in _CONFIRM:
+            shown["confirm"] = str(_CONFIRM[name])
         if kind == "input" and "autocomplete" not in shown:
             fallback = _AUTOCOMPLETE_BY_NAME.get(name) or _AUTOCOMPLETE_BY_TYPE.get(input_type)
             if fallback:
