@@ -137,6 +137,36 @@ def test_verification_resend_is_its_own_form_and_mails_a_new_code(
     assert [a.verified for a in addresses if a.value == email] == [True]
 
 
+def test_settings_opened_signed_out_returns_to_settings_after_sign_in(
+    env: Env, browser: Browser
+) -> None:
+    _, email = env.create_user()
+    first = browser.get(f"{env.login_url}/auth/settings")
+    assert "/auth/login?flow=" in first.url, first.urls
+    done = password_login(browser, first, email)
+    assert done.status == 200, done.urls
+    assert f"{env.login_url}/auth/settings?flow=" in done.url, done.urls
+    # Signed in, the settings flow carries no return_to: saving stays on the page.
+    assert "return_to" not in done.urls[-2]
+
+
+def test_settings_opened_signed_out_returns_to_settings_after_the_second_factor(
+    env: Env, browser: Browser
+) -> None:
+    _, email = env.create_user()
+    logged_in(env, browser, email)
+    secret = enrol_totp(env, browser)
+    fresh = Browser()
+    try:
+        step = password_login(fresh, fresh.get(f"{env.login_url}/auth/settings"), email)
+        assert "Second factor" in step.page.text, step.urls
+        done = fresh.submit(step, "totp", "totp", totp_code=pyotp.TOTP(secret).now())
+        assert done.status == 200, done.urls
+        assert f"{env.login_url}/auth/settings?flow=" in done.url, done.urls
+    finally:
+        fresh.close()
+
+
 def test_totp_enrolment_then_login_with_totp(env: Env, browser: Browser) -> None:
     _, email = env.create_user()
     logged_in(env, browser, email)

@@ -25,7 +25,13 @@ from login_service.clients import calling, clients
 from login_service.config import current_settings, origin_of
 from login_service.errors import render_error
 from login_service.headers import leave_form_action_open
-from login_service.kratos_session import browser_cookie, kratos_browser_url, kratos_redirect
+from login_service.kratos_session import (
+    BrowserSession,
+    browser_cookie,
+    current_session,
+    kratos_browser_url,
+    kratos_redirect,
+)
 from login_service.lazy_text import lazy_text as _l
 from login_service.render.nodes import FlowView, flow_view
 from login_service.return_urls import safe_return_url
@@ -49,7 +55,14 @@ CSRF_ERRORS = frozenset({"security_csrf_violation", "csrf_violation"})
 
 def restart(kind: FlowKind) -> ResponseReturnValue:
     """Send the browser to Kratos to create a fresh `kind` flow (it answers 303 back here)."""
-    return_to = safe_return_url(request.args.get("return_to"), current_settings())
+    settings = current_settings()
+    return_to = safe_return_url(request.args.get("return_to"), settings)
+    signed_in = kind == "settings" and isinstance(current_session(), BrowserSession)
+    if return_to is None and kind == "settings" and not signed_in:
+        # Signed out (or a second factor due), Kratos sends the browser to sign in first and
+        # on to return_to after; signed in, none: a settings flow's return_to would send the
+        # browser away from its "saved" banner after every save.
+        return_to = f"{settings.public_url.rstrip('/')}{url_for('flows.page', kind='settings')}"
     return redirect(kratos_browser_url(kind, return_to=return_to), code=303)
 
 
