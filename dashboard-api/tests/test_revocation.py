@@ -265,8 +265,10 @@ def test_offboarding_can_keep_the_roles(admin, person) -> None:
     assert {"app": slug, "role": "admin"} in user["roles"]
 
 
-def test_offboarding_an_unknown_person_is_404(admin) -> None:
-    answer = admin.client.post("/api/v1/users/00000000-0000-0000-0000-000000000000/offboard")
+@pytest.mark.parametrize("unknown", ["00000000-0000-0000-0000-000000000000", "0"])
+def test_offboarding_an_unknown_person_is_404(admin, unknown) -> None:
+    # "0": real Kratos answers 400 to ids that are no UUID; schemathesis through nginx found a 502.
+    answer = admin.client.post(f"/api/v1/users/{unknown}/offboard")
     assert answer.status_code == 404
     assert answer.headers["content-type"].startswith("application/problem+json")
 

@@ -18,11 +18,14 @@ from dashboard_api.apps import repository as apps_repository
 from dashboard_api.apps.models import App
 from dashboard_api.audit import service as audit
 from dashboard_api.context import Context
-from dashboard_api.users import updates
+from dashboard_api.users import reading, updates
 from dashboard_api.users.schemas import UserUpdate
 
 
 def offboard(ctx: Context, *, subject: str, keep_roles: bool) -> OffboardReport:
+    # A 404 for someone unknown before any session lookup (real Kratos answers 400 to ids that
+    # are no UUID, which must not reach the caller as an upstream failure).
+    reading.get_identity(ctx, subject=subject)
     held = {
         app.id: (app, role) for app, role in apps_repository.apps_with_role(ctx.session, subject)
     }
