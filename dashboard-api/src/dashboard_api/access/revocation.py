@@ -23,13 +23,12 @@ from stackspin_clients import errors as ory_errors
 from dashboard_api.access import repository
 from dashboard_api.context import Context
 from dashboard_api.db import after_commit
+from dashboard_api.roles.effective import RANK  # a role not ranked counts as changed
 
 log = logging.getLogger(__name__)
 
 # subject -> app id -> role name (roles.effective.effective_roles' shape)
 RoleMap = Mapping[str, Mapping[int, str]]
-# Higher is more; a role not listed counts as changed whenever it changes.
-RANK = {"user": 1, "admin": 2}
 
 
 def lowered(*, before: RoleMap, after: RoleMap) -> dict[str, set[int]]:
