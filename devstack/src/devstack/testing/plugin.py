@@ -13,6 +13,7 @@
   instead (real Ory then starts once, not twice). `ory_stack.let_time_pass(s)` expires things
   (the stand-ins' clock moves; real Ory sleeps). After changing `ory_stack.kratos_config` /
   `hydra_config`, call `ory_stack.apply()`.
+- At the end of a run, the wall time per package and Ory backend (`devstack.testing.timing`).
 - `@pytest.mark.standin_only("why")`: the test checks something only the stand-ins have; its
   `[real]` case skips with that reason (listed in devstack/README.md as accepted).
 """
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from devstack.testing import databases, services
+from devstack.testing import databases, services, timing
 
 if TYPE_CHECKING:
     from devstack.stack import OryStackBase
@@ -55,6 +56,8 @@ def ory_spec() -> Path:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if not config.option.collectonly:
+        config.pluginmanager.register(timing.TimeByPackage(), "devstack-time-by-package")
     config.addinivalue_line(
         "markers", "standin_only(reason): the [real] Ory backend case of this test skips"
     )
