@@ -3,6 +3,8 @@ statements whatever the number of users: no call or query per user."""
 
 from __future__ import annotations
 
+import uuid
+
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -131,3 +133,35 @@ def test_effective_roles_through_groups_cost_constant_queries(
     assert small[3] < large[3]  # more apps through the group ...
     assert small[:3] == large[:3]  # ... at the same cost
     assert small[1] == 1  # one Kratos call for the page
+
+
+def test_a_batch_import_costs_the_same_statements_for_5_or_50_users(
+    admin, engine, ory, database, ory_clients, settings
+) -> None:
+    """Each person with roles on two apps and an audit entry: no statement per person."""
+    with database.transaction() as session:
+        ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
+        for slug in ("imported-a", "imported-b"):
+            apps.create_app(ctx, AppCreate(slug=slug, name=slug))
+    costs = []
+    run = uuid.uuid4().hex[:8]  # the Kratos stand-in outlives each database's run
+    for size in (5, 50):
+        users = [
+            {
+                "email": f"batch-{run}-{size}-{n}@example.org",
+                "name": f"Batch {n}",
+                "roles": [
+                    {"app": "imported-a", "role": "user"},
+                    {"app": "imported-b", "role": "admin"},
+                ],
+            }
+            for n in range(size)
+        ]
+        with counting(engine, ory) as cost:
+            answer = admin.client.post("/api/v1/users/batch", json={"users": users})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["created"] == size
+        costs.append((cost["sql"], cost["kratos"]))
+    assert costs[0] == costs[1], costs
+    created = admin.client.get("/api/v1/users", params={"app": "imported-b", "role": "admin"})
+    assert len(created.json()["items"]) == 55

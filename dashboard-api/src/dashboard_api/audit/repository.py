@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, insert, select
 from sqlalchemy.orm import Session
 
 from dashboard_api.audit.models import AuditEntry
@@ -13,6 +14,12 @@ from dashboard_api.audit.models import AuditEntry
 
 def add(session: Session, entry: AuditEntry) -> None:
     session.add(entry)
+
+
+def add_many(session: Session, entries: Sequence[dict[str, Any]]) -> None:
+    """Many entries (column values) in one executemany: no RETURNING, so no statement per row."""
+    if entries:
+        session.execute(insert(AuditEntry), list(entries))
 
 
 def page(

@@ -33,3 +33,25 @@ def record(
     )
     repository.add(ctx.session, entry)
     return entry
+
+
+def record_many(
+    ctx: Context, *, action: str, target_type: str, entries: list[tuple[str, dict[str, Any]]]
+) -> None:
+    """`record` for many targets of one action at once: (target id, summary) each."""
+    at, actor, request_id = utcnow(), str(ctx.actor), request_id_var.get()
+    repository.add_many(
+        ctx.session,
+        [
+            {
+                "at": at,
+                "actor": actor,
+                "action": action,
+                "target_type": target_type,
+                "target_id": target_id,
+                "summary": summary,
+                "request_id": request_id,
+            }
+            for target_id, summary in entries
+        ],
+    )

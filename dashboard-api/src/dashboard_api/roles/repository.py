@@ -58,6 +58,29 @@ def assign(session: Session, subject: str, app_id: int, role_id: int) -> None:
         current.role_id = role_id
 
 
+def assign_many(session: Session, rows: Iterable[tuple[str, int, int]]) -> None:
+    """`assign` for many (subject, app id, role id) at once: one query for what is there, one
+    batched INSERT (at flush) for what is not."""
+    wanted = list(rows)
+    subjects = list(dict.fromkeys(subject for subject, _, _ in wanted))
+    existing = (
+        {
+            (row.subject, row.app_id): row
+            for row in session.scalars(select(UserAppRole).where(UserAppRole.subject.in_(subjects)))
+        }
+        if subjects
+        else {}
+    )
+    for subject, app_id, role_id in wanted:
+        current = existing.get((subject, app_id))
+        if current is None:
+            current = UserAppRole(subject=subject, app_id=app_id, role_id=role_id)
+            session.add(current)
+            existing[(subject, app_id)] = current
+        else:
+            current.role_id = role_id
+
+
 def unassign(session: Session, subject: str, app_id: int) -> bool:
     result = session.execute(
         delete(UserAppRole).where(UserAppRole.subject == subject, UserAppRole.app_id == app_id)

@@ -26,21 +26,43 @@ def plan(
     ctx: Context, *, assignments: Iterable[tuple[str, str]], default_dashboard_user: bool
 ) -> RolePlan:
     """Turn (app slug, role name) pairs into ids; unknown apps or roles are the caller's error."""
-    pairs = list(assignments)
-    slugs = list(dict.fromkeys([slug for slug, _ in pairs] + [DASHBOARD_APP_SLUG]))
+    found = plan_many(ctx, people=[assignments], default_dashboard_user=default_dashboard_user)[0]
+    if isinstance(found, Unprocessable):
+        raise found
+    return found
+
+
+def plan_many(
+    ctx: Context,
+    *,
+    people: Sequence[Iterable[tuple[str, str]]],
+    default_dashboard_user: bool,
+) -> list[RolePlan | Unprocessable]:
+    """`plan` for many people at once (two queries in all): a plan or the error, per person."""
+    wanted = [list(pairs) for pairs in people]
+    slugs = list(dict.fromkeys([s for pairs in wanted for s, _ in pairs] + [DASHBOARD_APP_SLUG]))
     app_ids = apps_repository.slugs_to_ids(ctx.session, slugs)
     roles = repository.roles_by_name(ctx.session)
-    result: RolePlan = {}
-    for slug, role in pairs:
-        if slug not in app_ids:
-            raise Unprocessable(f"There is no app {slug!r}.")
-        if role not in roles:
-            raise Unprocessable(f"There is no role {role!r}.")
-        result[app_ids[slug]] = roles[role].id
     dashboard_id = app_ids.get(DASHBOARD_APP_SLUG)
-    if default_dashboard_user and dashboard_id is not None and dashboard_id not in result:
-        result[dashboard_id] = roles[USER].id
-    return result
+    plans: list[RolePlan | Unprocessable] = []
+    for pairs in wanted:
+        result: RolePlan = {}
+        problem: Unprocessable | None = None
+        for slug, role in pairs:
+            if slug not in app_ids:
+                problem = Unprocessable(f"There is no app {slug!r}.")
+                break
+            if role not in roles:
+                problem = Unprocessable(f"There is no role {role!r}.")
+                break
+            result[app_ids[slug]] = roles[role].id
+        if problem is not None:
+            plans.append(problem)
+            continue
+        if default_dashboard_user and dashboard_id is not None and dashboard_id not in result:
+            result[dashboard_id] = roles[USER].id
+        plans.append(result)
+    return plans
 
 
 def dashboard_admin_ids(ctx: Context) -> tuple[int, int] | None:

@@ -40,7 +40,12 @@ def batch_create(ctx: Context, *, items: Sequence[UserCreate]) -> BatchResult:
     results: list[BatchItemResult | None] = [None] * len(items)
     plans: dict[int, roles.RolePlan] = {}
     seen: set[str] = set()
-    for index, item in enumerate(items):
+    planned = roles.plan_many(
+        ctx,
+        people=[[(r.app, r.role) for r in item.roles] for item in items],
+        default_dashboard_user=True,
+    )
+    for index, (item, plan) in enumerate(zip(items, planned, strict=True)):
         email = str(item.email).casefold()
         if email in seen:
             results[index] = BatchItemResult(
@@ -48,14 +53,12 @@ def batch_create(ctx: Context, *, items: Sequence[UserCreate]) -> BatchResult:
             )
             continue
         seen.add(email)
-        try:
-            plans[index] = roles.plan(
-                ctx, assignments=[(r.app, r.role) for r in item.roles], default_dashboard_user=True
-            )
-        except Unprocessable as exc:
+        if isinstance(plan, Unprocessable):
             results[index] = BatchItemResult(
-                index=index, email=str(item.email), status="failed", error=exc.detail
+                index=index, email=str(item.email), status="failed", error=plan.detail
             )
+        else:
+            plans[index] = plan
     todo = [i for i in range(len(items)) if results[i] is None]
     finished: list[tuple[int, str, bool]] = []  # (index, identity id, adopted)
     if todo:
@@ -123,15 +126,23 @@ def batch_create(ctx: Context, *, items: Sequence[UserCreate]) -> BatchResult:
             else:
                 results[index] = BatchItemResult(index=index, email=email, status="exists")
         intents.settle(ctx, pending)
-    for index, identity_id, adopted in finished:
-        for app_id, role_id in plans[index].items():
-            roles_repository.assign(ctx.session, identity_id, app_id, role_id)
-        summary: dict[str, Any] = {"email": str(items[index].email), "batch": True}
-        if adopted:
-            summary["finished_earlier_attempt"] = True
-        audit.record(
-            ctx, action="user.create", target_type="user", target_id=identity_id, summary=summary
-        )
+    roles_repository.assign_many(
+        ctx.session,
+        [
+            (identity_id, app_id, role_id)
+            for index, identity_id, _ in finished
+            for app_id, role_id in plans[index].items()
+        ],
+    )
+    audit.record_many(
+        ctx,
+        action="user.create",
+        target_type="user",
+        entries=[
+            (identity_id, _audit_summary(str(items[index].email), adopted))
+            for index, identity_id, adopted in finished
+        ],
+    )
     ctx.session.flush()
     for index, identity_id, _ in finished:
         if items[index].invite:
@@ -143,6 +154,13 @@ def batch_create(ctx: Context, *, items: Sequence[UserCreate]) -> BatchResult:
         exists=sum(r.status == "exists" for r in final),
         failed=sum(r.status == "failed" for r in final),
     )
+
+
+def _audit_summary(email: str, adopted: bool) -> dict[str, Any]:
+    summary: dict[str, Any] = {"email": email, "batch": True}
+    if adopted:
+        summary["finished_earlier_attempt"] = True
+    return summary
 
 
 def _delete_identity(ctx: Context, identity_id: str) -> bool:
