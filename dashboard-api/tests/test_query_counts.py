@@ -4,7 +4,6 @@ statements whatever the number of users: no call or query per user."""
 from __future__ import annotations
 
 import uuid
-
 from collections.abc import Iterator
 from contextlib import contextmanager
 
