@@ -4,6 +4,7 @@ consent → code → tokens, with the ID token's signature, nonce, audience and 
 from __future__ import annotations
 
 import pytest
+from stack_harness.admin import admin_api
 from stack_harness.browser import Browser, RelyingParty
 from stack_harness.sso_stack import CALLBACK, PASSWORD, SsoStack
 
@@ -84,24 +85,31 @@ def test_logout_from_the_app_ends_the_single_sign_on_session(sso: SsoStack) -> N
 
 
 def test_access_only_through_a_group_gives_the_role_and_groups_claims(sso: SsoStack) -> None:
-    """No direct role on the demo app: a group grants it, and the app sees the group's name."""
+    """No direct role on the demo app: a group grants it, and the app sees the group's name.
+    Set up through the admin API (the CLI's groups commands are tested in dashboard-api)."""
     user_id, email = sso.create_user()
     group, hidden = f"crew-{user_id[:8]}", f"hidden-{user_id[:8]}"
-    sso.dashboard_cli("groups", "create", group)
-    sso.dashboard_cli("groups", "create", hidden)
-    for name, role in ((group, "admin"), (hidden, "user")):
-        sso.dashboard_cli("groups", "add-member", name, user_id)
-        sso.dashboard_cli("groups", "grant", name, "demo", role)
-    sso.dashboard_cli("groups", "claim", "demo", "--name", "groups", "--group", group)
-    rp = RelyingParty(sso.url, sso.demo_client)
-    try:
-        with Browser() as browser:
-            result = rp.login(browser, email, PASSWORD)
-    finally:
-        rp.close()
-        sso.dashboard_cli("groups", "claim", "demo")
-        for name in (group, hidden):
-            sso.dashboard_cli("groups", "delete", name, "--yes")
+    ids: list[int] = []
+    with admin_api(sso) as api:
+        for name, role in ((group, "admin"), (hidden, "user")):
+            made = api.post("/groups", json={"name": name})
+            assert made.status_code == 201, made.text
+            ids.append(made.json()["id"])
+            added = api.post(f"/groups/{ids[-1]}/members", json={"subject": user_id})
+            assert added.status_code == 200, added.text
+            granted = api.put(f"/groups/{ids[-1]}/grants/demo", json={"role": role})
+            assert granted.status_code == 200, granted.text
+        claim = api.put("/groups/claims/demo", json={"claim": "groups", "groups": [group]})
+        assert claim.status_code == 200, claim.text
+        rp = RelyingParty(sso.url, sso.demo_client)
+        try:
+            with Browser() as browser:
+                result = rp.login(browser, email, PASSWORD)
+        finally:
+            rp.close()
+            api.put("/groups/claims/demo", json={"claim": None})
+            for group_id in ids:
+                api.delete(f"/groups/{group_id}")
     claims = result.id_claims
     assert claims is not None, result.journey
     assert claims["sub"] == user_id
