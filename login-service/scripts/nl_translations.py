@@ -243,6 +243,148 @@ NL = {
     "Bad request": "Ongeldig verzoek",
     "Page not found": "Pagina niet gevonden",
     "There is no page at this address.": "Op dit adres staat geen pagina.",
+    # Kratos messages (kratos_messages.py)
+    "Prepare your security key or biometric sensor and press continue.": (
+        "Houd uw beveiligingssleutel of vingerafdruklezer bij de hand en klik op doorgaan."
+    ),
+    "A code was sent to the address you provided. If you did not receive it, check the "
+    "spelling of the address and try again.": (
+        "Er is een code verstuurd naar het opgegeven adres. Niets ontvangen? Controleer de "
+        "spelling van het adres en probeer het opnieuw."
+    ),
+    "Request code to continue": "Code aanvragen om door te gaan",
+    "Send code to %(address)s": "Code sturen naar %(address)s",
+    "A code has been sent to the address you provided. If you have not received a "
+    "message, check the spelling of the address and try again.": (
+        "Er is een code verstuurd naar het opgegeven adres. Geen bericht ontvangen? Controleer "
+        "de spelling van het adres en probeer het opnieuw."
+    ),
+    "Send sign up code": "Registratiecode sturen",
+    "Sign up with passkey": "Registreren met een passkey",
+    "Back": "Terug",
+    "Please choose a way to sign in.": "Kies hoe u wilt inloggen.",
+    "Used %(used_at)s": "Gebruikt %(used_at)s",
+    'Remove security key "%(display_name)s" (added %(added_at)s)': (
+        "Beveiligingssleutel “%(display_name)s” verwijderen (toegevoegd %(added_at)s)"
+    ),
+    "Add passkey": "Passkey toevoegen",
+    'Remove passkey "%(display_name)s" (added %(added_at)s)': (
+        "Passkey “%(display_name)s” verwijderen (toegevoegd %(added_at)s)"
+    ),
+    "You successfully recovered your account. Please change your password within "
+    "%(privileged_session_expires_in)s (before %(privileged_session_expires_at)s).": (
+        "Uw account is hersteld. Kies binnen %(privileged_session_expires_in)s een nieuw "
+        "wachtwoord (vóór %(privileged_session_expires_at)s)."
+    ),
+    "An email containing a recovery link has been sent to the email address you provided. "
+    "If you have not received an email, check the spelling of the address.": (
+        "Er is een e-mail met een herstellink verstuurd naar het opgegeven adres. "
+        "Geen e-mail ontvangen? Controleer dan de spelling van het adres."
+    ),
+    "A recovery code has been sent to %(masked_address)s. If you have not received it, "
+    "check the spelling of the address.": (
+        "Er is een herstelcode verstuurd naar %(masked_address)s. Niets ontvangen? Controleer "
+        "dan de spelling van het adres."
+    ),
+    "Recover access to your account by entering your recovery address in full.": (
+        "Herstel de toegang tot uw account door uw herstel-adres volledig in te vullen."
+    ),
+    "How do you want to recover your account?": "Hoe wilt u uw account herstellen?",
+    "Registration code": "Registratiecode",
+    "Please complete the captcha challenge to continue.": ("Los de captcha op om door te gaan."),
+    "Recovery address": "Herstel-adres",
+    "Phone number": "Telefoonnummer",
+    "An email containing a verification link has been sent to the email address you "
+    "provided. If you have not received an email, check the spelling of the address.": (
+        "Er is een e-mail met een bevestigingslink verstuurd naar het opgegeven adres. "
+        "Geen e-mail ontvangen? Controleer dan de spelling van het adres."
+    ),
+    "Please enter at least %(min_length)s characters.": ("Vul minstens %(min_length)s tekens in."),
+    "This value does not have the expected format.": "Deze waarde heeft niet de juiste vorm.",
+    "No sign-in identifier was found. Please contact your administrator.": (
+        "Er is geen inlognaam gevonden. Neem contact op met uw beheerder."
+    ),
+    "You have no security key set up.": "U hebt geen beveiligingssleutel ingesteld.",
+    "This account does not exist or has no security key set up.": (
+        "Dit account bestaat niet of heeft geen beveiligingssleutel."
+    ),
+    "Please enter at most %(max_length)s characters.": "Vul hoogstens %(max_length)s tekens in.",
+    "The value must be at least %(minimum)s.": "De waarde moet minstens %(minimum)s zijn.",
+    "The value must be greater than %(minimum)s.": ("De waarde moet groter zijn dan %(minimum)s."),
+    "The value must be at most %(maximum)s.": "De waarde mag hoogstens %(maximum)s zijn.",
+    "The value must be less than %(maximum)s.": "De waarde moet kleiner zijn dan %(maximum)s.",
+    "The value must be a multiple of %(base)s.": ("De waarde moet een veelvoud van %(base)s zijn."),
+    "Please choose at most %(max_items)s items.": "Kies hoogstens %(max_items)s items.",
+    "Please choose at least %(min_items)s items.": "Kies minstens %(min_items)s items.",
+    "Each item may be chosen only once.": "Elk item mag maar één keer gekozen worden.",
+    "This value has the wrong type.": "Deze waarde heeft het verkeerde type.",
+    "An account with this identifier exists already. Please sign in to that account instead.": (
+        "Er bestaat al een account met deze gegevens. Log in bij dat account."
+    ),
+    "The value must be %(expected)s.": "De waarde moet %(expected)s zijn.",
+    "This value is not allowed.": "Deze waarde is niet toegestaan.",
+    "The password can not be used because it is too similar to the identifier.": (
+        "Dit wachtwoord lijkt te veel op uw e-mailadres of gebruikersnaam."
+    ),
+    "The password must be at least %(min_length)s characters long.": (
+        "Het wachtwoord moet minstens %(min_length)s tekens lang zijn."
+    ),
+    "The password must be at most %(max_length)s characters long.": (
+        "Het wachtwoord mag hoogstens %(max_length)s tekens lang zijn."
+    ),
+    "The password has been found in data breaches and must no longer be used.": (
+        "Dit wachtwoord komt voor in gelekte gegevens en mag niet meer gebruikt worden."
+    ),
+    "This account does not exist or has not set up sign in with code.": (
+        "Dit account bestaat niet of kan niet inloggen met een code."
+    ),
+    "The details you entered do not match the ones this form was started with.": (
+        "De ingevulde gegevens komen niet overeen met die waarmee dit formulier begon."
+    ),
+    "This account does not exist or has no login method configured.": (
+        "Dit account bestaat niet of heeft geen manier om in te loggen."
+    ),
+    "Captcha verification failed, please try again.": (
+        "De captcha is niet gelukt. Probeer het opnieuw."
+    ),
+    "The new password must be different from the old password.": (
+        "Het nieuwe wachtwoord moet anders zijn dan het oude."
+    ),
+    "This request was already completed and can not be repeated.": (
+        "Dit verzoek is al afgehandeld en kan niet worden herhaald."
+    ),
+    "Could not sign you in. Did you fill out the form correctly?": (
+        "Inloggen is niet gelukt. Hebt u het formulier goed ingevuld?"
+    ),
+    "Could not sign you up. Did you fill out the form correctly?": (
+        "Registreren is niet gelukt. Hebt u het formulier goed ingevuld?"
+    ),
+    "Could not update your settings. Did you fill out the form correctly?": (
+        "Uw instellingen zijn niet gewijzigd. Hebt u het formulier goed ingevuld?"
+    ),
+    "Could not recover your account. Did you fill out the form correctly?": (
+        "Uw account is niet hersteld. Hebt u het formulier goed ingevuld?"
+    ),
+    "Could not verify your account. Did you fill out the form correctly?": (
+        "Uw account is niet bevestigd. Hebt u het formulier goed ingevuld?"
+    ),
+    "The login code is invalid or has already been used. Please try again.": (
+        "De inlogcode is ongeldig of al gebruikt. Probeer het opnieuw."
+    ),
+    "The address you entered does not match any address of this account.": (
+        "Het ingevulde adres hoort niet bij dit account."
+    ),
+    "The registration code is invalid or has already been used. Please try again.": (
+        "De registratiecode is ongeldig of al gebruikt. Probeer het opnieuw."
+    ),
+    "The recovery failed. Please start again.": "Het herstellen is mislukt. Begin opnieuw.",
+    "The recovery link is invalid or has already been used. Please start again.": (
+        "De herstellink is ongeldig of al gebruikt. Begin opnieuw."
+    ),
+    "The verification link is invalid or has already been used. Please start again.": (
+        "De bevestigingslink is ongeldig of al gebruikt. Begin opnieuw."
+    ),
+    "The verification failed. Please start again.": "Het bevestigen is mislukt. Begin opnieuw.",
 }
 
 
