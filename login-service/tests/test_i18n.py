@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from login_testkit import Browser, Env, password_login
+import re
+
+from login_testkit import Browser, Env, logged_in, password_login, settings_page
 
 
 def test_dutch_rendering_from_accept_language(env: Env) -> None:
@@ -51,3 +53,64 @@ def test_unknown_kratos_message_falls_back_to_kratos_english(env: Env) -> None:
             "context": {"property": "email"},
         }
         assert kratos_text(known) == "Het veld email ontbreekt."
+
+
+def _mailed_code(env: Env, email: str) -> str:
+    messages = env.courier_messages(email)
+    assert messages, f"no mail for {email}"
+    found = re.findall(r"\b(\d{6})\b", str(messages[0].get("body") or ""))
+    assert found
+    return str(found[0])
+
+
+def _no_raw_timestamp(text: str) -> None:
+    assert not re.search(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", text), text
+
+
+def test_recovered_account_message_says_the_time_left_in_dutch(env: Env) -> None:
+    _, email = env.create_user()
+    browser = Browser(accept_language="nl")
+    try:
+        start = browser.get(f"{env.login_url}/auth/recovery")
+        sent = browser.submit(start, "code", "code", email=email)
+        assert "herstelcode verstuurd" in sent.page.text  # 1060003
+        settings = browser.submit(sent, "code", "code", code=_mailed_code(env, email))
+        assert "/auth/settings?flow=" in settings.url, settings.urls
+        # 1060001, Kratos: "... within the next 14.98 minutes." with privileged_session_expires_at
+        assert re.search(
+            r"Uw account is hersteld\. Kies binnen \d+ minuten een nieuw wachtwoord "
+            r"\(vóór [^)]*\d{2}:\d{2} UTC\)\.",
+            settings.page.text,
+        ), settings.page.text
+        _no_raw_timestamp(settings.page.text)
+        short = browser.submit(settings, "password", "password", password="kort")
+        # 4000032 (the password policy), Kratos: "... at least 10 characters long, but got 4."
+        assert re.search(r"Het wachtwoord moet minstens \d+ tekens lang zijn\.", short.page.text)
+    finally:
+        browser.close()
+
+
+def test_used_backup_codes_show_when_they_were_used(env: Env, browser: Browser) -> None:
+    _, email = env.create_user()
+    logged_in(env, browser, email)
+    shown = browser.submit(settings_page(env, browser), "lookup_secret", "lookup_secret_regenerate")
+    codes = re.findall(r"<li><code>([a-z0-9]{8})</code></li>", shown.response.text)
+    browser.submit(shown, "lookup_secret", "lookup_secret_confirm")
+
+    for round_, (lang, used) in enumerate((("en", "Used "), ("nl", "Gebruikt "))):
+        fresh = Browser(accept_language=lang)
+        try:
+            step = password_login(fresh, fresh.get(f"{env.login_url}/auth/login"), email)
+            fresh.submit(step, "lookup_secret", "lookup_secret", lookup_secret=codes[round_])
+            revealed = fresh.submit(
+                settings_page(env, fresh), "lookup_secret", "lookup_secret_reveal"
+            )
+            items = re.findall(r'<li class="used-code">([^<]*)</li>', revealed.response.text)
+            # 1050014, Kratos: "Secret was used at 2026-12-02 17:13:42.12 +0000 UTC"
+            assert len(items) == round_ + 1, revealed.response.text
+            assert all(i.startswith(used) and i.endswith(" UTC") for i in items), items
+            assert all(re.search(r"\d{1,2}:\d{2}", i) for i in items), items
+            _no_raw_timestamp(revealed.page.text)
+            assert codes[round_] not in revealed.response.text
+        finally:
+            fresh.close()

@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         # nginx's client_max_body_size for /auth/ is the same (proxy/templates).
         MAX_CONTENT_LENGTH=64 * 1024,
         BABEL_TRANSLATION_DIRECTORIES=str(PACKAGE_DIR / "translations"),
+        BABEL_DEFAULT_TIMEZONE=settings.timezone,
     )
     if settings.proxy_hops:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
 from pydantic import Field, field_validator, model_validator
@@ -62,6 +63,8 @@ class Settings(BaseSettings):
     logo_url: str | None = None
     accent_color: str = "#3c5bd6"
     admin_contact: str = "your administrator"
+    # IANA zone the pages print times in (the organisation's own; UTC is labelled as such).
+    timezone: str = "UTC"
 
     # Time budgets (docs/login-service.md adds them up): a request's calls all end within
     # request_timeout (each attempt is cut to what is left, no retry that does not fit), well
@@ -102,6 +105,15 @@ class Settings(BaseSettings):
         if not origin_of(value):
             raise ValueError(f"must be an absolute http(s) URL, got {value!r}")
         return value.rstrip("/")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (IANA, e.g. Europe/Amsterdam)") from exc
+        return value
 
     @field_validator("accent_color")
     @classmethod

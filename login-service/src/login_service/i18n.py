@@ -1,7 +1,7 @@
 """Languages: English and Dutch, chosen by ?lang= (remembered in a cookie) or Accept-Language.
 
-Kratos messages are translated by their numeric id (see kratos_messages.py); when we have no
-translation, Kratos's own English text is shown.
+Kratos messages are shown in our words by their numeric id (see kratos_messages.py), in English
+too, with times as dates people read; an id we do not know shows Kratos's own English text.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from login_service.flow_expiry import EXPIRED_FLOW_IDS, expired_flow_text
 from login_service.kratos_messages import GENERATED_LABEL, KRATOS_MESSAGES
+from login_service.readable_time import time_context
 
 LANGUAGES = {"en": "English", "nl": "Nederlands"}
 DEFAULT_LANGUAGE = "en"
@@ -61,18 +62,17 @@ def kratos_text(message: Any) -> str:
         whole_minutes = expired_flow_text(data.get("context") or {})
         if whole_minutes is not None:
             return whole_minutes
-    if current_language() == DEFAULT_LANGUAGE or not isinstance(text_id, int):
+    if not isinstance(text_id, int):
         return english
     # 1070002 is a label taken from the identity schema's trait title.
     template = english if text_id == GENERATED_LABEL else KRATOS_MESSAGES.get(text_id)
     if template is None:
         return english
     translated = str(gettext(template))
-    if translated == template:
-        return english
-    context = data.get("context") or {}
+    if "%(" not in translated:
+        return translated
     try:
-        return str(translated % _FormatContext(context)) if "%(" in translated else translated
+        return str(translated % _FormatContext(time_context(data.get("context") or {})))
     except (KeyError, TypeError, ValueError):
         return english
 

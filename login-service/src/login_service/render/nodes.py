@@ -56,6 +56,7 @@ _DISPLAY_KINDS = frozenset({"a", "text", "img", "div", "hidden"})
 # Kratos's "Resend code" label: a button (or an email field) that mails a new code.
 _RESEND_LABEL_ID = 1070008
 _EMAIL_LABEL = {"id": 1070007, "text": "Email"}
+_USED_CODE_ID = 1050014
 # The TOTP QR code; any other data: URL (e.g. SVG with script) is not shown.
 _QR_CODE_PREFIX = ("data:image/png;base64,", "data:image/jpeg;base64,")
 
@@ -90,6 +91,7 @@ class NodeView:
     messages: list[MessageView] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)  # backup recovery codes of a text node
     label_id: int | None = None  # the Kratos text id of the label, when it has one
+    used_codes: list[str] = field(default_factory=list)  # "Used <date>", one per used code
 
     @property
     def is_resend(self) -> bool:
@@ -206,12 +208,15 @@ def node_view(node: Any, index: int, *, kratos_origin: str) -> NodeView | None:
     if node_type == "text":
         text = _data(attrs.get("text"))
         secrets = (_data(text.get("context")).get("secrets")) or []
-        codes = [str(_data(s).get("text") or "") for s in secrets]
-        shown = {"text": kratos_text(text) if not codes else "", "id": attrs.get("id")}
+        entries = [_data(s) for s in secrets]
+        shown = {"text": kratos_text(text) if not entries else "", "id": attrs.get("id")}
         view = NodeView(
             "text", group, _dom_id(group, str(attrs.get("id") or ""), index), shown, label, messages
         )
-        view.codes = [c for c in codes if c]
+        # A used code is no code any more: Kratos sends "used at <time>" in its place.
+        view.codes = [str(e.get("text") or "") for e in entries if e.get("id") != _USED_CODE_ID]
+        view.codes = [c for c in view.codes if c]
+        view.used_codes = [kratos_text(e) for e in entries if e.get("id") == _USED_CODE_ID]
         return view
 
     if node_type == "a":
