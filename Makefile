@@ -4,7 +4,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 PACKAGES := shared/src devstack/src login-service/src dashboard-api/src
 TEST_DIRS := shared/tests devstack/tests login-service/tests dashboard-api/tests tests
 
-.PHONY: dev test lint format bench install ory clean
+.PHONY: dev test lint format bench install ory clean app-docs
 
 $(CURDIR)/.tools/bin/uv:
 	python3 -m venv .tools
@@ -35,6 +35,10 @@ lint: install
 format: install
 	$(UV) run --frozen ruff check --fix .
 	$(UV) run --frozen ruff format .
+
+# docs/apps/ from dashboard_api/catalogue/presets.py (a test checks they match).
+app-docs: install
+	$(UV) run --frozen python -m dashboard_api.catalogue.docs docs/apps
 
 bench: install
 	$(UV) run --frozen python -m devstack.bench

@@ -30,6 +30,10 @@ from dashboard_api.access import offboarding
 from dashboard_api.actors import Actor
 from dashboard_api.apps import service as apps
 from dashboard_api.apps.schemas import AppCreate, ClientCreate
+from dashboard_api.catalogue import service as catalogue
+from dashboard_api.catalogue import settings as catalogue_settings
+from dashboard_api.catalogue.presets import PRESETS
+from dashboard_api.catalogue.schemas import AppFromPreset
 from dashboard_api.config import Settings
 from dashboard_api.context import Context
 from dashboard_api.db import Database
@@ -711,19 +715,99 @@ def app() -> None:
 
 
 @app.command(name="create")
-@click.argument("slug")
-@click.option("--name", required=True, help="The name people see.")
-@click.option("--url", help="Where My apps links to.")
+@click.argument("slug", required=False)
+@click.option("--name", help="The name people see (default with --preset: the preset's).")
+@click.option("--url", help="Where My apps links to (required with --preset).")
 @click.option("--trusted", is_flag=True, help="First-party: consent without a screen.")
 @click.option("--external", is_flag=True, help="Only a link, not behind single sign-on.")
+@click.option(
+    "--preset",
+    type=click.Choice(sorted(PRESETS)),
+    help="Create its OAuth2 client and claims too, and print the settings for the app.",
+)
+@click.option("--redirect-uri", help="With --preset: instead of the preset's (generic: needed).")
+@click.option(
+    "--group",
+    "visible",
+    multiple=True,
+    help="With --preset: a group its groups claim may carry (repeatable).",
+)
 @pass_state
 def app_create(
-    state: CliState, slug: str, name: str, url: str | None, trusted: bool, external: bool
+    state: CliState,
+    slug: str | None,
+    name: str | None,
+    url: str | None,
+    trusted: bool,
+    external: bool,
+    preset: str | None,
+    redirect_uri: str | None,
+    visible: tuple[str, ...],
 ) -> None:
-    """Create an app (then `app create-client` for its OAuth2 client)."""
-    data = _validated(AppCreate, slug=slug, name=name, url=url, trusted=trusted, external=external)
+    """Create an app; with --preset also its OAuth2 client and claims (the client secret is
+    printed this once), else `app create-client` makes its client."""
+    if preset is not None:
+        if external:
+            raise click.UsageError("--external apps have no client: leave out --preset.")
+        data = _validated(
+            AppFromPreset,
+            preset=preset,
+            slug=slug,
+            name=name,
+            url=url,
+            trusted=trusted,
+            redirect_uri=redirect_uri,
+            groups=list(visible),
+        )
+        with state.unit_of_work() as ctx:
+            made = catalogue.create_from_preset(ctx, data)
+        click.echo(f"created app {made.slug} with client {made.client.client_id}")
+        click.echo(f"client secret: {made.client.client_secret}   (shown once: store it now)")
+        click.echo("")
+        click.echo(catalogue_settings.as_text(PRESETS[preset], made.settings))
+        return
+    if slug is None or name is None:
+        raise click.UsageError("Give SLUG and --name (or --preset).")
+    if redirect_uri or visible:
+        raise click.UsageError("--redirect-uri and --group go with --preset.")
+    data_app = _validated(
+        AppCreate, slug=slug, name=name, url=url, trusted=trusted, external=external
+    )
     with state.unit_of_work() as ctx:
-        _echo_json(apps.create_app(ctx, data).model_dump(mode="json"))
+        _echo_json(apps.create_app(ctx, data_app).model_dump(mode="json"))
+
+
+@app.command(name="presets")
+@click.argument("preset", required=False, type=click.Choice(sorted(PRESETS)))
+@click.option("--json", "as_json", is_flag=True, help="The API's JSON instead of text.")
+@pass_state
+def app_presets(state: CliState, preset: str | None, as_json: bool) -> None:
+    """List the app catalogue, or show what one preset needs and the settings to type in."""
+    if preset is None:
+        if as_json:
+            _echo_json([p.model_dump(mode="json") for p in catalogue.list_presets(state.settings)])
+            return
+        _echo_table(
+            ("PRESET", "APP", "REDIRECT URI", "CLAIMS"),
+            [
+                (
+                    p.id,
+                    p.name,
+                    ("<app url>" + p.redirect_path) if p.redirect_path else "(you give it)",
+                    " ".join(c.name for c in p.claims),
+                )
+                for p in PRESETS.values()
+            ],
+        )
+        return
+    shown = catalogue.preset_out(state.settings, PRESETS[preset])
+    if as_json:
+        _echo_json(shown.model_dump(mode="json"))
+        return
+    click.echo(PRESETS[preset].summary)
+    click.echo("claims: " + ", ".join(f"{c.name} ({c.shape})" for c in shown.claims))
+    click.echo("")
+    click.echo(catalogue_settings.as_text(PRESETS[preset], shown.settings))
 
 
 @app.command(name="list")

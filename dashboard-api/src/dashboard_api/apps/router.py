@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Response, status
+from fastapi import APIRouter, Body, Path, Response, status
+from pydantic import Discriminator, Tag
 
 from dashboard_api.apps import service
 from dashboard_api.apps.schemas import (
@@ -16,6 +17,8 @@ from dashboard_api.apps.schemas import (
     ClientUpdate,
     ClientWithSecret,
 )
+from dashboard_api.catalogue import service as catalogue
+from dashboard_api.catalogue.schemas import AppCreatedFromPreset, AppFromPreset, PresetOut
 from dashboard_api.deps import AdminContext
 from dashboard_api.errors import problem_responses
 
@@ -32,9 +35,35 @@ def list_apps(ctx: AdminContext) -> list[AppOut]:
     return service.list_apps(ctx)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(*ERRORS, 409))
-def create_app(ctx: AdminContext, body: AppCreate) -> AppOut:
+def _body_kind(body: Any) -> str:
+    return "preset" if isinstance(body, dict) and "preset" in body else "app"
+
+
+NewApp = Annotated[
+    Annotated[AppCreate, Tag("app")] | Annotated[AppFromPreset, Tag("preset")],
+    Discriminator(_body_kind),
+]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(*ONE, 409, 503))
+def create_app(ctx: AdminContext, body: Annotated[NewApp, Body()]) -> AppCreatedFromPreset | AppOut:
+    """Create an app. With `preset` (see /apps/presets): its OAuth2 client and claims too, in
+    one step; the answer carries the client secret (shown this once) and the settings to type
+    into the app."""
+    if isinstance(body, AppFromPreset):
+        return catalogue.create_from_preset(ctx, body)
     return service.create_app(ctx, body)
+
+
+@router.get("/presets", responses=problem_responses(401, 403))
+def list_app_presets(ctx: AdminContext) -> list[PresetOut]:
+    """The app catalogue: what each app needs and the settings to type into it."""
+    return catalogue.list_presets(ctx.settings)
+
+
+@router.get("/presets/{preset_id}", responses=problem_responses(*ONE))
+def get_app_preset(ctx: AdminContext, preset_id: AppSlug) -> PresetOut:
+    return catalogue.preset_out(ctx.settings, catalogue.get_preset(preset_id))
 
 
 @router.get("/{slug}", responses=problem_responses(*ONE))

@@ -84,7 +84,13 @@ def my_apps(ctx: Context, subject: str) -> list[MyApp]:
     ]
 
 
+# /api/v1/apps/presets is the catalogue: an app of that slug could not be read at its URL.
+RESERVED_SLUGS = frozenset({"presets"})
+
+
 def create_app(ctx: Context, data: AppCreate) -> AppOut:
+    if data.slug in RESERVED_SLUGS:
+        raise Unprocessable(f"The slug {data.slug!r} is reserved.", field="slug")
     if repository.get_by_slug(ctx.session, data.slug) is not None:
         raise Conflict(f"An app with the slug {data.slug!r} already exists.", field="slug")
     app = App(
@@ -221,11 +227,26 @@ def create_client(ctx: Context, slug: str, data: ClientCreate) -> ClientWithSecr
     unreachable for that too, `dashboard-api reconcile` does.
     """
     app = get_app(ctx, slug)
-    public = data.token_endpoint_auth_method == "none"  # noqa: S105
-    secret = None if public else secrets.token_urlsafe(32)
+    return make_client(ctx, app, data, begin_client(ctx))
+
+
+def begin_client(ctx: Context) -> intents.Intent:
+    """Choose a client id and commit its write intent; its undo deletes the Hydra client.
+
+    This commits the unit of work so far: call it before the request's first write."""
     client_id = str(uuid.uuid4())
     (intent,) = intents.begin(ctx, OAUTH2_CLIENT, [client_id])
     intent.undo = partial(_delete_hydra_client, ctx, client_id)
+    return intent
+
+
+def make_client(
+    ctx: Context, app: App, data: ClientCreate, intent: intents.Intent
+) -> ClientWithSecret:
+    """Create the Hydra client `begin_client` named and link it to the app."""
+    client_id = intent.key
+    public = data.token_endpoint_auth_method == "none"  # noqa: S105
+    secret = None if public else secrets.token_urlsafe(32)
     try:
         client = ctx.ory.hydra.create_oauth2_client(
             OAuth2Client(
@@ -251,7 +272,7 @@ def create_client(ctx: Context, slug: str, data: ClientCreate) -> ClientWithSecr
         action="client.create",
         target_type="oauth2_client",
         target_id=client_id,
-        summary={"app": slug, "redirect_uris": client.redirect_uris},
+        summary={"app": app.slug, "redirect_uris": client.redirect_uris},
     )
     intents.settle(ctx, [intent])
     ctx.session.flush()
