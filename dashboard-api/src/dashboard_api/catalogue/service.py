@@ -50,7 +50,9 @@ def _redirect_uri(preset: Preset, data: AppFromPreset) -> str:
 
 def create_from_preset(ctx: Context, data: AppFromPreset) -> AppCreatedFromPreset:
     """The app, its groups claim and its Hydra client; the client secret is in the answer only."""
-    preset = get_preset(data.preset)
+    preset = PRESETS.get(data.preset)
+    if preset is None:
+        raise Unprocessable(f"There is no preset {data.preset!r}.", field="preset")
     slug = data.slug or preset.id
     redirect_uri = _redirect_uri(preset, data)
     if data.groups and preset.groups_claim is None:
