@@ -129,9 +129,7 @@ def test_a_preset_takes_slug_name_and_redirect_uri_and_generic_needs_one(
         ({"preset": "zulip", "url": "https://x.example.org", "extra": 1}, 422),
     ],
 )
-def test_bad_preset_bodies_are_problems_and_leave_nothing(
-    admin, ory_clients, body, status
-) -> None:
+def test_bad_preset_bodies_are_problems_and_leave_nothing(admin, ory_clients, body, status) -> None:
     slug = body.get("slug") or _slug("bad")
     _problem(admin.client.post("/api/v1/apps", json={"slug": slug, **body}), status)
     assert slug not in [a["slug"] for a in admin.client.get("/api/v1/apps").json()]
@@ -215,7 +213,9 @@ def test_cli_creates_from_a_preset_and_prints_secret_and_settings(run, ory_clien
     assert f"client_secret = {secret}" in out
     assert "auth_url = https://sso.example.org/oauth2/auth" in out
     generic = _slug("generic")
-    refused = run("app", "create", generic, "--preset", "generic", "--url", "https://t.org", ok=False)
+    refused = run(
+        "app", "create", generic, "--preset", "generic", "--url", "https://t.org", ok=False
+    )
     assert "redirect URI" in refused.output
     assert _clients_of(ory_clients, generic) == []
     assert run("app", "create", "plain", ok=False).exit_code == 2
