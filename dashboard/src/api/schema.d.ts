@@ -14,8 +14,50 @@ export interface paths {
         /** List Apps */
         get: operations["apps-list_apps"];
         put?: never;
-        /** Create App */
+        /**
+         * Create App
+         * @description Create an app. With `preset` (see /apps/presets): its OAuth2 client and claims too, in
+         *     one step; the answer carries the client secret (shown this once) and the settings to type
+         *     into the app.
+         */
         post: operations["apps-create_app"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/presets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List App Presets
+         * @description The app catalogue: what each app needs and the settings to type into it.
+         */
+        get: operations["apps-list_app_presets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/presets/{preset_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get App Preset */
+        get: operations["apps-get_app_preset"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -643,6 +685,68 @@ export interface components {
             /** Url */
             url?: string | null;
         };
+        /**
+         * AppCreatedFromPreset
+         * @description The app, its client (the secret shown this once) and the settings to type into the app.
+         */
+        AppCreatedFromPreset: {
+            client: components["schemas"]["ClientWithSecret"];
+            /** Client Ids */
+            client_ids: string[];
+            /** External */
+            external: boolean;
+            /** Extra Claims */
+            extra_claims: {
+                [key: string]: unknown;
+            };
+            /** Groups */
+            groups: string[];
+            /** Groups Claim */
+            groups_claim: string | null;
+            /** Icon Url */
+            icon_url: string | null;
+            /** Name */
+            name: string;
+            /** Preset */
+            preset: string;
+            /** Role Claim */
+            role_claim: string;
+            settings: components["schemas"]["AppSettings"];
+            /** Slug */
+            slug: string;
+            /** Trusted */
+            trusted: boolean;
+            /** Url */
+            url: string | null;
+        };
+        /**
+         * AppFromPreset
+         * @description `POST /api/v1/apps` with `preset`: the app, its OAuth2 client and its claims at once.
+         */
+        AppFromPreset: {
+            /** Groups */
+            groups?: string[];
+            /** Icon Url */
+            icon_url?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Preset */
+            preset: string;
+            /** Redirect Uri */
+            redirect_uri?: string | null;
+            /** Slug */
+            slug?: string | null;
+            /**
+             * Trusted
+             * @default false
+             */
+            trusted: boolean;
+            /**
+             * Url
+             * Format: uri
+             */
+            url: string;
+        };
         /** AppOut */
         AppOut: {
             /** Client Ids */
@@ -675,6 +779,30 @@ export interface components {
              * @enum {string}
              */
             role: "admin" | "user";
+        };
+        /**
+         * AppSettings
+         * @description What to type into the app: its settings fields and the blocks to paste.
+         */
+        AppSettings: {
+            /** Client Id */
+            client_id: string;
+            /** Client Secret */
+            client_secret: string;
+            /** Discovery Url */
+            discovery_url: string;
+            /** Fields */
+            fields: components["schemas"]["Setting"][];
+            /** Issuer */
+            issuer: string;
+            /** Redirect Uri */
+            redirect_uri: string;
+            /** Scope */
+            scope: string;
+            /** Snippets */
+            snippets: components["schemas"]["Snippet"][];
+            /** Token Endpoint Auth Method */
+            token_endpoint_auth_method: string;
         };
         /** AppUpdate */
         AppUpdate: {
@@ -750,6 +878,21 @@ export interface components {
             failed: number;
             /** Results */
             results: components["schemas"]["BatchItemResult"][];
+        };
+        /**
+         * ClaimSpec
+         * @description A claim the app reads, its shape (ID token and userinfo) and what the app does with it.
+         */
+        ClaimSpec: {
+            /** Name */
+            name: string;
+            /**
+             * Shape
+             * @enum {string}
+             */
+            shape: "string" | "boolean" | "role" | "string list";
+            /** Use */
+            use: string;
         };
         /** ClientCreate */
         ClientCreate: {
@@ -1018,6 +1161,39 @@ export interface components {
             next_cursor?: string | null;
         };
         /**
+         * PresetOut
+         * @description A preset, with its settings filled in as far as they are known before the client exists.
+         */
+        PresetOut: {
+            /** Claims */
+            claims: components["schemas"]["ClaimSpec"][];
+            /** Groups Claim */
+            groups_claim: string | null;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Notes */
+            notes: string[];
+            /** Reads */
+            reads: string;
+            /** Redirect Uri Pattern */
+            redirect_uri_pattern: string | null;
+            /** Reference */
+            reference: string;
+            /** Role Claim */
+            role_claim: string;
+            /** Scope */
+            scope: string;
+            settings: components["schemas"]["AppSettings"];
+            /** Summary */
+            summary: string;
+            /** Token Endpoint Auth Method */
+            token_endpoint_auth_method: string;
+            /** Username Claim */
+            username_claim: string;
+        };
+        /**
          * Problem
          * @description An RFC 9457 problem details object.
          */
@@ -1067,6 +1243,28 @@ export interface components {
             description: string;
             /** Name */
             name: string;
+        };
+        /**
+         * Setting
+         * @description One field in the app's own settings (its label there) and what to type into it.
+         */
+        Setting: {
+            /** Label */
+            label: string;
+            /** Value */
+            value: string;
+        };
+        /**
+         * Snippet
+         * @description A block to paste: a config file section, a command, environment variables.
+         */
+        Snippet: {
+            /** Language */
+            language: string;
+            /** Text */
+            text: string;
+            /** Title */
+            title: string;
         };
         /** User */
         User: {
@@ -1199,7 +1397,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AppCreate"];
+                "application/json": components["schemas"]["AppCreate"] | components["schemas"]["AppFromPreset"];
             };
         };
         responses: {
@@ -1209,7 +1407,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AppOut"];
+                    "application/json": components["schemas"]["AppCreatedFromPreset"] | components["schemas"]["AppOut"];
                 };
             };
             /** @description Bad Request */
@@ -1239,8 +1437,131 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "apps-list_app_presets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresetOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "apps-get_app_preset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                preset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresetOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
