@@ -52,9 +52,16 @@ class RelyingParty:
     exchange and ID token verification against the published JWKS, all through nginx."""
 
     def __init__(
-        self, base_url: str, client: TestClient, scope: str = "openid email profile"
+        self,
+        base_url: str,
+        client: TestClient,
+        scope: str = "openid email profile",
+        *,
+        redirect_uri: str = CALLBACK,
+        token_endpoint_auth_method: str = "client_secret_basic",
     ) -> None:
         self.client = client
+        self.redirect_uri = redirect_uri
         discovery = httpx.get(f"{base_url}/.well-known/openid-configuration", timeout=10)
         discovery.raise_for_status()
         self.metadata: dict[str, Any] = discovery.json()
@@ -63,8 +70,8 @@ class RelyingParty:
             client.client_id,
             client.client_secret,
             scope=scope,
-            redirect_uri=CALLBACK,
-            token_endpoint_auth_method="client_secret_basic",
+            redirect_uri=redirect_uri,
+            token_endpoint_auth_method=token_endpoint_auth_method,
             timeout=10,
         )
 
@@ -127,7 +134,10 @@ class RelyingParty:
         if on_consent_page and consent and visit.page.forms:
             visit = browser.submit(visit, button="accept")
             journey += visit.urls
-        if not visit.url.startswith(CALLBACK + "?code="):
+        arrived = visit.url.startswith(self.redirect_uri) and "code" in parse_qs(
+            urlsplit(visit.url).query
+        )
+        if not arrived:
             return OidcLogin(visit, journey)
         tokens = self.finish(visit.url, state=state, nonce=nonce, verifier=verifier)
         return OidcLogin(visit, journey, tokens, tokens["id_claims"])
