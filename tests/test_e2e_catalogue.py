@@ -90,7 +90,8 @@ def test_the_app_gets_the_claims_its_preset_promises(
     try:
         with Browser() as browser:
             result = rp.login(browser, person["email"], PASSWORD)
-        assert result.tokens is not None and result.id_claims is not None, result.journey
+        assert result.tokens is not None, result.journey
+        assert result.id_claims is not None
         userinfo = rp.oauth.get(
             rp.metadata["userinfo_endpoint"],
             headers={"Authorization": f"Bearer {result.tokens['access_token']}"},
