@@ -30,7 +30,7 @@ NEXTCLOUD = Preset(
     groups_claim="groups",
     claims=(_SUB, _USERNAME, _EMAIL, _EMAIL_VERIFIED, _NAME, _GROUPS),
     settings=(
-        Setting(label="Identifier", value="$name"),
+        Setting(label="Identifier", value="sso"),
         Setting(label="Client ID", value="$client_id"),
         Setting(label="Client secret", value="$client_secret"),
         Setting(label="Discovery endpoint", value="$discovery_url"),
@@ -48,7 +48,7 @@ NEXTCLOUD = Preset(
             language="sh",
             text=(
                 "php occ app:install user_oidc\n"
-                'php occ user_oidc:provider "$name" \\\n'
+                "php occ user_oidc:provider sso \\\n"
                 '  --clientid="$client_id" \\\n'
                 '  --clientsecret="$client_secret" \\\n'
                 '  --discoveryuri="$discovery_url" \\\n'
