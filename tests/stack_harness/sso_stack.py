@@ -147,6 +147,9 @@ def _start(workdir: Path, artifacts: Path, exit_stack: ExitStack, backend: str) 
     ory = _ory_stack(backend, base).start()  # each cleans up after itself when start fails
     exit_stack.callback(ory.stop)
     ory.kratos_config.admin_url = ory.kratos_admin_url + "/"
+    # As deploy/ory/kratos.yml: after a recovery (an invitation too) the new password leads to
+    # the dashboard. Set before point_ui_at, whose apply() restarts real Kratos once.
+    ory.kratos_config.recovery_return_url = f"{base}/"
     ory.point_ui_at(base)
 
     hydra = HydraAdmin(ClientConfig(base_url=ory.hydra_admin_url))

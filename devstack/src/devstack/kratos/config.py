@@ -33,6 +33,9 @@ class KratosConfig:
     # selfservice.default_browser_return_url and selfservice.allowed_return_urls
     default_return_url: str = "http://127.0.0.1:4455/"
     allowed_return_urls: list[str] = field(default_factory=list)
+    # selfservice.flows.recovery.after.default_browser_return_url: the return_to of the
+    # settings flow a recovery opens (None: the settings page itself, Kratos's default)
+    recovery_return_url: str | None = None
     # selfservice.flows.logout.after.default_browser_return_url (None → default_return_url)
     logout_return_url: str | None = None
     identity_schema_path: Path = DEFAULT_IDENTITY_SCHEMA

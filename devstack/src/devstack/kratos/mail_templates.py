@@ -1,17 +1,24 @@
 """Courier templates: Kratos's built-in texts or the overrides in deploy/ory/courier-templates.
 
-The override files are Go templates; the stand-in fills the `{{ .Name }}` placeholders Kratos
-passes (To, RecoveryCode, VerificationCode, VerificationURL, ExpiresInMinutes) and falls back to
-the built-in text when a file uses any other template construct.
+The override files are Go templates, run as Kratos's courier runs them (`gotemplate`): for part
+`email.body`, every `email.body*` file of the template's folder is parsed into one set and
+`email.body.gotmpl` executed with the message's data (To, RecoveryCode, VerificationCode,
+VerificationURL, TransientPayload, Identity, …), so a file can branch on the flow's
+`transient_payload` and call a file of another language. An override the subset cannot run
+falls back to the built-in text.
 """
 
 from __future__ import annotations
 
-import html
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from devstack.kratos import gotemplate
+
+log = logging.getLogger("devstack.kratos.courier")
 
 _PLACEHOLDER = re.compile(r"\{\{\s*\.(\w+)\s*\}\}")
 
@@ -39,37 +46,38 @@ class RenderedMail:
     html: str | None
 
 
-def _fill(template: str, data: dict[str, Any], *, escape: bool) -> str | None:
-    leftover = _PLACEHOLDER.sub("", template)
-    if "{{" in leftover or any(m not in data for m in _PLACEHOLDER.findall(template)):
+def _fill(template: str, data: dict[str, Any]) -> str:
+    """A built-in text: Kratos's own templates use only `{{ .Name }}` placeholders."""
+    return _PLACEHOLDER.sub(lambda match: str(data.get(match.group(1), "")), template)
+
+
+def _override(directory: Path, name: str, part: str, data: dict[str, Any]) -> str | None:
+    """Part `part` of override `name` (None: no such file, or one the stand-in cannot run)."""
+    folder = directory / name
+    entry = f"email.{part}.gotmpl"
+    if not (folder / entry).is_file():
         return None
-
-    def value(match: re.Match[str]) -> str:
-        raw = str(data[match.group(1)])
-        return html.escape(raw) if escape else raw
-
-    return _PLACEHOLDER.sub(value, template)
-
-
-def _read(directory: Path, name: str, part: str) -> str | None:
-    path = directory / name / f"email.{part}.gotmpl"
-    return path.read_text(encoding="utf-8") if path.is_file() else None
+    sources = {
+        path.name: path.read_text(encoding="utf-8")
+        for path in sorted(folder.glob(f"email.{part}*"))
+        if path.is_file()
+    }
+    try:
+        templates = gotemplate.TemplateSet(sources, html=part == "body")
+        return templates.execute(entry, data)
+    except gotemplate.TemplateError as exc:
+        log.warning("courier: %s/%s falls back to the built-in text: %s", name, entry, exc)
+        return None
 
 
 def render(directory: Path | None, name: str, data: dict[str, Any]) -> RenderedMail:
     """Subject, text and (overrides only) HTML of template `name`, e.g. recovery_code/valid."""
     subject_tpl, text_tpl = _BUILTIN[name]
-    subject = _fill(subject_tpl, data, escape=False) or subject_tpl
-    text = _fill(text_tpl, data, escape=False) or text_tpl
+    data = {"TransientPayload": {}, **data}
+    subject, text = _fill(subject_tpl, data), _fill(text_tpl, data)
     html_body: str | None = None
     if directory is not None and directory.is_dir():
-        override_subject = _read(directory, name, "subject")
-        override_text = _read(directory, name, "body.plaintext")
-        override_html = _read(directory, name, "body")
-        if override_subject is not None:
-            subject = (_fill(override_subject, data, escape=False) or subject).strip()
-        if override_text is not None:
-            text = _fill(override_text, data, escape=False) or text
-        if override_html is not None:
-            html_body = _fill(override_html, data, escape=True)
+        subject = _override(directory, name, "subject", data) or subject
+        text = _override(directory, name, "body.plaintext", data) or text
+        html_body = _override(directory, name, "body", data)
     return RenderedMail(subject=subject.strip(), text=text, html=html_body)

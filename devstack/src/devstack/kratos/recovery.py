@@ -91,7 +91,7 @@ def create_flow(
     )
 
 
-def _send_code(rt: Runtime, flow: Doc, email: str) -> None:
+def _send_code(rt: Runtime, flow: Doc, email: str, transient_payload: dict[str, Any]) -> None:
     address = email.strip().lower()
     codes.invalidate_flow(rt, PURPOSE, flow["id"])
     identity = _identity_by_recovery_address(rt, address)
@@ -100,7 +100,12 @@ def _send_code(rt: Runtime, flow: Doc, email: str) -> None:
         rt.courier.send_template(
             recipient=address,
             template="recovery_code/valid",
-            data={"RecoveryCode": code, "ExpiresInMinutes": rt.config.code_lifespan // 60},
+            data={
+                "RecoveryCode": code,
+                "ExpiresInMinutes": rt.config.code_lifespan // 60,
+                "Identity": identities.to_json(rt.config, identity),
+                "TransientPayload": transient_payload,
+            },
         )
     # unknown addresses get the same answer (no account enumeration); Kratos mails them only
     # with notify_unknown_recipients, which the stand-in does not emulate
@@ -142,7 +147,7 @@ async def submit(rt: Runtime, request: Request) -> Response:
                 reason="A valid session was detected and thus recovery is not possible.",
             )
         return web.redirect(rt.config.default_return_url)
-    _send_code(rt, flow, email)
+    _send_code(rt, flow, email, web.transient_payload(body))
     return flows.respond_flow(rt, request, flow)
 
 
@@ -190,7 +195,8 @@ def _recovered(
         identity,
         flow_type=flow["type"],
         csrf_cookie=cookie or None,
-        return_to=flow.get("return_to"),
+        # TakeOverReturnToParameter: the recovery flow's return_to, else recovery.after's
+        return_to=flow.get("return_to") or rt.config.recovery_return_url,
     )
     privileged_until = clock.later(rt.config.privileged_session_max_age)
     settings_flow["ui"]["messages"] = [text.recovery_successful(privileged_until, clock.now())]

@@ -384,13 +384,17 @@ def _truthy(value: Any) -> bool:
     return value is True or str(value).lower() == "true"
 
 
-def _success(rt: Runtime, request: Request, flow: Doc, identity: Doc) -> Response:
+def _success(
+    rt: Runtime, request: Request, flow: Doc, identity: Doc, body: dict[str, Any]
+) -> Response:
     """settings/hook.go PostSettingsHook: the verification hook (on with verification, for
     every settings method) mails each address still `pending`; a browser flow gets the
     session cookie again. continue_with items are transient: only the submission's JSON
     answer carries them (a JSON browser request also a redirect_browser_to), never the
     stored flow."""
-    continue_with = verification.send_for_new_address(rt, request, identity)
+    continue_with = verification.send_for_new_address(
+        rt, request, identity, transient_payload=web.transient_payload(body)
+    )
     if continue_with:
         identity = identities.get(rt.store, identity["id"]) or identity
     return_to = flow.get("return_to") or flows.ui_redirect_url(rt.config, flow)
@@ -443,7 +447,7 @@ def _profile(
     except identities.DuplicateIdentifierError:
         flows.set_form_message(flow, text.duplicate_credentials())
         return flows.respond_flow(rt, request, flow, status=400)
-    return _success(rt, request, flow, updated)
+    return _success(rt, request, flow, updated, body)
 
 
 def _identifiers(rt: Runtime, traits: Any) -> list[str]:
@@ -470,7 +474,7 @@ def _password(
         return flows.respond_flow(rt, request, flow, status=400)
     identities.set_password(rt.config, identity, plain=password, hashed=None)
     identities.save(rt.store, rt.config, identity)
-    return _success(rt, request, flow, identity)
+    return _success(rt, request, flow, identity, body)
 
 
 def _is_current_password(rt: Runtime, identity: Doc, password: str) -> bool:
@@ -485,7 +489,7 @@ def _totp(
         if _truthy(body.get("totp_unlink")):
             identities.remove_credential(identity, "totp")
             identities.save(rt.store, rt.config, identity)
-        return _success(rt, request, flow, identity)
+        return _success(rt, request, flow, identity, body)
     code = str(body.get("totp_code") or "")
     url = flow["_internal"].get("totp_url")
     if not code:
@@ -498,7 +502,7 @@ def _totp(
     identities.save(rt.store, rt.config, identity)
     flow["_internal"].pop("totp_url", None)
     sessions.add_method(rt, session, "totp", "aal2")
-    return _success(rt, request, flow, identity)
+    return _success(rt, request, flow, identity, body)
 
 
 def _lookup(
@@ -514,12 +518,12 @@ def _lookup(
         identities.set_credential(identity, "lookup_secret", {"recovery_codes": codes})
         identities.save(rt.store, rt.config, identity)
         sessions.add_method(rt, session, "lookup_secret", "aal2")
-        return _success(rt, request, flow, identity)
+        return _success(rt, request, flow, identity, body)
     if _truthy(body.get("lookup_secret_disable")):
         identities.remove_credential(identity, "lookup_secret")
         identities.save(rt.store, rt.config, identity)
         internal.pop("lookup_codes", None)
-        return _success(rt, request, flow, identity)
+        return _success(rt, request, flow, identity, body)
     if _truthy(body.get("lookup_secret_regenerate")):
         internal["lookup_codes"] = mfa.new_lookup_codes()
         flow["ui"]["nodes"] = build_nodes(rt, flow, identity, lookup_view="regenerated")

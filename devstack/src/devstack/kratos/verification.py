@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -67,7 +69,9 @@ def create_flow(
     )
 
 
-def _send_code(rt: Runtime, flow: Doc, email: str) -> None:
+def _send_code(
+    rt: Runtime, flow: Doc, email: str, transient_payload: dict[str, Any] | None = None
+) -> None:
     address = email.strip().lower()
     codes.invalidate_flow(rt, PURPOSE, flow["id"])
     identity = _identity_by_address(rt, address)
@@ -87,6 +91,8 @@ def _send_code(rt: Runtime, flow: Doc, email: str) -> None:
                 "VerificationCode": code,
                 "VerificationURL": link,
                 "ExpiresInMinutes": rt.config.code_lifespan // 60,
+                "Identity": identities.to_json(rt.config, identity),
+                "TransientPayload": transient_payload or {},
             },
         )
     flow["state"] = "sent_email"
@@ -95,7 +101,12 @@ def _send_code(rt: Runtime, flow: Doc, email: str) -> None:
 
 
 def send_for_new_address(
-    rt: Runtime, request: Request, identity: Doc, *, csrf_cookie: str | None = None
+    rt: Runtime,
+    request: Request,
+    identity: Doc,
+    *,
+    csrf_cookie: str | None = None,
+    transient_payload: dict[str, Any] | None = None,
 ) -> list[Doc]:
     """Kratos's verification hook: mail a code to each unverified address, in a new flow
     (bound to `csrf_cookie`, else the request's).
@@ -116,7 +127,8 @@ def send_for_new_address(
             csrf_cookie=csrf_cookie or request.cookies.get(login.csrf_cookie_name(rt)),
             extra={"active": "code"},
         )
-        _send_code(rt, flow, address["value"])
+        # NewPostHookFlow: the verification flow inherits the settings submission's payload
+        _send_code(rt, flow, address["value"], transient_payload)
         flows.save(rt, flow)
         out.append(
             {
@@ -156,7 +168,7 @@ async def submit(rt: Runtime, request: Request) -> Response:
         return use_code(rt, request, flow, code)
     if not email:
         return code_method.missing_input(rt, request, flow)
-    _send_code(rt, flow, email)
+    _send_code(rt, flow, email, web.transient_payload(body))
     return flows.respond_flow(rt, request, flow)
 
 

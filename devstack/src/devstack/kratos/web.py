@@ -73,6 +73,22 @@ async def read_body(request: Request) -> dict[str, Any]:
     return {}
 
 
+def transient_payload(body: dict[str, Any]) -> dict[str, Any]:
+    """A submission's `transient_payload` (JSON, or a form field holding JSON): passed on to
+    the mails the submission sends, never stored (Kratos tags it `db:"-"`)."""
+    value = body.get("transient_payload")
+    if value is None or value == "":
+        return {}
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError as exc:
+            raise errors.bad_request(f"Unable to decode JSON payload: {exc}") from exc
+    if not isinstance(value, dict):
+        raise errors.bad_request("transient_payload must be an object.")
+    return value
+
+
 async def read_json(request: Request) -> Any:
     raw = await request.body()
     try:

@@ -61,6 +61,8 @@ def kratos_overrides(
         kind: {"ui_url": getattr(config, f"{kind}_ui_url")} for kind in KRATOS_FLOWS
     }
     flows["error"] = {"ui_url": config.error_ui_url}
+    if config.recovery_return_url is not None:
+        flows["recovery"]["after"] = {"default_browser_return_url": config.recovery_return_url}
     if config.logout_return_url is not None:
         flows["logout"] = {"after": {"default_browser_return_url": config.logout_return_url}}
     if "flow_lifespan" in changed:
