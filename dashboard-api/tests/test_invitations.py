@@ -1,4 +1,6 @@
-"""Invitations verify the address they were mailed to once redeemed; handed-over codes do not."""
+"""Invitations verify the address they were mailed to once redeemed; handed-over codes do not;
+their mail (our Jinja2 templates, English and Dutch); what login-service asks about an
+invitation's recovery flow (`invitation-welcome`)."""
 
 from __future__ import annotations
 
@@ -8,13 +10,17 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from dashboard_api import mail
 from dashboard_api.audit import repository as audit
+from dashboard_api.config import Settings
 from dashboard_api.context import Context
-from dashboard_api.errors import Conflict, Unprocessable
-from dashboard_api.invitations import lifecycle
+from dashboard_api.errors import Conflict, NotFound, Unprocessable
+from dashboard_api.invitations import lifecycle, welcome
 from dashboard_api.invitations.models import Invitation
 from dashboard_api.users import creation, credentials, identities, invitations, reading, updates
 from dashboard_api.users.schemas import UserCreate, UserUpdate
+from pydantic import ValidationError
+from stackspin_clients.models import RecoveryCodeResult
 
 
 def _redeem(ctx: Context, link: str, code: str) -> None:
@@ -214,3 +220,137 @@ def test_invitations_page_by_keyset(ctx: Context, email, ory) -> None:
     assert seen[:3] == [u.id for u in reversed(made)]
     with pytest.raises(Unprocessable):
         lifecycle.list_invitations(ctx, cursor="bm90LWEtY3Vyc29y")
+
+
+CODE = RecoveryCodeResult(
+    recovery_link="http://sso.example.org/auth/recovery?flow=0b1c2d3e-0000-4000-8000-000000000001",
+    recovery_code="482913",
+    expires_at=datetime(2027, 1, 2, 3, 4, tzinfo=UTC),
+)
+SETTINGS = Settings(site_name="Acme Co-op", logo_url="https://acme.example/logo.png")
+
+
+def _parts(message: mail.EmailMessage) -> tuple[str, str]:
+    text = message.get_body(("plain",))
+    html = message.get_body(("html",))
+    assert text is not None
+    assert html is not None
+    return str(text.get_content()), str(html.get_content())
+
+
+def test_the_dutch_mail_names_inviter_apps_organisation_logo_link_and_code() -> None:
+    message = mail.invitation_message(
+        SETTINGS,
+        to="ada@example.org",
+        name="Ada",
+        code=CODE,
+        invited_by="Grace Admin",
+        apps=["Nextcloud", "Zulip"],
+        language="nl",
+    )
+    text, html = _parts(message)
+    assert message["Subject"] == "Grace Admin heeft je uitgenodigd voor Acme Co-op"
+    assert message["Content-Language"] == "nl"
+    assert text.startswith("Hallo Ada,")
+    invited = "Grace Admin heeft je uitgenodigd voor Acme Co-op, om Nextcloud, Zulip te gebruiken"
+    assert invited in text
+    assert f"{CODE.recovery_link}&lang=nl" in text
+    assert re.search(r"^\s*482913\s*$", text, re.MULTILINE)
+    assert "2027-01-02 03:04 UTC" in text
+    assert 'lang="nl"' in html
+    assert 'src="https://acme.example/logo.png" alt="Acme Co-op"' in html
+    assert "Kies je wachtwoord" in html
+    assert "&amp;lang=nl" in html  # the link, escaped in its attribute
+
+
+def test_the_english_mail_without_an_inviter_or_logo_says_you_are_invited() -> None:
+    message = mail.invitation_message(
+        Settings(), to="ada@example.org", name=None, code=CODE, language="en"
+    )
+    text, html = _parts(message)
+    assert message["Subject"] == "You are invited to Stackspin"
+    assert text.startswith("Hello,\n")
+    assert "You are invited to Stackspin." in text
+    assert "<img" not in html
+    assert "Choose your password" in html
+
+
+def test_names_in_the_html_part_are_escaped_and_the_text_part_is_plain() -> None:
+    evil = "<script>alert('x')</script>"
+    message = mail.invitation_message(
+        SETTINGS,
+        to="ada@example.org",
+        name=evil,
+        code=CODE,
+        invited_by=f"Mallory {evil}",
+        apps=[f"<b>{evil}</b>"],
+        language="en",
+    )
+    text, html = _parts(message)
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    assert "&lt;b&gt;" in html
+    assert f"Hello {evil}," in text
+
+
+def test_settings_refuse_a_colour_or_logo_that_could_break_out_of_the_mail() -> None:
+    with pytest.raises(ValidationError):
+        Settings(accent_color="red;background:url(x)")
+    with pytest.raises(ValidationError):
+        Settings(logo_url="/static/logo.png")
+    with pytest.raises(ValidationError):
+        Settings(logo_url='https://x.example/"onload="x')
+    assert Settings(logo_url="").logo_url is None
+
+
+def test_an_invitation_is_mailed_in_the_language_asked_and_resent_in_another(
+    ctx: Context, email, ory
+) -> None:
+    address = email()
+    user = creation.create_user(ctx, data=UserCreate(email=address, invite=True, language="nl"))
+    (row,) = lifecycle.list_invitations(ctx, subject=user.id).items
+    assert row.language == "nl"
+    first = ory.mail.store.list(address)[0]
+    assert first.subject == "Je bent uitgenodigd voor Stackspin"
+    assert "&lang=nl" in (first.text or "")
+
+    again = lifecycle.resend(ctx, invitation_id=row.id)
+    assert again.language == "nl"
+    assert ory.mail.store.list(address)[0].subject == "Je bent uitgenodigd voor Stackspin"
+    english = lifecycle.resend(ctx, invitation_id=row.id, language="en")
+    assert english.language == "en"
+    assert ory.mail.store.list(address)[0].subject == "You are invited to Stackspin"
+
+
+def test_the_default_language_comes_from_the_setting(ctx: Context, email, ory) -> None:
+    dutch = Context(
+        session=ctx.session,
+        ory=ctx.ory,
+        settings=ctx.settings.model_copy(update={"invitation_language": "nl"}),
+        actor=ctx.actor,
+    )
+    address = email()
+    creation.create_user(dutch, data=UserCreate(email=address, invite=True))
+    assert (ory.mail.store.list(address)[0].text or "").startswith("Hallo,")
+
+
+def test_welcome_names_the_invitation_of_a_flow_and_accepts_it_once_redeemed(
+    ctx: Context, email, ory
+) -> None:
+    address = email()
+    user = creation.create_user(ctx, data=UserCreate(email=address, invite=True, language="nl"))
+    link, code = _mailed_code(ory, address)
+    flow = re.search(r"flow=([0-9a-f-]+)", link)
+    assert flow
+    before = welcome.welcome(ctx, recovery_flow=flow.group(1), accept=True)
+    assert (before.state, before.language, before.accepted) == ("pending", "nl", False)
+    assert not reading.get_user(ctx, subject=user.id).email_verified
+
+    _redeem(ctx, link, code)
+    after = welcome.welcome(ctx, recovery_flow=flow.group(1), accept=True)
+    assert (after.state, after.accepted) == ("accepted", True)
+    assert reading.get_user(ctx, subject=user.id).email_verified
+    # Asked again (the settings page reloaded): still the accepted invitation.
+    assert welcome.welcome(ctx, recovery_flow=flow.group(1), accept=True).accepted
+    with pytest.raises(NotFound):
+        welcome.welcome(ctx, recovery_flow="00000000-0000-4000-8000-000000000000", accept=True)

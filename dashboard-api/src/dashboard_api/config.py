@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dashboard_api.db import DatabaseTimeouts
@@ -33,7 +34,14 @@ class Settings(BaseSettings):
     oauth_scope: str = "openid email profile"
     smtp_url: str | None = None
     mail_from: str = "Stackspin <no-reply@localhost>"
+    # The organisation in the invitation mail, as login-service's LOGIN_SITE_NAME,
+    # LOGIN_LOGO_URL and LOGIN_ACCENT_COLOR show it on the pages (set them alike).
     site_name: str = "Stackspin"
+    # An absolute https (or http) URL of the logo image; mail clients cannot fetch a relative one.
+    logo_url: str | None = None
+    accent_color: str = "#3c5bd6"
+    # The invitation mail's language when the request names none.
+    invitation_language: Literal["en", "nl"] = "en"
 
     session_lifetime: int = Field(default=8 * 3600, ge=60)
     # None: Secure when public_url is https.
@@ -64,6 +72,23 @@ class Settings(BaseSettings):
     database_pool_timeout: float = Field(default=4.0, gt=0)
     log_level: str = "INFO"
     log_json: bool = True
+
+    @field_validator("accent_color")
+    @classmethod
+    def _colour(cls, value: str) -> str:
+        # Written into the mail's inline style; only a plain hex colour cannot break out.
+        if not re.fullmatch(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?", value):
+            raise ValueError("must be a hex colour like #3c5bd6")
+        return value
+
+    @field_validator("logo_url")
+    @classmethod
+    def _absolute_logo(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not re.fullmatch(r"https?://[^\s\"'<>]+", value):
+            raise ValueError("must be an absolute http(s) URL")
+        return value
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Self:

@@ -1,4 +1,5 @@
-"""Invitation mails: a Kratos recovery code sent by SMTP (DASHBOARD_SMTP_URL)."""
+"""Invitation mails: a Kratos recovery code sent by SMTP (DASHBOARD_SMTP_URL), written from
+the Jinja2 templates in mail_templates/ (English and Dutch; a text and an autoescaped HTML part)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,37 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import make_msgid
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from stackspin_clients.models import RecoveryCodeResult
 
 from dashboard_api.config import Settings
 from dashboard_api.errors import DependencyUnavailable
 
 SMTP_TIMEOUT = 10.0
+
+
+LANGUAGES = ("en", "nl")
+SUBJECTS = {
+    "en": ("{inviter} invited you to {site}", "You are invited to {site}"),
+    "nl": ("{inviter} heeft je uitgenodigd voor {site}", "Je bent uitgenodigd voor {site}"),
+}
+# .html templates autoescape every value; .txt ones are the plain-text part (nothing to escape).
+_TEMPLATES = Environment(
+    loader=PackageLoader("dashboard_api", "mail_templates"),
+    autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+    undefined=StrictUndefined,
+    keep_trailing_newline=True,
+)
+
+
+def landing_link(code: RecoveryCodeResult, language: str) -> str:
+    """Kratos's link to the recovery page with the code's flow, in the invitation's language
+    (login-service's `?lang=`, which it remembers for the pages after)."""
+    parts = urlsplit(code.recovery_link)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "lang"] + [("lang", language)]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def invitation_message(
@@ -24,23 +48,39 @@ def invitation_message(
     code: RecoveryCodeResult,
     invited_by: str | None = None,
     apps: list[str] | None = None,
+    language: str = "en",
 ) -> EmailMessage:
+    """The invitation mail in `language`: who invited the person to what, the link and code."""
+    if language not in LANGUAGES:
+        raise ValueError(f"no invitation mail in {language!r}")
+    with_inviter, without = SUBJECTS[language]
+    subject = (with_inviter if invited_by else without).format(
+        inviter=invited_by, site=settings.site_name
+    )
+    values = {
+        "language": language,
+        "subject": subject,
+        "name": name,
+        "inviter": invited_by,
+        "site_name": settings.site_name,
+        "logo_url": settings.logo_url,
+        "accent_color": settings.accent_color,
+        "apps": apps or [],
+        "email": to,
+        "link": landing_link(code, language),
+        "code": code.recovery_code,
+        "expires": f"{code.expires_at:%Y-%m-%d %H:%M}" if code.expires_at else None,
+    }
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = to
-    message["Subject"] = f"You are invited to {settings.site_name}"
+    message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain="dashboard-api")
-    greeting = f"Hello {name}," if name else "Hello,"
-    expires = f" It works until {code.expires_at:%Y-%m-%d %H:%M} UTC." if code.expires_at else ""
-    who = f"{invited_by} invited you" if invited_by else "You are invited"
-    what = f" (apps: {', '.join(apps)})" if apps else ""
-    message.set_content(
-        f"{greeting}\n\n"
-        f"{who} to {settings.site_name}{what}; an account was created for you.\n"
-        f"Open {code.recovery_link} and enter this code to choose your password:\n\n"
-        f"    {code.recovery_code}\n\n"
-        f"The code can be used once.{expires}\n"
+    message.set_content(_TEMPLATES.get_template(f"invitation.{language}.txt").render(values))
+    message.add_alternative(
+        _TEMPLATES.get_template(f"invitation.{language}.html").render(values), subtype="html"
     )
+    message["Content-Language"] = language  # after the parts: set_content drops Content-*
     return message
 
 

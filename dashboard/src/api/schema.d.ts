@@ -372,7 +372,8 @@ export interface paths {
         put?: never;
         /**
          * Resend Invitation
-         * @description Mail a pending or expired invitation again with a new code (the old one stops working).
+         * @description Mail a pending or expired invitation again with a new code (the old one stops working);
+         *     optional body: the mail's language (else the invitation's).
          */
         post: operations["invitations-resend_invitation"];
         delete?: never;
@@ -539,7 +540,7 @@ export interface paths {
         put?: never;
         /**
          * Send Invitation
-         * @description Mail the person a (new) invitation: a Kratos recovery code.
+         * @description Mail the person a (new) invitation: a Kratos recovery code (optional body: its language).
          */
         post: operations["users-send_invitation"];
         delete?: never;
@@ -1044,6 +1045,11 @@ export interface components {
             id: number;
             /** Invited By */
             invited_by: string;
+            /**
+             * Language
+             * @enum {string}
+             */
+            language: "en" | "nl";
             /** Roles */
             roles: string[][];
             /**
@@ -1055,6 +1061,14 @@ export interface components {
             user_id: string;
             /** Withdrawn At */
             withdrawn_at?: string | null;
+        };
+        /**
+         * InvitationRequest
+         * @description An optional body of an invite or a resend.
+         */
+        InvitationRequest: {
+            /** Language */
+            language?: ("en" | "nl") | null;
         };
         /** Me */
         Me: {
@@ -1297,6 +1311,8 @@ export interface components {
              * @default false
              */
             invite: boolean;
+            /** Language */
+            language?: ("en" | "nl") | null;
             /** Name */
             name?: string | null;
             /** Roles */
@@ -3258,7 +3274,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["InvitationRequest"] | null;
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -3267,6 +3287,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InvitationOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -4047,7 +4076,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["InvitationRequest"] | null;
+            };
+        };
         responses: {
             /** @description Successful Response */
             204: {
@@ -4055,6 +4088,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Unauthorized */
             401: {

@@ -22,6 +22,12 @@ def slugs_to_ids(session: Session, slugs: Sequence[str]) -> dict[str, int]:
     return dict(rows)
 
 
+def names_by_slug(session: Session, slugs: Collection[str]) -> dict[str, str]:
+    if not slugs:
+        return {}
+    return dict(session.execute(select(App.slug, App.name).where(App.slug.in_(slugs))).all())
+
+
 def list_apps(session: Session) -> Sequence[App]:
     return session.scalars(select(App).options(selectinload(App.clients)).order_by(App.slug)).all()
 

@@ -10,6 +10,8 @@ from dashboard_api.deps import InternalToken, SystemContext, writes_on_read
 from dashboard_api.errors import problem_responses
 from dashboard_api.internal import service
 from dashboard_api.internal.schemas import ConsentDecision
+from dashboard_api.invitations import welcome
+from dashboard_api.invitations.schemas import InvitationWelcome, InvitationWelcomeRequest
 
 # Not in /api/openapi.json: the public schema documents only what nginx routes.
 router = APIRouter(prefix="/internal/v1", tags=["internal"], include_in_schema=False)
@@ -25,3 +27,12 @@ def consent_decision(
 ) -> ConsentDecision:
     """May `subject` use the app behind `client_id`, with which role and claims?"""
     return service.consent_decision(ctx, subject, client_id)
+
+
+@router.post("/invitation-welcome", responses=problem_responses(401, 404, 422))
+def invitation_welcome(
+    _: InternalToken, ctx: SystemContext, body: InvitationWelcomeRequest
+) -> InvitationWelcome:
+    """The invitation a Kratos recovery flow belongs to; with `accept`, accept it once its
+    code was redeemed (the address counts as verified from then on)."""
+    return welcome.welcome(ctx, recovery_flow=body.recovery_flow, accept=body.accept)

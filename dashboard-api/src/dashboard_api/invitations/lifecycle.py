@@ -9,6 +9,8 @@ from stackspin_clients import errors as ory_errors
 from stackspin_clients.models import Identity
 
 from dashboard_api import mail
+from dashboard_api.apps import repository as apps_repository
+from dashboard_api.apps.models import DASHBOARD_APP_SLUG
 from dashboard_api.audit import service as audit
 from dashboard_api.context import Context
 from dashboard_api.db import utcnow
@@ -45,9 +47,17 @@ def _mail_code(ctx: Context, identity: Identity, row: Invitation, name: str | No
         name=name,
         code=code,
         invited_by=_inviter(ctx),
-        apps=[app for app, _role in row.summary.get("roles", [])],
+        apps=_app_names(ctx, row),
+        language=row.language,
     )
     mail.send(ctx.settings, message)
+
+
+def _app_names(ctx: Context, row: Invitation) -> list[str]:
+    """The apps the invitation gives, by name (the dashboard itself goes without saying)."""
+    slugs = [app for app, _role in row.summary.get("roles", []) if app != DASHBOARD_APP_SLUG]
+    names = apps_repository.names_by_slug(ctx.session, slugs)
+    return [names.get(slug, slug) for slug in slugs]
 
 
 def _inviter(ctx: Context) -> str | None:
@@ -73,8 +83,11 @@ def _withdraw_row(ctx: Context, row: Invitation) -> None:
     row.withdrawn_at = utcnow()
 
 
-def mail_invitation(ctx: Context, identity: Identity, name: str | None = None) -> Invitation:
-    """Invite the identity: earlier pending invitations are withdrawn, a new one is mailed.
+def mail_invitation(
+    ctx: Context, identity: Identity, name: str | None = None, language: str | None = None
+) -> Invitation:
+    """Invite the identity: earlier pending invitations are withdrawn, a new one is mailed in
+    `language` (default DASHBOARD_INVITATION_LANGUAGE).
 
     The caller audits (user.create with invite, or user.invite)."""
     email = identities.email_of(identity)
@@ -89,6 +102,7 @@ def mail_invitation(ctx: Context, identity: Identity, name: str | None = None) -
         invited_by=str(ctx.actor),
         summary={"roles": [[app, role] for app, role in roles]},
         state=PENDING,
+        language=language or ctx.settings.invitation_language,
         created_at=utcnow(),
         expires_at=utcnow(),
         code_hash="",
@@ -105,11 +119,14 @@ def _found(ctx: Context, invitation_id: int) -> Invitation:
     return row
 
 
-def resend(ctx: Context, *, invitation_id: int) -> InvitationOut:
-    """Mail a pending or expired invitation again with a new code; the old code stops working."""
+def resend(ctx: Context, *, invitation_id: int, language: str | None = None) -> InvitationOut:
+    """Mail a pending or expired invitation again with a new code (in `language`, else its
+    own); the old code stops working."""
     row = _found(ctx, invitation_id)
     if row.state != PENDING:
         raise Conflict(f"The invitation is {row.state}; only pending or expired ones are resent.")
+    if language is not None:
+        row.language = language
     identity = get_identity(ctx, subject=row.subject)
     if identities.email_of(identity) != row.email:
         raise Conflict("The user's address changed since; send a new invitation instead.")
@@ -121,7 +138,7 @@ def resend(ctx: Context, *, invitation_id: int) -> InvitationOut:
         action="invitation.resend",
         target_type="user",
         target_id=row.subject,
-        summary={"invitation": row.id, "email": row.email},
+        summary={"invitation": row.id, "email": row.email, "language": row.language},
     )
     return InvitationOut.of(row, row.state_at(utcnow()))
 

@@ -35,6 +35,8 @@ class Invitation(Base):
     # The person's apps and roles when invited: [[app slug, role], ...].
     summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
     state: Mapped[str] = mapped_column(String(16), default=PENDING)
+    # The language of its mail and landing page (mail.LANGUAGES).
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
     accepted_at: Mapped[datetime | None] = mapped_column(default=None)

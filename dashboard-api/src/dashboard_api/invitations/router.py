@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query
 from dashboard_api.deps import AdminContext
 from dashboard_api.errors import problem_responses
 from dashboard_api.invitations import lifecycle
-from dashboard_api.invitations.schemas import InvitationOut, InvitationState
+from dashboard_api.invitations.schemas import InvitationOut, InvitationRequest, InvitationState
 from dashboard_api.pagination import Page
 
 router = APIRouter(prefix="/invitations", tags=["invitations"])
@@ -51,9 +51,14 @@ def list_user_invitations(
 
 
 @router.post("/{invitation_id}/resend", responses=problem_responses(*ONE_ERRORS))
-def resend_invitation(ctx: AdminContext, invitation_id: InvitationId) -> InvitationOut:
-    """Mail a pending or expired invitation again with a new code (the old one stops working)."""
-    return lifecycle.resend(ctx, invitation_id=invitation_id)
+def resend_invitation(
+    ctx: AdminContext, invitation_id: InvitationId, body: InvitationRequest | None = None
+) -> InvitationOut:
+    """Mail a pending or expired invitation again with a new code (the old one stops working);
+    optional body: the mail's language (else the invitation's)."""
+    return lifecycle.resend(
+        ctx, invitation_id=invitation_id, language=body.language if body else None
+    )
 
 
 @router.post("/{invitation_id}/withdraw", responses=problem_responses(*ONE_ERRORS))

@@ -146,7 +146,12 @@ def batch_create(ctx: Context, *, items: Sequence[UserCreate]) -> BatchResult:
     ctx.session.flush()
     for index, identity_id, _ in finished:
         if items[index].invite:
-            send_invitation(ctx, get_identity(ctx, subject=identity_id), items[index].name)
+            send_invitation(
+                ctx,
+                get_identity(ctx, subject=identity_id),
+                items[index].name,
+                items[index].language,
+            )
     final = [r for r in results if r is not None]
     return BatchResult(
         results=final,

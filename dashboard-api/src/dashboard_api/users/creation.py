@@ -145,7 +145,7 @@ def create_user(ctx: Context, *, data: UserCreate) -> User:
     intents.settle(ctx, [intent])
     ctx.session.flush()
     if data.invite:
-        send_invitation(ctx, identity, data.name)
+        send_invitation(ctx, identity, data.name, data.language)
     assignments = roles_repository.assignments_for(ctx.session, [identity.id])
     return identities.to_user(identity, assignments.get(identity.id, []))
 
@@ -154,14 +154,16 @@ def _plan_summary(data: UserCreate) -> list[list[str]]:
     return [[r.app, r.role] for r in data.roles]
 
 
-def send_invitation(ctx: Context, identity: Identity, name: str | None) -> int:
+def send_invitation(
+    ctx: Context, identity: Identity, name: str | None, language: str | None = None
+) -> int:
     """Mail an invitation (a row in `invitations`); its id."""
-    return lifecycle.mail_invitation(ctx, identity, name).id
+    return lifecycle.mail_invitation(ctx, identity, name, language).id
 
 
-def invite(ctx: Context, *, subject: str) -> None:
+def invite(ctx: Context, *, subject: str, language: str | None = None) -> None:
     identity = get_identity(ctx, subject=subject)
-    invitation = send_invitation(ctx, identity, None)
+    invitation = send_invitation(ctx, identity, None, language)
     audit.record(
         ctx,
         action="user.invite",

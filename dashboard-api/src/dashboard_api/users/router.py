@@ -10,6 +10,7 @@ from dashboard_api.apps import service as apps_service
 from dashboard_api.apps.schemas import MyApp
 from dashboard_api.deps import AdminContext, CurrentPrincipal, UserContext
 from dashboard_api.errors import problem_responses
+from dashboard_api.invitations.schemas import InvitationRequest
 from dashboard_api.pagination import Page
 from dashboard_api.users import batch, creation, credentials, listing, reading, sessions, updates
 from dashboard_api.users.schemas import (
@@ -97,9 +98,11 @@ def create_recovery_code(ctx: AdminContext, user_id: UserId) -> RecoveryCode:
     response_class=Response,
     responses=problem_responses(*ONE_USER_ERRORS),
 )
-def send_invitation(ctx: AdminContext, user_id: UserId) -> None:
-    """Mail the person a (new) invitation: a Kratos recovery code."""
-    creation.invite(ctx, subject=user_id)
+def send_invitation(
+    ctx: AdminContext, user_id: UserId, body: InvitationRequest | None = None
+) -> None:
+    """Mail the person a (new) invitation: a Kratos recovery code (optional body: its language)."""
+    creation.invite(ctx, subject=user_id, language=body.language if body else None)
 
 
 @router.post(

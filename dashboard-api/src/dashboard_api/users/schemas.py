@@ -37,6 +37,8 @@ class UserCreate(Strict):
     roles: Annotated[list[AppRole], Field(max_length=100)] = Field(default_factory=list)
     # Mail a Kratos recovery code so the person sets a password.
     invite: bool = False
+    # The invitation mail's language (default DASHBOARD_INVITATION_LANGUAGE).
+    language: Literal["en", "nl"] | None = None
 
 
 class UserUpdate(Strict):

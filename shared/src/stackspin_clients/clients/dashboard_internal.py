@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from stackspin_clients.config import ClientConfig
-from stackspin_clients.models.dashboard import ConsentDecision
+from stackspin_clients.models.dashboard import ConsentDecision, InvitationWelcome
 from stackspin_clients.operations import dashboard_internal as ops
 from stackspin_clients.transport import AsyncTransport, SyncTransport
 
@@ -34,6 +34,14 @@ class DashboardInternal(SyncTransport):
         """
         return self._send(ops.consent_decision(subject, client_id))
 
+    def invitation_welcome(self, recovery_flow: str, *, accept: bool = False) -> InvitationWelcome:
+        """The invitation whose mailed code belongs to Kratos recovery flow ``recovery_flow``.
+
+        With ``accept``: once the code was redeemed, the invitation is accepted and the address
+        verified. 404 → NotFound (no invitation of that flow).
+        """
+        return self._send(ops.invitation_welcome(recovery_flow, accept=accept))
+
 
 class AsyncDashboardInternal(AsyncTransport):
     """dashboard-api ``/internal/v1``, async calls (see :class:`DashboardInternal`)."""
@@ -51,3 +59,9 @@ class AsyncDashboardInternal(AsyncTransport):
     async def consent_decision(self, subject: str, client_id: str) -> ConsentDecision:
         """May ``subject`` use the app of ``client_id``, with which role and claims."""
         return await self._send(ops.consent_decision(subject, client_id))
+
+    async def invitation_welcome(
+        self, recovery_flow: str, *, accept: bool = False
+    ) -> InvitationWelcome:
+        """The invitation of ``recovery_flow`` (see :class:`DashboardInternal`)."""
+        return await self._send(ops.invitation_welcome(recovery_flow, accept=accept))

@@ -1,7 +1,7 @@
 """Pydantic models of everything the clients send and receive."""
 
 from stackspin_clients.models.base import WireModel
-from stackspin_clients.models.dashboard import ConsentDecision, DecisionApp
+from stackspin_clients.models.dashboard import ConsentDecision, DecisionApp, InvitationWelcome
 from stackspin_clients.models.hydra import (
     AcceptConsent,
     AcceptLogin,
@@ -62,6 +62,7 @@ __all__ = [
     "IdentityCredentials",
     "IdentityPage",
     "IntrospectedToken",
+    "InvitationWelcome",
     "JsonPatch",
     "LoginRequest",
     "LogoutFlow",

@@ -29,3 +29,15 @@ class ConsentDecision(WireModel):
     role: str | None = None
     claims: dict[str, Any] = Field(default_factory=dict)
     reason: Literal["no_role", "user_inactive"] | str | None = None
+
+
+class InvitationWelcome(WireModel):
+    """``POST /internal/v1/invitation-welcome``: the invitation a recovery flow belongs to.
+
+    ``accepted`` says the flow's code was redeemed (and the address marked verified);
+    ``language`` is the invitation's ("en", "nl").
+    """
+
+    state: str
+    language: str
+    accepted: bool = False
