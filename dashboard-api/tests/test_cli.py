@@ -36,6 +36,7 @@ def cli_env(cli_database_url, settings) -> dict[str, str]:
         "DASHBOARD_OAUTH_CLIENT_SECRET": settings.oauth_client_secret,
         "DASHBOARD_HYDRA_ADMIN_URL": settings.hydra_admin_url,
         "DASHBOARD_KRATOS_ADMIN_URL": settings.kratos_admin_url,
+        "DASHBOARD_KRATOS_PUBLIC_URL": settings.kratos_public_url,
         "DASHBOARD_SMTP_URL": settings.smtp_url or "",
         "DASHBOARD_LOG_JSON": "false",
     }
@@ -358,3 +359,38 @@ def test_groups_commands(run, email) -> None:
     assert "crew" not in run("groups", "list").output
     assert "no group" in run("groups", "show", "crew", ok=False).output
     assert "Groups of people" in run("groups", "--help").output
+
+
+def test_invitation_commands_list_resend_and_withdraw_by_email_or_number(
+    run, email, ory
+) -> None:
+    run("app", "create", "wiki", "--name", "Wiki")
+    address = email()
+    created = json.loads(
+        run(
+            "user", "create", address, "--role", "wiki:user", "--invite", "--language", "nl"
+        ).output
+    )
+    assert ory.mail.store.list(address)[0].subject == "Je bent uitgenodigd voor Stackspin"
+    listed = run("invitation", "list", "--status", "pending").output
+    header, *rows = listed.splitlines()
+    assert header.split() == [
+        "ID", "EMAIL", "STATE", "LANGUAGE", "INVITED", "BY", "CREATED", "EXPIRES", "APPS"
+    ]  # fmt: skip
+    (row,) = [line for line in rows if address in line]
+    number = row.split()[0]
+    assert "pending" in row
+    assert " nl " in row
+    assert "wiki:user" in row
+
+    resent = run("invitation", "resend", address, "--language", "en").output
+    assert f"invitation {number} to {address}: mailed again (en)" in resent
+    assert ory.mail.store.list(address)[0].subject == "You are invited to Stackspin"
+    withdrawn = run("invitation", "withdraw", number).output
+    assert f"invitation {number} to {address}: withdrawn" in withdrawn
+    assert address in run("invitation", "list", "--status", "withdrawn").output
+    assert address not in run("invitation", "list", "--status", "pending").output
+    # Withdrawn: nothing left to resend (409 as a clean error), and a stranger has none.
+    assert run("invitation", "resend", created["id"], ok=False).exit_code == 1
+    assert run("invitation", "withdraw", email(), ok=False).exit_code != 0
+    assert "--status [pending|accepted|expired|withdrawn]" in run("invitation", "list", "--help").output

@@ -220,6 +220,13 @@ NL = {
     "Try again": "Opnieuw proberen",
     "Error %(status)s": "Fout %(status)s",
     "Request id": "Verzoek-id",
+    "Welcome, choose a password": "Welkom, kies een wachtwoord",
+    "You were invited. Enter the code from your invitation mail to choose your password.": (
+        "U bent uitgenodigd. Vul de code uit uw uitnodigingsmail in om uw wachtwoord te kiezen."
+    ),
+    "Your invitation is accepted. Choose the password you will sign in with.": (
+        "Uw uitnodiging is aanvaard. Kies het wachtwoord waarmee u gaat inloggen."
+    ),
     "Your account is recovered. Please choose a new password first.": (
         "Uw account is hersteld. Kies eerst een nieuw wachtwoord."
     ),

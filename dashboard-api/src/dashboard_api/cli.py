@@ -41,6 +41,10 @@ from dashboard_api.errors import DomainError
 from dashboard_api.groups import claims as group_claims
 from dashboard_api.groups import service as groups
 from dashboard_api.groups.schemas import GroupCreate, GroupsClaim
+from dashboard_api.invitations import lifecycle
+from dashboard_api.invitations.models import STATES as INVITATION_STATES
+from dashboard_api.invitations.schemas import InvitationOut
+from dashboard_api.mail import LANGUAGES
 from dashboard_api.ory import OryClients
 from dashboard_api.roles import service as roles
 from dashboard_api.users import batch, creation, credentials, listing, reading, sessions, updates
@@ -410,6 +414,11 @@ def user() -> None:
     "--role", "role_specs", multiple=True, metavar="APP:ROLE", help="Repeatable: wiki:user."
 )
 @click.option("--invite", is_flag=True, help="Mail an invitation to choose a password.")
+@click.option(
+    "--language",
+    type=click.Choice(LANGUAGES),
+    help="The invitation mail's language (default DASHBOARD_INVITATION_LANGUAGE).",
+)
 @pass_state
 def user_create(
     state: CliState,
@@ -418,6 +427,7 @@ def user_create(
     username: str | None,
     role_specs: tuple[str, ...],
     invite: bool,
+    language: str | None,
 ) -> None:
     """Create a user (with a dashboard:user role unless --role says otherwise)."""
     data = _validated(
@@ -427,6 +437,7 @@ def user_create(
         username=username,
         roles=_parse_roles(role_specs),
         invite=invite,
+        language=language,
     )
     with state.unit_of_work() as ctx:
         created = creation.create_user(ctx, data=data)
@@ -613,6 +624,84 @@ def user_recovery_code(state: CliState, who: str) -> None:
     click.echo(f"Code:  {code.recovery_code}")
     if code.expires_at is not None:
         click.echo(f"Until: {code.expires_at:%Y-%m-%d %H:%M} UTC")
+
+
+@main.group()
+def invitation() -> None:
+    """Invitations: pending, accepted, expired or withdrawn; resend or withdraw them."""
+
+
+def _invitation_of(ctx: Context, who: str) -> int:
+    """WHO is an invitation's number, or a person (email or id): their newest invitation."""
+    if who.isdigit():
+        return int(who)
+    row = lifecycle.latest_of(ctx, subject=_subject(ctx, who))
+    if row is None:
+        raise click.ClickException(f"{who} has no invitation.")
+    return row.id
+
+
+def _echo_invitations(items: Iterable[InvitationOut]) -> None:
+    _echo_table(
+        ("ID", "EMAIL", "STATE", "LANGUAGE", "INVITED BY", "CREATED", "EXPIRES", "APPS"),
+        [
+            (
+                str(item.id),
+                item.email,
+                item.state,
+                item.language,
+                item.invited_by,
+                f"{item.created_at:%Y-%m-%d %H:%M}",
+                f"{item.expires_at:%Y-%m-%d %H:%M}",
+                ",".join(f"{app}:{role}" for app, role in item.roles),
+            )
+            for item in items
+        ],
+    )
+
+
+@invitation.command(name="list")
+@click.option("--status", type=click.Choice(INVITATION_STATES), help="Only invitations in it.")
+@click.option("--limit", type=click.IntRange(1, 500), default=100, show_default=True)
+@click.option("--all", "all_pages", is_flag=True, help="Follow every page.")
+@pass_state
+def invitation_list(state: CliState, status: str | None, limit: int, all_pages: bool) -> None:
+    """List invitations, newest first (times in UTC)."""
+    cursor: str | None = None
+    while True:
+        with state.unit_of_work(read_only=True) as ctx:
+            page = lifecycle.list_invitations(ctx, limit=limit, cursor=cursor, state=status)
+        _echo_invitations(page.items)
+        cursor = page.next_cursor
+        if not all_pages or cursor is None:
+            if cursor is not None:
+                click.echo(f"# more: --all, or the API with cursor={cursor}", err=True)
+            return
+
+
+@invitation.command(name="resend")
+@click.argument("who", metavar="EMAIL_OR_ID")
+@click.option("--language", type=click.Choice(LANGUAGES), help="Default: the invitation's.")
+@pass_state
+def invitation_resend(state: CliState, who: str, language: str | None) -> None:
+    """Mail a pending or expired invitation again with a new code (the old one stops working).
+
+    EMAIL_OR_ID: the person (their newest invitation) or the invitation's number."""
+    with state.unit_of_work() as ctx:
+        resent = lifecycle.resend(ctx, invitation_id=_invitation_of(ctx, who), language=language)
+    click.echo(f"invitation {resent.id} to {resent.email}: mailed again ({resent.language})")
+
+
+@invitation.command(name="withdraw")
+@click.argument("who", metavar="EMAIL_OR_ID")
+@pass_state
+def invitation_withdraw(state: CliState, who: str) -> None:
+    """Withdraw an invitation: the code already mailed stops working at once.
+
+    EMAIL_OR_ID: the person (their newest invitation) or the invitation's number."""
+    with state.unit_of_work() as ctx:
+        withdrawn = lifecycle.withdraw(ctx, invitation_id=_invitation_of(ctx, who))
+    click.echo(f"invitation {withdrawn.id} to {withdrawn.email}: {withdrawn.state}")
 
 
 def _read_rows(source: TextIO) -> list[dict[str, str]]:

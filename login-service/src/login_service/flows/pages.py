@@ -3,9 +3,10 @@ with the browser's cookies (and pass Kratos's Set-Cookie back); render its nodes
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import structlog
 from flask import flash, make_response, redirect, render_template, request, url_for
@@ -16,6 +17,7 @@ from stackspin_clients.errors import (
     Forbidden,
     Gone,
     NotFound,
+    OryError,
     Unauthorized,
     ValidationFailed,
 )
@@ -25,6 +27,7 @@ from login_service.clients import calling, clients
 from login_service.config import current_settings, origin_of
 from login_service.errors import render_error
 from login_service.headers import leave_form_action_open
+from login_service.i18n import current_language
 from login_service.kratos_session import (
     BrowserSession,
     browser_cookie,
@@ -51,6 +54,41 @@ TITLES: dict[str, Any] = {
 }
 
 CSRF_ERRORS = frozenset({"security_csrf_violation", "csrf_violation"})
+WELCOME_TITLE = _l("Welcome, choose a password")
+# Forms whose submission may make Kratos mail: they carry the page's language to its templates.
+MAILING_KINDS = frozenset({"recovery", "verification", "settings"})
+
+
+def _invitation_recovery_flow(kind: str, flow_id: str, flow: Flow) -> str | None:
+    """The recovery flow an invitation's code belongs to: this recovery page's own, or for a
+    settings page the one Kratos opened it from (its request_url is that code's submission)."""
+    if kind == "recovery":
+        return flow_id
+    if kind != "settings" or not flow.request_url:
+        return None
+    source = urlsplit(flow.request_url)
+    if not source.path.endswith("/self-service/recovery"):
+        return None
+    values = parse_qs(source.query).get("flow") or []
+    return values[0] if values and _FLOW_ID.fullmatch(values[0]) else None
+
+
+def _is_invitation(kind: str, flow_id: str, flow: Flow) -> bool:
+    """Ask dashboard-api whether this page belongs to an invitation; on the settings page that
+    also accepts it (the address is verified before the password is chosen, so Kratos mails no
+    verification code after). Only the wording depends on it: dashboard-api down → the plain
+    recovery pages."""
+    recovery_flow = _invitation_recovery_flow(kind, flow_id, flow)
+    if recovery_flow is None:
+        return False
+    try:
+        found = clients().dashboard.invitation_welcome(recovery_flow, accept=kind == "settings")
+    except NotFound:
+        return False
+    except OryError as exc:
+        log.warning("invitation_lookup_failed", kind=kind, error=type(exc).__name__)
+        return False
+    return found.state in ("pending", "accepted")
 
 
 def restart(kind: FlowKind) -> ResponseReturnValue:
@@ -135,7 +173,8 @@ def render_flow_page(kind: FlowKind) -> ResponseReturnValue:
 
     flow = result.flow
     messages = {m.id for m in flow.ui.messages or []}
-    recovered = kind == "settings" and RECOVERED_MESSAGE in messages
+    invited = kind in ("recovery", "settings") and _is_invitation(kind, flow_id, flow)
+    recovered = kind == "settings" and (RECOVERED_MESSAGE in messages or invited)
     view: FlowView = flow_view(
         flow.ui,
         kratos_origin=origin_of(current_settings().kratos_browser_url),
@@ -149,6 +188,8 @@ def render_flow_page(kind: FlowKind) -> ResponseReturnValue:
         title = _l("Second factor")
     elif kind == "login" and flow.refresh:
         title = _l("Confirm it is you")
+    elif invited:
+        title = WELCOME_TITLE
     response = make_response(
         render_template(
             "flow.html",
@@ -157,6 +198,11 @@ def render_flow_page(kind: FlowKind) -> ResponseReturnValue:
             view=view,
             flow=flow,
             recovered=recovered,
+            invited=invited,
+            # Kratos passes it to the mail templates (deploy/ory/courier-templates).
+            transient_payload=json.dumps({"language": current_language()})
+            if kind in MAILING_KINDS
+            else None,
             links=_flow_links(kind, flow),
         )
     )
