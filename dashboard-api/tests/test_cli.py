@@ -393,4 +393,5 @@ def test_invitation_commands_list_resend_and_withdraw_by_email_or_number(
     # Withdrawn: nothing left to resend (409 as a clean error), and a stranger has none.
     assert run("invitation", "resend", created["id"], ok=False).exit_code == 1
     assert run("invitation", "withdraw", email(), ok=False).exit_code != 0
-    assert "--status [pending|accepted|expired|withdrawn]" in run("invitation", "list", "--help").output
+    helped = run("invitation", "list", "--help").output
+    assert "--status [pending|accepted|expired|withdrawn]" in helped
