@@ -361,15 +361,11 @@ def test_groups_commands(run, email) -> None:
     assert "Groups of people" in run("groups", "--help").output
 
 
-def test_invitation_commands_list_resend_and_withdraw_by_email_or_number(
-    run, email, ory
-) -> None:
+def test_invitation_commands_list_resend_and_withdraw_by_email_or_number(run, email, ory) -> None:
     run("app", "create", "wiki", "--name", "Wiki")
     address = email()
     created = json.loads(
-        run(
-            "user", "create", address, "--role", "wiki:user", "--invite", "--language", "nl"
-        ).output
+        run("user", "create", address, "--role", "wiki:user", "--invite", "--language", "nl").output
     )
     assert ory.mail.store.list(address)[0].subject == "Je bent uitgenodigd voor Stackspin"
     listed = run("invitation", "list", "--status", "pending").output
