@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -200,3 +201,66 @@ def test_with_an_authenticator_app_set_up_the_app_login_asks_for_the_second_fact
     finally:
         rp.close()
     assert tokens["id_claims"]["sub"] == user_id
+
+
+def test_a_dutch_invitation_welcomes_sets_a_password_lands_on_the_dashboard_verified_in_chromium(
+    sso: SsoStack, page: Any, shots: Screenshots
+) -> None:
+    """The mail (from the mail sink) is Dutch and names the inviter and the app; its link
+    and the password step say "Welkom, kies een wachtwoord" (the browser asks for English);
+    afterwards the person is on `/`, the address is verified and no confirmation mail came."""
+    email = f"welkom-{secrets.token_hex(4)}@example.org"
+    with admin_api(sso) as api:
+        created = api.post(
+            "/users",
+            json={
+                "email": email,
+                "name": "Nina",
+                "roles": [{"app": "demo", "role": "user"}],
+                "invite": True,
+                "language": "nl",
+            },
+        )
+        assert created.status_code == 201, created.text
+        user_id = created.json()["id"]
+    (mail,) = sso.ory.wait_for_mails(email, 1)
+    assert mail["subject"] == "Grace Admin heeft je uitgenodigd voor Stackspin"
+    assert (mail["text"] or "").startswith("Hallo Nina,")
+    assert "om Demo te gebruiken" in (mail["text"] or "")
+    assert 'lang="nl"' in (mail["html"] or "")
+    link, code = invitation_parts(mail["text"] or "")
+
+    page.goto(link)
+    page.wait_for_url(re.compile(r".*/auth/recovery\?flow="))
+    assert page.locator("h1").inner_text() == "Welkom, kies een wachtwoord"
+    shots.take(page, "welcome-code")
+    page.fill("input[name=code]", code)
+    page.click("button[name=method][value=code]")
+    page.wait_for_url(re.compile(r".*/auth/settings\?flow="))
+    assert page.locator("h1").inner_text() == "Welkom, kies een wachtwoord"
+    assert "wijzig" not in page.locator("main").inner_text().lower()
+    shots.take(page, "welcome-password")
+    page.fill("input[name=password]", "gekozen in chromium 2024")
+    page.click("button[name=method][value=password]")
+    page.wait_for_url(re.compile(rf"^{re.escape(sso.url)}/($|[?#])"))
+    shots.take(page, "dashboard")
+
+    identity = sso.kratos.get_identity(user_id)
+    assert [a.verified for a in identity.verifiable_addresses or []] == [True]
+    time.sleep(3)  # real Kratos's courier sends from a queue it polls about once a second
+    assert [m["subject"] for m in sso.ory.mails(to=email)] == [mail["subject"]]
+
+
+def test_kratoss_own_recovery_mail_is_dutch_when_the_page_is_in_chromium(
+    sso: SsoStack, page: Any
+) -> None:
+    user_id, email = sso.create_user(name="Daan")
+    page.goto(f"{sso.url}/auth/recovery?lang=nl")
+    page.wait_for_url(re.compile(r".*/auth/recovery\?flow="))
+    page.fill("input[name=email]", email)
+    page.click("button[name=method][value=code]")
+    page.wait_for_load_state()
+    (mail,) = sso.ory.wait_for_mails(email, 1)
+    assert mail["subject"] == "Je Stackspin-herstelcode"
+    assert (mail["text"] or "").startswith("Hallo,")
+    assert user_id
