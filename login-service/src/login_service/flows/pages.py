@@ -175,8 +175,13 @@ def render_flow_page(kind: FlowKind) -> ResponseReturnValue:
     messages = {m.id for m in flow.ui.messages or []}
     invited = kind in ("recovery", "settings") and _is_invitation(kind, flow_id, flow)
     recovered = kind == "settings" and (RECOVERED_MESSAGE in messages or invited)
+    ui = flow.ui
+    if invited and kind == "settings":
+        # Ours says "welcome" instead of Kratos's "your account is recovered, change it".
+        kept = [m for m in ui.messages or [] if m.id != RECOVERED_MESSAGE]
+        ui = ui.model_copy(update={"messages": kept})
     view: FlowView = flow_view(
-        flow.ui,
+        ui,
         kratos_origin=origin_of(current_settings().kratos_browser_url),
         only_groups=frozenset({"password"}) if recovered else None,
     )
