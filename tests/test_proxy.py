@@ -96,6 +96,7 @@ def client(proxy: RunningNginx) -> Iterator[httpx.Client]:
         ("/auth/static/app.css", "login_service", "/auth/static/app.css"),
         ("/api/v1/me", "dashboard_api", "/api/v1/me"),
         ("/api/docs", "dashboard_api", "/api/docs"),
+        ("/api/docs/assets/docs.js", "dashboard_api", "/api/docs/assets/docs.js"),
         ("/kratos/self-service/login/browser", "kratos_public", "/self-service/login/browser"),
         ("/kratos/sessions/whoami", "kratos_public", "/sessions/whoami"),
         ("/oauth2/auth", "hydra_public", "/oauth2/auth"),

@@ -88,6 +88,14 @@ def _login(
     return dashboard
 
 
+def test_a_login_started_on_the_docs_page_returns_to_the_docs(
+    api, ory_clients, frontend_client, member
+) -> None:
+    dashboard = _login(api, ory_clients, member.subject, return_to="/api/docs")
+    assert dashboard.get("/api/docs").status_code == 200
+    assert dashboard.get("/api/v1/me").json()["id"] == member.subject
+
+
 def test_browser_login_sets_a_session_cookie_and_logout_ends_it(
     api, ory_clients, frontend_client, member
 ) -> None:

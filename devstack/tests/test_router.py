@@ -81,6 +81,8 @@ def router(upstream: RunningServer) -> Iterator[tuple[Router, Served]]:
     [
         ("/auth/login?login_challenge=abc", "/auth/login"),
         ("/api/v1/users?page_size=2", "/api/v1/users"),
+        ("/api/docs", "/api/docs"),
+        ("/api/docs/assets/swagger-ui-bundle.js", "/api/docs/assets/swagger-ui-bundle.js"),
         ("/kratos/self-service/login/browser?return_to=x", "/self-service/login/browser"),
         ("/oauth2/auth?client_id=x", "/oauth2/auth"),
         ("/userinfo", "/userinfo"),

@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute
 
 from dashboard_api import __version__
 from dashboard_api.access.router import router as access_router
+from dashboard_api.apidocs.router import router as docs_router
 from dashboard_api.apps.router import router as apps_router
 from dashboard_api.audit.router import router as audit_router
 from dashboard_api.auth.introspection import IntrospectionCache
@@ -68,7 +69,7 @@ def create_app(
         title="Stackspin dashboard API",
         version=__version__,
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # our own page: apidocs/, assets from this origin
         redoc_url=None,
         generate_unique_id_function=operation_id,
         lifespan=lifespan,
@@ -100,6 +101,7 @@ def create_app(
     app.include_router(api)
     app.include_router(internal_router)
     app.include_router(health_router)
+    app.include_router(docs_router)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
