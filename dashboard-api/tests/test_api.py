@@ -232,7 +232,7 @@ def linked_app(database: Database, ory_clients, settings):
         ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
         apps.create_app(
             ctx,
-            AppCreate(
+            data=AppCreate(
                 slug="wekan",
                 name="Wekan",
                 url="https://board.example.org",
@@ -241,7 +241,7 @@ def linked_app(database: Database, ory_clients, settings):
             ),
         )
         client = apps.create_client(
-            ctx, "wekan", ClientCreate(redirect_uris=["https://board.example.org/cb"])
+            ctx, slug="wekan", data=ClientCreate(redirect_uris=["https://board.example.org/cb"])
         )
     return client.client_id
 

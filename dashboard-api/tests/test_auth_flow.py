@@ -60,7 +60,7 @@ def frontend_client(ory_clients, settings, database) -> str:
     )
     with database.transaction() as session:
         ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
-        apps.link_client(ctx, "dashboard", settings.oauth_client_id)
+        apps.link_client(ctx, slug="dashboard", client_id=settings.oauth_client_id)
     return settings.oauth_client_id
 
 
@@ -214,7 +214,7 @@ def test_bearer_tokens_of_dashboard_clients_are_accepted_and_cached(
     assert httpx.get(f"{api.url}/api/v1/me", headers=headers).status_code == 401
     with database.transaction() as session:
         ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
-        apps.link_client(ctx, "dashboard", client_id)
+        apps.link_client(ctx, slug="dashboard", client_id=client_id)
     ory.hydra_calls.clear()
     for _ in range(3):
         me = httpx.get(f"{api.url}/api/v1/me", headers=headers)
@@ -235,7 +235,7 @@ def member_bearer(api, ory_clients, settings, database, member) -> dict[str, str
     secret = _script_client(ory_clients, client_id)
     with database.transaction() as session:
         ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
-        apps.link_client(ctx, "dashboard", client_id)
+        apps.link_client(ctx, slug="dashboard", client_id=client_id)
     token = _access_token(ory_clients, settings, member.subject, client_id, secret)
     headers = {"Authorization": f"Bearer {token}"}
     # Now the answer sits in the introspection cache (30 s in these settings).

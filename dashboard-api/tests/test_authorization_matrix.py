@@ -110,9 +110,9 @@ def targets(database, ory_clients, settings, email) -> dict[str, str]:
         ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
         user = creation.create_user(ctx, data=UserCreate(email=email(), invite=True))
         (invitation,) = lifecycle.list_invitations(ctx, subject=user.id).items
-        apps.create_app(ctx, AppCreate(slug="matrix", name="Matrix"))
+        apps.create_app(ctx, data=AppCreate(slug="matrix", name="Matrix"))
         client = apps.create_client(
-            ctx, "matrix", ClientCreate(redirect_uris=["https://matrix.example/cb"])
+            ctx, slug="matrix", data=ClientCreate(redirect_uris=["https://matrix.example/cb"])
         )
         group = groups.create_group(ctx, name="matrix-group").group
     return {

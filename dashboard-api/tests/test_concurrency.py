@@ -229,7 +229,7 @@ def test_parallel_role_changes_end_in_one_requests_roles(served: Served) -> None
     with served.database.transaction() as session:
         ctx = served.context(session)
         for slug in slugs:
-            apps_service.create_app(ctx, AppCreate(slug=slug, name=slug))
+            apps_service.create_app(ctx, data=AppCreate(slug=slug, name=slug))
         roles.set_role(ctx, subject=person, app_slug="dashboard", role="user")
     # Twenty different sets: each app gets no role, user or admin (the dashboard role stays).
     wanted: list[list[dict[str, str]]] = []

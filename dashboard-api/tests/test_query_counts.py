@@ -46,7 +46,7 @@ def test_a_page_of_users_costs_constant_calls_and_queries(
 ) -> None:
     with database.transaction() as session:
         ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
-        apps.create_app(ctx, AppCreate(slug="counted", name="Counted"))
+        apps.create_app(ctx, data=AppCreate(slug="counted", name="Counted"))
 
     costs = []
     for extra in (3, 30):
@@ -75,7 +75,7 @@ def test_app_lists_cost_constant_queries(
         with database.transaction() as session:
             ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
             for slug in batch:
-                apps.create_app(ctx, AppCreate(slug=slug, name=slug))
+                apps.create_app(ctx, data=AppCreate(slug=slug, name=slug))
                 roles.set_role(ctx, subject=member.subject, app_slug=slug, role="user")
         with counting(engine, ory) as everyone:
             assert admin.client.get("/api/v1/apps").status_code == 200
@@ -94,7 +94,7 @@ def test_effective_roles_through_groups_cost_constant_queries(
 
     with database.transaction() as session:
         ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
-        apps.create_app(ctx, AppCreate(slug="grouped", name="Grouped"))
+        apps.create_app(ctx, data=AppCreate(slug="grouped", name="Grouped"))
         gid = groups.create_group(ctx, name="counted-admins").group.id
         groups.set_grant(ctx, group_id=gid, app_slug="grouped", role="admin")
     costs = []
@@ -107,7 +107,7 @@ def test_effective_roles_through_groups_cost_constant_queries(
                 groups.add_member(ctx, group_id=gid, subject=subject)
             for n in range(extra // 3):
                 slug = f"grouped-{extra}-{n}"
-                apps.create_app(ctx, AppCreate(slug=slug, name=slug))
+                apps.create_app(ctx, data=AppCreate(slug=slug, name=slug))
                 groups.set_grant(ctx, group_id=gid, app_slug=slug, role="user")
             if extra == 3:
                 groups.add_member(ctx, group_id=gid, subject=member.subject)
@@ -141,7 +141,7 @@ def test_a_batch_import_costs_the_same_statements_for_5_or_50_users(
     with database.transaction() as session:
         ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
         for slug in ("imported-a", "imported-b"):
-            apps.create_app(ctx, AppCreate(slug=slug, name=slug))
+            apps.create_app(ctx, data=AppCreate(slug=slug, name=slug))
     costs = []
     run = uuid.uuid4().hex[:8]  # the Kratos stand-in outlives each database's run
     for size in (5, 50):

@@ -16,7 +16,7 @@ from stackspin_clients import errors as ory_errors
 
 
 def test_create_user_stores_identity_in_kratos_and_roles_here(ctx: Context, email) -> None:
-    apps.create_app(ctx, AppCreate(slug="wiki", name="Wiki"))
+    apps.create_app(ctx, data=AppCreate(slug="wiki", name="Wiki"))
     address = email()
     user = creation.create_user(
         ctx,
@@ -140,7 +140,7 @@ def test_an_inactive_admin_does_not_count_as_the_remaining_admin(ctx: Context, e
 
 
 def test_list_filters_by_app_and_role_and_pages_by_keyset(ctx: Context, email) -> None:
-    apps.create_app(ctx, AppCreate(slug="chat", name="Chat"))
+    apps.create_app(ctx, data=AppCreate(slug="chat", name="Chat"))
     created = [
         creation.create_user(
             ctx, data=UserCreate(email=email(), roles=[AppRole(app="chat", role="user")])

@@ -50,16 +50,20 @@ def seed_with(
 ) -> None:
     """The seeding itself inside the caller's unit of work (the CLI's `seed` uses its own)."""
     apps.ensure_app(
-        ctx, DASHBOARD_APP_SLUG, "Dashboard", ctx.settings.public_base + "/", trusted=True
+        ctx,
+        slug=DASHBOARD_APP_SLUG,
+        name="Dashboard",
+        url=ctx.settings.public_base + "/",
+        trusted=True,
     )
     if dashboard_client_id:
-        apps.link_client(ctx, DASHBOARD_APP_SLUG, dashboard_client_id)
+        apps.link_client(ctx, slug=DASHBOARD_APP_SLUG, client_id=dashboard_client_id)
     if admin_subject:
         roles.set_role(ctx, subject=admin_subject, app_slug=DASHBOARD_APP_SLUG, role="admin")
     for wanted in apps_to_have:
-        apps.ensure_app(ctx, wanted.slug, wanted.name, wanted.url, trusted=False)
+        apps.ensure_app(ctx, slug=wanted.slug, name=wanted.name, url=wanted.url, trusted=False)
         for client_id in wanted.client_ids:
-            apps.link_client(ctx, wanted.slug, client_id)
+            apps.link_client(ctx, slug=wanted.slug, client_id=client_id)
         for subject, role in wanted.roles.items():
             roles.set_role(ctx, subject=subject, app_slug=wanted.slug, role=role)
 

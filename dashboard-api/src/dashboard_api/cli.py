@@ -863,7 +863,7 @@ def app_create(
         AppCreate, slug=slug, name=name, url=url, trusted=trusted, external=external
     )
     with state.unit_of_work() as ctx:
-        _echo_json(apps.create_app(ctx, data_app).model_dump(mode="json"))
+        _echo_json(apps.create_app(ctx, data=data_app).model_dump(mode="json"))
 
 
 @app.command(name="presets")
@@ -917,7 +917,7 @@ def app_list(state: CliState) -> None:
 def app_show(state: CliState, slug: str) -> None:
     """Show one app as JSON."""
     with state.unit_of_work() as ctx:
-        _echo_json(apps.to_out(apps.get_app(ctx, slug)).model_dump(mode="json"))
+        _echo_json(apps.to_out(apps.get_app(ctx, slug=slug)).model_dump(mode="json"))
 
 
 @app.command(name="delete")
@@ -927,7 +927,7 @@ def app_show(state: CliState, slug: str) -> None:
 def app_delete(state: CliState, slug: str) -> None:
     """Delete an app, every role on it and its OAuth2 clients."""
     with state.unit_of_work() as ctx:
-        apps.delete_app(ctx, slug)
+        apps.delete_app(ctx, slug=slug)
     click.echo(f"deleted {slug}")
 
 
@@ -938,7 +938,7 @@ def app_delete(state: CliState, slug: str) -> None:
 def app_add_client(state: CliState, slug: str, client_id: str) -> None:
     """Link an existing Hydra client to the app (safe to repeat)."""
     with state.unit_of_work() as ctx:
-        apps.link_client(ctx, slug, client_id)
+        apps.link_client(ctx, slug=slug, client_id=client_id)
     click.echo(f"{client_id} -> {slug}")
 
 
@@ -975,7 +975,7 @@ def app_create_client(
         token_endpoint_auth_method=auth_method,
     )
     with state.unit_of_work() as ctx:
-        made = apps.create_client(ctx, slug, data)
+        made = apps.create_client(ctx, slug=slug, data=data)
     click.echo(f"client id:     {made.client_id}")
     if made.client_secret:
         click.echo(f"client secret: {made.client_secret}   (shown once: store it now)")
@@ -987,7 +987,7 @@ def app_create_client(
 def app_clients(state: CliState, slug: str) -> None:
     """List the app's OAuth2 clients and their redirect URIs."""
     with state.unit_of_work(read_only=True) as ctx:
-        found = apps.list_clients(ctx, slug)
+        found = apps.list_clients(ctx, slug=slug)
     _echo_table(
         ("CLIENT", "NAME", "REDIRECT URIS"),
         [(c.client_id, c.client_name or "", " ".join(c.redirect_uris)) for c in found],

@@ -18,14 +18,12 @@ from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import select
 from stackspin_clients import errors as ory_errors
 from stackspin_clients.models import Identity
 
 from dashboard_api.apps import repository as apps_repository
-from dashboard_api.apps.models import OAuthClientLink
+from dashboard_api.audit import repository as audit_repository
 from dashboard_api.audit import service as audit
-from dashboard_api.audit.models import AuditEntry
 from dashboard_api.auth import repository as auth_repository
 from dashboard_api.context import Context
 from dashboard_api.db import utcnow
@@ -106,9 +104,7 @@ def _orphan_identities(
     ctx: Context, listed: _Listings, min_age: timedelta
 ) -> tuple[dict[str, str], set[str]]:
     """(orphan identity id -> its intent token or "", intent tokens some identity carries)."""
-    created = set(
-        ctx.session.scalars(select(AuditEntry.target_id).where(AuditEntry.action == "user.create"))
-    )
+    created = audit_repository.target_ids(ctx.session, action="user.create")
     carried = {t for i in listed.ours if (t := identities.intent_of(i)) is not None}
     rows = intents_repository.by_tokens(ctx.session, carried)
     now = utcnow()
@@ -132,7 +128,7 @@ def _orphan_identities(
 
 def _orphan_clients(ctx: Context, listed: _Listings) -> list[str]:
     """Clients with our owner that no app links, unless a create of them is in flight."""
-    linked = set(ctx.session.scalars(select(OAuthClientLink.client_id)))
+    linked = set(apps_repository.all_client_ids(ctx.session))
     candidates = [
         cid
         for cid, owner in listed.clients.items()
@@ -149,9 +145,7 @@ def _orphan_clients(ctx: Context, listed: _Listings) -> list[str]:
 def _dangling_links(ctx: Context, listed: _Listings) -> list[str]:
     """Links to clients Hydra does not have; each asked again, as one may have been created
     (and linked) after the listing."""
-    linked = ctx.session.scalars(
-        select(OAuthClientLink.client_id).order_by(OAuthClientLink.client_id)
-    )
+    linked = apps_repository.all_client_ids(ctx.session)
     dangling = []
     for client_id in linked:
         if client_id in listed.clients:

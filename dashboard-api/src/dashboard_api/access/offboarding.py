@@ -83,7 +83,6 @@ def _app_names(
     ctx: Context, held: dict[int, tuple[App, str]], consented: dict[int, list[str]]
 ) -> dict[int, str]:
     names = {app_id: app.slug for app_id, (app, _) in held.items()}
-    for app_id in consented.keys() - names.keys():
-        app = ctx.session.get(App, app_id)
-        names[app_id] = app.slug if app is not None else str(app_id)
-    return names
+    missing = consented.keys() - names.keys()
+    found = apps_repository.slugs_by_id(ctx.session, missing)
+    return names | {app_id: found.get(app_id, str(app_id)) for app_id in missing}

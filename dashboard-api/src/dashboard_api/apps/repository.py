@@ -80,6 +80,13 @@ def client_ids(session: Session, app_id: int) -> list[str]:
     )
 
 
+def all_client_ids(session: Session) -> list[str]:
+    """Every linked client id, of any app, sorted."""
+    return list(
+        session.scalars(select(OAuthClientLink.client_id).order_by(OAuthClientLink.client_id))
+    )
+
+
 def link_client(session: Session, app_id: int, client_id: str) -> OAuthClientLink:
     link = OAuthClientLink(client_id=client_id, app_id=app_id)
     session.add(link)

@@ -52,7 +52,7 @@ def create_app(ctx: AdminContext, body: Annotated[NewApp, Body()]) -> AppCreated
     into the app."""
     if isinstance(body, AppFromPreset):
         return catalogue.create_from_preset(ctx, body)
-    return service.create_app(ctx, body)
+    return service.create_app(ctx, data=body)
 
 
 @router.get("/presets", responses=problem_responses(401, 403))
@@ -68,12 +68,12 @@ def get_app_preset(ctx: AdminContext, preset_id: AppSlug) -> PresetOut:
 
 @router.get("/{slug}", responses=problem_responses(*ONE))
 def get_app(ctx: AdminContext, slug: AppSlug) -> AppOut:
-    return service.to_out(service.get_app(ctx, slug))
+    return service.to_out(service.get_app(ctx, slug=slug))
 
 
 @router.patch("/{slug}", responses=problem_responses(*ONE))
 def update_app(ctx: AdminContext, slug: AppSlug, body: AppUpdate) -> AppOut:
-    return service.update_app(ctx, slug, body)
+    return service.update_app(ctx, slug=slug, data=body)
 
 
 @router.delete(
@@ -84,12 +84,12 @@ def update_app(ctx: AdminContext, slug: AppSlug, body: AppUpdate) -> AppOut:
 )
 def delete_app(ctx: AdminContext, slug: AppSlug) -> None:
     """Delete the app, everyone's roles on it and its OAuth2 clients."""
-    service.delete_app(ctx, slug)
+    service.delete_app(ctx, slug=slug)
 
 
 @router.get("/{slug}/clients", responses=problem_responses(*ONE))
 def list_app_clients(ctx: AdminContext, slug: AppSlug) -> list[ClientOut]:
-    return service.list_clients(ctx, slug)
+    return service.list_clients(ctx, slug=slug)
 
 
 @router.post(
@@ -99,7 +99,7 @@ def list_app_clients(ctx: AdminContext, slug: AppSlug) -> list[ClientOut]:
 )
 def create_app_client(ctx: AdminContext, slug: AppSlug, body: ClientCreate) -> ClientWithSecret:
     """Register an OAuth2 client in Hydra for the app; the secret is shown this once."""
-    return service.create_client(ctx, slug, body)
+    return service.create_client(ctx, slug=slug, data=body)
 
 
 @router.patch("/{slug}/clients/{client_id}", responses=problem_responses(*ONE))
@@ -107,7 +107,7 @@ def update_app_client(
     ctx: AdminContext, slug: AppSlug, client_id: ClientId, body: ClientUpdate
 ) -> ClientOut:
     """Change the client's redirect URIs."""
-    return service.update_client(ctx, slug, client_id, body)
+    return service.update_client(ctx, slug=slug, client_id=client_id, data=body)
 
 
 @router.post("/{slug}/clients/{client_id}/rotate-secret", responses=problem_responses(*ONE, 409))
@@ -115,7 +115,7 @@ def rotate_app_client_secret(
     ctx: AdminContext, slug: AppSlug, client_id: ClientId
 ) -> ClientWithSecret:
     """A new secret for the client (shown this once); the old one stops working."""
-    return service.rotate_secret(ctx, slug, client_id)
+    return service.rotate_secret(ctx, slug=slug, client_id=client_id)
 
 
 @router.delete(
@@ -125,4 +125,4 @@ def rotate_app_client_secret(
     responses=problem_responses(*ONE),
 )
 def delete_app_client(ctx: AdminContext, slug: AppSlug, client_id: ClientId) -> None:
-    service.delete_client(ctx, slug, client_id)
+    service.delete_client(ctx, slug=slug, client_id=client_id)

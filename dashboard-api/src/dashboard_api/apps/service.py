@@ -57,7 +57,7 @@ def to_out(app: App, client_ids: Sequence[str] | None = None) -> AppOut:
     )
 
 
-def get_app(ctx: Context, slug: str) -> App:
+def get_app(ctx: Context, *, slug: str) -> App:
     app = repository.get_by_slug(ctx.session, slug)
     if app is None:
         raise NotFound(f"There is no app {slug!r}.")
@@ -68,7 +68,7 @@ def list_apps(ctx: Context) -> list[AppOut]:
     return [to_out(app) for app in repository.list_apps(ctx.session)]
 
 
-def my_apps(ctx: Context, subject: str) -> list[MyApp]:
+def my_apps(ctx: Context, *, subject: str) -> list[MyApp]:
     """The apps the person may use with their effective role (direct or through a group)."""
     roles = effective_roles(ctx.session, subjects=[subject]).get(subject, {})
     return [
@@ -88,7 +88,7 @@ def my_apps(ctx: Context, subject: str) -> list[MyApp]:
 RESERVED_SLUGS = frozenset({"presets"})
 
 
-def create_app(ctx: Context, data: AppCreate) -> AppOut:
+def create_app(ctx: Context, *, data: AppCreate) -> AppOut:
     if data.slug in RESERVED_SLUGS:
         raise Unprocessable(f"The slug {data.slug!r} is reserved.", field="slug")
     if repository.get_by_slug(ctx.session, data.slug) is not None:
@@ -115,19 +115,19 @@ def create_app(ctx: Context, data: AppCreate) -> AppOut:
     return to_out(app, [])
 
 
-def ensure_app(ctx: Context, slug: str, name: str, url: str | None, *, trusted: bool) -> App:
+def ensure_app(ctx: Context, *, slug: str, name: str, url: str | None, trusted: bool) -> App:
     """Create the app unless it exists (seed and devstack: safe to repeat)."""
     app = repository.get_by_slug(ctx.session, slug)
     if app is not None:
         if app.url is None and url is not None:
-            update_app(ctx, slug, AppUpdate(url=url))
+            update_app(ctx, slug=slug, data=AppUpdate(url=url))
         return app
-    create_app(ctx, AppCreate(slug=slug, name=name, url=url, trusted=trusted))
-    return get_app(ctx, slug)
+    create_app(ctx, data=AppCreate(slug=slug, name=name, url=url, trusted=trusted))
+    return get_app(ctx, slug=slug)
 
 
-def update_app(ctx: Context, slug: str, data: AppUpdate) -> AppOut:
-    app = get_app(ctx, slug)
+def update_app(ctx: Context, *, slug: str, data: AppUpdate) -> AppOut:
+    app = get_app(ctx, slug=slug)
     changes = data.model_dump(mode="json", exclude_unset=True)
     if "role_claim" in changes or "extra_claims" in changes:
         try:
@@ -152,11 +152,11 @@ def update_app(ctx: Context, slug: str, data: AppUpdate) -> AppOut:
     return to_out(app)
 
 
-def delete_app(ctx: Context, slug: str) -> None:
+def delete_app(ctx: Context, *, slug: str) -> None:
     """Delete the app, everyone's roles on it and its OAuth2 clients in Hydra."""
     if slug == DASHBOARD_APP_SLUG:
         raise Conflict("The dashboard app cannot be deleted.")
-    app = get_app(ctx, slug)
+    app = get_app(ctx, slug=slug)
     client_ids = [c.client_id for c in app.clients]
     repository.delete(ctx.session, app)
     audit.record(
@@ -198,16 +198,16 @@ def _delete_hydra_client(ctx: Context, client_id: str) -> bool:
 
 
 def _linked(ctx: Context, slug: str, client_id: str) -> App:
-    app = get_app(ctx, slug)
+    app = get_app(ctx, slug=slug)
     link = repository.get_client_link(ctx.session, client_id)
     if link is None or link.app_id != app.id:
         raise NotFound(f"The app {slug!r} has no OAuth2 client {client_id!r}.")
     return app
 
 
-def list_clients(ctx: Context, slug: str) -> list[ClientOut]:
+def list_clients(ctx: Context, *, slug: str) -> list[ClientOut]:
     """The app's clients: one Hydra call (by owner) whatever their number."""
-    app = get_app(ctx, slug)
+    app = get_app(ctx, slug=slug)
     linked = repository.client_ids(ctx.session, app.id)
     if not linked:
         return []
@@ -219,14 +219,14 @@ def list_clients(ctx: Context, slug: str) -> list[ClientOut]:
     ]
 
 
-def create_client(ctx: Context, slug: str, data: ClientCreate) -> ClientWithSecret:
+def create_client(ctx: Context, *, slug: str, data: ClientCreate) -> ClientWithSecret:
     """Create the Hydra client and link it: both happen, or neither.
 
     The client id is chosen here and its write intent committed before Hydra is asked, so a
     lost answer leaves a client we can name: the compensation deletes it, or, with Hydra
     unreachable for that too, `dashboard-api reconcile` does.
     """
-    app = get_app(ctx, slug)
+    app = get_app(ctx, slug=slug)
     return make_client(ctx, app, data, begin_client(ctx))
 
 
@@ -279,9 +279,9 @@ def make_client(
     return _with_secret(client, client.client_secret or secret)
 
 
-def link_client(ctx: Context, slug: str, client_id: str) -> None:
+def link_client(ctx: Context, *, slug: str, client_id: str) -> None:
     """Link an existing Hydra client to the app (devstack seeding, migrations from elsewhere)."""
-    app = get_app(ctx, slug)
+    app = get_app(ctx, slug=slug)
     try:
         existing = ctx.ory.hydra.get_oauth2_client(client_id)
     except ory_errors.NotFound as exc:
@@ -316,7 +316,7 @@ def _restore_owner(ctx: Context, client_id: str, owner: str | None) -> None:
         log.error("could not put back the owner of client %s: %s", client_id, exc)
 
 
-def update_client(ctx: Context, slug: str, client_id: str, data: ClientUpdate) -> ClientOut:
+def update_client(ctx: Context, *, slug: str, client_id: str, data: ClientUpdate) -> ClientOut:
     _linked(ctx, slug, client_id)
     patches = [
         JsonPatch(op="add", path=f"/{field}", value=[str(u) for u in value])
@@ -362,7 +362,7 @@ def _put_back_uris(ctx: Context, before: OAuth2Client) -> None:
         log.error("could not put back the redirect URIs of client %s: %s", before.client_id, exc)
 
 
-def rotate_secret(ctx: Context, slug: str, client_id: str) -> ClientWithSecret:
+def rotate_secret(ctx: Context, *, slug: str, client_id: str) -> ClientWithSecret:
     _linked(ctx, slug, client_id)
     try:
         current = ctx.ory.hydra.get_oauth2_client(client_id)
@@ -387,7 +387,7 @@ def rotate_secret(ctx: Context, slug: str, client_id: str) -> ClientWithSecret:
     return _with_secret(client, secret)
 
 
-def delete_client(ctx: Context, slug: str, client_id: str) -> None:
+def delete_client(ctx: Context, *, slug: str, client_id: str) -> None:
     _linked(ctx, slug, client_id)
     link = repository.get_client_link(ctx.session, client_id)
     if link is not None:

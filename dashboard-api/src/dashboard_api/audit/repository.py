@@ -65,3 +65,8 @@ def has_entry(session: Session, *, action: str, target_type: str, target_id: str
             )
         )
     )
+
+
+def target_ids(session: Session, *, action: str) -> set[str]:
+    """Every target id that has an entry with `action`."""
+    return set(session.scalars(select(AuditEntry.target_id).where(AuditEntry.action == action)))

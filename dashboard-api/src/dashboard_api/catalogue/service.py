@@ -74,8 +74,8 @@ def create_from_preset(ctx: Context, data: AppFromPreset) -> AppCreatedFromPrese
     )
     # Commits the intent (nothing else yet): a rollback from here on deletes the client.
     intent = apps.begin_client(ctx)
-    apps.create_app(ctx, app_data)
-    app = apps.get_app(ctx, slug)
+    apps.create_app(ctx, data=app_data)
+    app = apps.get_app(ctx, slug=slug)
     claim, groups = None, list[str]()
     if preset.groups_claim is not None:
         claim, groups = group_claims.set_groups_claim(

@@ -20,6 +20,10 @@ def get(session: Session, group_id: int) -> Group | None:
     return session.get(Group, group_id)
 
 
+def add_group(session: Session, group: Group) -> None:
+    session.add(group)
+
+
 def get_by_name(session: Session, name: str) -> Group | None:
     return session.scalar(select(Group).where(Group.name == name))
 

@@ -90,7 +90,7 @@ def create_group(ctx: Context, *, name: str, description: str = "") -> GroupView
     if repository.get_by_name(ctx.session, name) is not None:
         raise Conflict(f"A group named {name!r} exists already.")
     group = Group(name=name, description=description)
-    ctx.session.add(group)
+    repository.add_group(ctx.session, group)
     ctx.session.flush()
     audit.record(
         ctx,

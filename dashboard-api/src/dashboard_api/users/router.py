@@ -146,4 +146,4 @@ def update_me(ctx: UserContext, principal: CurrentPrincipal, body: MeUpdate) -> 
 @me_router.get("/apps", responses=problem_responses(401))
 def list_my_apps(ctx: UserContext, principal: CurrentPrincipal) -> list[MyApp]:
     """The apps you may use, with your role on each."""
-    return apps_service.my_apps(ctx, principal.subject)
+    return apps_service.my_apps(ctx, subject=principal.subject)
