@@ -7,7 +7,6 @@ and sends its requests from threads released together by a barrier.
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -267,8 +266,7 @@ def test_reads_do_not_wait_for_a_writer(served: Served, path: str) -> None:
         )
         session.flush()
         with httpx.Client(base_url=served.server.url, cookies=cookies, timeout=30) as client:
-            started = time.monotonic()
+            # The writer holds its lock until this block ends: a read that waited for it would
+            # give up after the busy timeout with a 503, so a 200 is the proof, not a stopwatch.
             answer = client.get(path)
-            took = time.monotonic() - started
     assert answer.status_code == 200, answer.text
-    assert took < 2, f"{path} took {took:.1f} s behind a writer"

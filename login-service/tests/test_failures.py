@@ -281,4 +281,4 @@ def test_a_hung_dependency_costs_no_more_than_the_request_timeout(
     response = httpx.get(f"{url}/auth/login?login_challenge=abc123", timeout=30)
     elapsed = time.monotonic() - started
     assert_unavailable_page(response)
-    assert elapsed < 3.0, elapsed
+    assert elapsed < 6.0, elapsed  # the 2 s budget, far from the 12 s without one

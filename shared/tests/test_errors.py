@@ -212,7 +212,7 @@ async def test_read_timeout_is_service_unavailable(
     caller: Any, make_config: Any, httpserver: HTTPServer
 ) -> None:
     def slow(request: Request) -> Response:
-        time.sleep(0.5)
+        time.sleep(3)
         return Response("[]", content_type="application/json")
 
     httpserver.expect_request("/admin/identities").respond_with_handler(slow)
@@ -223,7 +223,8 @@ async def test_read_timeout_is_service_unavailable(
     with pytest.raises(ServiceUnavailable) as caught:
         await kratos_admin("list_identities")
 
-    assert time.monotonic() - started < 0.45
+    # Cut off by the 0.1 s read timeout, not waited out (the answer takes 3 s).
+    assert time.monotonic() - started < 2
     assert "timed out" in caught.value.message
     assert caught.value.status is None
 
