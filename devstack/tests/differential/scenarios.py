@@ -286,6 +286,86 @@ def kratos_batch_create_with_conflicts(run: Run) -> None:
     run.kratos_admin.get("/admin/identities")
 
 
+def kratos_usernames_are_unique_identifiers(run: Run) -> None:
+    """`username` is a password identifier: unique whatever its case, and good for signing in."""
+    admin = run.kratos_admin
+    ada = create_identity(
+        run, "ada@example.org", traits={"email": "ada@example.org", "username": "Ada"}
+    )
+    admin.get(f"/admin/identities/{ada['id']}", params={"include_credential": "password"})
+    admin.post(  # the same username in other case is taken
+        "/admin/identities",
+        json=identity_body(
+            "bob@example.org", traits={"email": "bob@example.org", "username": "aDA"}
+        ),
+    )
+    bob = create_identity(
+        run, "bob@example.org", traits={"email": "bob@example.org", "username": "bob"}
+    )
+    admin.put(
+        f"/admin/identities/{bob['id']}",
+        json={
+            "schema_id": "default",
+            "state": "active",
+            "traits": {"email": "bob@example.org", "username": "ADA"},
+        },
+    )
+    admin.patch(
+        f"/admin/identities/{bob['id']}",
+        json=[{"op": "replace", "path": "/traits/username", "value": "ada"}],
+    )
+    admin.patch(  # someone's username may not be another's email either way round
+        f"/admin/identities/{bob['id']}",
+        json=[{"op": "replace", "path": "/traits/email", "value": "ADA@example.org"}],
+    )
+    admin.get("/admin/identities", params={"credentials_identifier": "ada"})
+    admin.get("/admin/identities", params={"credentials_identifier": "ADA"})
+    admin.patch(
+        "/admin/identities",
+        json={
+            "identities": [
+                {
+                    "create": identity_body(
+                        "carol@example.org",
+                        traits={"email": "carol@example.org", "username": "BOB"},
+                    )
+                },
+                {
+                    "create": identity_body(
+                        "dan@example.org", traits={"email": "dan@example.org", "username": "dan"}
+                    )
+                },
+            ]
+        },
+    )
+    # sign in with the username, in any case
+    browser = run.browser()
+    flow = start_browser_flow(run, browser, "login")
+    submit_form(browser, flow, {"method": "password", "identifier": "ADA", "password": PASSWORD})
+    whoami(run, browser)
+    # the settings page refuses a taken username (and keeps the session's own)
+    browser = run.browser()
+    browser_login(run, browser, "bob")
+    flow = start_browser_flow(run, browser, "settings")
+    submit_form(
+        browser,
+        flow,
+        {"method": "profile", "traits.email": "bob@example.org", "traits.username": "ADA"},
+    )
+    flow = start_browser_flow(run, browser, "settings")
+    submit_json(
+        browser,
+        flow,
+        {"method": "profile", "traits.email": "bob@example.org", "traits.username": "Ada"},
+    )
+    submit_json(
+        browser,
+        flow,
+        {"method": "profile", "traits.email": "bob@example.org", "traits.username": "Bobby"},
+    )
+    admin.get(f"/admin/identities/{bob['id']}", params={"include_credential": "password"})
+
+
 def kratos_sessions(run: Run) -> None:
     iid = create_identity(run, "ada@example.org")["id"]
     first = api_session(run, "ada@example.org")
@@ -1111,6 +1191,7 @@ SCENARIOS: dict[str, Scenario] = {
         kratos_identity_errors,
         kratos_identities_paged,
         kratos_batch_create_with_conflicts,
+        kratos_usernames_are_unique_identifiers,
         kratos_sessions,
         kratos_recovery_code_admin,
         kratos_recovery_link_admin,

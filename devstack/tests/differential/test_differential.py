@@ -69,7 +69,15 @@ ACCEPTED: dict[str, str] = {
 # Open differences we know of and have not fixed yet (not accepted: each is a stand-in bug or
 # unchecked against v25). They are counted as open. The suite fails on any difference that is
 # neither here nor in ACCEPTED, and on an entry here that matches nothing any more (remove it).
-KNOWN_OPEN: dict[str, str] = {}
+KNOWN_OPEN: dict[str, str] = {
+    "kratos_* | * POST /self-service/settings | body.identity.state_changed_at: standin='<string>'"
+    " real='<absent>'": (
+        "v1.3.1's settings flow saves the session's copy of the identity, which lacks "
+        "state_changed_at (ory/kratos#3473, open); unchecked against v25"
+    ),
+    "kratos_* | * GET /admin/identities/{id} | body.state_changed_at: standin='<string>'"
+    " real='<absent>'": "the same: a settings flow ran before this read (ory/kratos#3473)",
+}
 
 
 @dataclass

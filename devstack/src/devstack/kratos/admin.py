@@ -89,7 +89,8 @@ def _patched_addresses(stored: list[Doc], value: Any) -> list[Doc]:
     return addresses
 
 
-def _save_or_error(rt: Runtime, identity: Doc) -> None:
+def _save_or_error(rt: Runtime, identity: Doc, *, creating: bool = False) -> None:
+    """Store; a taken identifier is Kratos's 409: with a reason on create, sqlcon's on update."""
     try:
         identities.save(rt.store, rt.config, identity)
     except identities.TraitsInvalidError as exc:
@@ -98,6 +99,8 @@ def _save_or_error(rt: Runtime, identity: Doc) -> None:
             f"The request was malformed or contained invalid parameters: {reasons}"
         ) from exc
     except identities.DuplicateIdentifierError as exc:
+        if not creating:
+            raise errors.KratosError(409, message=UNIQUE_VIOLATION) from exc
         raise errors.conflict(
             "This identity conflicts with another identity that already exists."
         ) from exc
@@ -134,7 +137,7 @@ def routes(rt: Runtime) -> list[Route]:
     async def create_identity(request: Request) -> Response:
         body = await web.read_json(request)
         identity = identities.from_create_body(rt.config, body)
-        _save_or_error(rt, identity)
+        _save_or_error(rt, identity, creating=True)
         # Kratos appends "identities/<id>" to its admin base URL (no "admin/" segment)
         location = f"{rt.config.admin_url}identities/{identity['id']}"
         return web.json_response(_written(rt, identity, body), 201, headers={"Location": location})
@@ -155,7 +158,7 @@ def routes(rt: Runtime) -> list[Route]:
                 if not isinstance(item, dict) or not isinstance(item.get("create"), dict):
                     raise errors.bad_request("Each patch needs a create object.")
                 identity = identities.from_create_body(rt.config, item["create"])
-                _save_or_error(rt, identity)
+                _save_or_error(rt, identity, creating=True)
                 result.update(action="create", identity=identity["id"])
             except errors.KratosError as exc:
                 if exc.code == 409:  # the batch reports sqlcon's unique violation, no reason

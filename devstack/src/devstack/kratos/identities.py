@@ -111,7 +111,7 @@ def derive(config: KratosConfig, identity: Doc) -> None:
         for f in fields:
             value = traits.get(f.name)
             if isinstance(value, str) and value:
-                identifiers.append(value.lower() if f.spec.get("format") == "email" else value)
+                identifiers.append(value.lower())  # Kratos lower-cases every identifier
         existing = identity["credentials"].get(cred_type)
         if existing is None and identifiers:
             _upsert_credential(identity, cred_type, {}, identifiers)

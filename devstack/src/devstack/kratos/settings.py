@@ -432,7 +432,9 @@ def _profile(
     for n in flow["ui"]["nodes"]:
         name = n["attributes"].get("name", "")
         if name.startswith("traits.") and n["group"] == "profile":
-            n["attributes"]["value"] = traits.get(name[7:])
+            n["attributes"].pop("value", None)  # a trait not sent has no value, as in Kratos
+            if name[7:] in traits:
+                n["attributes"]["value"] = traits[name[7:]]
     old_identifiers = _identifiers(rt, identity["traits"])
     if _identifiers(rt, traits) != old_identifiers and not sessions.is_privileged(rt, session):
         return _reauth_response(rt, request, flow, session, "profile", body)
