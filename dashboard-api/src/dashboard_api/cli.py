@@ -47,7 +47,16 @@ from dashboard_api.invitations.schemas import InvitationOut
 from dashboard_api.mail import LANGUAGES
 from dashboard_api.ory import OryClients
 from dashboard_api.roles import service as roles
-from dashboard_api.users import batch, creation, credentials, listing, reading, sessions, updates
+from dashboard_api.users import (
+    batch,
+    creation,
+    credentials,
+    listing,
+    reading,
+    sessions,
+    taken,
+    updates,
+)
 from dashboard_api.users.schemas import AppRole, UserCreate, UserUpdate
 
 T = TypeVar("T")
@@ -775,8 +784,11 @@ def _would(ctx: Context, data: UserCreate) -> str:
         )
     except DomainError as exc:
         return f"failed: {exc.detail}"
-    page = ctx.ory.kratos.list_identities(page_size=1, credentials_identifier=str(data.email))
-    return "exists" if page.identities else "would-create"
+    if taken.held_by_other(ctx, str(data.email), None):
+        return "exists"
+    if data.username and taken.held_by_other(ctx, data.username, None):
+        return f"failed: {batch.USERNAME_TAKEN}"
+    return "would-create"
 
 
 def _import(state: CliState, valid: list[tuple[int, UserCreate]]) -> list[tuple[int, str, str]]:

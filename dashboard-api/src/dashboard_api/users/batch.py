@@ -19,7 +19,7 @@ from dashboard_api.intents import service as intents
 from dashboard_api.intents.models import IDENTITY
 from dashboard_api.roles import repository as roles_repository
 from dashboard_api.roles import service as roles
-from dashboard_api.users import identities, leftovers
+from dashboard_api.users import identities, leftovers, taken
 from dashboard_api.users.creation import send_invitation, take_over
 from dashboard_api.users.reading import get_identity
 from dashboard_api.users.schemas import (
@@ -29,6 +29,8 @@ from dashboard_api.users.schemas import (
 )
 
 log = logging.getLogger(__name__)
+
+USERNAME_TAKEN = "username taken"
 
 
 def batch_create(ctx: Context, *, items: Sequence[UserCreate]) -> BatchResult:
@@ -40,6 +42,7 @@ def batch_create(ctx: Context, *, items: Sequence[UserCreate]) -> BatchResult:
     results: list[BatchItemResult | None] = [None] * len(items)
     plans: dict[int, roles.RolePlan] = {}
     seen: set[str] = set()
+    usernames: set[str] = set()
     planned = roles.plan_many(
         ctx,
         people=[[(r.app, r.role) for r in item.roles] for item in items],
@@ -53,6 +56,13 @@ def batch_create(ctx: Context, *, items: Sequence[UserCreate]) -> BatchResult:
             )
             continue
         seen.add(email)
+        if item.username and item.username.casefold() in usernames:
+            results[index] = BatchItemResult(
+                index=index, email=str(item.email), status="failed", error=USERNAME_TAKEN
+            )
+            continue
+        if item.username:
+            usernames.add(item.username.casefold())
         if isinstance(plan, Unprocessable):
             results[index] = BatchItemResult(
                 index=index, email=str(item.email), status="failed", error=plan.detail
@@ -123,6 +133,10 @@ def batch_create(ctx: Context, *, items: Sequence[UserCreate]) -> BatchResult:
                     status="failed",
                     error="an earlier create of this user is still under way; try again",
                 )
+            elif _username_taken(ctx, email, items[index].username):
+                results[index] = BatchItemResult(
+                    index=index, email=email, status="failed", error=USERNAME_TAKEN
+                )
             else:
                 results[index] = BatchItemResult(index=index, email=email, status="exists")
         intents.settle(ctx, pending)
@@ -166,6 +180,11 @@ def _audit_summary(email: str, adopted: bool) -> dict[str, Any]:
     if adopted:
         summary["finished_earlier_attempt"] = True
     return summary
+
+
+def _username_taken(ctx: Context, email: str, username: str | None) -> bool:
+    """A conflict is the username's when the item has one and nobody has its email."""
+    return bool(username) and not taken.held_by_other(ctx, email, None)
 
 
 def _delete_identity(ctx: Context, identity_id: str) -> bool:

@@ -28,6 +28,7 @@ from dashboard_api.users.schemas import (
     User,
     UserCreate,
 )
+from dashboard_api.users.taken import conflict_for
 
 log = logging.getLogger(__name__)
 
@@ -89,10 +90,6 @@ def _undo_create(ctx: Context, made: list[str], email: str, token: str) -> bool:
     return True
 
 
-def duplicate_email(email: str) -> Conflict:
-    return Conflict(f"A user with the email address {email} already exists.", field="email")
-
-
 def _in_flight(email: str) -> Conflict:
     return Conflict(
         f"A create of the user {email} is still under way; try again in a moment.", field="email"
@@ -128,7 +125,7 @@ def create_user(ctx: Context, *, data: UserCreate) -> User:
             intent.undo = None  # Kratos made nothing for us
             if taken is leftovers.Standing.IN_FLIGHT:
                 raise _in_flight(email) from exc
-            raise duplicate_email(email) from exc
+            raise conflict_for(ctx, email=email, username=data.username) from exc
         identity = taken
     except ory_errors.ValidationFailed as exc:
         intent.undo = None

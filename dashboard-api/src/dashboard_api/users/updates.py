@@ -19,7 +19,6 @@ from dashboard_api.errors import DomainError, NotFound, Unauthenticated, Unproce
 from dashboard_api.roles import repository as roles_repository
 from dashboard_api.roles import service as roles
 from dashboard_api.users import identities
-from dashboard_api.users.creation import duplicate_email
 from dashboard_api.users.reading import get_identity, get_me
 from dashboard_api.users.schemas import (
     Me,
@@ -28,6 +27,7 @@ from dashboard_api.users.schemas import (
     UserUpdate,
 )
 from dashboard_api.users.sessions import end_hydra_sessions, end_sessions
+from dashboard_api.users.taken import conflict_for
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +42,18 @@ def _trait_patches(current: Identity, **changes: Any) -> list[JsonPatch]:
     return patches
 
 
-def _patch_identity(
-    ctx: Context, subject: str, patches: list[JsonPatch], email: str | None
-) -> Identity:
+def _patch_identity(ctx: Context, subject: str, patches: list[JsonPatch]) -> Identity:
     try:
         return ctx.ory.kratos.patch_identity(subject, patches)
     except ory_errors.Conflict as exc:
-        raise duplicate_email(email or "this email") from exc
+        changed = {p.path.removeprefix("/traits/"): p.value for p in patches}
+        email, username = changed.get("email"), changed.get("username")
+        raise conflict_for(
+            ctx,
+            email=str(email) if email else None,
+            username=str(username) if username else None,
+            subject=subject,
+        ) from exc
     except ory_errors.ValidationFailed as exc:
         raise Unprocessable(f"Kratos refused the change: {exc.message}") from exc
     except ory_errors.NotFound as exc:
@@ -78,13 +83,11 @@ def _put_back(ctx: Context, before: Identity, patches: Sequence[JsonPatch]) -> N
         log.error("could not undo the change of identity %s: %s", before.id, exc)
 
 
-def _patch_undoably(
-    ctx: Context, before: Identity, patches: list[JsonPatch], email: str | None
-) -> Identity:
+def _patch_undoably(ctx: Context, before: Identity, patches: list[JsonPatch]) -> Identity:
     """Patch the identity; if the unit of work then does not commit (its commit failing
     included), patch it back. A lost answer may hide a patch that applied: undone too."""
     try:
-        identity = _patch_identity(ctx, before.id, patches, email)
+        identity = _patch_identity(ctx, before.id, patches)
     except DomainError:
         raise  # Kratos refused the change: nothing to put back
     except BaseException:
@@ -126,11 +129,7 @@ def update_user(ctx: Context, *, subject: str, data: UserUpdate) -> User:
     )
     # Surface database errors before Kratos changes; after it, a failure puts Kratos back.
     ctx.session.flush()
-    identity = (
-        _patch_undoably(ctx, current, patches, str(data.email) if data.email else None)
-        if patches
-        else current
-    )
+    identity = _patch_undoably(ctx, current, patches) if patches else current
     if deactivating:
         end_sessions(ctx, subject)
     ctx.session.flush()
@@ -153,7 +152,7 @@ def update_me(ctx: Context, *, subject: str, data: MeUpdate) -> Me:
             summary={"changed": sorted(p.path for p in patches)},
         )
         ctx.session.flush()  # a database failure surfaces before Kratos changes
-        _patch_undoably(ctx, current, patches, None)
+        _patch_undoably(ctx, current, patches)
     return get_me(ctx, subject=subject)
 
 
