@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import httpx
 import pytest
 from dashboard_api.actors import Actor
@@ -43,6 +45,49 @@ def test_duplicate_email_is_409_with_a_clear_body(admin, email) -> None:
     body = _problem(admin.client.post("/api/v1/users", json={"email": address}), 409)
     assert address in body["detail"]
     assert body["field"] == "email"
+
+
+def test_a_taken_username_is_409_naming_the_username_whatever_its_case(admin, email) -> None:
+    name = f"taken-{secrets.token_hex(4)}"
+    first = admin.client.post("/api/v1/users", json={"email": email(), "username": name})
+    assert first.status_code == 201, first.text
+    body = _problem(
+        admin.client.post("/api/v1/users", json={"email": email(), "username": name.upper()}), 409
+    )
+    assert body["field"] == "username"
+    assert name.upper() in body["detail"]
+    other = admin.client.post("/api/v1/users", json={"email": email()}).json()
+    body = _problem(
+        admin.client.patch(f"/api/v1/users/{other['id']}", json={"username": name.title()}), 409
+    )
+    assert body["field"] == "username"
+    # the refused change left the person as they were
+    assert admin.client.get(f"/api/v1/users/{other['id']}").json()["username"] is None
+    # signing in with the username is possible, so it is unique even against /me changes
+    body = _problem(admin.client.patch("/api/v1/me", json={"username": name}), 409)
+    assert body["field"] == "username"
+
+
+def test_batch_rows_with_a_taken_username_fail_saying_so(admin, email) -> None:
+    name = f"batch-{secrets.token_hex(4)}"
+    assert admin.client.post("/api/v1/users", json={"email": email(), "username": name}).is_success
+    response = admin.client.post(
+        "/api/v1/users/batch",
+        json={
+            "users": [
+                {"email": email(), "username": name.upper()},
+                {"email": email(), "username": f"{name}-2"},
+                {"email": email(), "username": f"{name}-2".upper()},
+            ]
+        },
+    )
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert [(r["status"], r.get("error")) for r in results] == [
+        ("failed", "username taken"),
+        ("created", None),
+        ("failed", "username taken"),
+    ]
 
 
 @pytest.mark.parametrize(

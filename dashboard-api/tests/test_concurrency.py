@@ -26,9 +26,12 @@ from dashboard_api.main import create_app
 from dashboard_api.ory import OryClients
 from dashboard_api.roles import repository as roles_repository
 from dashboard_api.roles import service as roles
+from dashboard_api.roles.models import UserAppRole
 from devstack.serve import RunningServer, start_asgi
 from devstack.stack import OryStackBase
 from devstack.testing import databases
+from sqlalchemy import select
+from stackspin_clients import errors as ory_errors
 from stackspin_clients.models import CreateIdentity
 
 PROBLEM = "application/problem+json"
@@ -182,6 +185,63 @@ def test_parallel_creates_of_one_email_leave_exactly_one_user(
     # Nobody else's traits were written over the winner's.
     assert user.json()["name"] == created[0].json()["name"]
     assert user.json()["roles"] == [{"app": "dashboard", "role": "user"}]
+
+
+def _orphan_role_subjects(served: Served) -> set[str]:
+    """Subjects holding roles here that Kratos does not know: half-made users."""
+    with served.database.transaction() as session:
+        subjects = set(session.scalars(select(UserAppRole.subject)))
+    return {s for s in subjects if not _exists(served, s)}
+
+
+def _exists(served: Served, subject: str) -> bool:
+    try:
+        served.ory.kratos.get_identity(subject)
+    except ory_errors.NotFound:
+        return False
+    return True
+
+
+def test_parallel_creates_of_one_username_in_other_case_make_one_user(served: Served) -> None:
+    cookies = served.admin_cookie(served.new_identity())
+    name = f"Same-{uuid.uuid4().hex[:8]}"
+
+    def create(index: int) -> httpx.Response:
+        with httpx.Client(base_url=served.server.url, cookies=cookies, timeout=60) as client:
+            username = name.upper() if index else name.lower()
+            body = {"email": f"u{index}-{name}@example.org", "username": username}
+            return client.post("/api/v1/users", json=body)
+
+    responses = in_parallel(2, create)
+    assert statuses(responses) == [201, 409], [r.text for r in responses]
+    refused = next(r for r in responses if r.status_code == 409)
+    assert refused.headers["content-type"].startswith(PROBLEM)
+    assert refused.json()["field"] == "username"
+    assert len(served.ory.kratos.list_identities(credentials_identifier=name).identities) == 1
+    assert not _orphan_role_subjects(served)
+
+
+def test_a_create_and_an_update_racing_for_one_username_let_one_win(served: Served) -> None:
+    cookies = served.admin_cookie(served.new_identity())
+    existing = served.new_identity()
+    name = f"race-{uuid.uuid4().hex[:8]}"
+
+    def change(index: int) -> httpx.Response:
+        with httpx.Client(base_url=served.server.url, cookies=cookies, timeout=60) as client:
+            if index:
+                return client.patch(f"/api/v1/users/{existing}", json={"username": name.upper()})
+            body = {"email": f"new-{name}@example.org", "username": name}
+            return client.post("/api/v1/users", json=body)
+
+    responses = in_parallel(2, change)
+    codes = [r.status_code for r in responses]
+    assert sorted(codes) in ([200, 409], [201, 409]), [r.text for r in responses]
+    assert next(r for r in responses if r.status_code == 409).json()["field"] == "username"
+    holders = served.ory.kratos.list_identities(credentials_identifier=name).identities
+    assert len(holders) == 1
+    winner = holders[0].id
+    assert winner == (existing if codes[1] == 200 else responses[0].json()["id"])
+    assert not _orphan_role_subjects(served)
 
 
 def test_batch_and_single_creates_of_the_same_email_make_one_user(served: Served) -> None:
