@@ -78,7 +78,7 @@ NL = {
     ),
     "Password": "Wachtwoord",
     "Save": "Opslaan",
-    "ID": "ID",
+    "Email or username": "E-mailadres of gebruikersnaam",
     "Submit": "Versturen",
     "Verify code": "Code controleren",
     "Email": "E-mail",
@@ -98,7 +98,7 @@ NL = {
         "De inloggegevens kloppen niet. Controleer uw wachtwoord en uw gebruikersnaam "
         "of e-mailadres op typfouten."
     ),
-    "An account with the same identifier (email, phone, username, ...) exists already.": (
+    "This email address or username is already taken by another account.": (
         "Er bestaat al een account met dit e-mailadres of deze gebruikersnaam."
     ),
     "The provided authentication code is invalid, please try again.": (

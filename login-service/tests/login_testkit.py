@@ -106,10 +106,11 @@ class Env:
         *,
         password: str = PASSWORD,
         name: str = "Ada Lovelace",
-        username: str = "ada",
+        username: str | None = None,
         state: str = "active",
     ) -> tuple[str, str]:
         email = email or f"ada-{secrets.token_hex(4)}@example.org"
+        username = username or f"ada-{secrets.token_hex(4)}"  # usernames are unique in Kratos
         identity = self.kratos.create_identity(
             CreateIdentity(
                 traits={"email": email, "name": name, "username": username},

@@ -107,7 +107,7 @@ def _sign_in(page: Any, email: str) -> None:
 def test_browser_demo_app_login_totp_enrolment_and_logout(
     env: Env, demo_app: str, chromium: Any
 ) -> None:
-    _, email = env.create_user(name="Ada Lovelace", username="ada")
+    _, email = env.create_user(name="Ada Lovelace", username=f"ada-{secrets.token_hex(4)}")
     shots = Shots()
     problems: list[str] = []
     context = chromium.new_context(locale="en-GB")

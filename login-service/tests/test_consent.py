@@ -3,6 +3,7 @@ and the claims that end up in the ID token."""
 
 from __future__ import annotations
 
+import secrets
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -119,7 +120,8 @@ def test_declining_consent_tells_the_app(env: Env, browser: Browser) -> None:
 
 
 def test_claims_in_the_id_token(env: Env, browser: Browser) -> None:
-    subject, email = env.create_user(name="Grace Hopper", username="grace")
+    username = f"grace-{secrets.token_hex(4)}"
+    subject, email = env.create_user(name="Grace Hopper", username=username)
     client = env.create_client()
     env.dashboard.allow(
         client.client_id or "",
@@ -134,7 +136,7 @@ def test_claims_in_the_id_token(env: Env, browser: Browser) -> None:
     assert claims["email"] == email  # the identity's own claims win over app claims
     assert claims["email_verified"] is False
     assert claims["name"] == "Grace Hopper"
-    assert claims["preferred_username"] == "grace"
+    assert claims["preferred_username"] == username
     assert claims["role"] == "admin"
     assert claims["groups"] == ["ops"]
     assert claims["acr"] == "aal1"

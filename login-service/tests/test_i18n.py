@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 
 from login_testkit import Browser, Env, logged_in, password_login, settings_page
 
@@ -114,3 +115,43 @@ def test_used_backup_codes_show_when_they_were_used(env: Env, browser: Browser) 
             assert codes[round_] not in revealed.response.text
         finally:
             fresh.close()
+
+
+def test_login_asks_for_email_or_username_in_both_languages(env: Env) -> None:
+    for language, label in (("en", "Email or username"), ("nl", "E-mailadres of gebruikersnaam")):
+        browser = Browser(accept_language=language)
+        try:
+            page = browser.get(f"{env.login_url}/auth/login")
+            assert label in page.page.text  # Kratos's label 1070004 says only "ID"
+            assert ">ID<" not in page.response.text
+        finally:
+            browser.close()
+
+
+def test_a_taken_username_on_the_settings_page_says_so_in_both_languages(env: Env) -> None:
+    taken = f"taken-{secrets.token_hex(4)}"
+    env.create_user(username=taken)
+    for language, words in (
+        ("en", "This email address or username is already taken by another account."),
+        ("nl", "Er bestaat al een account met dit e-mailadres of deze gebruikersnaam."),
+    ):
+        browser = Browser(accept_language=language)
+        try:
+            _, email = env.create_user()
+            logged_in(env, browser, email)
+            page = settings_page(env, browser)
+            refused = browser.submit(
+                page, "profile", "method", **{"traits.email": email, "traits.username": taken.upper()}
+            )
+            assert refused.status == 200, refused.urls
+            assert words in refused.page.text
+        finally:
+            browser.close()
+    # and signing in with the username works, whatever its case
+    browser = Browser()
+    try:
+        page = browser.get(f"{env.login_url}/auth/login")
+        assert password_login(browser, page, taken.upper()).status == 200
+        assert browser.get(f"{env.login_url}/auth/settings").status == 200
+    finally:
+        browser.close()

@@ -56,8 +56,8 @@ def test_consent_decision_from_the_real_dashboard_api(
     env: Env, dashboard_api: str, login_service_with: Callable[..., str]
 ) -> None:
     login_service_with(dashboard_internal_url=dashboard_api)
-    member, member_email = env.create_user(username="member")
-    _, outsider_email = env.create_user(username="outsider")
+    member, member_email = env.create_user()
+    _, outsider_email = env.create_user()
     client = env.create_client(client_name="Wiki")
     _cli("app", "create", "wiki", "--name", "Wiki")
     _cli("app", "add-client", "wiki", "--client-id", client.client_id or "")

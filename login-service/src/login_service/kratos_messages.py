@@ -103,7 +103,7 @@ KRATOS_MESSAGES: dict[int, str] = {
     # node labels (107xxxx)
     1070001: _l("Password"),
     1070003: _l("Save"),
-    1070004: _l("ID"),
+    1070004: _l("Email or username"),  # Kratos: "ID", when two traits are identifiers
     1070005: _l("Submit"),
     1070006: _l("Verify code"),
     1070007: _l("Email"),
@@ -135,7 +135,7 @@ KRATOS_MESSAGES: dict[int, str] = {
         "or username, email address, or phone number."
     ),
     4000007: _l(
-        "An account with the same identifier (email, phone, username, ...) exists already."
+        "This email address or username is already taken by another account."
     ),
     4000008: _l("The provided authentication code is invalid, please try again."),
     4000009: _l("No sign-in identifier was found. Please contact your administrator."),
