@@ -140,9 +140,8 @@ def test_a_taken_username_on_the_settings_page_says_so_in_both_languages(env: En
             _, email = env.create_user()
             logged_in(env, browser, email)
             page = settings_page(env, browser)
-            refused = browser.submit(
-                page, "profile", "method", **{"traits.email": email, "traits.username": taken.upper()}
-            )
+            change = {"traits.email": email, "traits.username": taken.upper()}
+            refused = browser.submit(page, "profile", "method", **change)
             assert refused.status == 200, refused.urls
             assert words in refused.page.text
         finally:
