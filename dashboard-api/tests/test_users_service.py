@@ -18,20 +18,21 @@ from stackspin_clients import errors as ory_errors
 def test_create_user_stores_identity_in_kratos_and_roles_here(ctx: Context, email) -> None:
     apps.create_app(ctx, data=AppCreate(slug="wiki", name="Wiki"))
     address = email()
+    username = address.split("@")[0]  # usernames are unique in Kratos, like emails
     user = creation.create_user(
         ctx,
         data=UserCreate(
-            email=address, name="Ada", username="ada", roles=[AppRole(app="wiki", role="admin")]
+            email=address, name="Ada", username=username, roles=[AppRole(app="wiki", role="admin")]
         ),
     )
     assert user.email == address
     assert user.name == "Ada"
-    assert user.username == "ada"
+    assert user.username == username
     assert {(r.app, r.role) for r in user.roles} == {("wiki", "admin"), ("dashboard", "user")}
     assert ctx.ory.kratos.get_identity(user.id).traits == {
         "email": address,
         "name": "Ada",
-        "username": "ada",
+        "username": username,
     }
     entries = audit.page(ctx.session, limit=5, target_id=user.id)
     assert [e.action for e in entries] == ["user.create"]
