@@ -98,7 +98,7 @@ def _relax_demo_form_action(context: Any, demo_app: str) -> None:
 
 
 def _sign_in(page: Any, email: str) -> None:
-    page.get_by_label("E-Mail").fill(email)
+    page.get_by_label("Email or username").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
