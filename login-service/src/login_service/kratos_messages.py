@@ -134,9 +134,7 @@ KRATOS_MESSAGES: dict[int, str] = {
         "The provided credentials are invalid, check for spelling mistakes in your password "
         "or username, email address, or phone number."
     ),
-    4000007: _l(
-        "This email address or username is already taken by another account."
-    ),
+    4000007: _l("This email address or username is already taken by another account."),
     4000008: _l("The provided authentication code is invalid, please try again."),
     4000009: _l("No sign-in identifier was found. Please contact your administrator."),
     4000010: _l("Account not active yet. Did you forget to verify your email address?"),
