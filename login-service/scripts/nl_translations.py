@@ -392,6 +392,10 @@ NL = {
         "De bevestigingslink is ongeldig of al gebruikt. Begin opnieuw."
     ),
     "The verification failed. Please start again.": "Het bevestigen is mislukt. Begin opnieuw.",
+    "Your email address is verified": "Uw e-mailadres is bevestigd",
+    "The code from your email is filled in. Press Continue to verify your address.": (
+        "De code uit uw e-mail is al ingevuld. Kies Doorgaan om uw adres te bevestigen."
+    ),
 }
 
 

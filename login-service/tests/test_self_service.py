@@ -137,6 +137,31 @@ def test_verification_resend_is_its_own_form_and_mails_a_new_code(
     assert [a.verified for a in addresses if a.value == email] == [True]
 
 
+def test_verification_link_opened_in_another_browser_verifies_the_address(env: Env) -> None:
+    identity_id, email = env.create_user()
+    with Browser() as laptop, Browser() as phone:
+        start = laptop.get(f"{env.login_url}/auth/verification")
+        sent = laptop.submit(start, "code", "code", email=email)
+        assert sent.status == 200, sent.urls
+        body = str(env.courier_messages(email)[0].get("body") or "")
+        link = re.search(r"(http\S+/self-service/verification\?\S+)", body)
+        assert link, body
+        # The phone has no cookie of this flow: Kratos fills the code in and hands it the flow.
+        opened = phone.get(link.group(1).replace("&amp;", "&"))
+        assert opened.status == 200, opened.urls
+        assert "/auth/verification?flow=" in opened.url, opened.urls
+        assert "Your session check failed" not in opened.page.text
+        assert "The code from your email is filled in" in opened.page.text
+        form = opened.page.form("code", button="code")
+        assert form.fields["code"] == latest_code(env, email)
+        done = phone.post(urljoin(opened.url, form.action), form.data("code"))
+        assert done.status == 200, done.urls
+        assert "<h1>Your email address is verified</h1>" in done.response.text
+        assert "successfully verified" in done.page.text
+    addresses = env.kratos.get_identity(identity_id).verifiable_addresses or []
+    assert [a.verified for a in addresses if a.value == email] == [True]
+
+
 def test_settings_opened_signed_out_returns_to_settings_after_sign_in(
     env: Env, browser: Browser
 ) -> None:

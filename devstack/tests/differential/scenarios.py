@@ -808,6 +808,28 @@ def kratos_address_verified_by_admin_before_password_gets_no_mail(run: Run) -> N
         mails = run.stack.mails(to="ada@example.org")
     run.recorded.append(_summary_record("mails after the password", {"count": len(mails)}))
     run.kratos_admin.get(f"/admin/identities/{iid}")
+def kratos_verification_link_in_another_browser(run: Run) -> None:
+    """The mail is read on a phone: its link opened where no CSRF cookie of the flow lives."""
+    create_identity(run, "ada@example.org")
+    browser = run.browser()
+    flow = start_browser_flow(run, browser, "verification")
+    submit_form(browser, flow, {"method": "code", "email": "ada@example.org"})
+    with run.unrecorded():
+        mails = wait_for(lambda: run.stack.mails(to="ada@example.org"))
+    text = mails[0]["text"] or ""
+    link = next(w for w in text.split() if "/self-service/verification?" in w)
+    phone = run.browser()
+    followed = phone.get(link)  # the code is filled in, not used; the flow is the phone's now
+    flows_url = f"{run.stack.kratos_public_url}/self-service/verification/flows"
+    on_phone = phone.get(flows_url, params={"id": _query(followed.headers["location"])["flow"]})
+    browser.get(flows_url, params={"id": flow["id"]})  # the first browser's CSRF no longer fits
+    submit_form(
+        phone,
+        on_phone.json(),
+        {"method": "code", "code": node(on_phone.json(), "code")["attributes"]["value"]},
+    )
+    phone.get(flows_url, params={"id": flow["id"]})
+    run.kratos_admin.get("/admin/identities")
 
 
 def kratos_registration(run: Run) -> None:
@@ -1214,6 +1236,7 @@ SCENARIOS: dict[str, Scenario] = {
         kratos_courier_language_by_transient_payload,
         kratos_admin_recovery_code_leaves_address_pending,
         kratos_address_verified_by_admin_before_password_gets_no_mail,
+        kratos_verification_link_in_another_browser,
         kratos_registration,
         hydra_client_crud,
         hydra_clients_paged,

@@ -10,6 +10,7 @@ from starlette.responses import Response
 from devstack.kratos import (
     code_method,
     codes,
+    csrf,
     errors,
     flows,
     identities,
@@ -192,10 +193,14 @@ def _verified(rt: Runtime, flow: Doc, identity: Doc, address: str) -> None:
     identities.save(rt.store, rt.config, identity)
     flow["state"] = "passed_challenge"
     href = flow.get("return_to") or rt.config.default_return_url
-    # Kratos replaces the form: GET to where the person continues, one "Continue" link, no csrf.
+    # Kratos replaces the form: GET to where the person continues, the csrf token (SetCSRFToken)
+    # and one "Continue" link.
     flow["ui"]["action"] = href
     flow["ui"]["method"] = "GET"
-    flow["ui"]["nodes"] = [nodes.anchor_node("continue", href, "code", text.label_continue())]
+    flow["ui"]["nodes"] = [
+        *code_method.csrf_nodes(flow),
+        nodes.anchor_node("continue", href, "code", text.label_continue()),
+    ]
     flows.set_form_message(flow, text.verification_successful())
 
 
@@ -218,22 +223,27 @@ def _replace_flow(rt: Runtime, request: Request, old: Doc, reason: str) -> Respo
 
 
 async def follow_link(rt: Runtime, request: Request) -> Response:
-    """GET /self-service/verification?flow=…&code=…: the link in the mail."""
+    """GET /self-service/verification?flow=…&code=…: the link in the mail.
+
+    Kratos's handleLinkClick: the code is filled into the flow's form, not used (a mail
+    scanner's GET must not spend it), and the flow is bound to a fresh CSRF cookie of this
+    browser, so the link works on a phone that never saw the flow; submitting verifies.
+    """
     flow = flows.load(rt, "verification", request.query_params.get("flow"))
     code = request.query_params.get("code", "")
-    if not code or flows.expired_at(flow):
+    if not code or flows.expired_at(flow) or flow["state"] == "passed_challenge":
         return web.redirect(flows.ui_redirect_url(rt.config, flow))
-    if flow["state"] != "passed_challenge":
-        flows.clear_messages(flow)
-        if not codes.count_submission(flow):
-            flows.save(rt, flow)
-            return _replace_flow(rt, request, flow, codes.TOO_OFTEN)
-        entry = codes.redeem(rt, PURPOSE, flow["id"], code)
-        identity = identities.get(rt.store, entry["identity_id"]) if entry else None
-        if entry is None or identity is None:
-            flows.set_form_message(flow, text.verification_code_invalid())
-            flows.save(rt, flow)
-        else:
-            _verified(rt, flow, identity, entry["address"])
-            flows.save(rt, flow)
-    return web.redirect(flows.ui_redirect_url(rt.config, flow))
+    for node in flow["ui"]["nodes"]:
+        if node["attributes"].get("name") == "code":
+            node["attributes"]["value"] = code
+    response = web.redirect(flows.ui_redirect_url(rt.config, flow))
+    if flow["type"] == "browser":
+        cookie = csrf.new_cookie_value()
+        token = csrf.mask(cookie)
+        flow[flows.INTERNAL]["csrf_token"] = token
+        for node in flow["ui"]["nodes"]:
+            if node["attributes"].get("name") == csrf.FIELD:
+                node["attributes"]["value"] = token
+        web.set_csrf_cookie(rt.config, response, cookie)
+    flows.save(rt, flow)
+    return response

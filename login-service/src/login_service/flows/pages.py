@@ -180,6 +180,7 @@ def render_flow_page(kind: FlowKind) -> ResponseReturnValue:
         # Ours says "welcome" instead of Kratos's "your account is recovered, change it".
         kept = [m for m in ui.messages or [] if m.id != RECOVERED_MESSAGE]
         ui = ui.model_copy(update={"messages": kept})
+    verification = verification_stage(flow) if kind == "verification" else None
     view: FlowView = flow_view(
         ui,
         kratos_origin=origin_of(current_settings().kratos_browser_url),
@@ -195,6 +196,8 @@ def render_flow_page(kind: FlowKind) -> ResponseReturnValue:
         title = _l("Confirm it is you")
     elif invited:
         title = WELCOME_TITLE
+    elif verification == "verified":
+        title = _l("Your email address is verified")
     response = make_response(
         render_template(
             "flow.html",
@@ -208,10 +211,26 @@ def render_flow_page(kind: FlowKind) -> ResponseReturnValue:
             transient_payload=json.dumps({"language": current_language()})
             if kind in MAILING_KINDS
             else None,
+            verification=verification,
             links=_flow_links(kind, flow),
         )
     )
     return _with_cookies(response, result.set_cookies)
+
+
+def verification_stage(flow: Flow) -> str | None:
+    """ "verified" once the address is; "from_link" when the mailed link filled the code in.
+
+    Kratos never spends a code on the link's GET (mail scanners follow links): it fills the
+    code into the form and binds the flow to the browser that opened it, a phone included.
+    """
+    if flow.state == "passed_challenge":
+        return "verified"
+    if flow.state == "sent_email":
+        for node in flow.ui.nodes:
+            if node.attributes.get("name") == "code" and node.attributes.get("value"):
+                return "from_link"
+    return None
 
 
 def _with_cookies(response: ResponseReturnValue, set_cookies: list[str]) -> ResponseReturnValue:
