@@ -214,3 +214,58 @@ def test_browser_an_expired_login_form_keeps_the_typed_email(env: Env, chromium:
     assert page.evaluate("Object.keys(sessionStorage)") == []
     assert not [p for p in problems if "Content Security Policy" in p], problems
     page.close()
+
+
+def _assert_accessible(page: Any, name: str, scheme: str, shots: Shots) -> None:
+    from devstack.testing.axe import describe, violations
+
+    page.wait_for_load_state()
+    shots.take(page, f"{scheme}-{name}")
+    found = violations(page)
+    assert not found, f"{name} ({scheme}):\n{describe(found)}"
+
+
+@pytest.mark.requires("chromium")
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_browser_every_page_passes_axe_in_light_and_dark(
+    env: Env, chromium: Any, scheme: str
+) -> None:
+    _, email = env.create_user()
+    client = env.create_client()
+    env.dashboard.allow(client.client_id or "")
+    shots = Shots()
+    context = chromium.new_context(locale="en-GB", color_scheme=scheme)
+    page = context.new_page()
+
+    page.goto(f"{env.login_url}/auth/login")
+    _assert_accessible(page, "login", scheme, shots)
+    page.get_by_label("E-Mail").fill(email)
+    page.get_by_label("Password").fill("not the password 123")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("alert").first.wait_for()
+    _assert_accessible(page, "login-error", scheme, shots)
+    for kind in ("recovery", "verification"):
+        page.goto(f"{env.login_url}/auth/{kind}")
+        _assert_accessible(page, kind, scheme, shots)
+    page.goto(f"{env.login_url}/auth/error?error=access_denied&error_description=No+access")
+    _assert_accessible(page, "error", scheme, shots)
+    page.goto(f"{env.login_url}/auth/no-such-page")
+    _assert_accessible(page, "not-found", scheme, shots)
+
+    page.goto(env.authorize_url(client))
+    page.wait_for_url("**/auth/login?flow=*")
+    _sign_in(page, email)
+    page.wait_for_url("**/auth/consent?*")
+    _assert_accessible(page, "consent", scheme, shots)
+    page.goto(f"{env.login_url}/auth/settings")
+    page.wait_for_url("**/auth/settings?flow=*")
+    _assert_accessible(page, "settings", scheme, shots)
+    page.locator("form[data-group=lookup_secret] button").first.click()
+    page.wait_for_selector("ul.codes")
+    _assert_accessible(page, "settings-backup-codes", scheme, shots)
+    page.goto(f"{env.login_url}/auth/logout")
+    _assert_accessible(page, "logout", scheme, shots)
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/auth/logged-out")
+    _assert_accessible(page, "logged-out", scheme, shots)
+    context.close()
