@@ -396,6 +396,9 @@ NL = {
     "The code from your email is filled in. Press Continue to verify your address.": (
         "De code uit uw e-mail is al ingevuld. Kies Doorgaan om uw adres te bevestigen."
     ),
+    "Yes, unlink the app": "Ja, de app ontkoppelen",
+    "Yes, disable the codes": "Ja, de codes uitschakelen",
+    "Yes, remove the key": "Ja, de sleutel verwijderen",
 }
 
 

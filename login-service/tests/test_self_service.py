@@ -392,3 +392,28 @@ def test_a_change_that_needs_a_fresh_login_is_saved_after_signing_in_again(
         assert fresh.get(f"{env.login_url}/auth/settings").status == 200
     finally:
         fresh.close()
+
+
+def test_unlinking_totp_and_disabling_backup_codes_work_after_the_question(
+    env: Env, browser: Browser
+) -> None:
+    _, email = env.create_user()
+    logged_in(env, browser, email)
+    enrol_totp(env, browser)
+    page = settings_page(env, browser)
+    revealed = browser.submit(page, "lookup_secret", "lookup_secret_regenerate")
+    saved = browser.submit(revealed, "lookup_secret", "lookup_secret_confirm")
+    assert "Your changes have been saved" in saved.page.text
+    for group, name in (("lookup_secret", "lookup_secret_disable"), ("totp", "totp_unlink")):
+        page = settings_page(env, browser)
+        asked = re.search(
+            rf'<details class="confirm"[^>]*>\s*<summary[^>]*>[^<]+</summary>\s*<p>[^<]+\?'
+            rf'[^<]*</p>\s*<button[^>]*name="{name}"',
+            page.response.text,
+        )
+        assert asked, f"{name} has no question before it"
+        done = browser.submit(page, group, name)
+        assert "Your changes have been saved" in done.page.text, done.page.text[:600]
+    page = settings_page(env, browser)
+    assert "totp_unlink" not in page.response.text
+    assert "lookup_secret_disable" not in page.response.text

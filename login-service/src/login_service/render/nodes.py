@@ -42,13 +42,21 @@ _AUTOCOMPLETE_BY_NAME = {
     "lookup_secret": "off",
 }
 _AUTOCOMPLETE_BY_TYPE = {"email": "email", "password": "current-password"}
-# Buttons that remove a second factor ask first (static/js/confirm-actions.js shows the question).
+# Buttons that remove a second factor ask first, without JavaScript: the button opens a
+# <details> with the question and the button that really submits (question, its label).
 _CONFIRM = {
-    "totp_unlink": _l("Unlink your authenticator app? Signing in will no longer ask for its code."),
-    "lookup_secret_disable": _l(
-        "Disable your backup recovery codes? The codes you saved will stop working."
+    "totp_unlink": (
+        _l("Unlink your authenticator app? Signing in will no longer ask for its code."),
+        _l("Yes, unlink the app"),
     ),
-    "webauthn_remove": _l("Remove this security key? You can no longer sign in with it."),
+    "lookup_secret_disable": (
+        _l("Disable your backup recovery codes? The codes you saved will stop working."),
+        _l("Yes, disable the codes"),
+    ),
+    "webauthn_remove": (
+        _l("Remove this security key? You can no longer sign in with it."),
+        _l("Yes, remove the key"),
+    ),
 }
 _BUTTON_TYPES = frozenset({"submit", "button"})
 # Nodes that submit nothing (a hidden one is left out when there is no form to carry it).
@@ -189,7 +197,7 @@ def node_view(node: Any, index: int, *, kratos_origin: str) -> NodeView | None:
             if attrs.get(key) not in (None, ""):
                 shown[key] = attrs[key]
         if kind == "submit" and name in _CONFIRM:
-            shown["confirm"] = str(_CONFIRM[name])
+            shown["confirm"], shown["confirm_label"] = (str(t) for t in _CONFIRM[name])
         if kind == "input" and "autocomplete" not in shown:
             fallback = _AUTOCOMPLETE_BY_NAME.get(name) or _AUTOCOMPLETE_BY_TYPE.get(input_type)
             if fallback:
