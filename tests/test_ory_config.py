@@ -160,3 +160,15 @@ def test_courier_templates_have_the_layout_and_fields_kratos_expects(kind: str) 
         assert "{{ .RecoveryCode }}" in body
     if kind == "verification_code/valid":
         assert "{{ .VerificationCode }}" in body
+
+
+def test_login_service_says_the_password_rules_kratos_enforces() -> None:
+    from login_service import Settings
+
+    password = load("kratos")["selfservice"]["methods"]["password"]["config"]
+    fields = Settings.model_fields
+    assert fields["password_min_length"].default == password["min_password_length"]
+    assert fields["password_identifier_similarity_check"].default == password.get(
+        "identifier_similarity_check_enabled", True
+    )
+    assert fields["password_breach_check"].default == password.get("haveibeenpwned_enabled", True)

@@ -399,6 +399,14 @@ NL = {
     "Yes, unlink the app": "Ja, de app ontkoppelen",
     "Yes, disable the codes": "Ja, de codes uitschakelen",
     "Yes, remove the key": "Ja, de sleutel verwijderen",
+    "Show password": "Wachtwoord tonen",
+    "At least %(count)s characters.": "Minstens %(count)s tekens.",
+    "Not too similar to your email address or username.": (
+        "Niet te veel lijkend op uw e-mailadres of gebruikersnaam."
+    ),
+    "Not one that appeared in a known data breach.": (
+        "Geen wachtwoord dat in een bekend datalek voorkwam."
+    ),
 }
 
 

@@ -266,3 +266,41 @@ def test_browser_every_page_passes_axe_in_light_and_dark(
     page.wait_for_url("**/auth/logged-out")
     _assert_accessible(page, "logged-out", scheme, shots)
     context.close()
+
+
+@pytest.mark.requires("chromium")
+def test_browser_a_new_password_field_says_the_rules_and_can_be_shown(
+    env: Env, chromium: Any
+) -> None:
+    _, email = env.create_user()
+    page = chromium.new_page(locale="en-GB")
+    page.goto(f"{env.login_url}/auth/login")
+    _sign_in(page, email)
+    page.wait_for_load_state()
+    page.goto(f"{env.login_url}/auth/settings")
+    page.wait_for_url("**/auth/settings?flow=*")
+    form = page.locator("form[data-group=password]")
+    field = form.locator("input[name=password]")
+    rules = "At least 10 characters. Not too similar to your email address or username."
+    assert form.get_by_text(rules).is_visible()
+    rules_id = form.locator(".rules").get_attribute("id")
+    assert rules_id in (field.get_attribute("aria-describedby") or "").split()
+    assert field.get_attribute("autocomplete") == "new-password"
+    toggle = form.get_by_role("button", name="Show password")
+    assert toggle.get_attribute("aria-pressed") == "false"
+    field.fill("a typed secret 123")
+    toggle.click()
+    assert field.get_attribute("type") == "text"
+    assert toggle.get_attribute("aria-pressed") == "true"
+    toggle.click()
+    assert field.get_attribute("type") == "password"
+    assert toggle.get_attribute("aria-pressed") == "false"
+    # Too short: Kratos's own error follows the same rules.
+    field.fill("short")
+    toggle.click()
+    form.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    form = page.locator("form[data-group=password]")
+    assert form.get_by_role("alert").is_visible()
+    assert form.locator("input[name=password]").get_attribute("type") == "password"
+    page.close()

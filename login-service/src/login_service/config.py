@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     hydra_browser_url: str | None = None
     # Show the "create an account" link (only when Kratos has registration enabled).
     registration_enabled: bool = False
+    # Kratos's password rules (deploy/ory/kratos.yml selfservice.methods.password.config), said
+    # beside every new-password field; tests/test_ory_config.py keeps them equal.
+    password_min_length: int = 10
+    password_identifier_similarity_check: bool = True
+    password_breach_check: bool = False
 
     site_name: str = "Stackspin"
     logo_url: str | None = None

@@ -24,7 +24,7 @@ from stackspin_clients.errors import (
 from stackspin_clients.models.kratos import Flow, FlowKind
 
 from login_service.clients import calling, clients
-from login_service.config import current_settings, origin_of
+from login_service.config import Settings, current_settings, origin_of
 from login_service.errors import render_error
 from login_service.headers import leave_form_action_open
 from login_service.i18n import current_language
@@ -36,7 +36,7 @@ from login_service.kratos_session import (
     kratos_redirect,
 )
 from login_service.lazy_text import lazy_text as _l
-from login_service.render.nodes import FlowView, flow_view
+from login_service.render.nodes import FlowView, flow_view, mark_new_passwords
 from login_service.return_urls import safe_return_url
 
 log = structlog.get_logger(__name__)
@@ -186,6 +186,8 @@ def render_flow_page(kind: FlowKind) -> ResponseReturnValue:
         kratos_origin=origin_of(current_settings().kratos_browser_url),
         only_groups=frozenset({"password"}) if recovered else None,
     )
+    if kind in ("settings", "registration"):
+        mark_new_passwords(view, password_rules(current_settings()))
     if kind in ("login", "registration"):
         # Kratos → our login → Hydra → consent → whichever app asked: any origin.
         leave_form_action_open()
@@ -216,6 +218,16 @@ def render_flow_page(kind: FlowKind) -> ResponseReturnValue:
         )
     )
     return _with_cookies(response, result.set_cookies)
+
+
+def password_rules(settings: Settings) -> str:
+    """Kratos's password rules in words, from the settings that mirror its config."""
+    rules = [_l("At least %(count)s characters.", count=settings.password_min_length)]
+    if settings.password_identifier_similarity_check:
+        rules.append(_l("Not too similar to your email address or username."))
+    if settings.password_breach_check:
+        rules.append(_l("Not one that appeared in a known data breach."))
+    return " ".join(str(rule) for rule in rules)
 
 
 def verification_stage(flow: Flow) -> str | None:

@@ -111,6 +111,13 @@ class NodeView:
 
     @property
     def described_by(self) -> str:
+        ids = [f"{self.dom_id}-rules"] if self.attrs.get("rules") else []
+        if self.messages:
+            ids.append(f"{self.dom_id}-messages")
+        return " ".join(ids)
+
+    @property
+    def messages_id(self) -> str:
         return f"{self.dom_id}-messages" if self.messages else ""
 
 
@@ -318,6 +325,16 @@ def flow_view(
     if not groups:
         forms.append(FormView("default", action, method, shared_hidden + default_visible))
     return FlowView(message_views(data.get("messages")), forms, scripts)
+
+
+def mark_new_passwords(view: FlowView, rules: str) -> None:
+    """Password fields that set a password (settings, registration) say Kratos's rules up front
+    and get autocomplete="new-password" (Kratos sends none)."""
+    for form in view.forms:
+        for node in form.nodes:
+            if node.kind == "input" and node.attrs.get("type") == "password":
+                node.attrs["rules"] = rules
+                node.attrs["autocomplete"] = "new-password"
 
 
 def _links_only(views: list[NodeView]) -> list[FormView]:
