@@ -407,6 +407,11 @@ NL = {
     "Not one that appeared in a known data breach.": (
         "Geen wachtwoord dat in een bekend datalek voorkwam."
     ),
+    "backup-recovery-codes": "back-up-herstelcodes",
+    "Download (.txt)": "Downloaden (.txt)",
+    "Copy": "Kopiëren",
+    "Print": "Afdrukken",
+    "Copied": "Gekopieerd",
 }
 
 

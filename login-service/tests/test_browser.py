@@ -304,3 +304,40 @@ def test_browser_a_new_password_field_says_the_rules_and_can_be_shown(
     assert form.get_by_role("alert").is_visible()
     assert form.locator("input[name=password]").get_attribute("type") == "password"
     page.close()
+
+
+@pytest.mark.requires("chromium")
+def test_browser_backup_codes_can_be_downloaded_copied_and_printed(env: Env, chromium: Any) -> None:
+    _, email = env.create_user()
+    problems: list[str] = []
+    context = chromium.new_context(locale="en-GB", accept_downloads=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=env.login_url)
+    page = context.new_page()
+    _watch_console(page, problems)
+    page.goto(f"{env.login_url}/auth/login")
+    _sign_in(page, email)
+    page.wait_for_load_state()
+    page.goto(f"{env.login_url}/auth/settings")
+    page.locator("form[data-group=lookup_secret] button").first.click()
+    page.wait_for_selector("ul.codes")
+    codes = [c.strip() for c in page.locator("ul.codes code").all_inner_texts()]
+    assert len(codes) >= 8
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download (.txt)").click()
+    assert download.value.suggested_filename == "backup-recovery-codes.txt"
+    saved = Path(download.value.path()).read_text()
+    assert saved.split() == codes
+
+    page.get_by_role("button", name="Copy").click()
+    page.get_by_role("status").filter(has_text="Copied").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()").split() == codes
+
+    page.emulate_media(media="print")
+    assert page.locator("ul.codes").is_visible()
+    assert not page.locator("body > header").is_visible()
+    assert not page.locator("form[data-group=password]").is_visible()
+    page.emulate_media(media="screen")
+    assert page.get_by_role("button", name="Print").is_visible()
+    context.close()
+    assert not [p for p in problems if "Content Security Policy" in p], problems

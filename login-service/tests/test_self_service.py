@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 import pyotp
 from devstack.testing.html_page import Form, Page
@@ -402,6 +402,12 @@ def test_unlinking_totp_and_disabling_backup_codes_work_after_the_question(
     enrol_totp(env, browser)
     page = settings_page(env, browser)
     revealed = browser.submit(page, "lookup_secret", "lookup_secret_regenerate")
+    # Without JavaScript the codes still download: a data: link holding them, one a line.
+    codes = re.findall(r"<li><code>([^<]+)</code></li>", revealed.response.text)
+    download = re.search(r'href="data:text/plain;charset=utf-8,([^"]+)"', revealed.response.text)
+    assert codes
+    assert download
+    assert unquote(download.group(1)).split() == codes
     saved = browser.submit(revealed, "lookup_secret", "lookup_secret_confirm")
     assert "Your changes have been saved" in saved.page.text
     for group, name in (("lookup_secret", "lookup_secret_disable"), ("totp", "totp_unlink")):
