@@ -341,3 +341,38 @@ def test_browser_backup_codes_can_be_downloaded_copied_and_printed(env: Env, chr
     assert page.get_by_role("button", name="Print").is_visible()
     context.close()
     assert not [p for p in problems if "Content Security Policy" in p], problems
+
+
+@pytest.mark.requires("chromium")
+def test_browser_settings_sections_save_on_their_own_and_the_banner_follows(
+    env: Env, chromium: Any
+) -> None:
+    _, email = env.create_user()
+    page = chromium.new_page(locale="en-GB")
+    page.goto(f"{env.login_url}/auth/login")
+    _sign_in(page, email)
+    page.wait_for_load_state()
+    page.goto(f"{env.login_url}/auth/settings")
+    page.wait_for_url("**/auth/settings?flow=*")
+    sections = page.locator("form[aria-labelledby]")
+    names = [f.get_attribute("data-group") for f in sections.all()]
+    assert {"profile", "password", "totp", "lookup_secret"} <= set(names)
+    for form in sections.all():  # each section is a named form with its own submit
+        assert form.locator("h2").count() == 1
+        assert form.locator("button, summary").count() >= 1
+    saved = "Your changes have been saved!"
+
+    profile = page.get_by_role("form", name="Profile")
+    profile.get_by_label("Name", exact=True).fill("Ada King")
+    profile.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("form", name="Profile").get_by_text(saved).is_visible()
+    assert page.get_by_text(saved).count() == 1
+
+    password = page.get_by_role("form", name="Password")
+    password.locator("input[name=password]").fill("a brand new passphrase 2026")
+    password.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("form", name="Password").get_by_text(saved).is_visible()
+    assert page.get_by_role("form", name="Profile").get_by_text(saved).count() == 0
+    page.close()
