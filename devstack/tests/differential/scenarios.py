@@ -808,6 +808,8 @@ def kratos_address_verified_by_admin_before_password_gets_no_mail(run: Run) -> N
         mails = run.stack.mails(to="ada@example.org")
     run.recorded.append(_summary_record("mails after the password", {"count": len(mails)}))
     run.kratos_admin.get(f"/admin/identities/{iid}")
+
+
 def kratos_verification_link_in_another_browser(run: Run) -> None:
     """The mail is read on a phone: its link opened where no CSRF cookie of the flow lives."""
     create_identity(run, "ada@example.org")
