@@ -49,7 +49,12 @@ def test_recovery_by_code_leads_to_a_new_password(env: Env, browser: Browser) ->
     assert [f.group for f in settings.page.forms] == ["password"]
     assert settings.response.headers["Cache-Control"] == "no-store"
     saved = browser.submit(settings, "password", "password", password=NEW_PASSWORD)
-    assert "Your changes have been saved" in saved.page.text
+    # Saved, Kratos sends the browser to the recovery's return URL (deploy: the dashboard;
+    # here: a fresh settings page, signed in, no longer asking for a new password first).
+    assert "/auth/settings?flow=" in saved.url, saved.urls
+    assert saved.url.split("flow=")[1] != settings.url.split("flow=")[1]
+    assert "choose a new password first" not in saved.page.text
+    assert "password" in [f.group for f in saved.page.forms]
 
     client = env.create_client()
     env.dashboard.allow(client.client_id or "", trusted=True)

@@ -95,6 +95,8 @@ class OryStackBase:
             setattr(kc, f"{page}_ui_url", f"{base}/auth/{page}")
         kc.default_return_url = f"{base}/auth/login"
         kc.logout_return_url = f"{base}/auth/logged-out"  # as deploy/ory/kratos.yml
+        if kc.recovery_return_url is None:  # deploy sends it to the dashboard, absent here
+            kc.recovery_return_url = f"{base}/auth/settings"
         allowed = [f"{base}/", self.hydra_config.public_base()]
         kc.allowed_return_urls = [
             *kc.allowed_return_urls,
