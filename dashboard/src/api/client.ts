@@ -8,17 +8,36 @@ export type MyApp = components["schemas"]["MyApp"];
 export type App = components["schemas"]["AppOut"];
 export type RoleName = AppRole["role"];
 export type Problem = components["schemas"]["Problem"];
+export type UserCreate = components["schemas"]["UserCreate"];
+export type Invitation = components["schemas"]["InvitationOut"];
+export type UserSession = components["schemas"]["UserSession"];
+export type RecoveryCode = components["schemas"]["RecoveryCode"];
+export type OffboardReport = components["schemas"]["OffboardReport"];
 
 /** An answer other than 2xx, with the problem+json `detail` the API gave. */
 export class ApiError extends Error {
   readonly status: number;
   readonly detail: string | null;
+  /** A 422's messages by the name of the body field they are about (its last `loc` part). */
+  readonly fields: Record<string, string>;
 
   constructor(status: number, problem: Partial<Problem> | undefined) {
     super(problem?.detail ?? problem?.title ?? `HTTP ${status}`);
     this.status = status;
     this.detail = problem?.detail ?? problem?.title ?? null;
+    this.fields = fieldErrors(problem);
   }
+}
+
+function fieldErrors(problem: Partial<Problem> | undefined): Record<string, string> {
+  const errors = (problem as { errors?: unknown } | undefined)?.errors;
+  const fields: Record<string, string> = {};
+  if (!Array.isArray(errors)) return fields;
+  for (const error of errors as { loc?: unknown[]; msg?: unknown }[]) {
+    const field = error.loc?.at(-1);
+    if (typeof field === "string" && typeof error.msg === "string") fields[field] ??= error.msg;
+  }
+  return fields;
 }
 
 // Same origin, the HttpOnly `dashboard_session` cookie goes along by itself: no token here.

@@ -6,6 +6,7 @@ import { Layout } from "../components/Layout";
 import { RequireSession, goToLogin, isUnauthenticated } from "../features/session/RequireSession";
 import { AppsPage } from "./routes/AppsPage";
 import { MyAppsPage } from "./routes/MyAppsPage";
+import { NewUserPage } from "./routes/NewUserPage";
 import { NotFoundPage } from "./routes/NotFoundPage";
 import { UserPage } from "./routes/UserPage";
 import { UsersPage } from "./routes/UsersPage";
@@ -23,6 +24,7 @@ export const routes: RouteObject[] = [
       // Admin pages (the API decides who may see them). Not under /admin: like nginx, the
       // router keeps every /admin path closed (the Ory admin APIs).
       { path: "users", element: <UsersPage /> },
+      { path: "users/new", element: <NewUserPage /> },
       { path: "users/:userId", element: <UserPage /> },
       { path: "apps", element: <AppsPage /> },
       { path: "*", element: <NotFoundPage /> },

@@ -1,9 +1,14 @@
-import { Link, useNavigate, useParams } from "react-router";
+import { Link, useLocation, useNavigate, useParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { useApps, useDeleteUser, useUpdateUser, useUser } from "../../api/queries";
 import { ErrorMessage, Loading } from "../../components/States";
 import { DeleteUser } from "../../features/users/DeleteUser";
+import { EditDetails } from "../../features/users/EditDetails";
+import { InvitationPanel } from "../../features/users/InvitationPanel";
+import { Offboard } from "../../features/users/Offboard";
+import { RecoveryLink } from "../../features/users/RecoveryLink";
 import { RoleMatrix } from "../../features/users/RoleMatrix";
+import { SecurityPanel } from "../../features/users/SecurityPanel";
 
 export function UserPage() {
   const { t } = useTranslation();
@@ -13,6 +18,7 @@ export function UserPage() {
   const apps = useApps();
   const update = useUpdateUser(userId);
   const remove = useDeleteUser(userId);
+  const created = useLocation().state as { created?: string; invited?: boolean } | null;
 
   if (user.isPending) return <Loading />;
   if (user.isError) return <ErrorMessage error={user.error} retry={() => void user.refetch()} />;
@@ -26,15 +32,15 @@ export function UserPage() {
         <Link to="/users">← {t("user.back")}</Link>
       </p>
       <h1 id="user-title">{label}</h1>
+      {created?.created ? (
+        <p className="notice" role="status">
+          {t(created.invited ? "newUser.createdInvited" : "newUser.created", {
+            name: created.created,
+          })}
+        </p>
+      ) : null}
       <h2>{t("user.details")}</h2>
-      <dl className="details">
-        <dt>{t("users.name")}</dt>
-        <dd>{person.name ?? "—"}</dd>
-        <dt>{t("users.email")}</dt>
-        <dd>{person.email ?? "—"}</dd>
-        <dt>{t("users.username")}</dt>
-        <dd>{person.username ?? "—"}</dd>
-      </dl>
+      <EditDetails key={person.id} user={person} />
 
       <h2>{t("user.roleMatrix")}</h2>
       {apps.isPending ? <Loading /> : null}
@@ -61,6 +67,17 @@ export function UserPage() {
       >
         {active ? t("user.deactivate") : t("user.activate")}
       </button>
+
+      <h2>{t("invitation.title")}</h2>
+      <InvitationPanel userId={person.id} />
+
+      <h2>{t("recovery.title")}</h2>
+      <RecoveryLink userId={person.id} />
+
+      <SecurityPanel userId={person.id} />
+
+      <h2>{t("offboard.title")}</h2>
+      <Offboard userId={person.id} name={label} />
 
       <h2>{t("user.delete")}</h2>
       <DeleteUser

@@ -35,6 +35,13 @@ export function UsersPage() {
   return (
     <section aria-labelledby="users-title">
       <h1 id="users-title">{t("users.title")}</h1>
+      {refused ? null : (
+        <p>
+          <Link className="button" to="/users/new">
+            {t("newUser.title")}
+          </Link>
+        </p>
+      )}
       {deleted ? (
         <p className="notice" role="status">
           {t("user.deleted", { name: deleted })}
