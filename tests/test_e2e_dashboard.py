@@ -6,6 +6,7 @@ Screenshots of every page, light and dark, desktop and phone width: test-artifac
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -171,3 +172,42 @@ def test_admin_and_member_use_the_dashboard_and_a_removed_role_leaves_my_apps(
 
     assert admin.problems == []
     assert member.problems == []
+
+
+def test_admin_creates_a_user_with_an_invitation_and_finds_them_in_the_table(
+    sso: SsoStack, chromium: Any, people: list[Person], request: pytest.FixtureRequest
+) -> None:
+    looks = Looks(ARTIFACTS / f"create-{request.node.callspec.id}")
+    admin = Person(chromium, sso)
+    people.append(admin)
+    page = admin.sign_in(sso.admin_email)
+    page.get_by_role("navigation").get_by_role("link", name="Users", exact=True).click()
+    page.get_by_role("link", name="Create a user").click()
+    page.get_by_role("heading", name="Create a user", level=1).wait_for()
+
+    page.get_by_role("button", name="Create user").click()  # nothing filled in yet
+    expect(page.get_by_label("Email", exact=True)).to_be_focused()
+    expect(page.get_by_text("Enter an email address.")).to_be_visible()
+
+    email = f"new-{secrets.token_hex(4)}@example.org"
+    page.get_by_label("Name (optional)", exact=True).fill("Nina New")
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Role on Demo").select_option("user")
+    expect(page.get_by_label("Mail an invitation", exact=False)).to_be_checked()
+    looks.take(page, "admin-create-user")
+    page.get_by_role("button", name="Create user").click()
+
+    page.get_by_role("heading", name="Nina New", level=1).wait_for()
+    expect(page.get_by_text("Nina New was created and an invitation was mailed.")).to_be_visible()
+    expect(page.get_by_text("waiting; valid until", exact=False)).to_be_visible()
+    expect(page.get_by_label("Role on Demo")).to_have_value("user")
+    looks.take(page, "admin-created-user-page")
+
+    page.get_by_role("link", name="All users").click()
+    page.get_by_label("Search by email or name").fill(email)
+    page.get_by_role("button", name="Search", exact=True).click()
+    row = page.get_by_role("row").filter(has_text=email)
+    expect(row.get_by_role("link", name="Nina New")).to_be_visible()
+    expect(row).to_contain_text("active")
+
+    assert admin.problems == []
