@@ -510,6 +510,39 @@ def test_batch_create_over_http(admin, email) -> None:
     _problem(admin.client.post("/api/v1/users/batch", json=too_many), 422)
 
 
+def test_a_batch_dry_run_says_what_each_item_would_do_and_writes_nothing(admin, email) -> None:
+    known, new = email(), email()
+    admin.client.post("/api/v1/users", json={"email": known}).raise_for_status()
+    audit_before = admin.client.get("/api/v1/audit", params={"limit": 500}).json()["items"]
+    items = [
+        {"email": new, "roles": [{"app": "dashboard", "role": "user"}]},
+        {"email": known.upper()},
+        {"email": new},
+        {"email": email(), "roles": [{"app": "no-such-app", "role": "user"}]},
+    ]
+    response = admin.client.post(
+        "/api/v1/users/batch", params={"dry_run": "true"}, json={"users": items}
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert [r["status"] for r in body["results"]] == ["would_create", "exists", "failed", "failed"]
+    assert body["results"][2]["error"] == "duplicate in this batch"
+    assert "no-such-app" in body["results"][3]["error"]
+    assert (body["dry_run"], body["would_create"], body["exists"], body["failed"]) == (
+        True,
+        1,
+        1,
+        2,
+    )
+    assert admin.client.get("/api/v1/users", params={"q": new}).json()["items"] == []
+    audit_after = admin.client.get("/api/v1/audit", params={"limit": 500}).json()["items"]
+    assert audit_after == audit_before
+    # The same items for real: what the dry run said is what happens.
+    real = admin.client.post("/api/v1/users/batch", json={"users": items}).json()
+    assert [r["status"] for r in real["results"]] == ["created", "exists", "failed", "failed"]
+    assert real["dry_run"] is False
+
+
 def test_a_session_of_an_identity_deleted_in_kratos_is_401(member, ory_clients) -> None:
     ory_clients.kratos.delete_identity(member.subject)
     _problem(member.client.get("/api/v1/me"), 401)

@@ -54,7 +54,6 @@ from dashboard_api.users import (
     listing,
     reading,
     sessions,
-    taken,
     updates,
 )
 from dashboard_api.users.schemas import AppRole, UserCreate, UserUpdate
@@ -762,7 +761,11 @@ def user_import(state: CliState, csv_file: TextIO, invite: bool, dry_run: bool) 
             results.append((number, row.get("email", ""), f"failed: {reason}"))
     if dry_run:
         with state.unit_of_work(read_only=True) as ctx:
-            results += [(n, str(d.email), _would(ctx, d)) for n, d in valid]
+            preview = batch.preview(ctx, items=[data for _, data in valid])
+        for item in preview.results:
+            number, data = valid[item.index]
+            text = item.status.replace("_", "-") + (f": {item.error}" if item.error else "")
+            results.append((number, str(data.email), text))
     else:
         results += _import(state, valid)
     for number, email, text in sorted(results):
@@ -774,21 +777,6 @@ def user_import(state: CliState, csv_file: TextIO, invite: bool, dry_run: bool) 
     click.echo(", ".join(f"{n} {word}" for word, n in counts.items()))
     if counts["failed"]:
         raise click.ClickException(f"{counts['failed']} row(s) failed")
-
-
-def _would(ctx: Context, data: UserCreate) -> str:
-    """What importing this row would do, found by reading only."""
-    try:
-        roles.plan(
-            ctx, assignments=[(r.app, r.role) for r in data.roles], default_dashboard_user=True
-        )
-    except DomainError as exc:
-        return f"failed: {exc.detail}"
-    if taken.held_by_other(ctx, str(data.email), None):
-        return "exists"
-    if data.username and taken.held_by_other(ctx, data.username, None):
-        return f"failed: {batch.USERNAME_TAKEN}"
-    return "would-create"
 
 
 def _import(state: CliState, valid: list[tuple[int, UserCreate]]) -> list[tuple[int, str, str]]:

@@ -495,7 +495,8 @@ export interface paths {
         put?: never;
         /**
          * Batch Create Users
-         * @description Create up to 1000 users with one Kratos batch call; a result per item.
+         * @description Create up to 1000 users with one Kratos batch call; a result per item. With `dry_run`
+         *     nothing is written.
          */
         post: operations["users-batch_create_users"];
         delete?: never;
@@ -867,18 +868,28 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "created" | "exists" | "failed";
+            status: "created" | "exists" | "failed" | "would_create";
         };
         /** BatchResult */
         BatchResult: {
             /** Created */
             created: number;
+            /**
+             * Dry Run
+             * @default false
+             */
+            dry_run: boolean;
             /** Exists */
             exists: number;
             /** Failed */
             failed: number;
             /** Results */
             results: components["schemas"]["BatchItemResult"][];
+            /**
+             * Would Create
+             * @default 0
+             */
+            would_create: number;
         };
         /**
          * ClaimSpec
@@ -3766,7 +3777,10 @@ export interface operations {
     };
     "users-batch_create_users": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description say what each item would do (would_create, exists, failed) */
+                dry_run?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;

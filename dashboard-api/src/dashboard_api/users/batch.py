@@ -175,6 +175,56 @@ def batch_create(ctx: Context, *, items: Sequence[UserCreate]) -> BatchResult:
     )
 
 
+def preview(ctx: Context, *, items: Sequence[UserCreate]) -> BatchResult:
+    """What `batch_create` would do with each item, found by reading only: duplicates in the
+    batch and unknown apps fail, a known email `exists`, the rest `would_create`."""
+    results: list[BatchItemResult] = []
+    seen: set[str] = set()
+    usernames: set[str] = set()
+    planned = roles.plan_many(
+        ctx,
+        people=[[(r.app, r.role) for r in item.roles] for item in items],
+        default_dashboard_user=True,
+    )
+    for index, (item, plan) in enumerate(zip(items, planned, strict=True)):
+        email = str(item.email)
+        if email.casefold() in seen:
+            results.append(
+                BatchItemResult(
+                    index=index, email=email, status="failed", error="duplicate in this batch"
+                )
+            )
+            continue
+        seen.add(email.casefold())
+        username = item.username.casefold() if item.username else None
+        error = plan.detail if isinstance(plan, Unprocessable) else None
+        if error is None and username and username in usernames:
+            error = USERNAME_TAKEN
+        if username:
+            usernames.add(username)
+        if error is not None:
+            results.append(BatchItemResult(index=index, email=email, status="failed", error=error))
+            continue
+        if taken.held_by_other(ctx, email, None):
+            status = "exists"
+        elif username and taken.held_by_other(ctx, username, None):
+            results.append(
+                BatchItemResult(index=index, email=email, status="failed", error=USERNAME_TAKEN)
+            )
+            continue
+        else:
+            status = "would_create"
+        results.append(BatchItemResult(index=index, email=email, status=status))
+    return BatchResult(
+        results=results,
+        created=0,
+        exists=sum(r.status == "exists" for r in results),
+        failed=sum(r.status == "failed" for r in results),
+        would_create=sum(r.status == "would_create" for r in results),
+        dry_run=True,
+    )
+
+
 def _audit_summary(email: str, adopted: bool) -> dict[str, Any]:
     summary: dict[str, Any] = {"email": email, "batch": True}
     if adopted:

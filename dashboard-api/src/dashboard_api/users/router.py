@@ -58,8 +58,17 @@ def create_user(ctx: AdminContext, body: UserCreate) -> User:
 
 
 @router.post("/batch", responses=problem_responses(*ADMIN_ERRORS))
-def batch_create_users(ctx: AdminContext, body: BatchCreate) -> BatchResult:
-    """Create up to 1000 users with one Kratos batch call; a result per item."""
+def batch_create_users(
+    ctx: AdminContext,
+    body: BatchCreate,
+    dry_run: Annotated[
+        bool, Query(description="say what each item would do (would_create, exists, failed)")
+    ] = False,
+) -> BatchResult:
+    """Create up to 1000 users with one Kratos batch call; a result per item. With `dry_run`
+    nothing is written."""
+    if dry_run:
+        return batch.preview(ctx, items=body.users)
     return batch.batch_create(ctx, items=body.users)
 
 

@@ -77,7 +77,8 @@ class BatchCreate(Strict):
 class BatchItemResult(Strict):
     index: int
     email: str
-    status: Literal["created", "exists", "failed"]
+    # `would_create` only in a dry run: what `created` would be, nothing written.
+    status: Literal["created", "exists", "failed", "would_create"]
     id: str | None = None
     error: str | None = None
 
@@ -87,6 +88,8 @@ class BatchResult(Strict):
     created: int
     exists: int
     failed: int
+    would_create: int = 0
+    dry_run: bool = False
 
 
 class RecoveryCode(Strict):
