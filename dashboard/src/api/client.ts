@@ -20,24 +20,30 @@ export class ApiError extends Error {
   readonly detail: string | null;
   /** A 422's messages by the name of the body field they are about (its last `loc` part). */
   readonly fields: Record<string, string>;
+  /** A 422's errors as the API gave them. */
+  readonly errors: { loc: unknown[]; msg: string }[];
 
   constructor(status: number, problem: Partial<Problem> | undefined) {
     super(problem?.detail ?? problem?.title ?? `HTTP ${status}`);
     this.status = status;
     this.detail = problem?.detail ?? problem?.title ?? null;
-    this.fields = fieldErrors(problem);
+    this.errors = validationErrors(problem);
+    this.fields = {};
+    for (const error of this.errors) {
+      const field = error.loc.at(-1);
+      if (typeof field === "string") this.fields[field] ??= error.msg;
+    }
   }
 }
 
-function fieldErrors(problem: Partial<Problem> | undefined): Record<string, string> {
+function validationErrors(problem: Partial<Problem> | undefined) {
   const errors = (problem as { errors?: unknown } | undefined)?.errors;
-  const fields: Record<string, string> = {};
-  if (!Array.isArray(errors)) return fields;
-  for (const error of errors as { loc?: unknown[]; msg?: unknown }[]) {
-    const field = error.loc?.at(-1);
-    if (typeof field === "string" && typeof error.msg === "string") fields[field] ??= error.msg;
-  }
-  return fields;
+  if (!Array.isArray(errors)) return [];
+  return (errors as { loc?: unknown; msg?: unknown }[]).flatMap((e) =>
+    Array.isArray(e.loc) && typeof e.msg === "string"
+      ? [{ loc: e.loc as unknown[], msg: e.msg }]
+      : [],
+  );
 }
 
 // Same origin, the HttpOnly `dashboard_session` cookie goes along by itself: no token here.

@@ -174,3 +174,13 @@ export function useOffboard(id: string) {
     },
   });
 }
+
+/** One call to the batch endpoint (at most 1000 users); with `dryRun` nothing is written. */
+export function postBatch(users: UserCreate[], dryRun: boolean) {
+  return unwrap(
+    api.POST("/api/v1/users/batch", {
+      params: { query: { dry_run: dryRun } },
+      body: { users },
+    }),
+  );
+}

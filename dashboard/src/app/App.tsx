@@ -5,6 +5,7 @@ import { ApiError } from "../api/client";
 import { Layout } from "../components/Layout";
 import { RequireSession, goToLogin, isUnauthenticated } from "../features/session/RequireSession";
 import { AppsPage } from "./routes/AppsPage";
+import { ImportPage } from "./routes/ImportPage";
 import { MyAppsPage } from "./routes/MyAppsPage";
 import { NewUserPage } from "./routes/NewUserPage";
 import { NotFoundPage } from "./routes/NotFoundPage";
@@ -25,6 +26,7 @@ export const routes: RouteObject[] = [
       // router keeps every /admin path closed (the Ory admin APIs).
       { path: "users", element: <UsersPage /> },
       { path: "users/new", element: <NewUserPage /> },
+      { path: "users/import", element: <ImportPage /> },
       { path: "users/:userId", element: <UserPage /> },
       { path: "apps", element: <AppsPage /> },
       { path: "*", element: <NotFoundPage /> },

@@ -31,6 +31,9 @@ export function Layout() {
                   <NavLink to="/users">{t("nav.users")}</NavLink>
                 </li>
                 <li>
+                  <NavLink to="/users/import">{t("nav.import")}</NavLink>
+                </li>
+                <li>
                   <NavLink to="/apps">{t("nav.apps")}</NavLink>
                 </li>
               </>

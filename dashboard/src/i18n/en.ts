@@ -6,6 +6,7 @@ export const en = {
     myApps: "My apps",
     admin: "Admin",
     users: "Users",
+    import: "Import",
     apps: "Apps",
     account: "Account settings",
     signOut: "Sign out",
@@ -86,6 +87,33 @@ export const en = {
     nameTooLong: "A name has at most 100 characters.",
     usernameInvalid:
       "A username has at most 64 letters, digits, dots, dashes or underscores, and starts with a letter or digit.",
+  },
+  import: {
+    title: "Import users",
+    format:
+      "A CSV file with a header row: email (required), name, username, roles (app:role, several separated by ; or spaces). A byte order mark, ; as the separator and any header case are fine. You see what each row will do before anything is written.",
+    file: "CSV file",
+    invite: "Mail each new user an invitation",
+    noEmailColumn: "The file needs a header row with at least an email column.",
+    noRows: "The file has no rows under its header.",
+    checking: "Checking",
+    importing: "Importing",
+    progress: "{{done}} of {{total}} rows",
+    previewSummary:
+      "Nothing written yet: {{create}} would be created, {{exists}} exist already, {{failed}} cannot be imported.",
+    doneSummary: "Done: {{created}} created, {{exists}} existed already, {{failed}} failed.",
+    start: "Import {{count}} users",
+    download: "Download the results (CSV)",
+    preview: "What each row will do",
+    results: "What each row did",
+    line: "Line",
+    outcome: "Outcome",
+    status: {
+      would_create: "will be created",
+      created: "created",
+      exists: "exists already",
+      failed: "failed",
+    },
   },
   invitation: {
     title: "Invitation",

@@ -8,6 +8,7 @@ export const nl: Translation = {
     myApps: "Mijn apps",
     admin: "Beheer",
     users: "Gebruikers",
+    import: "Importeren",
     apps: "Apps",
     account: "Accountinstellingen",
     signOut: "Afmelden",
@@ -90,6 +91,33 @@ export const nl: Translation = {
     nameTooLong: "Een naam heeft hoogstens 100 tekens.",
     usernameInvalid:
       "Een gebruikersnaam heeft hoogstens 64 letters, cijfers, punten, streepjes of lage streepjes en begint met een letter of cijfer.",
+  },
+  import: {
+    title: "Gebruikers importeren",
+    format:
+      "Een CSV-bestand met een kopregel: email (verplicht), name, username, roles (app:rol, meerdere gescheiden door ; of spaties). Een byte order mark, ; als scheidingsteken en hoofdletters in de kop mogen. Je ziet per regel wat er gebeurt voordat er iets wordt opgeslagen.",
+    file: "CSV-bestand",
+    invite: "Elke nieuwe gebruiker een uitnodiging mailen",
+    noEmailColumn: "Het bestand heeft een kopregel nodig met ten minste een kolom email.",
+    noRows: "Het bestand heeft geen regels onder de kop.",
+    checking: "Controleren",
+    importing: "Importeren",
+    progress: "{{done}} van {{total}} regels",
+    previewSummary:
+      "Nog niets opgeslagen: {{create}} worden aangemaakt, {{exists}} bestaan al, {{failed}} kunnen niet worden geïmporteerd.",
+    doneSummary: "Klaar: {{created}} aangemaakt, {{exists}} bestonden al, {{failed}} mislukt.",
+    start: "{{count}} gebruikers importeren",
+    download: "De resultaten downloaden (CSV)",
+    preview: "Wat er per regel gebeurt",
+    results: "Wat er per regel is gebeurd",
+    line: "Regel",
+    outcome: "Resultaat",
+    status: {
+      would_create: "wordt aangemaakt",
+      created: "aangemaakt",
+      exists: "bestaat al",
+      failed: "mislukt",
+    },
   },
   invitation: {
     title: "Uitnodiging",
