@@ -211,3 +211,43 @@ def test_admin_creates_a_user_with_an_invitation_and_finds_them_in_the_table(
     expect(row).to_contain_text("active")
 
     assert admin.problems == []
+
+
+def test_admin_imports_a_csv_with_a_bad_row_after_a_preview(
+    sso: SsoStack, chromium: Any, people: list[Person], request: pytest.FixtureRequest
+) -> None:
+    if request.node.callspec.id == "real":
+        # Found here: against real Kratos the batch endpoint answers `created` for a user that
+        # is then nowhere (not in search; with `invite`, a 404 for its id). Fix, then drop this.
+        request.applymarker(pytest.mark.xfail(strict=True, reason="batch create on real Kratos"))
+    admin = Person(chromium, sso)
+    people.append(admin)
+    page = admin.sign_in(sso.admin_email)
+    page.get_by_role("navigation").get_by_role("link", name="Import", exact=True).click()
+    page.get_by_role("heading", name="Import users", level=1).wait_for()
+    good = f"csv-{secrets.token_hex(4)}@example.org"
+    text = f"\ufeffEmail;Name;Roles\n{good};Cas Csv;demo:user\n{sso.admin_email};Again;\nx;Bad;\n"
+    # Without invitations: against real Kratos a batch with `invite` answers 404 ("There is no
+    # user …") for the identity it just made — a dashboard-api bug reported, not hidden here.
+    page.get_by_label("Mail each new user an invitation").uncheck()
+    page.get_by_label("CSV file").set_input_files(
+        files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": text.encode()}]
+    )
+    expect(page.get_by_text("Nothing written yet: 1 would be created", exact=False)).to_be_visible()
+    page.get_by_role("button", name="Import 1 users").click()
+    expect(page.get_by_text("Done: 1 created, 1 existed already, 1 failed.")).to_be_visible()
+    rows = page.get_by_role("table").get_by_role("row")
+    expect(rows.filter(has_text=good)).to_contain_text("created")
+    expect(rows.nth(3)).to_contain_text("failed: email:")  # line 4, refused by the API's schema
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the results (CSV)").click()
+    saved = Path(download.value.path()).read_text()
+    assert f"2,{good},created," in saved
+    assert saved.splitlines()[0] == "line,email,status,reason"
+    page.get_by_role("navigation").get_by_role("link", name="Users", exact=True).click()
+    page.get_by_label("Search by email or name").fill(good)
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.get_by_role("link", name="Cas Csv")).to_be_visible()
+    # The bad row's chunk is refused once per run (422) and sent again without it; nothing else.
+    assert admin.problems
+    assert all(p.startswith("422 ") and "/api/v1/users/batch" in p for p in admin.problems)
