@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 
 import pytest
 from click.testing import CliRunner
@@ -150,7 +151,7 @@ def test_import_csv_reports_every_row(run, email, tmp_path) -> None:
     run("user", "create", existing)
     rows = [
         ("email", "name", "username", "roles"),
-        (email(), "One", "one", "chat:user"),
+        (email(), "One", f"one-{uuid.uuid4().hex[:8]}", "chat:user"),  # Kratos outlives a DB
         (existing, "Two", "", ""),
         ("broken", "Three", "", ""),
         (email(), "Four", "", "chat:admin;dashboard:admin"),
