@@ -244,6 +244,69 @@ def test_a_create_and_an_update_racing_for_one_username_let_one_win(served: Serv
     assert not _orphan_role_subjects(served)
 
 
+def _settings_session(served: Served) -> tuple[str, str]:
+    """A person with a password, signed in through Kratos's API login flow: (id, session token)."""
+    email, password = f"{uuid.uuid4().hex[:12]}@example.org", "a long unguessable passphrase 9"
+    person = served.ory.kratos.create_identity(
+        CreateIdentity(
+            traits={"email": email, "name": "Settings Person"},
+            state="active",
+            credentials={"password": {"config": {"password": password}}},
+        )
+    )
+    public = served.settings.kratos_public_url.rstrip("/")
+    with httpx.Client(timeout=30) as kratos:
+        flow = kratos.get(f"{public}/self-service/login/api").json()
+        login = kratos.post(
+            flow["ui"]["action"],
+            json={"method": "password", "identifier": email, "password": password},
+        )
+        assert login.status_code == 200, login.text
+        return person.id, login.json()["session_token"]
+
+
+def test_a_create_and_a_settings_page_change_racing_for_one_username_let_one_win(
+    served: Served,
+) -> None:
+    """The username is taken on the Kratos settings flow (what the settings page submits) and
+    through dashboard-api at once: Kratos's identifier index lets exactly one have it."""
+    cookies = served.admin_cookie(served.new_identity())
+    person, token = _settings_session(served)
+    public = served.settings.kratos_public_url.rstrip("/")
+    name = f"race-{uuid.uuid4().hex[:8]}"
+    with httpx.Client(timeout=30, headers={"X-Session-Token": token}) as kratos:
+        flow = kratos.get(f"{public}/self-service/settings/api").json()
+    email = next(
+        n["attributes"]["value"]
+        for n in flow["ui"]["nodes"]
+        if n["attributes"].get("name") == "traits.email"
+    )
+
+    def change(index: int) -> httpx.Response:
+        if index:
+            with httpx.Client(timeout=60, headers={"X-Session-Token": token}) as kratos:
+                traits = {"email": email, "name": "Settings Person", "username": name.upper()}
+                return kratos.post(
+                    flow["ui"]["action"], json={"method": "profile", "traits": traits}
+                )
+        with httpx.Client(base_url=served.server.url, cookies=cookies, timeout=60) as client:
+            return client.post(
+                "/api/v1/users", json={"email": f"new-{name}@example.org", "username": name}
+            )
+
+    created, settings = in_parallel(2, change)
+    won = (created.status_code == 201, settings.status_code == 200)
+    assert won in ((True, False), (False, True)), (created.text, settings.text)
+    if created.status_code != 201:
+        assert created.status_code == 409, created.text
+        assert created.json()["field"] == "username"
+    holders = served.ory.kratos.list_identities(credentials_identifier=name).identities
+    assert [h.id for h in holders] == [
+        person if settings.status_code == 200 else created.json()["id"]
+    ]
+    assert not _orphan_role_subjects(served)
+
+
 def test_batch_and_single_creates_of_the_same_email_make_one_user(served: Served) -> None:
     """Each email is sent once alone and once in a batch (of one: real Kratos answers a batch
     with a duplicate in it by creating none of the others, while reporting them created)."""
