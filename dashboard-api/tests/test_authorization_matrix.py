@@ -38,6 +38,8 @@ ADMIN_EXPECTATIONS: dict[str, tuple[Any, int]] = {
     "users-list_user_sessions": (None, 200),
     "users-revoke_user_sessions": (None, 204),
     "apps-list_apps": (None, 200),
+    "apps-list_app_presets": (None, 200),
+    "apps-get_app_preset": (None, 200),
     "apps-create_app": ({"slug": "matrix-new", "name": "New"}, 201),
     "apps-get_app": (None, 200),
     "apps-update_app": ({"name": "Renamed"}, 200),
@@ -123,6 +125,7 @@ def targets(database, ory_clients, settings, email) -> dict[str, str]:
         "group_id": str(group.id),
         "subject": user.id,
         "app": "matrix",
+        "preset_id": "nextcloud",
     }
 
 

@@ -236,7 +236,7 @@ def test_browser_every_page_passes_axe_in_light_and_dark(
 
     page.goto(f"{env.login_url}/auth/login")
     _assert_accessible(page, "login", scheme, shots)
-    page.get_by_label("E-Mail").fill(email)
+    page.get_by_label("Email or username").fill(email)
     page.get_by_label("Password").fill("not the password 123")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("alert").first.wait_for()
