@@ -126,7 +126,7 @@ def test_invited_person_sets_a_password_logs_in_then_is_refused_without_role_in_
         shots.take(page, "choose-password")
         page.fill("input[name=password]", "chosen in chromium 2024")
         page.click("button[name=method][value=password]")
-        page.wait_for_load_state()
+        page.wait_for_url(f"{sso.url}/")  # the password saved, the invitation ends on the dashboard
         shots.take(page, "password-saved")
 
         rp = RelyingParty(sso.url, sso.demo_client)

@@ -45,5 +45,11 @@ class Screenshots:
     def take(self, page: Any, what: str) -> Path:
         self.count += 1
         path = self.folder / f"{self.prefix}-{self.count:02d}-{what}.png"
-        page.screenshot(path=str(path), full_page=True)
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            page.screenshot(path=str(path), full_page=True)
+        except PlaywrightError:  # caught mid-navigation: once more, on the settled page
+            page.wait_for_load_state()
+            page.screenshot(path=str(path), full_page=True)
         return path

@@ -280,6 +280,9 @@ class DevStack:
             public_url=f"{public}/kratos/",
             default_return_url=f"{public}/",
             allowed_return_urls=[f"{public}/"],
+            # As deploy/ory/kratos.yml: a recovery (an invitation too) ends on the dashboard.
+            recovery_return_url=f"{public}/",
+            logout_return_url=f"{public}/auth/logged-out",
             database=str(self.state_dir / "kratos.sqlite3"),
             min_password_length=KRATOS_MIN_PASSWORD_LENGTH,
             mail_from="no-reply@example.org",
