@@ -510,3 +510,23 @@ def test_removing_a_second_factor_asks_first(lang: str, question: str) -> None:
     assert [name for _, _, name in confirms] == ["totp_unlink", "lookup_secret_disable"]
     assert "lookup_secret_reveal" not in "".join(re.findall(r"<details.*?</details>", html, re.S))
     assert page.form("lookup_secret", button="lookup_secret_reveal")
+
+
+def test_every_element_id_on_the_page_is_unique() -> None:
+    """Two security keys give two "remove" buttons with the same name: each keeps its own id,
+    and the confirmation around it too (labels and aria references point at one element)."""
+    remove = [
+        node(
+            "input",
+            "webauthn",
+            {"name": "webauthn_remove", "type": "submit", "value": key},
+            meta={"label": text(1050018, f"Remove security key {key}")},
+        )
+        for key in ("key-one", "key-two")
+    ]
+    csrf = node("input", "default", {"name": "csrf_token", "type": "hidden", "value": "t"})
+    flow = {"id": "f5", "type": "browser", "ui": {**SETTINGS_FLOW["ui"], "nodes": [csrf, *remove]}}  # type: ignore[dict-item]
+    html = render(flow)
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert sorted(set(ids)) == sorted(ids), [i for i in ids if ids.count(i) > 1]
+    assert len(re.findall(r'name="webauthn_remove"', html)) == 2

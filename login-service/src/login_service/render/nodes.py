@@ -290,9 +290,13 @@ def flow_view(
     action = str(data.get("action") or "")
     method = str(data.get("method") or "POST").upper()
     views: list[NodeView] = []
+    seen_ids: set[str] = set()
     for index, node in enumerate(data.get("nodes") or []):
         view = node_view(node, index, kratos_origin=kratos_origin)
         if view is not None:
+            if view.dom_id in seen_ids:  # e.g. one "remove" button per security key
+                view.dom_id = f"{view.dom_id}-{index}"
+            seen_ids.add(view.dom_id)
             views.append(view)
     if not (is_browser_url(action) and origin_of(action) == kratos_origin):
         # Our forms post passwords and codes: only ever to Kratos itself. A finished flow
