@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from devstack.serve import bind_loopback, start_wsgi
+from devstack.testing.warm_ory import WarmRealOry
 from pytest_httpserver import HTTPServer
 from stackspin_clients import ClientConfig, HydraAdmin, KratosAdmin
 
@@ -48,9 +49,10 @@ def _settings(stack: Any, dashboard_url: str, **overrides: Any) -> Settings:
 
 
 @pytest.fixture
-def login_socket() -> Iterator[socket.socket]:
-    """The login-service's listening socket, bound before Hydra and Kratos start."""
-    sock = bind_loopback()
+def login_socket(ory_backend: str, warm_real_ory: WarmRealOry) -> Iterator[socket.socket]:
+    """The login-service's listening socket, bound before Hydra and Kratos start (on real
+    Ory, together with the pair started ahead that points at it)."""
+    sock = warm_real_ory.ui_socket() if ory_backend == "real" else bind_loopback()
     yield sock
     sock.close()
 

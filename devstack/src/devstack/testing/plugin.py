@@ -8,7 +8,8 @@
 - `ory_stack` (function scope, parametrized by `ory_backend`): a fresh stack of Hydra, Kratos and
   the mail catcher on random loopback ports — the stand-ins (`devstack.stack.OryStack`, `[standin]`)
   or the real servers (`devstack.realory.stack.RealOryStack`, `[real]`); ORY=standin|real picks
-  one. `ory_stack.point_ui_at(url)` sends their browser redirects to a login-service at `url`;
+  one (real pairs start one test ahead: `devstack.testing.warm_ory`).
+  `ory_stack.point_ui_at(url)` sends their browser redirects to a login-service at `url`;
   a conftest that knows that URL before the stack starts overrides the `ory_ui_url` fixture
   instead (real Ory then starts once, not twice). `ory_stack.let_time_pass(s)` expires things
   (the stand-ins' clock moves; real Ory sleeps). After changing `ory_stack.kratos_config` /
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from devstack.testing import databases, services, timing
+from devstack.testing.warm_ory import WarmRealOry
 
 if TYPE_CHECKING:
     from devstack.stack import OryStackBase
@@ -82,21 +84,30 @@ def ory_ui_url() -> str | None:
     return None
 
 
+@pytest.fixture(scope="session")
+def warm_real_ory() -> Iterator[WarmRealOry]:
+    """Real Ory pairs started one test ahead (`devstack.testing.warm_ory`); a conftest whose UI
+    URL is a socket's takes it from `warm_real_ory.ui_socket()` on the real backend."""
+    warm = WarmRealOry()
+    yield warm
+    warm.close()
+
+
 @pytest.fixture
-def ory_stack(ory_backend: str, ory_ui_url: str | None) -> Iterator[OryStackBase]:
+def ory_stack(
+    ory_backend: str, ory_ui_url: str | None, warm_real_ory: WarmRealOry
+) -> Iterator[OryStackBase]:
     """Hydra, Kratos and the mail catcher, fresh for each test, on the chosen backend."""
-    # Imported here so loading the plugin stays cheap for packages that never use the stack.
     stack: OryStackBase
     if ory_backend == "real":
-        from devstack.realory.stack import RealOryStack
-
-        stack = RealOryStack()
+        stack = warm_real_ory.take(ory_ui_url)
     else:
+        # Imported here so loading the plugin stays cheap for packages that never use it.
         from devstack.stack import OryStack
 
         stack = OryStack()
-    stack.ui_url = ory_ui_url
-    stack.start()
+        stack.ui_url = ory_ui_url
+        stack.start()
     try:
         yield stack
     finally:
