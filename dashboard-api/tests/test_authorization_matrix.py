@@ -42,6 +42,7 @@ ADMIN_EXPECTATIONS: dict[str, tuple[Any, int]] = {
     "apps-get_app_preset": (None, 200),
     "apps-create_app": ({"slug": "matrix-new", "name": "New"}, 201),
     "apps-get_app": (None, 200),
+    "apps-get_app_sign_in": (None, 200),
     "apps-update_app": ({"name": "Renamed"}, 200),
     "apps-list_app_clients": (None, 200),
     "apps-create_app_client": ({"redirect_uris": ["https://app.example/cb"]}, 201),

@@ -99,6 +99,29 @@ def test_an_app_from_a_preset_comes_with_its_client_claims_and_settings(
     assert "app.create_from_preset" in actions
 
 
+def test_an_apps_sign_in_settings_name_the_issuer_and_its_claims(admin, member, settings) -> None:
+    slug = _slug("cloud")
+    body = {"preset": "nextcloud", "url": "https://c.example.org", "slug": slug}
+    made = admin.client.post("/api/v1/apps", json=body)
+    assert made.status_code == 201, made.text
+    patched = admin.client.patch(f"/api/v1/apps/{slug}", json={"extra_claims": {"tier": "gold"}})
+    assert patched.status_code == 200, patched.text
+
+    shown = admin.client.get(f"/api/v1/apps/{slug}/sign-in")
+
+    assert shown.status_code == 200, shown.text
+    assert shown.json() == {
+        "issuer": f"{settings.hydra_browser_base}/",
+        "discovery_url": f"{settings.hydra_browser_base}/.well-known/openid-configuration",
+        "role_claim": "role",
+        "groups_claim": "groups",
+        "extra_claims": ["tier"],
+    }
+    assert shown.json()["issuer"] == made.json()["settings"]["issuer"]
+    _problem(admin.client.get("/api/v1/apps/nope/sign-in"), 404)
+    _problem(member.client.get(f"/api/v1/apps/{slug}/sign-in"), 403)
+
+
 def test_a_preset_takes_slug_name_and_redirect_uri_and_generic_needs_one(
     admin, ory_clients
 ) -> None:

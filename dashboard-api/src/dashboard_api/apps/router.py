@@ -18,7 +18,12 @@ from dashboard_api.apps.schemas import (
     ClientWithSecret,
 )
 from dashboard_api.catalogue import service as catalogue
-from dashboard_api.catalogue.schemas import AppCreatedFromPreset, AppFromPreset, PresetOut
+from dashboard_api.catalogue.schemas import (
+    AppCreatedFromPreset,
+    AppFromPreset,
+    AppSignIn,
+    PresetOut,
+)
 from dashboard_api.deps import AdminContext
 from dashboard_api.errors import problem_responses
 
@@ -69,6 +74,13 @@ def get_app_preset(ctx: AdminContext, preset_id: AppSlug) -> PresetOut:
 @router.get("/{slug}", responses=problem_responses(*ONE))
 def get_app(ctx: AdminContext, slug: AppSlug) -> AppOut:
     return service.to_out(service.get_app(ctx, slug=slug))
+
+
+@router.get("/{slug}/sign-in", responses=problem_responses(*ONE))
+def get_app_sign_in(ctx: AdminContext, slug: AppSlug) -> AppSignIn:
+    """What to type into the app besides its client: the issuer, its discovery URL and the
+    names of the claims the app gets."""
+    return catalogue.sign_in_of(ctx, slug=slug)
 
 
 @router.patch("/{slug}", responses=problem_responses(*ONE))

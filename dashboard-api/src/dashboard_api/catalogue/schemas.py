@@ -81,3 +81,15 @@ class AppCreatedFromPreset(AppOut):
     groups: list[str]
     client: ClientWithSecret
     settings: AppSettings
+
+
+class AppSignIn(BaseModel):
+    """What any app types in besides its client: our issuer and the names of its claims."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    issuer: str
+    discovery_url: str
+    role_claim: str
+    groups_claim: str | None
+    extra_claims: list[str]

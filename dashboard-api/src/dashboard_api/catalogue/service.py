@@ -10,8 +10,13 @@ from dashboard_api.apps.schemas import AppCreate, ClientCreate
 from dashboard_api.audit import service as audit
 from dashboard_api.catalogue.models import Preset
 from dashboard_api.catalogue.presets import PRESETS
-from dashboard_api.catalogue.schemas import AppCreatedFromPreset, AppFromPreset, PresetOut
-from dashboard_api.catalogue.settings import Target, redirect_uri_for, render
+from dashboard_api.catalogue.schemas import (
+    AppCreatedFromPreset,
+    AppFromPreset,
+    AppSignIn,
+    PresetOut,
+)
+from dashboard_api.catalogue.settings import Target, issuer_of, redirect_uri_for, render
 from dashboard_api.config import Settings
 from dashboard_api.context import Context
 from dashboard_api.errors import Conflict, NotFound, Unprocessable
@@ -35,6 +40,19 @@ def preset_out(settings: Settings, preset: Preset) -> PresetOut:
 
 def list_presets(settings: Settings) -> list[PresetOut]:
     return [preset_out(settings, preset) for preset in PRESETS.values()]
+
+
+def sign_in_of(ctx: Context, *, slug: str) -> AppSignIn:
+    """An existing app's issuer and claim names (its clients' settings are on the clients)."""
+    app = apps.get_app(ctx, slug=slug)
+    issuer, discovery_url = issuer_of(ctx.settings.hydra_browser_base)
+    return AppSignIn(
+        issuer=issuer,
+        discovery_url=discovery_url,
+        role_claim=app.role_claim,
+        groups_claim=app.groups_claim,
+        extra_claims=sorted(app.extra_claims or {}),
+    )
 
 
 def _redirect_uri(preset: Preset, data: AppFromPreset) -> str:

@@ -43,6 +43,12 @@ class Target:
     redirect_uri: str | None = None
 
 
+def issuer_of(base_url: str) -> tuple[str, str]:
+    """Our issuer and its discovery document's URL, from Hydra's public URL behind nginx."""
+    base = base_url.rstrip("/")
+    return f"{base}/", f"{base}/.well-known/openid-configuration"
+
+
 def redirect_uri_for(preset: Preset, app_url: str) -> str | None:
     if preset.redirect_path is None:
         return None
@@ -52,14 +58,14 @@ def redirect_uri_for(preset: Preset, app_url: str) -> str | None:
 def render(preset: Preset, target: Target) -> AppSettings:
     """The preset's settings with every `$name` filled in (KeyError on an unknown name)."""
     base = target.base_url.rstrip("/")
-    issuer = f"{base}/"
+    issuer, discovery_url = issuer_of(base)
     redirect_uri = (
         target.redirect_uri or redirect_uri_for(preset, target.app_url) or REDIRECT_URI_PLACEHOLDER
     )
     values = {
         "issuer": issuer,
         "base_url": base,
-        "discovery_url": f"{base}/.well-known/openid-configuration",
+        "discovery_url": discovery_url,
         "authorization_endpoint": f"{base}/oauth2/auth",
         "token_endpoint": f"{base}/oauth2/token",
         "userinfo_endpoint": f"{base}/userinfo",
