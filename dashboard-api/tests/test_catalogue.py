@@ -149,6 +149,7 @@ def test_a_preset_takes_slug_name_and_redirect_uri_and_generic_needs_one(
         ({"preset": "zulip", "url": "https://x.example.org", "groups": ["g"]}, 422),
         ({"preset": "nextcloud", "url": "https://x.example.org", "groups": ["missing"]}, 422),
         ({"preset": "zulip", "url": "https://x.example.org", "slug": "presets"}, 422),
+        ({"preset": "zulip", "url": "https://x.example.org", "slug": "new"}, 422),
         ({"preset": "zulip", "url": "https://x.example.org", "extra": 1}, 422),
     ],
 )

@@ -84,8 +84,9 @@ def my_apps(ctx: Context, *, subject: str) -> list[MyApp]:
     ]
 
 
-# /api/v1/apps/presets is the catalogue: an app of that slug could not be read at its URL.
-RESERVED_SLUGS = frozenset({"presets"})
+# /api/v1/apps/presets is the catalogue (an app of that slug could not be read at its URL);
+# the dashboard's /apps/new is where an app is added (one of that slug would have no page).
+RESERVED_SLUGS = frozenset({"presets", "new"})
 
 
 def create_app(ctx: Context, *, data: AppCreate) -> AppOut:
