@@ -6,6 +6,18 @@ export type User = components["schemas"]["User"];
 export type AppRole = components["schemas"]["AppRole"];
 export type MyApp = components["schemas"]["MyApp"];
 export type App = components["schemas"]["AppOut"];
+export type AppCreate = components["schemas"]["AppCreate"];
+export type AppUpdate = components["schemas"]["AppUpdate"];
+export type AppFromPreset = components["schemas"]["AppFromPreset"];
+export type AppCreatedFromPreset = components["schemas"]["AppCreatedFromPreset"];
+export type AppSettings = components["schemas"]["AppSettings"];
+export type AppSignIn = components["schemas"]["AppSignIn"];
+export type Preset = components["schemas"]["PresetOut"];
+export type Client = components["schemas"]["ClientOut"];
+export type ClientCreate = components["schemas"]["ClientCreate"];
+export type ClientUpdate = components["schemas"]["ClientUpdate"];
+export type ClientWithSecret = components["schemas"]["ClientWithSecret"];
+export type GroupsClaim = components["schemas"]["GroupsClaim"];
 export type RoleName = AppRole["role"];
 export type Problem = components["schemas"]["Problem"];
 export type UserCreate = components["schemas"]["UserCreate"];
@@ -18,7 +30,8 @@ export type OffboardReport = components["schemas"]["OffboardReport"];
 export class ApiError extends Error {
   readonly status: number;
   readonly detail: string | null;
-  /** A 422's messages by the name of the body field they are about (its last `loc` part). */
+  /** Messages by the name of the body field they are about (a 422's last `loc` part, or the
+   * problem's `field`). */
   readonly fields: Record<string, string>;
   /** A 422's errors as the API gave them. */
   readonly errors: { loc: unknown[]; msg: string }[];
@@ -33,6 +46,9 @@ export class ApiError extends Error {
       const field = error.loc.at(-1);
       if (typeof field === "string") this.fields[field] ??= error.msg;
     }
+    // A refusal of our services about one field (e.g. a taken slug) names it in `field`.
+    const field = (problem as { field?: unknown } | undefined)?.field;
+    if (typeof field === "string" && this.detail) this.fields[field] ??= this.detail;
   }
 }
 

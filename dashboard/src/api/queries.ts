@@ -1,11 +1,29 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "./client";
-import type { AppRole, RoleName, User, UserCreate } from "./client";
+import type {
+  App,
+  AppCreate,
+  AppFromPreset,
+  AppRole,
+  AppUpdate,
+  ClientCreate,
+  ClientUpdate,
+  GroupsClaim,
+  RoleName,
+  User,
+  UserCreate,
+} from "./client";
 
 export const keys = {
   me: ["me"] as const,
   myApps: ["me", "apps"] as const,
   apps: ["apps"] as const,
+  app: (slug: string) => ["app", slug] as const,
+  appSignIn: (slug: string) => ["app", slug, "sign-in"] as const,
+  appClients: (slug: string) => ["app", slug, "clients"] as const,
+  groupsClaim: (slug: string) => ["app", slug, "groups-claim"] as const,
+  presets: ["presets"] as const,
+  preset: (id: string) => ["presets", id] as const,
   users: (filters: UserFilters, cursor: string | null) => ["users", filters, cursor] as const,
   user: (id: string) => ["user", id] as const,
   invitations: (id: string) => ["user", id, "invitations"] as const,
@@ -25,6 +43,153 @@ export function useMyApps() {
 
 export function useApps() {
   return useQuery({ queryKey: keys.apps, queryFn: () => unwrap(api.GET("/api/v1/apps")) });
+}
+
+export function usePresets() {
+  return useQuery({
+    queryKey: keys.presets,
+    queryFn: () => unwrap(api.GET("/api/v1/apps/presets")),
+  });
+}
+
+/** One preset of the catalogue; nothing is fetched until one is chosen (`id` empty). */
+export function usePreset(id: string) {
+  return useQuery({
+    queryKey: keys.preset(id),
+    queryFn: () =>
+      unwrap(api.GET("/api/v1/apps/presets/{preset_id}", { params: { path: { preset_id: id } } })),
+    enabled: id !== "",
+  });
+}
+
+/** A new app: from a preset (with its client, claims and settings) or from plain fields. */
+export function useCreateApp() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: AppFromPreset | AppCreate) => unwrap(api.POST("/api/v1/apps", { body })),
+    onSuccess: () => void client.invalidateQueries({ queryKey: keys.apps }),
+  });
+}
+
+const appPath = (slug: string) => ({ params: { path: { slug } } });
+
+export function useApp(slug: string) {
+  return useQuery({
+    queryKey: keys.app(slug),
+    queryFn: () => unwrap(api.GET("/api/v1/apps/{slug}", appPath(slug))),
+  });
+}
+
+export function useUpdateApp(slug: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: AppUpdate) =>
+      unwrap(api.PATCH("/api/v1/apps/{slug}", { ...appPath(slug), body })),
+    onSuccess: (app: App) => {
+      client.setQueryData(keys.app(slug), app);
+      void client.invalidateQueries({ queryKey: keys.apps });
+      void client.invalidateQueries({ queryKey: keys.appSignIn(slug) });
+    },
+  });
+}
+
+export function useDeleteApp(slug: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(api.DELETE("/api/v1/apps/{slug}", appPath(slug))),
+    // Not removed from the cache: the open page would fetch the deleted app again (a 404).
+    onSuccess: () => void client.invalidateQueries({ queryKey: keys.apps }),
+  });
+}
+
+export function useAppSignIn(slug: string) {
+  return useQuery({
+    queryKey: keys.appSignIn(slug),
+    queryFn: () => unwrap(api.GET("/api/v1/apps/{slug}/sign-in", appPath(slug))),
+  });
+}
+
+export function useGroupsClaim(slug: string) {
+  return useQuery({
+    queryKey: keys.groupsClaim(slug),
+    queryFn: () =>
+      unwrap(api.GET("/api/v1/groups/claims/{app}", { params: { path: { app: slug } } })),
+  });
+}
+
+export function useSetGroupsClaim(slug: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: GroupsClaim) =>
+      unwrap(api.PUT("/api/v1/groups/claims/{app}", { params: { path: { app: slug } }, body })),
+    onSuccess: (claim: GroupsClaim) => {
+      client.setQueryData(keys.groupsClaim(slug), claim);
+      void client.invalidateQueries({ queryKey: keys.appSignIn(slug) });
+    },
+  });
+}
+
+export function useClients(slug: string) {
+  return useQuery({
+    queryKey: keys.appClients(slug),
+    queryFn: () => unwrap(api.GET("/api/v1/apps/{slug}/clients", appPath(slug))),
+  });
+}
+
+/** After a change to the app's clients: the list, and the app (its client ids). */
+function clientsChanged(client: ReturnType<typeof useQueryClient>, slug: string) {
+  void client.invalidateQueries({ queryKey: keys.appClients(slug) });
+  void client.invalidateQueries({ queryKey: keys.app(slug), exact: true });
+  void client.invalidateQueries({ queryKey: keys.apps });
+}
+
+export function useCreateClient(slug: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: ClientCreate) =>
+      unwrap(api.POST("/api/v1/apps/{slug}/clients", { ...appPath(slug), body })),
+    onSuccess: () => clientsChanged(client, slug),
+  });
+}
+
+const clientPath = (slug: string, clientId: string) => ({
+  params: { path: { slug, client_id: clientId } },
+});
+
+export function useUpdateClient(slug: string, clientId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: ClientUpdate) =>
+      unwrap(
+        api.PATCH("/api/v1/apps/{slug}/clients/{client_id}", {
+          ...clientPath(slug, clientId),
+          body,
+        }),
+      ),
+    onSuccess: () => clientsChanged(client, slug),
+  });
+}
+
+/** A new secret (in the answer only); the old one stops working. */
+export function useRotateSecret(slug: string, clientId: string) {
+  return useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST(
+          "/api/v1/apps/{slug}/clients/{client_id}/rotate-secret",
+          clientPath(slug, clientId),
+        ),
+      ),
+  });
+}
+
+export function useDeleteClient(slug: string, clientId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () =>
+      unwrap(api.DELETE("/api/v1/apps/{slug}/clients/{client_id}", clientPath(slug, clientId))),
+    onSuccess: () => clientsChanged(client, slug),
+  });
 }
 
 export interface UserFilters {

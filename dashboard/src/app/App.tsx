@@ -4,9 +4,11 @@ import { RouterProvider, createBrowserRouter, type RouteObject } from "react-rou
 import { ApiError } from "../api/client";
 import { Layout } from "../components/Layout";
 import { RequireSession, goToLogin, isUnauthenticated } from "../features/session/RequireSession";
+import { AppPage } from "./routes/AppPage";
 import { AppsPage } from "./routes/AppsPage";
 import { ImportPage } from "./routes/ImportPage";
 import { MyAppsPage } from "./routes/MyAppsPage";
+import { NewAppPage } from "./routes/NewAppPage";
 import { NewUserPage } from "./routes/NewUserPage";
 import { NotFoundPage } from "./routes/NotFoundPage";
 import { UserPage } from "./routes/UserPage";
@@ -29,6 +31,8 @@ export const routes: RouteObject[] = [
       { path: "users/import", element: <ImportPage /> },
       { path: "users/:userId", element: <UserPage /> },
       { path: "apps", element: <AppsPage /> },
+      { path: "apps/new", element: <NewAppPage /> },
+      { path: "apps/:slug", element: <AppPage /> },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

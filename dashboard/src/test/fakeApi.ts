@@ -90,3 +90,80 @@ export const APPS = [
     client_ids: ["demo"],
   },
 ];
+
+export const NEXTCLOUD_SETTINGS = {
+  issuer: "http://localhost/",
+  discovery_url: "http://localhost/.well-known/openid-configuration",
+  client_id: "<client id>",
+  client_secret: "<client secret>",
+  redirect_uri: "<app url>/apps/user_oidc/code",
+  scope: "openid email profile",
+  token_endpoint_auth_method: "client_secret_post",
+  fields: [
+    { label: "Client ID", value: "<client id>" },
+    { label: "Discovery endpoint", value: "http://localhost/.well-known/openid-configuration" },
+  ],
+  snippets: [],
+};
+
+/** Two presets of the catalogue, as GET /api/v1/apps/presets gives them (abridged). */
+export const PRESETS = [
+  {
+    id: "nextcloud",
+    name: "Nextcloud",
+    summary: "Files, calendars and contacts, through the user_oidc app.",
+    reference: "https://github.com/nextcloud/user_oidc",
+    redirect_uri_pattern: "{app_url}/apps/user_oidc/code",
+    scope: "openid email profile",
+    token_endpoint_auth_method: "client_secret_post",
+    reads: "ID token",
+    role_claim: "role",
+    groups_claim: "groups",
+    username_claim: "preferred_username",
+    claims: [
+      { name: "preferred_username", shape: "string", use: "username" },
+      { name: "groups", shape: "string list", use: "the person's groups this app may see" },
+    ],
+    settings: NEXTCLOUD_SETTINGS,
+    notes: ["A group named admin that this app may see makes its members Nextcloud admins."],
+  },
+  {
+    id: "generic",
+    name: "Any OpenID Connect app",
+    summary: "Any app that speaks OpenID Connect: every claim, standard endpoints.",
+    reference: "https://openid.net/specs/openid-connect-core-1_0.html",
+    redirect_uri_pattern: null,
+    scope: "openid email profile offline_access",
+    token_endpoint_auth_method: "client_secret_basic",
+    reads: "ID token and userinfo",
+    role_claim: "role",
+    groups_claim: "groups",
+    username_claim: "preferred_username",
+    claims: [{ name: "role", shape: "role", use: '"admin" or "user": the role on this app' }],
+    settings: { ...NEXTCLOUD_SETTINGS, redirect_uri: "<the app's redirect URI>", fields: [] },
+    notes: [],
+  },
+];
+
+export const CLIENT = {
+  client_id: "client-1",
+  client_name: null,
+  redirect_uris: ["https://cloud.example.org/apps/user_oidc/code"],
+  post_logout_redirect_uris: [],
+  grant_types: ["authorization_code", "refresh_token"],
+  scope: "openid email profile",
+  token_endpoint_auth_method: "client_secret_post",
+  in_hydra: true,
+};
+
+export const CLOUD = {
+  slug: "nextcloud",
+  name: "Nextcloud",
+  url: "https://cloud.example.org",
+  icon_url: null,
+  external: false,
+  trusted: false,
+  role_claim: "role",
+  extra_claims: {},
+  client_ids: ["client-1"],
+};

@@ -1,13 +1,29 @@
+import { Link, useLocation } from "react-router";
 import { useTranslation } from "react-i18next";
+import { ApiError } from "../../api/client";
 import { useApps } from "../../api/queries";
 import { ErrorMessage, Loading } from "../../components/States";
 
 export function AppsPage() {
   const { t } = useTranslation();
   const apps = useApps();
+  const refused = apps.error instanceof ApiError && apps.error.status === 403;
+  const deleted = (useLocation().state as { deleted?: string } | null)?.deleted;
   return (
     <section aria-labelledby="apps-title">
       <h1 id="apps-title">{t("apps.title")}</h1>
+      {refused ? null : (
+        <p>
+          <Link className="button" to="/apps/new">
+            {t("newApp.title")}
+          </Link>
+        </p>
+      )}
+      {deleted ? (
+        <p className="notice" role="status">
+          {t("app.deleted", { name: deleted })}
+        </p>
+      ) : null}
       {apps.isPending ? <Loading /> : null}
       {apps.isError ? <ErrorMessage error={apps.error} retry={() => void apps.refetch()} /> : null}
       {apps.data?.length === 0 ? <p className="empty">{t("apps.none")}</p> : null}
@@ -26,7 +42,9 @@ export function AppsPage() {
             <tbody>
               {apps.data.map((app) => (
                 <tr key={app.slug}>
-                  <td>{app.name}</td>
+                  <td>
+                    <Link to={`/apps/${encodeURIComponent(app.slug)}`}>{app.name}</Link>
+                  </td>
                   <td>
                     <code>{app.slug}</code>
                   </td>

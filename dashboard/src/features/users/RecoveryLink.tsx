@@ -1,6 +1,6 @@
-import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useRecoveryCode } from "../../api/queries";
+import { CopyButton } from "../../components/CopyButton";
 import { ErrorMessage } from "../../components/States";
 import { formatTime } from "./time";
 
@@ -8,16 +8,6 @@ import { formatTime } from "./time";
 export function RecoveryLink({ userId }: { userId: string }) {
   const { t, i18n } = useTranslation();
   const recovery = useRecoveryCode(userId);
-  const [copied, setCopied] = useState("");
-
-  async function copy(what: "link" | "code", text: string) {
-    try {
-      await navigator.clipboard.writeText(text);
-      setCopied(what === "link" ? t("recovery.linkCopied") : t("recovery.codeCopied"));
-    } catch {
-      setCopied(t("recovery.copyFailed"));
-    }
-  }
 
   const code = recovery.data;
   return (
@@ -33,18 +23,22 @@ export function RecoveryLink({ userId }: { userId: string }) {
             <dt>{t("recovery.link")}</dt>
             <dd>
               <code>{code.recovery_link}</code>{" "}
-              <button type="button" onClick={() => void copy("link", code.recovery_link)}>
-                {t("recovery.copyLink")}
-              </button>
+              <CopyButton
+                text={code.recovery_link}
+                label={t("recovery.copyLink")}
+                done={t("recovery.linkCopied")}
+              />
             </dd>
           </div>
           <div className="detail">
             <dt>{t("recovery.code")}</dt>
             <dd>
               <code>{code.recovery_code}</code>{" "}
-              <button type="button" onClick={() => void copy("code", code.recovery_code)}>
-                {t("recovery.copyCode")}
-              </button>
+              <CopyButton
+                text={code.recovery_code}
+                label={t("recovery.copyCode")}
+                done={t("recovery.codeCopied")}
+              />
             </dd>
           </div>
           <div className="detail">
@@ -53,9 +47,6 @@ export function RecoveryLink({ userId }: { userId: string }) {
           </div>
         </dl>
       ) : null}
-      <p className="save-state" role="status">
-        {copied}
-      </p>
     </>
   );
 }
