@@ -22,6 +22,7 @@ export const keys = {
   appSignIn: (slug: string) => ["app", slug, "sign-in"] as const,
   appClients: (slug: string) => ["app", slug, "clients"] as const,
   groupsClaim: (slug: string) => ["app", slug, "groups-claim"] as const,
+  groups: ["groups"] as const,
   presets: ["presets"] as const,
   preset: (id: string) => ["presets", id] as const,
   users: (filters: UserFilters, cursor: string | null) => ["users", filters, cursor] as const,
@@ -115,6 +116,10 @@ export function useGroupsClaim(slug: string) {
     queryFn: () =>
       unwrap(api.GET("/api/v1/groups/claims/{app}", { params: { path: { app: slug } } })),
   });
+}
+
+export function useGroups() {
+  return useQuery({ queryKey: keys.groups, queryFn: () => unwrap(api.GET("/api/v1/groups")) });
 }
 
 export function useSetGroupsClaim(slug: string) {

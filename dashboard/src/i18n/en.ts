@@ -276,6 +276,13 @@ export const en = {
     done: "Copied.",
     failed: "Could not copy; select the text and copy it yourself.",
   },
+  groupsClaim: {
+    title: "Groups claim",
+    visible: "Groups the app may see",
+    hint: "The claim naming the person's groups that this app may see; empty: no groups claim.",
+    edit: "Change groups claim",
+    noGroups: "There are no groups yet.",
+  },
 };
 
 // Every language has every key (checked by the type of nl).

@@ -283,4 +283,11 @@ export const nl: Translation = {
     done: "Gekopieerd.",
     failed: "Kopiëren lukte niet; selecteer de tekst en kopieer hem zelf.",
   },
+  groupsClaim: {
+    title: "Groepen-claim",
+    visible: "Groepen die de app mag zien",
+    hint: "De claim met de groepen van de persoon die deze app mag zien; leeg: geen groepen-claim.",
+    edit: "Groepen-claim wijzigen",
+    noGroups: "Er zijn nog geen groepen.",
+  },
 };

@@ -1,6 +1,6 @@
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ADMIN, APPS, CLIENT, CLOUD, fakeApi } from "../../test/fakeApi";
 import { renderAt } from "../../test/render";
 
@@ -15,7 +15,34 @@ const SIGN_IN = {
 function adminApi() {
   let app = structuredClone(CLOUD);
   let clients = [structuredClone(CLIENT)];
+  let groupsClaim = { claim: "groups" as string | null, groups: ["staff"] };
   return fakeApi({
+    "GET /api/v1/groups": {
+      status: 200,
+      body: ["staff", "cloud-admins"].map((name, id) => ({
+        id: id + 1,
+        name,
+        description: "",
+        members: [],
+        grants: [],
+      })),
+    },
+    "GET /api/v1/groups/claims/nextcloud": () => ({ status: 200, body: groupsClaim }),
+    "PUT /api/v1/groups/claims/nextcloud": (call) => {
+      const asked = call.body as typeof groupsClaim;
+      if (asked.claim === "role")
+        return {
+          status: 422,
+          body: {
+            title: "Unprocessable Entity",
+            status: 422,
+            detail: "The app already has a claim named 'role'.",
+            field: "claim",
+          },
+        };
+      groupsClaim = { claim: asked.claim, groups: [...asked.groups].sort() };
+      return { status: 200, body: groupsClaim };
+    },
     "GET /api/v1/me": { status: 200, body: ADMIN },
     "GET /api/v1/apps": () => ({ status: 200, body: [...APPS, app] }),
     "GET /api/v1/apps/nextcloud": () => ({ status: 200, body: app }),
@@ -37,7 +64,12 @@ function adminApi() {
     "DELETE /api/v1/apps/nextcloud": { status: 204 },
     "GET /api/v1/apps/nextcloud/sign-in": () => ({
       status: 200,
-      body: { ...SIGN_IN, role_claim: app.role_claim, extra_claims: Object.keys(app.extra_claims) },
+      body: {
+        ...SIGN_IN,
+        role_claim: app.role_claim,
+        groups_claim: groupsClaim.claim,
+        extra_claims: Object.keys(app.extra_claims),
+      },
     }),
     "GET /api/v1/apps/nextcloud/clients": () => ({ status: 200, body: clients }),
     "POST /api/v1/apps/nextcloud/clients": (call) => {
@@ -114,6 +146,31 @@ describe("Admin: one app", () => {
     expect(await screen.findAllByText("cloud_role")).toHaveLength(2);
     await user.click(await screen.findByRole("button", { name: "Copy Extra claim" }));
     expect(await navigator.clipboard.readText()).toBe("tier");
+  });
+
+  it("names the groups claim and the groups the app may see", async () => {
+    const { calls } = adminApi();
+    const user = userEvent.setup();
+    renderAt("/apps/nextcloud");
+    await user.click(await screen.findByRole("button", { name: "Change groups claim" }));
+    const claim = screen.getByLabelText("Groups claim");
+    await user.clear(claim);
+    await user.type(claim, "role");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("already has a claim named");
+    expect(claim).toHaveAttribute("aria-invalid", "true");
+    await user.clear(claim);
+    await user.type(claim, "teams");
+    await user.click(screen.getByLabelText("cloud-admins"));
+    await user.click(screen.getByLabelText("staff"));
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    expect(await screen.findByText("cloud-admins")).toBeInTheDocument();
+    expect(calls.filter((c) => c.method === "PUT").at(-1)?.body).toEqual({
+      claim: "teams",
+      groups: ["cloud-admins"],
+    });
+    await user.click(await screen.findByRole("button", { name: "Copy Groups claim" }));
+    await vi.waitFor(async () => expect(await navigator.clipboard.readText()).toBe("teams"));
   });
 
   it("creates a client and shows its secret once", async () => {

@@ -5,6 +5,7 @@ import { Confirm } from "../../components/Confirm";
 import { ErrorMessage, Loading } from "../../components/States";
 import { Clients } from "../../features/apps/Clients";
 import { EditApp } from "../../features/apps/EditApp";
+import { GroupsClaimPanel } from "../../features/apps/GroupsClaimPanel";
 import { SignInSettings } from "../../features/apps/SignInSettings";
 
 export function AppPage() {
@@ -32,6 +33,9 @@ export function AppPage() {
       ) : null}
       <h2>{t("user.details")}</h2>
       <EditApp key={app.data.slug} app={app.data} />
+
+      <h2>{t("groupsClaim.title")}</h2>
+      <GroupsClaimPanel slug={slug} />
 
       <h2>{t("clients.title")}</h2>
       <Clients slug={slug} />
