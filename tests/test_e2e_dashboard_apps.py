@@ -2,7 +2,7 @@
 seeded admin adds Nextcloud from the catalogue, sees its client secret once and copies it and the
 settings to type in, edits the app, creates a client and gives it a new secret, then deletes the
 client and the app. Each secret is checked at Hydra's token endpoint (through nginx): the one
-shown works, a rotated one stops working. Screenshots: test-artifacts/dashboard-apps/."""
+shown works, a rotated one stops working. Screenshots (light, dark, phone width): test-artifacts/dashboard-apps/."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ pytestmark = [pytest.mark.requires("nginx", "mariadb", "chromium"), pytest.mark.
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "dashboard-apps"
 DESKTOP = {"width": 1100, "height": 800}
+PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
@@ -88,8 +89,15 @@ def _token_error(sso: SsoStack, client_id: str, secret: str, *, basic: bool = Fa
 
 
 def _shot(page: Any, name: str) -> None:
+    """The page light and dark, at desktop and phone width."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        for width, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+            page.set_viewport_size(viewport)
+            page.screenshot(path=str(ARTIFACTS / f"{name}-{scheme}-{width}.png"), full_page=True)
+    page.emulate_media(color_scheme="light")
+    page.set_viewport_size(DESKTOP)
 
 
 def test_admin_adds_an_app_from_a_preset_edits_it_manages_its_clients_and_deletes_it(
