@@ -2,7 +2,8 @@
 seeded admin adds Nextcloud from the catalogue, sees its client secret once and copies it and the
 settings to type in, edits the app, creates a client and gives it a new secret, then deletes the
 client and the app. Each secret is checked at Hydra's token endpoint (through nginx): the one
-shown works, a rotated one stops working. Screenshots (light, dark, phone width): test-artifacts/dashboard-apps/."""
+shown works, a rotated one stops working. Screenshots (light, dark, phone width):
+test-artifacts/dashboard-apps/."""
 
 from __future__ import annotations
 
