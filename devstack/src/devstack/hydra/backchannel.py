@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 import uuid
 from typing import Any
 
 import httpx
 
+from devstack import clock
 from devstack.hydra.clients import Clients
 from devstack.hydra.config import HydraConfig
 from devstack.hydra.flows import CONSENT
@@ -55,7 +55,7 @@ class BackChannelLogout:
             {
                 "iss": self.config.issuer_id(),
                 "aud": [client_id],
-                "iat": int(time.time()),
+                "iat": int(clock.time()),
                 "jti": str(uuid.uuid4()),
                 "events": {EVENT: {}},
                 "sid": sid,
