@@ -1,5 +1,5 @@
 """Fixtures: the Ory stand-ins, a stub of dashboard-api's consent decision, the login-service
-served over real HTTP, and a browser-like client with a cookie jar."""
+served over real HTTP (on the Ory stack's clock), and a browser-like client with a cookie jar."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def env(
 ) -> Iterator[Env]:
     """The login-service on a random port, with Hydra and Kratos pointed at it."""
     settings = _settings(ory_stack, dashboard.url)
-    server = start_wsgi(create_app(settings), sock=login_socket)
+    server = start_wsgi(create_app(settings, clock=ory_stack.time), sock=login_socket)
     assert server.url == ory_ui_url
     settings.public_url = server.url  # Settings are read per request
     hydra = HydraAdmin(ClientConfig(ory_stack.hydra_admin_url))
@@ -98,7 +98,7 @@ def login_service_with(env: Env) -> Iterator[Callable[..., str]]:
 
     def start(**overrides: Any) -> str:
         settings = _settings(env.stack, env.dashboard.url, **overrides)
-        server = start_wsgi(create_app(settings))
+        server = start_wsgi(create_app(settings, clock=env.stack.time))
         settings.public_url = server.url
         env.stack.point_ui_at(server.url)
         servers.append(server)

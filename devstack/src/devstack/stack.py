@@ -75,6 +75,12 @@ class OryStackBase:
         Ory has only the wall clock, so this sleeps; the stand-ins move their clock instead."""
         time.sleep(seconds)
 
+    def time(self) -> float:
+        """What time it is for Hydra and Kratos, in seconds since the epoch (the wall clock for
+        real Ory): the clock to give a service under test that compares their times with its
+        own, so that `let_time_pass` moves it too."""
+        return time.time()
+
     def point_ui_at(self, base_url: str) -> None:
         """Send Hydra's and Kratos's browser redirects to the login-service at `base_url`:
         `{base}/auth/login`, `/auth/consent`, `/auth/logout`, `/auth/logged-out`, `/auth/error`,
@@ -209,6 +215,9 @@ class OryStack(OryStackBase):
 
     def let_time_pass(self, seconds: float) -> None:
         self.clock.advance(seconds)
+
+    def time(self) -> float:
+        return self.clock.time()
 
     def stop(self) -> None:
         self._servers.stop()

@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from login_service.clients import init_clients
+from login_service.clock import Clock, init_clock
 from login_service.config import Settings
 from login_service.errors import register_error_handler
 from login_service.flows.routes import bp as flows_bp
@@ -26,8 +27,9 @@ from login_service.theme import bp as theme_bp
 PACKAGE_DIR = Path(__file__).parent
 
 
-def create_app(settings: Settings | None = None) -> Flask:
-    """Build the login-service; `settings` defaults to the LOGIN_* environment."""
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Flask:
+    """Build the login-service; `settings` defaults to the LOGIN_* environment, `clock` to
+    `time.time`."""
     settings = settings or Settings()
     configure_logging(settings.log_level)
     app = Flask(
@@ -59,6 +61,7 @@ def create_app(settings: Settings | None = None) -> Flask:
             x_host=settings.proxy_hops,
         )
 
+    init_clock(app, clock)
     init_request_context(app)
     init_i18n(app)
     CSRFProtect(app)

@@ -7,12 +7,13 @@ Kratos v25 puts it on the fresh flow that replaces an expired one (login 4010001
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext
+
+from login_service import clock
 
 EXPIRED_FLOW_IDS = frozenset({4010001, 4040001, 4050001, 4060005, 4070005})
 
@@ -35,7 +36,7 @@ def expired_flow_text(context: Mapping[str, Any], *, now: float | None = None) -
     expired_at = _expired_at(context)
     if expired_at is None:
         return None
-    minutes = int(max(0.0, (time.time() if now is None else now) - expired_at) // 60)
+    minutes = int(max(0.0, (clock.now() if now is None else now) - expired_at) // 60)
     if minutes < 1:
         return str(gettext("This form expired less than a minute ago. Please try again."))
     if minutes == 1:

@@ -7,12 +7,13 @@ organisation's own, read without a label.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask_babel import format_date, format_time, format_timedelta, get_locale, get_timezone
+
+from login_service import clock
 
 
 def parse_moment(value: Any) -> datetime | None:
@@ -36,20 +37,20 @@ def parse_moment(value: Any) -> datetime | None:
 def readable_moment(moment: datetime, *, now: float | None = None) -> str:
     """ "17:28" today, "2 dec 2026 17:28" on another day (in the page's locale and zone)."""
     zone = get_timezone()
-    today = datetime.fromtimestamp(time.time() if now is None else now, zone).date()
-    clock = str(format_time(moment, "short"))
+    today = datetime.fromtimestamp(clock.now() if now is None else now, zone).date()
+    hour = str(format_time(moment, "short"))
     if moment.astimezone(zone).date() == today:
-        text = clock
+        text = hour
     else:
         locale = get_locale()
         pattern = locale.datetime_formats["medium"] if locale is not None else "{1}, {0}"
-        text = str(pattern).format(clock, str(format_date(moment, "medium")))
+        text = str(pattern).format(hour, str(format_date(moment, "medium")))
     return f"{text} UTC" if str(zone) == "UTC" else text
 
 
 def time_context(context: Mapping[str, Any], *, now: float | None = None) -> dict[str, Any]:
     """A Kratos message context with every `*_at` time readable, plus `*_in` (time left)."""
-    current = time.time() if now is None else now
+    current = clock.now() if now is None else now
     out = dict(context)
     for key, value in context.items():
         if not key.endswith("_at"):

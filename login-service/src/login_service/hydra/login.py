@@ -6,7 +6,6 @@ otherwise send the browser through Kratos's login flow and back here.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -16,6 +15,7 @@ from flask.typing import ResponseReturnValue
 from stackspin_clients.errors import NotFound
 from stackspin_clients.models import AcceptLogin, LoginRequest
 
+from login_service import clock
 from login_service.clients import calling, clients
 from login_service.config import current_settings
 from login_service.errors import render_error
@@ -104,7 +104,7 @@ def _needs_fresh_login(challenge: str, login_request: LoginRequest, state: Brows
     """prompt=login or an exceeded max_age, unless this browser just re-authenticated for it."""
     prompt, max_age = _prompt_and_max_age(login_request.request_url)
     authenticated = state.authenticated_at.timestamp() if state.authenticated_at else 0.0
-    wanted = "login" in prompt or (max_age is not None and time.time() - authenticated > max_age)
+    wanted = "login" in prompt or (max_age is not None and clock.now() - authenticated > max_age)
     if not wanted:
         return False
     marker = session.get(REAUTH_KEY) or {}
@@ -167,7 +167,7 @@ def hydra_login(raw_challenge: str | None) -> ResponseReturnValue:
     if state.identity_state != "active":
         return _reject_inactive(challenge)
     if _needs_fresh_login(challenge, login_request, state):
-        session[REAUTH_KEY] = {"c": challenge_key(challenge), "t": time.time()}
+        session[REAUTH_KEY] = {"c": challenge_key(challenge), "t": clock.now()}
         DECISIONS.labels("login", "refresh").inc()
         return redirect(kratos_browser_url("login", refresh=True, return_to=here), code=303)
     session.pop(REAUTH_KEY, None)

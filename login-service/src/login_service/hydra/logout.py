@@ -7,8 +7,6 @@ link): confirm, end the Kratos session, then let Hydra end its session too.
 
 from __future__ import annotations
 
-import time
-
 import httpx
 import structlog
 from flask import Blueprint, redirect, render_template, request, session, url_for
@@ -17,6 +15,7 @@ from stackspin_clients.errors import NotFound, Unauthorized
 from stackspin_clients.models import LogoutRequest
 from werkzeug.wrappers import Response
 
+from login_service import clock
 from login_service.clients import calling, clients
 from login_service.config import current_settings
 from login_service.errors import DependencyDownError, UnexpectedAnswerError
@@ -47,7 +46,7 @@ def _skips_consent(logout_request: LogoutRequest) -> bool:
 
 def _recently_confirmed() -> bool:
     confirmed = session.get(CONFIRMED_KEY)
-    return isinstance(confirmed, int | float) and time.time() - confirmed < CONFIRMATION_TTL
+    return isinstance(confirmed, int | float) and clock.now() - confirmed < CONFIRMATION_TTL
 
 
 def end_kratos_session() -> None:
@@ -141,7 +140,7 @@ def logout_answer() -> ResponseReturnValue:
     if not confirmed:
         return redirect(url_for("login.login"), code=303)
     end_kratos_session()
-    session[CONFIRMED_KEY] = time.time()
+    session[CONFIRMED_KEY] = clock.now()
     # Hydra ends its own login session and comes back with a challenge (accepted above), or,
     # with no Hydra session in this browser, goes straight to its post-logout URL.
     target = f"{current_settings().hydra_public_base}/oauth2/sessions/logout"
