@@ -34,6 +34,7 @@ from dashboard_api.main import create_app
 from dashboard_api.ory import OryClients
 from dashboard_api.roles import repository as roles_repository
 from dashboard_api.roles import service as roles
+from devstack.clock import Clock
 from devstack.serve import start_asgi
 from devstack.stack import OryStackBase
 from devstack.testing import databases, services
@@ -61,6 +62,8 @@ class Faulty:
     ory: OryClients
     settings: Settings
     app_settings: Settings  # what our app runs with: through the proxies
+    # Write intents' time, for our app and reconcile (a CLI process stamps on the wall clock).
+    clock: Clock
 
     def cli(self, *args: str, **settings: Any) -> subprocess.Popen[bytes]:
         """`dashboard-api ARGS` as its own process, with our app's settings (and `settings`)."""
@@ -117,7 +120,13 @@ class Faulty:
     @contextmanager
     def _unit_of_work(self, read_only: bool) -> Iterator[Context]:
         with self.database.transaction(read_only=read_only) as session:
-            yield Context(session=session, ory=self.ory, settings=self.settings, actor=Actor.cli())
+            yield Context(
+                session=session,
+                ory=self.ory,
+                settings=self.settings,
+                actor=Actor.cli(),
+                now=self.clock.now,
+            )
 
 
 @pytest.fixture(params=databases.BACKENDS)
@@ -177,12 +186,15 @@ def faulty(
             ctx = Context(session=session, ory=ory, settings=direct, actor=Actor.system())
             roles.set_role(ctx, subject=admin_id, app_slug=DASHBOARD_APP_SLUG, role="admin")
             token = auth_service.open_session(ctx, admin_id)
-        server = start_asgi(create_app(proxied, database=app_database, ory=app_ory))
+        clock = Clock()
+        server = start_asgi(
+            create_app(proxied, database=app_database, ory=app_ory, clock=clock.now)
+        )
         client = httpx.Client(
             base_url=server.url, cookies={auth_service.SESSION_COOKIE: token}, timeout=60
         )
         try:
-            yield Faulty(backend, client, kratos, hydra, db, database, ory, direct, proxied)
+            yield Faulty(backend, client, kratos, hydra, db, database, ory, direct, proxied, clock)
         finally:
             client.close()
             server.stop()
@@ -496,7 +508,7 @@ def test_a_create_whose_process_was_killed_is_a_leftover_once_its_deadline_passe
 ) -> None:
     address = email()
     rule = faulty.kratos.when(rb"^POST /admin/recovery/code", Fault.HANG)
-    cli = faulty.cli("user", "create", address, "--invite", write_intent_deadline=3)
+    cli = faulty.cli("user", "create", address, "--invite", write_intent_deadline=60)
     try:
         _wait_for(lambda: rule.fired)
         (left,) = faulty.identities_with(address)
@@ -507,7 +519,7 @@ def test_a_create_whose_process_was_killed_is_a_leftover_once_its_deadline_passe
         cli.wait(timeout=30)
     faulty.kratos.heal()
     assert left.id not in faulty.reconcile(repair=False).orphan_identities
-    time.sleep(3)
+    faulty.clock.advance(61)
 
     # Past the deadline the killed request is surely over; no ten-minute wait.
     assert faulty.reconcile(repair=False).orphan_identities == [left.id]

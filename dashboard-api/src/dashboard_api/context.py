@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from dashboard_api.actors import Actor
 from dashboard_api.auth.introspection import IntrospectionCache
 from dashboard_api.config import Settings
+from dashboard_api.db import utcnow
 from dashboard_api.ory import OryClients
 
 
@@ -20,6 +23,8 @@ class Context:
     actor: Actor
     # This process's Bearer-token cache (None in the CLI, which has none to keep in step).
     introspection: IntrospectionCache | None = None
+    # The time write intents are stamped and judged with (tests move theirs forward).
+    now: Callable[[], datetime] = utcnow
 
     def forget_tokens_of(self, subject: str) -> None:
         """A change that takes access away must not wait for cached token answers to expire."""

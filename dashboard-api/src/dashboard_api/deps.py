@@ -77,6 +77,7 @@ def get_system_context(
         settings=settings,
         actor=Actor.system(),
         introspection=request.app.state.introspection_cache,
+        now=request.app.state.clock,
     )
 
 

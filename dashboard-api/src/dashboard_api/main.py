@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -18,7 +19,7 @@ from dashboard_api.audit.router import router as audit_router
 from dashboard_api.auth.introspection import IntrospectionCache
 from dashboard_api.auth.router import router as auth_router
 from dashboard_api.config import Settings
-from dashboard_api.db import Database
+from dashboard_api.db import Database, utcnow
 from dashboard_api.errors import Problem, install_error_handlers, problem_responses
 from dashboard_api.groups.router import router as groups_router
 from dashboard_api.headers import NoStoreMiddleware
@@ -43,8 +44,10 @@ def create_app(
     *,
     database: Database | None = None,
     ory: OryClients | None = None,
+    clock: Callable[[], datetime] = utcnow,
 ) -> FastAPI:
-    """Build the app. Tests may hand over a database bound to a rolled-back transaction."""
+    """Build the app. Tests may hand over a database bound to a rolled-back transaction, and a
+    clock for write intents (`Context.now`)."""
     settings = settings or Settings()
     configure_logging(settings.log_level, settings.log_json)
     if settings.placeholder_secrets:
@@ -77,6 +80,7 @@ def create_app(
     app.state.settings = settings
     app.state.database = db
     app.state.ory = clients
+    app.state.clock = clock
     app.state.introspection_cache = IntrospectionCache(
         settings.introspection_cache_seconds, settings.introspection_cache_size
     )

@@ -26,7 +26,6 @@ from dashboard_api.audit import repository as audit_repository
 from dashboard_api.audit import service as audit
 from dashboard_api.auth import repository as auth_repository
 from dashboard_api.context import Context
-from dashboard_api.db import utcnow
 from dashboard_api.intents import repository as intents_repository
 from dashboard_api.intents import service as intents
 from dashboard_api.intents.models import OAUTH2_CLIENT
@@ -107,7 +106,7 @@ def _orphan_identities(
     created = audit_repository.target_ids(ctx.session, action="user.create")
     carried = {t for i in listed.ours if (t := identities.intent_of(i)) is not None}
     rows = intents_repository.by_tokens(ctx.session, carried)
-    now = utcnow()
+    now = ctx.now()
     orphans: dict[str, str] = {}
     for identity in listed.ours:
         if identity.id in created:
@@ -137,7 +136,7 @@ def _orphan_clients(ctx: Context, listed: _Listings) -> list[str]:
     busy = {
         row.key
         for row in intents_repository.by_keys(ctx.session, OAUTH2_CLIENT, candidates)
-        if intents.in_flight(row)
+        if intents.in_flight(row, ctx.now())
     }
     return [cid for cid in candidates if cid not in busy]
 
@@ -161,7 +160,7 @@ def _finished_intents(ctx: Context, carried_tokens: set[str], listed: _Listings)
     """Intents whose request is over and which nothing in Kratos or Hydra still carries."""
     finished = []
     for row in intents_repository.all_intents(ctx.session):
-        if intents.in_flight(row):
+        if intents.in_flight(row, ctx.now()):
             continue
         left = row.kind == OAUTH2_CLIENT and row.key in listed.clients
         if row.token not in carried_tokens and not left:

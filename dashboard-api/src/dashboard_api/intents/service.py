@@ -24,7 +24,7 @@ from stackspin_clients import errors as ory_errors
 from stackspin_clients import request_id_var
 
 from dashboard_api.context import Context
-from dashboard_api.db import on_rollback, utcnow
+from dashboard_api.db import on_rollback
 from dashboard_api.intents import repository
 from dashboard_api.intents.models import PENDING, WriteIntent
 
@@ -40,9 +40,9 @@ class Intent:
     undo: Callable[[], bool] | None = None
 
 
-def in_flight(intent: WriteIntent, now: datetime | None = None) -> bool:
+def in_flight(intent: WriteIntent, now: datetime) -> bool:
     """Whether the request that wrote `intent` may still be working."""
-    return intent.state == PENDING and intent.deadline > (now or utcnow())
+    return intent.state == PENDING and intent.deadline > now
 
 
 def begin(ctx: Context, kind: str, keys: Sequence[str]) -> list[Intent]:
@@ -52,7 +52,7 @@ def begin(ctx: Context, kind: str, keys: Sequence[str]) -> list[Intent]:
     outlive a failure of the rest), so call it before the request's first write and before it
     takes any row lock (a commit releases them).
     """
-    now = utcnow()
+    now = ctx.now()
     deadline = now + timedelta(seconds=ctx.settings.write_intent_deadline)
     rows = [
         WriteIntent(

@@ -14,7 +14,6 @@ from stackspin_clients.models import CreateIdentity, Identity, JsonPatch
 from dashboard_api.audit import repository as audit_repository
 from dashboard_api.audit import service as audit
 from dashboard_api.context import Context
-from dashboard_api.db import utcnow
 from dashboard_api.errors import Conflict, Unprocessable
 from dashboard_api.intents import repository as intents_repository
 from dashboard_api.intents import service as intents
@@ -45,7 +44,7 @@ def _standing(ctx: Context, identity: Identity) -> leftovers.Standing:
             ctx.session, action="user.create", target_type="user", target_id=identity.id
         ),
         intent=intent,
-        now=utcnow(),
+        now=ctx.now(),
         untracked_min_age=timedelta(0),
     )
 
