@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -247,7 +246,7 @@ def test_a_dutch_invitation_welcomes_sets_a_password_lands_on_the_dashboard_veri
 
     identity = sso.kratos.get_identity(user_id)
     assert [a.verified for a in identity.verifiable_addresses or []] == [True]
-    time.sleep(3)  # real Kratos's courier sends from a queue it polls about once a second
+    sso.ory.let_the_courier_send()
     assert [m["subject"] for m in sso.ory.mails(to=email)] == [mail["subject"]]
 
 

@@ -804,7 +804,7 @@ def kratos_address_verified_by_admin_before_password_gets_no_mail(run: Run) -> N
     )
     submit_form(browser, settings, {"method": "password", "password": "a brand new passphrase 7"})
     with run.unrecorded():
-        time.sleep(2.0)  # real Kratos's courier would have sent by now
+        run.stack.let_the_courier_send()
         mails = run.stack.mails(to="ada@example.org")
     run.recorded.append(_summary_record("mails after the password", {"count": len(mails)}))
     run.kratos_admin.get(f"/admin/identities/{iid}")
