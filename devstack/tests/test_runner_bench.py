@@ -65,3 +65,11 @@ def test_unexpected_statuses_are_errors(server: Served) -> None:
     assert result.statuses == {418: 50}
     assert result.errors == 50
     assert result.latencies == []
+
+
+def test_a_new_report_keeps_the_hand_written_sections() -> None:
+    from devstack.bench.__main__ import kept_sections
+
+    notes = "\n## Issue 13, first step\n\nBefore 0.40 ms, after 0.19 ms.\n"
+    assert kept_sections("# Benchmarks\n\n| table |\n- a bullet\n" + notes) == notes
+    assert kept_sections("# Benchmarks\n\n| table |\n") == ""

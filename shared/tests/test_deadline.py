@@ -35,6 +35,17 @@ class SilentServer:
                 conn, _ = self.sock.accept()
                 self.connections.append(conn)
 
+    def connections_made(self) -> int:
+        """Every connection made so far, after it stops accepting: a connect() completes in the
+        kernel's listen queue before anyone accepts it, so none is missed and none is waited for."""
+        self._stop.set()
+        self._thread.join()
+        self.sock.setblocking(False)
+        with contextlib.suppress(BlockingIOError):
+            while True:
+                self.connections.append(self.sock.accept()[0])
+        return len(self.connections)
+
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
@@ -64,10 +75,11 @@ async def test_a_hung_server_costs_no_more_than_the_request_deadline(
         await kratos("get_identity", "ada")
     elapsed = time.monotonic() - started
 
-    assert 1.4 < elapsed < 2.5, elapsed
+    # Held to the deadline: not sooner, and far from the 15 s of its timeouts and retries.
+    assert 1.4 < elapsed < 6, elapsed
     assert "timed out" in caught.value.message
     # The first attempt used up the time: no retry was started that could not finish.
-    assert len(silent_server.connections) == 1
+    assert silent_server.connections_made() == 1
 
 
 async def test_a_call_after_the_deadline_is_not_sent(
@@ -78,8 +90,7 @@ async def test_a_call_after_the_deadline_is_not_sent(
         await kratos("get_identity", "ada")
 
     assert "deadline" in caught.value.message
-    time.sleep(0.2)
-    assert silent_server.connections == []
+    assert silent_server.connections_made() == 0
 
 
 async def test_without_a_deadline_the_configured_timeouts_apply(
@@ -91,5 +102,6 @@ async def test_without_a_deadline_the_configured_timeouts_apply(
     with pytest.raises(ServiceUnavailable):
         await kratos("get_identity", "ada")
 
-    assert 0.9 < time.monotonic() - started < 2.0
-    assert len(silent_server.connections) == 2
+    # Two attempts of 0.5 s each, far from the 10 s default read timeout.
+    assert 0.9 < time.monotonic() - started < 5
+    assert silent_server.connections_made() == 2

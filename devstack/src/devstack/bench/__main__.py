@@ -17,7 +17,7 @@ from pathlib import Path
 from stackspin_clients import ClientConfig, HydraAdmin, KratosAdmin
 from stackspin_clients.models import CreateIdentity, OAuth2Client
 
-from devstack.bench import backends, load, machine, scripted
+from devstack.bench import backends, load, machine, scripted, startup
 
 REPORT = Path("docs/benchmarks.md")
 CONCURRENCY = 16
@@ -113,7 +113,14 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def report(rows: list[Row], seconds: float, load_before: str) -> str:
+def kept_sections(text: str) -> str:
+    """The report's hand-written `## ` sections (notes on earlier measurements), which a new
+    run keeps below its own text."""
+    start = text.find("\n## ")
+    return "" if start < 0 else text[start:]
+
+
+def report(rows: list[Row], stack_ms: float, seconds: float, load_before: str, kept: str) -> str:
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"""# Benchmarks
 
@@ -123,6 +130,9 @@ load average was {load_before} when it began (anything above 0 means other work 
 and the numbers move with it — compare rows of one run, not runs).
 
 {table(rows)}
+
+One `OryStack` (the stand-ins every test gets from the `ory_stack` fixture): start, first
+request and stop in {stack_ms:.0f} ms (mean of 5).
 
 How: every server is a separate process started the way production starts it — login-service and
 the bare Flask app under gunicorn with `login-service/gunicorn.conf.py` (gthread, 3 workers x 4
@@ -144,7 +154,7 @@ p50/p95 are per-request latencies; "errors" counts unexpected statuses and dropp
   merged with their roles from SQLite.
 - dashboard-api `GET /internal/v1/consent-decision`: what login-service asks at every consent
   (shared token, SQLite only).
-"""
+{kept}"""
 
 
 def main() -> None:
@@ -278,11 +288,15 @@ def main() -> None:
         ]
         print("measuring ...", flush=True)
         rows = measure(scenarios)
+        print("  OryStack start + first request + stop ...", end="", flush=True)
+        stack_ms = startup.ory_stack_cycle_ms()
+        print(f" {stack_ms:.0f} ms")
     seconds = time.perf_counter() - began
     print()
     print(table(rows))
     REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(report(rows, seconds, load_before))
+    kept = kept_sections(REPORT.read_text()) if REPORT.exists() else ""
+    REPORT.write_text(report(rows, stack_ms, seconds, load_before, kept))
     print(f"\nwritten to {REPORT} ({seconds:.0f} s)")
     failed = [row.scenario.name for row in rows if row.result.errors > row.result.requests // 100]
     if failed:
