@@ -23,7 +23,7 @@ from stackspin_clients import errors as ory_errors
 from dashboard_api.access import repository
 from dashboard_api.context import Context
 from dashboard_api.db import after_commit
-from dashboard_api.roles.effective import RANK  # a role not ranked counts as changed
+from dashboard_api.roles.models import RANK  # a role not ranked counts as changed
 
 log = logging.getLogger(__name__)
 

@@ -70,7 +70,7 @@ def list_apps(ctx: Context) -> list[AppOut]:
 
 def my_apps(ctx: Context, *, subject: str) -> list[MyApp]:
     """The apps the person may use with their effective role (direct or through a group)."""
-    roles = effective_roles(ctx.session, subjects=[subject]).get(subject, {})
+    roles = effective_roles(ctx, subjects=[subject]).get(subject, {})
     return [
         MyApp(
             slug=app.slug,

@@ -129,10 +129,10 @@ def delete_group(ctx: Context, *, group_id: int) -> None:
     _lock(ctx, group_id)
     group = _group(ctx, group_id)
     subjects = repository.members(ctx.session, group_id)
-    before = effective_roles(ctx.session, subjects=subjects)
+    before = effective_roles(ctx, subjects=subjects)
     repository.delete_group(ctx.session, group_id)
     ctx.session.flush()
-    _after_change(ctx, before=before, after=effective_roles(ctx.session, subjects=subjects))
+    _after_change(ctx, before=before, after=effective_roles(ctx, subjects=subjects))
     audit.record(
         ctx,
         action="group.delete",
@@ -164,11 +164,11 @@ def add_member(ctx: Context, *, group_id: int, subject: str) -> GroupView:
 def remove_member(ctx: Context, *, group_id: int, subject: str) -> GroupView:
     _lock(ctx, group_id)
     group = _group(ctx, group_id)
-    before = effective_roles(ctx.session, subjects=[subject])
+    before = effective_roles(ctx, subjects=[subject])
     if not repository.remove_member(ctx.session, group_id, subject):
         raise NotFound(f"{subject!r} is not a member of {group.name!r}.")
     ctx.session.flush()
-    _after_change(ctx, before=before, after=effective_roles(ctx.session, subjects=[subject]))
+    _after_change(ctx, before=before, after=effective_roles(ctx, subjects=[subject]))
     audit.record(
         ctx,
         action="group.remove_member",
@@ -190,7 +190,7 @@ def set_grant(ctx: Context, *, group_id: int, app_slug: str, role: str | None) -
     if role is not None and role not in roles:
         raise Unprocessable(f"There is no role {role!r}.")
     subjects = repository.members(ctx.session, group_id)
-    before = effective_roles(ctx.session, subjects=subjects, app_ids=[app.id])
+    before = effective_roles(ctx, subjects=subjects, app_ids=[app.id])
     if role is None:
         if not repository.remove_grant(ctx.session, group_id, app.id):
             raise NotFound(f"{group.name!r} grants nothing on {app_slug!r}.")
@@ -200,7 +200,7 @@ def set_grant(ctx: Context, *, group_id: int, app_slug: str, role: str | None) -
     _after_change(
         ctx,
         before=before,
-        after=effective_roles(ctx.session, subjects=subjects, app_ids=[app.id]),
+        after=effective_roles(ctx, subjects=subjects, app_ids=[app.id]),
     )
     audit.record(
         ctx,

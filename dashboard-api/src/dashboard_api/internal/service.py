@@ -40,7 +40,7 @@ def consent_decision(ctx: Context, subject: str, client_id: str) -> ConsentDecis
         raise NotFound(f"The OAuth2 client {client_id!r} belongs to no app.")
     decision_app = DecisionApp(slug=app.slug, name=app.name, url=app.url, trusted=app.trusted)
     # Direct or through a group, whichever is higher.
-    role = effective_role(ctx.session, subject=subject, app_id=app.id)
+    role = effective_role(ctx, subject=subject, app_id=app.id)
     if role is None and app.slug == DASHBOARD_APP_SLUG:
         # My apps is for everyone with an account; the admin endpoints check the admin role.
         role = "user"

@@ -12,6 +12,8 @@ from dashboard_api.db import Base, utcnow
 
 ADMIN = "admin"
 USER = "user"
+# Higher wins; a role missing here ranks below every known one.
+RANK = {USER: 1, ADMIN: 2}
 
 
 class Role(Base):

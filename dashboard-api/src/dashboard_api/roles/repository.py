@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import case, delete, func, select, union_all
 from sqlalchemy.orm import Session
 
 from dashboard_api.apps.models import App
-from dashboard_api.roles.models import Role, UserAppRole
+from dashboard_api.groups.models import GroupAppRole, GroupMember
+from dashboard_api.roles.models import RANK, Role, UserAppRole
 
 
 def list_roles(session: Session) -> Sequence[Role]:
@@ -158,3 +159,76 @@ def role_ids_by_app(session: Session, subject: str) -> dict[int, int]:
         select(UserAppRole.app_id, UserAppRole.role_id).where(UserAppRole.subject == subject)
     ).all()
     return dict(rows)
+
+
+def direct_and_group_roles(
+    session: Session, *, subjects: Collection[str], app_ids: Collection[int] | None = None
+) -> list[tuple[str, int, str]]:
+    """(subject, app id, role name) of every direct role and every role through a group of
+    `subjects` (on `app_ids`, if given); one query."""
+    wanted = list(dict.fromkeys(subjects))
+    if not wanted:
+        return []
+    direct = select(
+        UserAppRole.subject.label("subject"),
+        UserAppRole.app_id.label("app_id"),
+        UserAppRole.role_id.label("role_id"),
+    ).where(UserAppRole.subject.in_(wanted))
+    grouped = (
+        select(
+            GroupMember.subject.label("subject"),
+            GroupAppRole.app_id.label("app_id"),
+            GroupAppRole.role_id.label("role_id"),
+        )
+        .join(GroupAppRole, GroupAppRole.group_id == GroupMember.group_id)
+        .where(GroupMember.subject.in_(wanted))
+    )
+    if app_ids is not None:
+        ids = list(app_ids)
+        if not ids:
+            return []
+        direct = direct.where(UserAppRole.app_id.in_(ids))
+        grouped = grouped.where(GroupAppRole.app_id.in_(ids))
+    both = union_all(direct, grouped).subquery()
+    rows = session.execute(
+        select(both.c.subject, both.c.app_id, Role.name).join(Role, Role.id == both.c.role_id)
+    ).all()
+    return [(subject, app_id, role) for subject, app_id, role in rows]
+
+
+def effective_subjects_page(
+    session: Session,
+    *,
+    limit: int,
+    after: str | None,
+    app_id: int | None = None,
+    role: str | None = None,
+) -> list[str]:
+    """Distinct subjects whose effective role (the highest of direct and group roles, by RANK)
+    matches (on one app, and/or exactly `role`), keyset by subject; one query."""
+    rank = case(*((Role.name == name, value) for name, value in RANK.items()), else_=0).label(
+        "rank"
+    )
+    direct = select(UserAppRole.subject.label("subject"), UserAppRole.app_id.label("app_id"), rank)
+    direct = direct.join(Role, Role.id == UserAppRole.role_id)
+    grouped = (
+        select(GroupMember.subject.label("subject"), GroupAppRole.app_id.label("app_id"), rank)
+        .join(GroupAppRole, GroupAppRole.group_id == GroupMember.group_id)
+        .join(Role, Role.id == GroupAppRole.role_id)
+    )
+    if app_id is not None:
+        direct = direct.where(UserAppRole.app_id == app_id)
+        grouped = grouped.where(GroupAppRole.app_id == app_id)
+    if after is not None:
+        direct = direct.where(UserAppRole.subject > after)
+        grouped = grouped.where(GroupMember.subject > after)
+    both = union_all(direct, grouped).subquery()
+    best = (
+        select(both.c.subject, both.c.app_id, func.max(both.c.rank).label("best"))
+        .group_by(both.c.subject, both.c.app_id)
+        .subquery()
+    )
+    query = select(best.c.subject).distinct().order_by(best.c.subject).limit(limit)
+    if role is not None:
+        query = query.where(best.c.best == RANK.get(role, -1))
+    return list(session.scalars(query).all())

@@ -75,7 +75,7 @@ def is_dashboard_admin(ctx: Context, *, subject: str) -> bool:
     ids = dashboard_admin_ids(ctx)
     if ids is None:
         return False
-    return effective.effective_role(ctx.session, subject=subject, app_id=ids[0]) == ADMIN
+    return effective.effective_role(ctx, subject=subject, app_id=ids[0]) == ADMIN
 
 
 def ensure_an_effective_admin_is_left(ctx: Context) -> None:
@@ -84,7 +84,7 @@ def ensure_an_effective_admin_is_left(ctx: Context) -> None:
     ids = dashboard_admin_ids(ctx)
     if ids is None:
         return
-    holders = effective.subjects_page(ctx.session, limit=500, after=None, app_id=ids[0], role=ADMIN)
+    holders = effective.subjects_page(ctx, limit=500, after=None, app_id=ids[0], role=ADMIN)
     if holders:
         page = ctx.ory.kratos.list_identities(page_size=len(holders), ids=holders)
         if any(identity.state in (None, "active") for identity in page.identities):

@@ -87,7 +87,7 @@ def _list_users(
                 raise Unprocessable(f"There is no role {role!r}.")
         # Effective roles: a role through a group counts, the higher one wins.
         subjects = effective.subjects_page(
-            ctx.session, limit=limit, after=_str(position.get("s")), app_id=app_id, role=role
+            ctx, limit=limit, after=_str(position.get("s")), app_id=app_id, role=role
         )
         by_id = {i.id: i for i in _identities_by_id(ctx, subjects)}
         found = [by_id[s] for s in subjects if s in by_id]
