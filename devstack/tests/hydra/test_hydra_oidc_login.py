@@ -7,7 +7,6 @@ import time
 import httpx
 from authlib.common.security import generate_token
 from authlib.integrations.httpx_client import OAuth2Client
-from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
@@ -237,6 +236,19 @@ def test_revoked_refresh_token_stops_working(hydra, browser):
     assert info.json() == {"active": False}
 
 
-def test_s256_challenge_matches_authlib(hydra):
-    # Guard that both sides agree on RFC 7636's S256 transform.
-    assert create_s256_code_challenge("a" * 43) == create_s256_code_challenge("a" * 43)
+def test_the_rfc_7636_s256_example_pair_redeems_a_code(hydra, browser):
+    # RFC 7636 Appendix B, as literals: the stand-in and these tests both compute S256 with
+    # authlib, so a mistake they shared would otherwise go unseen.
+    verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+    client = hydra.create_client(token_endpoint_auth_method="none")
+    start, _ = browser.start(client, code_challenge="E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
+    back = browser.consent(browser.login(start, "frank"))
+    form = {
+        "grant_type": "authorization_code",
+        "code": query_of(back)["code"],
+        "redirect_uri": RP,
+        "client_id": client["client_id"],
+    }
+    token = httpx.post(hydra.public_url + "/oauth2/token", data={**form, "code_verifier": verifier})
+    assert token.status_code == 200, token.text
+    assert token.json()["access_token"].startswith("ory_at_")
