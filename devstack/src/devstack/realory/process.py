@@ -32,8 +32,14 @@ class OryProcessError(RuntimeError):
     """A real Ory server did not migrate or did not become ready; the message has its log."""
 
 
-def sqlite_dsn(path: Path) -> str:
-    return f"sqlite://{path}?_fk=true&mode=rwc"
+def sqlite_dsn(path: Path, *, serving: bool = False) -> str:
+    """Ory's SQLite DSN. A serving one runs in WAL mode with a generous busy timeout: Kratos's
+    courier writes beside each request, and with the default rollback journal one login step
+    answered 500 on a heavily loaded machine (a locked database is the likely cause; readers
+    never wait for a writer in WAL mode). Migrations keep the plain journal, so the copied
+    template stays one file."""
+    dsn = f"sqlite://{path}?_fk=true&mode=rwc"
+    return f"{dsn}&_journal_mode=WAL&_busy_timeout=15000" if serving else dsn
 
 
 def migrate(name: str, database: Path, log: Path) -> None:

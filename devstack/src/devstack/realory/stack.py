@@ -167,7 +167,7 @@ class RealOryStack(OryStackBase):
             migrate(name, database, self.logs[name])
 
     def _overrides(self, name: str) -> dict[str, Any]:
-        dsn = sqlite_dsn(self._database(name))
+        dsn = sqlite_dsn(self._database(name), serving=True)
         if name == "hydra":
             return configs.hydra_overrides(
                 self.hydra_config,
