@@ -219,7 +219,8 @@ def seed(state: CliState, admin_subject: str | None, dashboard_client_id: str | 
 def reconcile(state: CliState, repair: bool) -> None:
     """Report (and with --repair remove) what failed writes left behind: roles of identities
     that no longer exist, identities and Hydra clients of creates that never committed, links
-    to clients Hydra no longer has, and finished write intents."""
+    to clients Hydra no longer has, and finished write intents; and bring the search entries in
+    step with Kratos (identities made or changed there directly)."""
     report = reconciliation.report_then_repair(
         lambda read_only: state.unit_of_work(read_only=read_only), repair=repair
     )
@@ -237,7 +238,8 @@ def reconcile(state: CliState, repair: bool) -> None:
         f"{len(report.orphan_identities)} orphan identit(y/ies), "
         f"{len(report.orphan_clients)} orphan client(s), "
         f"{len(report.dangling_links)} dangling client link(s), "
-        f"{len(report.finished_intents)} finished write intent(s)"
+        f"{len(report.finished_intents)} finished write intent(s), "
+        f"{len(report.search_drift)} search entr(y/ies) out of step"
     )
 
 

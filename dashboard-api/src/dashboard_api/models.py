@@ -9,6 +9,7 @@ from dashboard_api.intents.models import WriteIntent
 from dashboard_api.invitations.models import Invitation
 from dashboard_api.locks import LockSlot
 from dashboard_api.roles.models import Role, UserAppRole
+from dashboard_api.search.models import SearchEntry, SearchTerm
 
 __all__ = [
     "App",
@@ -24,6 +25,8 @@ __all__ = [
     "LoginState",
     "OAuthClientLink",
     "Role",
+    "SearchEntry",
+    "SearchTerm",
     "UserAppRole",
     "WriteIntent",
 ]

@@ -5,7 +5,9 @@
 - Hydra clients carrying our owner that no app links (a create whose link never committed,
   or whose app is gone);
 - client links to clients Hydra no longer has (a delete whose commit failed);
-- write intents whose request is over and which left nothing behind.
+- write intents whose request is over and which left nothing behind;
+- search entries (`dashboard_api.search`) that differ from what Kratos holds: identities made
+  or changed in Kratos directly (a person renaming themselves on the settings page), or gone.
 
 What a request may still be working on (a pending write intent before its deadline) is left
 alone; identities made before write intents existed count once `orphan_min_age` old.
@@ -30,6 +32,8 @@ from dashboard_api.intents import repository as intents_repository
 from dashboard_api.intents import service as intents
 from dashboard_api.intents.models import OAUTH2_CLIENT
 from dashboard_api.roles import repository as roles_repository
+from dashboard_api.search import service as search
+from dashboard_api.search.terms import Entry, entry_of
 from dashboard_api.users import identities
 from dashboard_api.users.leftovers import Standing, standing
 
@@ -47,6 +51,8 @@ class Report:
     orphan_clients: list[str] = field(default_factory=list)
     dangling_links: list[str] = field(default_factory=list)
     finished_intents: list[str] = field(default_factory=list)
+    # Subjects whose search entry is missing, stale or left over (rewritten from Kratos).
+    search_drift: list[str] = field(default_factory=list)
     repaired: bool = False
     # The intent each orphan identity was made under (settled when it is removed).
     orphan_intents: dict[str, str] = field(default_factory=dict, repr=False)
@@ -59,6 +65,7 @@ class Report:
             or self.orphan_clients
             or self.dangling_links
             or self.finished_intents
+            or self.search_drift
         )
 
 
@@ -82,15 +89,19 @@ class _Listings:
 
     ours: list[Identity]  # identities dashboard-api created
     clients: dict[str, str | None]  # client id -> owner
+    entries: dict[str, Entry]  # every identity's search entry, as Kratos holds it
 
 
 def _list_ory(ctx: Context) -> _Listings:
+    ours: list[Identity] = []
+    entries: dict[str, Entry] = {}
+    for identity in ctx.ory.kratos.iter_identities(page_size=CHUNK):
+        entries[identity.id] = entry_of(identity)
+        if identities.created_by_us(identity):
+            ours.append(identity)
     return _Listings(
-        ours=[
-            i
-            for i in ctx.ory.kratos.iter_identities(page_size=CHUNK)
-            if identities.created_by_us(i)
-        ],
+        ours=ours,
+        entries=entries,
         clients={
             c.client_id: c.owner
             for c in ctx.ory.hydra.iter_oauth2_clients(page_size=CHUNK)
@@ -184,6 +195,7 @@ def reconcile(ctx: Context, *, repair: bool, orphan_min_age: timedelta = ORPHAN_
         orphan_clients=_orphan_clients(ctx, listed),
         dangling_links=_dangling_links(ctx, listed),
         finished_intents=_finished_intents(ctx, carried, listed),
+        search_drift=search.drift(ctx, listed=listed.entries),
     )
     if not repair:
         return report
@@ -213,6 +225,7 @@ def report_then_repair(
 
 
 def _repair(ctx: Context, report: Report) -> None:
+    search.forget(ctx, subjects=[*report.stale_subjects, *report.orphan_identities])
     for subject in report.stale_subjects:
         removed = roles_repository.delete_for_subject(ctx.session, subject)
         auth_repository.delete_sessions_of(ctx.session, subject)
@@ -261,4 +274,6 @@ def _repair(ctx: Context, report: Report) -> None:
         for row in intents_repository.by_keys(ctx.session, OAUTH2_CLIENT, report.orphan_clients)
     ]
     intents_repository.delete_tokens(ctx.session, done)
+    # Last, so identities removed above are read as gone: entries as Kratos holds them now.
+    search.refresh(ctx, subjects=report.search_drift)
     ctx.session.flush()

@@ -19,6 +19,7 @@ from dashboard_api.intents import service as intents
 from dashboard_api.intents.models import IDENTITY
 from dashboard_api.roles import repository as roles_repository
 from dashboard_api.roles import service as roles
+from dashboard_api.search import service as search
 from dashboard_api.users import identities, leftovers, taken
 from dashboard_api.users.creation import send_invitation, take_over
 from dashboard_api.users.reading import get_identity
@@ -72,14 +73,14 @@ def batch_create(ctx: Context, *, items: Sequence[UserCreate]) -> BatchResult:
             plans[index] = plan
     todo = [i for i in range(len(items)) if results[i] is None]
     finished: list[tuple[int, str, bool]] = []  # (index, identity id, adopted)
+    traits = {
+        i: identities.new_traits(str(items[i].email), items[i].name, items[i].username)
+        for i in todo
+    }
     if todo:
         pending = intents.begin(ctx, IDENTITY, [str(items[i].email).casefold() for i in todo])
         for intent in pending:
             intent.undo = _unknown_outcome  # until the batch answers, anything may be there
-        traits = {
-            i: identities.new_traits(str(items[i].email), items[i].name, items[i].username)
-            for i in todo
-        }
         answers = _batch_call(
             ctx,
             [
@@ -148,6 +149,9 @@ def batch_create(ctx: Context, *, items: Sequence[UserCreate]) -> BatchResult:
             for index, identity_id, _ in finished
             for app_id, role_id in plans[index].items()
         ],
+    )
+    search.index_created(
+        ctx, created=[(identity_id, traits[index]) for index, identity_id, _ in finished]
     )
     audit.record_many(
         ctx,

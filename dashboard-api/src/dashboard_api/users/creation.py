@@ -21,6 +21,7 @@ from dashboard_api.intents.models import IDENTITY
 from dashboard_api.invitations import lifecycle
 from dashboard_api.roles import repository as roles_repository
 from dashboard_api.roles import service as roles
+from dashboard_api.search import service as search
 from dashboard_api.users import identities, leftovers
 from dashboard_api.users.reading import get_identity
 from dashboard_api.users.schemas import (
@@ -130,6 +131,7 @@ def create_user(ctx: Context, *, data: UserCreate) -> User:
         intent.undo = None
         raise Unprocessable(f"Kratos refused the identity: {exc.message}") from exc
     made.append(identity.id)
+    search.index(ctx, identities=[identity])
     roles.replace(ctx, subject=identity.id, new_plan=role_plan)
     audit.record(
         ctx,

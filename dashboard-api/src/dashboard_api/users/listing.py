@@ -16,6 +16,8 @@ from dashboard_api.errors import Unprocessable
 from dashboard_api.pagination import Page, decode_cursor, encode_cursor
 from dashboard_api.roles import effective
 from dashboard_api.roles import repository as roles_repository
+from dashboard_api.search import service as search
+from dashboard_api.search import terms
 from dashboard_api.users import identities
 from dashboard_api.users.schemas import (
     User,
@@ -24,18 +26,13 @@ from dashboard_api.users.schemas import (
 log = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 500
-# A search by name cannot be done by Kratos; it scans at most this many Kratos pages per request.
-SEARCH_SCAN_PAGES = 4
-# A whole address is looked up exactly (one call); parts of one are searched like names.
-FULL_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# Typed whole, an email or username the projection does not know yet (a person made in Kratos
+# directly, before the next reconcile) is looked up in Kratos exactly: one more call.
+IDENTIFIER = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+|[a-z0-9][a-z0-9._-]*")
 
 
 def _matches(identity: Identity, needle: str) -> bool:
-    traits = identities.traits_of(identity)
-    return any(
-        isinstance(traits.get(key), str) and needle in str(traits[key]).casefold()
-        for key in ("email", "name", "username")
-    )
+    return terms.matches(terms.entry_of(identity), needle)
 
 
 def list_users(
@@ -63,14 +60,14 @@ def _list_users(
     app: str | None = None,
     role: str | None = None,
 ) -> Page[User]:
-    """One page of users at a constant cost: at most SEARCH_SCAN_PAGES Kratos calls, two queries.
+    """One page of users at a constant cost: one Kratos call, a fixed number of queries.
 
-    Filters on app/role page over our role table and fetch those identities by id; an email
-    search is an exact Kratos lookup; other searches scan a bounded number of Kratos pages.
+    Filters on app/role page over our role table and fetch those identities by id; a search
+    pages over the search projection (`dashboard_api.search`) and fetches those by id.
     """
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     position = decode_cursor(cursor)
-    needle = q.strip().casefold() if q and q.strip() else None
+    needle = terms.needle_of(q) if q else None
     found: list[Identity]
     next_position: dict[str, Any] | None = None
 
@@ -95,11 +92,8 @@ def _list_users(
             found = [i for i in found if _matches(i, needle)]
         if len(subjects) == limit:
             next_position = {"s": subjects[-1]}
-    elif needle and FULL_EMAIL.fullmatch(needle):
-        page = ctx.ory.kratos.list_identities(page_size=1, credentials_identifier=needle)
-        found = page.identities
     elif needle:
-        found, next_position = _scan(ctx, needle, limit, position)
+        found, next_position = _search(ctx, needle, limit, position)
     else:
         page = ctx.ory.kratos.list_identities(page_size=limit, page_token=_str(position.get("k")))
         found = page.identities
@@ -113,30 +107,28 @@ def _list_users(
     )
 
 
-def _scan(
+def _search(
     ctx: Context, needle: str, limit: int, position: dict[str, Any]
 ) -> tuple[list[Identity], dict[str, Any] | None]:
-    token = _str(position.get("k"))
-    offset_value = position.get("o", 0)
-    skip = offset_value if isinstance(offset_value, int) and offset_value > 0 else 0
-    found: list[Identity] = []
-    for _ in range(SEARCH_SCAN_PAGES):
-        page = ctx.ory.kratos.list_identities(page_size=MAX_PAGE_SIZE, page_token=token)
-        for offset, identity in enumerate(page.identities):
-            if offset < skip or not _matches(identity, needle):
-                continue
-            found.append(identity)
-            if len(found) == limit:
-                rest = page.identities[offset + 1 :]
-                if rest:
-                    return found, {"k": token, "o": offset + 1}
-                return found, ({"k": page.next_page_token} if page.next_page_token else None)
-        skip = 0
-        if not page.next_page_token:
-            return found, None
-        token = page.next_page_token
-    # Budget spent: hand back what matched so far and where to go on.
-    return found, {"k": token}
+    """A page of matches from the search projection, in the order of the matched text, then
+    one Kratos call for those identities. Each is checked against what Kratos holds now, so an
+    entry that went stale (changed in Kratos directly, until reconcile) is never shown wrongly."""
+    at, after = _str(position.get("t")), _str(position.get("s"))
+    rows = search.page(
+        ctx,
+        needle=needle,
+        limit=limit,
+        after=(at, after) if at is not None and after is not None else None,
+    )
+    subjects = [subject for _, subject in rows]
+    if not subjects and at is None and IDENTIFIER.fullmatch(needle):
+        page = ctx.ory.kratos.list_identities(page_size=1, credentials_identifier=needle)
+        return [i for i in page.identities if _matches(i, needle)], None
+    by_id = {i.id: i for i in _identities_by_id(ctx, subjects)}
+    found = [by_id[s] for s in subjects if s in by_id and _matches(by_id[s], needle)]
+    if len(rows) < limit:
+        return found, None
+    return found, {"t": rows[-1][0], "s": rows[-1][1]}
 
 
 def _identities_by_id(ctx: Context, subjects: Sequence[str]) -> list[Identity]:

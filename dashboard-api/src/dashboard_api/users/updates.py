@@ -18,6 +18,7 @@ from dashboard_api.db import on_rollback
 from dashboard_api.errors import DomainError, NotFound, Unauthenticated, Unprocessable
 from dashboard_api.roles import repository as roles_repository
 from dashboard_api.roles import service as roles
+from dashboard_api.search import service as search
 from dashboard_api.users import identities
 from dashboard_api.users.reading import get_identity, get_me
 from dashboard_api.users.schemas import (
@@ -130,6 +131,8 @@ def update_user(ctx: Context, *, subject: str, data: UserUpdate) -> User:
     # Surface database errors before Kratos changes; after it, a failure puts Kratos back.
     ctx.session.flush()
     identity = _patch_undoably(ctx, current, patches) if patches else current
+    # Written on every update, so one made or changed in Kratos directly is put right too.
+    search.index(ctx, identities=[identity])
     if deactivating:
         end_sessions(ctx, subject)
     ctx.session.flush()
@@ -138,6 +141,8 @@ def update_user(ctx: Context, *, subject: str, data: UserUpdate) -> User:
 
 
 def update_me(ctx: Context, *, subject: str, data: MeUpdate) -> Me:
+    # One change of a person at a time, so their search entry ends as Kratos does.
+    locks.hold(ctx.session, [locks.subject_name(subject)])
     try:
         current = get_identity(ctx, subject=subject)
     except NotFound as exc:
@@ -152,7 +157,8 @@ def update_me(ctx: Context, *, subject: str, data: MeUpdate) -> Me:
             summary={"changed": sorted(p.path for p in patches)},
         )
         ctx.session.flush()  # a database failure surfaces before Kratos changes
-        _patch_undoably(ctx, current, patches)
+        search.index(ctx, identities=[_patch_undoably(ctx, current, patches)])
+        ctx.session.flush()
     return get_me(ctx, subject=subject)
 
 
@@ -162,6 +168,7 @@ def delete_user(ctx: Context, *, subject: str) -> None:
     roles.ensure_an_admin_remains(ctx, losing=subject)
     removed = roles_repository.delete_for_subject(ctx.session, subject)
     auth_repository.delete_sessions_of(ctx.session, subject)
+    search.forget(ctx, subjects=[subject])
     audit.record(
         ctx,
         action="user.delete",

@@ -1,0 +1,72 @@
+"""What a search matches: a query is the start of the email, username or name, or of any of
+their words ("love" finds "Ada Lovelace", "example.org" finds "ada@example.org"), ignoring case."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from stackspin_clients.models import Identity
+
+from dashboard_api.users import identities
+
+# A word starts at a letter or digit after anything that is neither.
+_WORD_START = re.compile(r"(?<![^\W_])[^\W_]|^.", re.UNICODE)
+MAX_TERM = 254
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One identity as the projection holds it: lower-cased (casefolded) traits and state."""
+
+    subject: str
+    email: str | None
+    username: str | None
+    name: str | None
+    state: str
+
+    def terms(self) -> set[str]:
+        return terms_of(value for value in (self.email, self.username, self.name) if value)
+
+
+def fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def entry_of(identity: Identity) -> Entry:
+    return entry_from(identity.id, identities.traits_of(identity), identity.state or "active")
+
+
+def entry_from(subject: str, traits: Mapping[str, Any], state: str) -> Entry:
+    def text(key: str) -> str | None:
+        value = traits.get(key)
+        return fold(value) if isinstance(value, str) and value.strip() else None
+
+    return Entry(
+        subject=subject,
+        email=text("email"),
+        username=text("username"),
+        name=text("name"),
+        state=state,
+    )
+
+
+def terms_of(values: Iterable[str]) -> set[str]:
+    """Every tail of each value that begins at a word: the prefixes a search may match."""
+    found: set[str] = set()
+    for value in values:
+        for start in _WORD_START.finditer(value):
+            # rstrip: MariaDB compares VARCHARs ignoring trailing spaces (PAD SPACE).
+            found.add(value[start.start() :][:MAX_TERM].rstrip())
+    return found
+
+
+def needle_of(query: str) -> str | None:
+    folded = fold(query)
+    return folded[:MAX_TERM] or None
+
+
+def matches(entry: Entry, needle: str) -> bool:
+    return any(term.startswith(needle) for term in entry.terms())
