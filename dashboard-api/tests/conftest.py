@@ -26,7 +26,8 @@ from dashboard_api.ory import OryClients
 from dashboard_api.roles import service as roles
 from devstack.mail.catcher import MailCatcher
 from devstack.serve import RunningServer, start_asgi
-from devstack.stack import OryStack
+from devstack.stack import OryStack, OryStackBase
+from devstack.testing import databases
 from fastapi import FastAPI
 from sqlalchemy import Engine
 from stackspin_clients.models import CreateIdentity
@@ -341,3 +342,81 @@ def email() -> Any:
 def make_identity(ory_clients: OryClients) -> Any:
     """A function that creates a Kratos identity directly (not through dashboard-api)."""
     return lambda **traits: new_identity(ory_clients, **traits)
+
+
+def backend_of(settings: Settings) -> str:
+    return "sqlite" if settings.database_url.startswith("sqlite") else "mariadb"
+
+
+@dataclass
+class Served:
+    """dashboard-api on its own fresh database, and a way to act on that database directly."""
+
+    server: RunningServer
+    database: Database
+    settings: Settings
+    ory: OryClients
+
+    def context(self, session: Any) -> Context:
+        return Context(session=session, ory=self.ory, settings=self.settings, actor=Actor.system())
+
+    def new_identity(self) -> str:
+        email = f"{uuid.uuid4().hex[:12]}@example.org"
+        traits = {"email": email, "name": "Test Person"}
+        return self.ory.kratos.create_identity(CreateIdentity(traits=traits, state="active")).id
+
+    def admin_cookie(self, subject: str) -> dict[str, str]:
+        with self.database.transaction() as session:
+            ctx = self.context(session)
+            roles.set_role(ctx, subject=subject, app_slug="dashboard", role="admin")
+            return {auth_service.SESSION_COOKIE: auth_service.open_session(ctx, subject)}
+
+    def settings_session(self) -> tuple[str, str]:
+        """A person with a password, signed in through Kratos's API login flow: (id, session
+        token)."""
+        email, password = f"{uuid.uuid4().hex[:12]}@example.org", "a long unguessable passphrase 9"
+        person = self.ory.kratos.create_identity(
+            CreateIdentity(
+                traits={"email": email, "name": "Settings Person"},
+                state="active",
+                credentials={"password": {"config": {"password": password}}},
+            )
+        )
+        public = self.settings.kratos_public_url.rstrip("/")
+        with httpx.Client(timeout=30) as kratos:
+            flow = kratos.get(f"{public}/self-service/login/api").json()
+            login = kratos.post(
+                flow["ui"]["action"],
+                json={"method": "password", "identifier": email, "password": password},
+            )
+            assert login.status_code == 200, login.text
+            return person.id, login.json()["session_token"]
+
+
+@pytest.fixture
+def alone(tmp_path, settings: Settings, ory_stack: OryStackBase) -> Iterator[Served]:
+    """dashboard-api alone on a fresh database, not the shared rolled-back transaction (parallel
+    requests need their own connections), and a fresh Ory stack per test: the stand-ins or
+    (ORY=real) real Hydra and Kratos."""
+    with databases.empty_database(backend_of(settings), tmp_path) as url:
+        migrate.upgrade(url)
+        own = settings.model_copy(
+            update={
+                "database_url": url,
+                "hydra_admin_url": ory_stack.hydra_admin_url,
+                "hydra_public_url": ory_stack.hydra_public_url,
+                "hydra_browser_url": ory_stack.hydra_public_url,
+                "kratos_admin_url": ory_stack.kratos_admin_url,
+                "kratos_public_url": ory_stack.kratos_public_url,
+                "smtp_url": ory_stack.mail.smtp_url,
+            }
+        )
+        ory = OryClients.from_settings(own)
+        database = Database.from_url(url)
+        server = start_asgi(create_app(own, database=database, ory=ory))
+        try:
+            yield Served(server, database, own, ory)
+        finally:
+            server.stop()
+            database.dispose()
+            ory.close()

@@ -95,6 +95,18 @@ def batch_create(ctx: Context, *, items: Sequence[UserCreate]) -> BatchResult:
         for answer, intent in zip(answers, pending, strict=True):
             made = answer.identity if answer.action == "create" else None
             intent.undo = partial(_delete_identity, ctx, made) if made else None
+        conflicting = [
+            i for i, answer in zip(todo, answers, strict=True) if _is_conflict(answer.error)
+        ]
+        held = search.holders(
+            ctx,
+            identifiers=[
+                value
+                for i in conflicting
+                for value in (str(items[i].email), items[i].username)
+                if value
+            ],
+        )
         unfinished = _earlier_attempts(
             ctx,
             [
@@ -135,7 +147,7 @@ def batch_create(ctx: Context, *, items: Sequence[UserCreate]) -> BatchResult:
                     status="failed",
                     error="an earlier create of this user is still under way; try again",
                 )
-            elif _username_taken(ctx, email, items[index].username):
+            elif _username_taken(ctx, held, email, items[index].username):
                 results[index] = BatchItemResult(
                     index=index, email=email, status="failed", error=USERNAME_TAKEN
                 )
@@ -182,7 +194,9 @@ def batch_create(ctx: Context, *, items: Sequence[UserCreate]) -> BatchResult:
 
 def preview(ctx: Context, *, items: Sequence[UserCreate]) -> BatchResult:
     """What `batch_create` would do with each item, found by reading only: duplicates in the
-    batch and unknown apps fail, a known email `exists`, the rest `would_create`."""
+    batch and unknown apps fail, a known email `exists`, the rest `would_create`. Emails and
+    usernames are looked up in the search projection, so someone made in Kratos directly since
+    the last reconcile shows as `would_create` (the import itself then says `exists`)."""
     results: list[BatchItemResult] = []
     seen: set[str] = set()
     usernames: set[str] = set()
@@ -190,6 +204,13 @@ def preview(ctx: Context, *, items: Sequence[UserCreate]) -> BatchResult:
         ctx,
         people=[[(r.app, r.role) for r in item.roles] for item in items],
         default_dashboard_user=True,
+    )
+    # Who holds the emails and usernames, as the search projection knows: one query.
+    held = search.holders(
+        ctx,
+        identifiers=[
+            value for item in items for value in (str(item.email), item.username) if value
+        ],
     )
     for index, (item, plan) in enumerate(zip(items, planned, strict=True)):
         email = str(item.email)
@@ -210,9 +231,9 @@ def preview(ctx: Context, *, items: Sequence[UserCreate]) -> BatchResult:
         if error is not None:
             results.append(BatchItemResult(index=index, email=email, status="failed", error=error))
             continue
-        if taken.held_by_other(ctx, email, None):
+        if email.casefold() in held:
             status = "exists"
-        elif username and taken.held_by_other(ctx, username, None):
+        elif username and username in held:
             results.append(
                 BatchItemResult(index=index, email=email, status="failed", error=USERNAME_TAKEN)
             )
@@ -237,9 +258,15 @@ def _audit_summary(email: str, adopted: bool) -> dict[str, Any]:
     return summary
 
 
-def _username_taken(ctx: Context, email: str, username: str | None) -> bool:
-    """A conflict is the username's when the item has one and nobody has its email."""
-    return bool(username) and not taken.held_by_other(ctx, email, None)
+def _username_taken(ctx: Context, held: dict[str, str], email: str, username: str | None) -> bool:
+    """A conflict is the username's when the item has one and nobody has its email. `held` is
+    what the search projection knows; only when it knows neither (someone made in Kratos
+    directly, not yet reconciled) is Kratos asked."""
+    if not username or email.casefold() in held:
+        return False
+    if username.casefold() in held:
+        return True
+    return not taken.held_by_other(ctx, email, None)
 
 
 def _delete_identity(ctx: Context, identity_id: str) -> bool:
