@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,9 +25,6 @@ from dashboard_api.users.schemas import (
 log = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 500
-# Typed whole, an email or username the projection does not know yet (a person made in Kratos
-# directly, before the next reconcile) is looked up in Kratos exactly: one more call.
-IDENTIFIER = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+|[a-z0-9][a-z0-9._-]*")
 
 
 def _matches(identity: Identity, needle: str) -> bool:
@@ -121,9 +117,6 @@ def _search(
         after=(at, after) if at is not None and after is not None else None,
     )
     subjects = [subject for _, subject in rows]
-    if not subjects and at is None and IDENTIFIER.fullmatch(needle):
-        page = ctx.ory.kratos.list_identities(page_size=1, credentials_identifier=needle)
-        return [i for i in page.identities if _matches(i, needle)], None
     by_id = {i.id: i for i in _identities_by_id(ctx, subjects)}
     found = [by_id[s] for s in subjects if s in by_id and _matches(by_id[s], needle)]
     if len(rows) < limit:
