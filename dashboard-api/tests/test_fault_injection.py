@@ -34,6 +34,7 @@ from dashboard_api.main import create_app
 from dashboard_api.ory import OryClients
 from dashboard_api.roles import repository as roles_repository
 from dashboard_api.roles import service as roles
+from dashboard_api.search import service as search
 from devstack.clock import Clock
 from devstack.serve import start_asgi
 from devstack.stack import OryStackBase
@@ -179,11 +180,13 @@ def faulty(
         database = Database.from_url(url)
         app_database = Database.from_url(app_url)
         ory, app_ory = OryClients.from_settings(direct), OryClients.from_settings(proxied)
-        admin_id = ory.kratos.create_identity(
+        admin = ory.kratos.create_identity(
             CreateIdentity(traits={"email": email(), "name": "Admin"}, state="active")
-        ).id
+        )
+        admin_id = admin.id
         with database.transaction() as session:
             ctx = Context(session=session, ory=ory, settings=direct, actor=Actor.system())
+            search.index(ctx, identities=[admin])  # so `reconcile` starts out clean
             roles.set_role(ctx, subject=admin_id, app_slug=DASHBOARD_APP_SLUG, role="admin")
             token = auth_service.open_session(ctx, admin_id)
         clock = Clock()
@@ -403,6 +406,8 @@ def test_a_failed_commit_after_an_update_puts_the_identity_back(faulty: Faulty, 
     after = faulty.admin.get(f"/api/v1/users/{user['id']}").json()
     assert after["name"] == "Before"
     assert after["roles"] == [{"app": "dashboard", "role": "user"}]
+    # The search entry went back with the rest: nothing out of step with Kratos.
+    assert faulty.reconcile(repair=False).clean
 
 
 def test_a_failed_commit_after_changing_oneself_puts_the_identity_back(faulty: Faulty) -> None:
@@ -410,6 +415,7 @@ def test_a_failed_commit_after_changing_oneself_puts_the_identity_back(faulty: F
     faulty.fail_commit(faulty.kratos, KRATOS_PATCH, "user.update_self")
     _failed(faulty.admin.patch("/api/v1/me", json={"name": "Someone Else"}))
     assert faulty.ory.kratos.get_identity(me["id"]).traits["name"] == me["name"]
+    assert faulty.reconcile(repair=False).clean
 
 
 def test_a_lost_answer_to_an_update_puts_the_identity_back(faulty: Faulty, email: Any) -> None:
@@ -419,6 +425,7 @@ def test_a_lost_answer_to_an_update_puts_the_identity_back(faulty: Faulty, email
     response = faulty.admin.patch(f"/api/v1/users/{user['id']}", json={"name": "After"})
     assert response.status_code == 503, response.text
     assert faulty.ory.kratos.get_identity(user["id"]).traits["name"] == "Before"
+    assert faulty.reconcile(repair=False).clean
 
 
 # --- deleting ------------------------------------------------------------------------------
@@ -431,7 +438,8 @@ def test_a_user_delete_whose_commit_failed_converges_when_repeated(
     faulty.fail_commit(faulty.kratos, rb"^DELETE /admin/identities/", "user.delete")
     _failed(faulty.admin.delete(f"/api/v1/users/{user['id']}"))
     # Kratos deleted the identity; our roles are still there, and reconcile sees them ...
-    assert faulty.reconcile(repair=False).stale_subjects == [user["id"]]
+    report = faulty.reconcile(repair=False)
+    assert (report.stale_subjects, report.search_drift) == ([user["id"]], [user["id"]])
     # ... and the same delete, repeated, finishes the job.
     faulty.heal_commits()
     assert faulty.admin.delete(f"/api/v1/users/{user['id']}").status_code == 204

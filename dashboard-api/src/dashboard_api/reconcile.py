@@ -112,13 +112,15 @@ def _list_ory(ctx: Context) -> _Listings:
 
 def _orphan_identities(
     ctx: Context, listed: _Listings, min_age: timedelta
-) -> tuple[dict[str, str], set[str]]:
-    """(orphan identity id -> its intent token or "", intent tokens some identity carries)."""
+) -> tuple[dict[str, str], set[str], set[str]]:
+    """(orphan identity id -> its intent token or "", intent tokens some identity carries,
+    identities a create still in flight is making)."""
     created = audit_repository.target_ids(ctx.session, action="user.create")
     carried = {t for i in listed.ours if (t := identities.intent_of(i)) is not None}
     rows = intents_repository.by_tokens(ctx.session, carried)
     now = ctx.now()
     orphans: dict[str, str] = {}
+    in_flight: set[str] = set()
     for identity in listed.ours:
         if identity.id in created:
             continue
@@ -133,7 +135,9 @@ def _orphan_identities(
         )
         if found is Standing.LEFTOVER:
             orphans[identity.id] = token or ""
-    return orphans, carried
+        elif found is Standing.IN_FLIGHT:
+            in_flight.add(identity.id)
+    return orphans, carried, in_flight
 
 
 def _orphan_clients(ctx: Context, listed: _Listings) -> list[str]:
@@ -187,7 +191,7 @@ def reconcile(ctx: Context, *, repair: bool, orphan_min_age: timedelta = ORPHAN_
     flight is never taken for a leftover.
     """
     listed = _list_ory(ctx)
-    orphan_identities, carried = _orphan_identities(ctx, listed, orphan_min_age)
+    orphan_identities, carried, in_flight = _orphan_identities(ctx, listed, orphan_min_age)
     report = Report(
         stale_subjects=find_stale_subjects(ctx),
         orphan_identities=list(orphan_identities),
@@ -195,7 +199,8 @@ def reconcile(ctx: Context, *, repair: bool, orphan_min_age: timedelta = ORPHAN_
         orphan_clients=_orphan_clients(ctx, listed),
         dangling_links=_dangling_links(ctx, listed),
         finished_intents=_finished_intents(ctx, carried, listed),
-        search_drift=search.drift(ctx, listed=listed.entries),
+        # A create in flight writes its entry when it commits (or makes nothing): not drift.
+        search_drift=[s for s in search.drift(ctx, listed=listed.entries) if s not in in_flight],
     )
     if not repair:
         return report
