@@ -164,3 +164,70 @@ def test_a_batch_import_costs_the_same_statements_for_5_or_50_users(
     assert costs[0] == costs[1], costs
     created = admin.client.get("/api/v1/users", params={"app": "imported-b", "role": "admin"})
     assert len(created.json()["items"]) == 55
+
+
+def test_a_search_page_costs_constant_calls_and_queries(admin, engine, ory) -> None:
+    """A page of a search is one Kratos call (the page's identities by id) and a fixed number
+    of statements, with 3 matches or 33, on the first page or a later one."""
+    run = uuid.uuid4().hex[:8]
+    costs = []
+    made = 0
+    for extra in (3, 30):
+        users = [
+            {"email": f"s{made + n}-{run}@example.org", "name": f"Counted Searchable{run}"}
+            for n in range(extra)
+        ]
+        made += extra
+        assert admin.client.post("/api/v1/users/batch", json={"users": users}).status_code == 200
+        params: dict[str, str | int] = {"q": f"searchable{run}", "limit": 500}
+        with counting(engine, ory) as cost:
+            page = admin.client.get("/api/v1/users", params=params)
+        assert page.status_code == 200, page.text
+        assert len(page.json()["items"]) == made
+        with counting(engine, ory) as later:
+            second = admin.client.get("/api/v1/users", params={**params, "limit": 2})
+            rest = admin.client.get(
+                "/api/v1/users", params={**params, "cursor": second.json()["next_cursor"]}
+            )
+        assert len(rest.json()["items"]) == made - 2
+        costs.append((cost["sql"], cost["kratos"], later["sql"], later["kratos"]))
+    assert costs[0] == costs[1], costs
+    assert costs[0][1] == 1
+    assert costs[0][3] == 2
+
+
+def test_a_dry_run_and_an_import_of_known_people_ask_kratos_nothing_per_row(
+    admin, engine, ory
+) -> None:
+    """Which emails and usernames are taken comes from the search projection in one query:
+    the Kratos calls of a dry run (none) and of an import whose rows conflict are the same for
+    5 rows or 50."""
+    run = uuid.uuid4().hex[:8]
+    costs = []
+    for size in (5, 50):
+        known = [{"email": f"k{n}-{size}-{run}@example.org"} for n in range(size)]
+        assert admin.client.post("/api/v1/users/batch", json={"users": known}).status_code == 200
+        taken_name = [
+            {"email": f"t{n}-{size}-{run}@example.org", "username": f"k{n}{size}{run}"}
+            for n in range(size)
+        ]
+        first = admin.client.post(
+            "/api/v1/users/batch",
+            json={"users": [{**t, "email": f"o-{t['email']}"} for t in taken_name]},
+        )
+        assert first.json()["created"] == size, first.text
+        rows = known + taken_name
+        with counting(engine, ory) as dry:
+            preview = admin.client.post(
+                "/api/v1/users/batch", params={"dry_run": "true"}, json={"users": rows}
+            ).json()
+        with counting(engine, ory) as real:
+            done = admin.client.post("/api/v1/users/batch", json={"users": rows}).json()
+        for answer in (preview, done):
+            assert [r["status"] for r in answer["results"]] == ["exists"] * size + [
+                "failed"
+            ] * size
+            assert {r["error"] for r in answer["results"][size:]} == {"username taken"}
+        costs.append((dry["sql"], dry["kratos"], real["sql"], real["kratos"]))
+    assert costs[0] == costs[1], costs
+    assert costs[0][1] == 0
