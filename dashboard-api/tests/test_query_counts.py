@@ -224,9 +224,7 @@ def test_a_dry_run_and_an_import_of_known_people_ask_kratos_nothing_per_row(
         with counting(engine, ory) as real:
             done = admin.client.post("/api/v1/users/batch", json={"users": rows}).json()
         for answer in (preview, done):
-            assert [r["status"] for r in answer["results"]] == ["exists"] * size + [
-                "failed"
-            ] * size
+            assert [r["status"] for r in answer["results"]] == ["exists"] * size + ["failed"] * size
             assert {r["error"] for r in answer["results"][size:]} == {"username taken"}
         costs.append((dry["sql"], dry["kratos"], real["sql"], real["kratos"]))
     assert costs[0] == costs[1], costs

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import and_, delete, exists, insert, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, delete, func, insert, or_, select
+from sqlalchemy.orm import Session
 
 from dashboard_api.search.models import SearchEntry, SearchTerm
 from dashboard_api.search.terms import Entry
@@ -46,33 +46,49 @@ def remove(session: Session, subjects: Iterable[str]) -> None:
 
 def page(
     session: Session, needle: str, *, limit: int, after: tuple[str, str] | None = None
-) -> list[tuple[str, str]]:
-    """(term, subject) of the identities with a term starting with `needle`, each once, at
-    its smallest such term, in term order after `after`: a walk along the primary key that
-    stops after `limit` rows, with one index probe per row to skip a subject's later terms."""
+) -> tuple[list[tuple[str, str]], tuple[str, str] | None]:
+    """(term, subject) of up to `limit` identities with a term starting with `needle`, each
+    once, at its smallest such term, in term order after `after`; and where the next page
+    starts (None at the end). Two statements at any size: a walk along the primary key that
+    stops after 2 x `limit` rows, and those subjects' smallest matching terms (an index probe
+    each), which drops a subject's later terms."""
     end = needle + TOP
-    earlier = aliased(SearchTerm)
-    query = (
+    scan = (
         select(SearchTerm.term, SearchTerm.subject)
-        .where(
-            SearchTerm.term >= needle,
-            SearchTerm.term < end,
-            ~exists().where(
-                earlier.subject == SearchTerm.subject,
-                earlier.term >= needle,
-                earlier.term < SearchTerm.term,
-            ),
-        )
+        .where(SearchTerm.term >= needle, SearchTerm.term < end)
         .order_by(SearchTerm.term, SearchTerm.subject)
-        .limit(limit)
+        .limit(2 * limit)
     )
     if after is not None:
         at, subject = after
-        query = query.where(
+        scan = scan.where(
             SearchTerm.term >= at,
             or_(SearchTerm.term > at, and_(SearchTerm.term == at, SearchTerm.subject > subject)),
         )
-    return [(term, subject) for term, subject in session.execute(query)]
+    rows = [(term, subject) for term, subject in session.execute(scan)]
+    if not rows:
+        return [], None
+    smallest = {
+        row.subject: row.term
+        for row in session.execute(
+            select(SearchTerm.subject, func.min(SearchTerm.term).label("term"))
+            .where(
+                SearchTerm.subject.in_({subject for _, subject in rows}),
+                SearchTerm.term >= needle,
+                SearchTerm.term < end,
+            )
+            .group_by(SearchTerm.subject)
+        )
+    }
+    kept: list[tuple[str, str]] = []
+    for index, row in enumerate(rows):
+        if smallest.get(row[1]) == row[0]:
+            kept.append(row)
+            if len(kept) == limit:
+                more = index + 1 < len(rows) or len(rows) == 2 * limit
+                return kept, row if more else None
+    # The scan stopped at its own limit: more may follow its last row.
+    return kept, rows[-1] if len(rows) == 2 * limit else None
 
 
 def holders(session: Session, identifiers: Iterable[str]) -> dict[str, str]:

@@ -36,8 +36,9 @@ def forget(ctx: Context, *, subjects: Iterable[str]) -> None:
 
 def page(
     ctx: Context, *, needle: str, limit: int, after: tuple[str, str] | None = None
-) -> list[tuple[str, str]]:
-    """(matched term, subject) of one page of matches; see `repository.page`."""
+) -> tuple[list[tuple[str, str]], tuple[str, str] | None]:
+    """(matched term, subject) of one page of matches, and where the next page starts; see
+    `repository.page`."""
     return repository.page(ctx.session, needle, limit=limit, after=after)
 
 

@@ -110,7 +110,7 @@ def _search(
     one Kratos call for those identities. Each is checked against what Kratos holds now, so an
     entry that went stale (changed in Kratos directly, until reconcile) is never shown wrongly."""
     at, after = _str(position.get("t")), _str(position.get("s"))
-    rows = search.page(
+    rows, going_on = search.page(
         ctx,
         needle=needle,
         limit=limit,
@@ -119,9 +119,7 @@ def _search(
     subjects = [subject for _, subject in rows]
     by_id = {i.id: i for i in _identities_by_id(ctx, subjects)}
     found = [by_id[s] for s in subjects if s in by_id and _matches(by_id[s], needle)]
-    if len(rows) < limit:
-        return found, None
-    return found, {"t": rows[-1][0], "s": rows[-1][1]}
+    return found, {"t": going_on[0], "s": going_on[1]} if going_on else None
 
 
 def _identities_by_id(ctx: Context, subjects: Sequence[str]) -> list[Identity]:
