@@ -50,8 +50,8 @@ def page(
     """(term, subject) of up to `limit` identities with a term starting with `needle`, each
     once, at its smallest such term, in term order after `after`; and where the next page
     starts (None at the end). Two statements at any size: a walk along the primary key that
-    stops after 2 x `limit` rows, and those subjects' smallest matching terms (an index probe
-    each), which drops a subject's later terms."""
+    stops after 2 x `limit` rows, and those subjects' terms (by the subject index), whose
+    smallest match is where each subject is listed (its later terms are dropped)."""
     end = needle + TOP
     scan = (
         select(SearchTerm.term, SearchTerm.subject)
@@ -68,18 +68,17 @@ def page(
     rows = [(term, subject) for term, subject in session.execute(scan)]
     if not rows:
         return [], None
-    smallest = {
-        row.subject: row.term
-        for row in session.execute(
-            select(SearchTerm.subject, func.min(SearchTerm.term).label("term"))
-            .where(
-                SearchTerm.subject.in_({subject for _, subject in rows}),
-                SearchTerm.term >= needle,
-                SearchTerm.term < end,
-            )
-            .group_by(SearchTerm.subject)
+    # Those subjects' matching terms, by the (subject, term) index. The prefix is tested by
+    # `substr`, not as a range, so no backend walks the primary key over every match instead.
+    smallest: dict[str, str] = {}
+    for subject, term in session.execute(
+        select(SearchTerm.subject, SearchTerm.term).where(
+            SearchTerm.subject.in_({subject for _, subject in rows}),
+            func.substr(SearchTerm.term, 1, len(needle)) == needle,
         )
-    }
+    ):
+        if term < smallest.get(subject, end):
+            smallest[subject] = term
     kept: list[tuple[str, str]] = []
     for index, row in enumerate(rows):
         if smallest.get(row[1]) == row[0]:
