@@ -268,6 +268,19 @@ def kratos_identities_paged(run: Run) -> None:
         "/admin/identities", params={"credentials_identifier": "user3@example.org"}
     )
     run.kratos_admin.get("/admin/identities", params=[("ids", ids[0]), ("ids", ids[1])])
+    # ids paged (one repeated, one unknown): in id order, a page at a time, each once
+    wanted = [ids[4], ids[1], ids[4], ids[2], "00000000-0000-4000-8000-000000000000"]
+    url = "/admin/identities?page_size=2&" + "&".join(f"ids={i}" for i in wanted)
+    pages = 0
+    while url and pages < 4:
+        response = run.kratos_admin.get(url)
+        url = response.links.get("next", {}).get("url")
+        pages += 1
+    for among in (ids[3], ids[0]):  # an identifier filtered by ids it is (not) among
+        run.kratos_admin.get(
+            "/admin/identities",
+            params=[("credentials_identifier", "user3@example.org"), ("ids", among)],
+        )
 
 
 def kratos_batch_create_with_conflicts(run: Run) -> None:

@@ -110,28 +110,33 @@ def routes(rt: Runtime) -> list[Route]:
     async def list_identities(request: Request) -> Response:
         ids = request.query_params.getlist("ids")
         ident = request.query_params.get("credentials_identifier")
-        found: list[Doc]
-        if ident or ids:
-            if ident:
-                one = identities.find_by_identifier(rt.store, "password", ident.lower())
-                found = [one] if one else []
-            else:
-                found = [d for d in (identities.get(rt.store, i) for i in set(ids)) if d]
-            if ids:
-                found = sorted((i for i in found if i["id"] in ids), key=lambda i: str(i["id"]))
+        if ident:  # at most one identity: its unique key, then the ids filter on it
+            one = identities.find_by_identifier(rt.store, "password", ident.lower())
+            found = [one] if one and (not ids or one["id"] in ids) else []
             page, headers = paging.by_key(request, found)
-        else:  # one page read by keyset from the store, not every identity decoded
+        else:  # one page read by keyset from the store (ids: one IN query), only it decoded
             size, after = paging.page_params(request)
-            rows = rt.store.all(identities.KIND, after=after, limit=size + 1)
+            if ids:
+                rows = rt.store.some(identities.KIND, ids, after=after, limit=size + 1)
+            else:
+                rows = rt.store.all(identities.KIND, after=after, limit=size + 1)
             page = rows[:size]
             next_key = str(page[-1]["id"]) if len(rows) > size else None
             headers = {"Link": paging.link_header(request, size, next_key)}
         declassify = request.query_params.getlist("include_credential") or None
-        # Kratos expands credentials only for a credentials_identifier or include_credential
-        rendered = [_render(rt, i, declassify) for i in page]
-        if not ident and not declassify:
-            for shown in rendered:
-                shown.pop("credentials", None)
+        schema_url = identities.load_schema(rt.config).schema_url(rt.config.public_url)
+        rendered = [
+            identities.to_json(
+                rt.config,
+                i,
+                # Kratos expands credentials only for a credentials_identifier or include_credential
+                credentials=bool(ident or declassify),
+                declassify=declassify,
+                admin_metadata=True,
+                schema_url=schema_url,
+            )
+            for i in page
+        ]
         return web.json_response(rendered, headers=headers)
 
     async def create_identity(request: Request) -> Response:

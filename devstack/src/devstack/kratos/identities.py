@@ -155,16 +155,21 @@ def derive(config: KratosConfig, identity: Doc) -> None:
     identity["recovery_addresses"] = recovery
 
 
-def save(store: Store, config: KratosConfig, identity: Doc) -> None:
-    """Validate, derive and store; raises TraitsInvalidError or DuplicateIdentifierError."""
-    derive(config, identity)
-    identity["updated_at"] = clock.fmt(clock.now())
-    keys = [
+def unique_keys(identity: Doc) -> list[str]:
+    """The identity's login identifiers as unique keys (`password:<identifier>`)."""
+    return [
         f"{cred['type']}:{ident}"
         for cred in identity["credentials"].values()
         if cred["type"] == "password"
         for ident in cred["identifiers"]
     ]
+
+
+def save(store: Store, config: KratosConfig, identity: Doc) -> None:
+    """Validate, derive and store; raises TraitsInvalidError or DuplicateIdentifierError."""
+    derive(config, identity)
+    identity["updated_at"] = clock.fmt(clock.now())
+    keys = unique_keys(identity)
     with store.transaction():
         try:
             store.set_keys(IDENTIFIER_KIND, identity["id"], keys)
@@ -213,12 +218,14 @@ def to_json(
     credentials: bool = False,
     declassify: list[str] | None = None,
     admin_metadata: bool = False,
+    schema_url: str | None = None,
 ) -> Doc:
-    """The identity as Kratos renders it (credentials without `config` unless declassified)."""
+    """The identity as Kratos renders it (credentials without `config` unless declassified);
+    `schema_url` saves a list from looking the schema up once per identity."""
     out: Doc = {
         "id": identity["id"],
         "schema_id": identity["schema_id"],
-        "schema_url": load_schema(config).schema_url(config.public_url),
+        "schema_url": schema_url or load_schema(config).schema_url(config.public_url),
         "state": identity["state"],
         "state_changed_at": identity["state_changed_at"],
         "traits": identity["traits"],

@@ -67,6 +67,21 @@ class Store:
                 (kind, id_, json.dumps(doc)),
             )
 
+    def insert_many(
+        self, kind: str, docs: list[Doc], key_kind: str, keys: list[tuple[str, str]]
+    ) -> None:
+        """Bulk-load new documents (by their "id") and their (key, id) unique keys in one
+        transaction: seeding a large directory without one request per document."""
+        with self.transaction():
+            self._conn.executemany(
+                "INSERT INTO docs (kind, id, data) VALUES (?, ?, ?)",
+                [(kind, d["id"], json.dumps(d)) for d in docs],
+            )
+            self._conn.executemany(
+                "INSERT INTO unique_keys (kind, key, id) VALUES (?, ?, ?)",
+                [(key_kind, key, id_) for key, id_ in keys],
+            )
+
     def delete(self, kind: str, id_: str) -> bool:
         with self._lock:
             cur = self._conn.execute("DELETE FROM docs WHERE kind = ? AND id = ?", (kind, id_))
@@ -82,6 +97,18 @@ class Store:
             params.append(limit)
         with self._lock:
             rows = self._conn.execute(sql, params).fetchall()
+        return [dict(json.loads(r[0])) for r in rows]
+
+    def some(self, kind: str, ids: list[str], *, after: str = "", limit: int) -> list[Doc]:
+        """The documents among `ids` (any number: one JSON parameter), ordered by id, keyset-paged
+        like `all`: one indexed query, only the page decoded."""
+        with self._lock:
+            # CROSS JOIN keeps SQLite looking each id up rather than scanning ids > after
+            rows = self._conn.execute(
+                "SELECT d.data FROM json_each(?) AS wanted CROSS JOIN docs AS d "
+                "ON d.kind = ? AND d.id = wanted.value WHERE d.id > ? ORDER BY d.id LIMIT ?",
+                (json.dumps(list(dict.fromkeys(ids))), kind, after, limit),
+            ).fetchall()
         return [dict(json.loads(r[0])) for r in rows]
 
     def set_keys(self, kind: str, id_: str, keys: list[str]) -> None:
