@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 
-from sqlalchemy import case, delete, func, select, union_all
+from sqlalchemy import bindparam, case, delete, func, select, union_all
 from sqlalchemy.orm import Session
 
 from dashboard_api.apps.models import App
@@ -21,19 +21,23 @@ def roles_by_name(session: Session) -> dict[str, Role]:
     return {role.name: role for role in list_roles(session)}
 
 
+# Built once: building it per call coerced every one of a page's subjects again.
+_ASSIGNMENTS = (
+    select(UserAppRole.subject, App.slug, Role.name)
+    .join(App, App.id == UserAppRole.app_id)
+    .join(Role, Role.id == UserAppRole.role_id)
+    .where(UserAppRole.subject.in_(bindparam("subjects", expanding=True)))
+    .order_by(UserAppRole.subject, App.slug)
+)
+
+
 def assignments_for(session: Session, subjects: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
     """(app slug, role name) pairs per subject, in one query."""
     wanted = list(dict.fromkeys(subjects))
     found: dict[str, list[tuple[str, str]]] = defaultdict(list)
     if not wanted:
         return found
-    rows = session.execute(
-        select(UserAppRole.subject, App.slug, Role.name)
-        .join(App, App.id == UserAppRole.app_id)
-        .join(Role, Role.id == UserAppRole.role_id)
-        .where(UserAppRole.subject.in_(wanted))
-        .order_by(UserAppRole.subject, App.slug)
-    ).all()
+    rows = session.execute(_ASSIGNMENTS, {"subjects": wanted}).all()
     for subject, slug, role in rows:
         found[subject].append((slug, role))
     return found

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from pydantic import TypeAdapter
 from stackspin_clients.models import Identity
 
-from dashboard_api.users.schemas import AppRole, User
+from dashboard_api.users.schemas import User
 
 # Marks identities dashboard-api created, so a create whose database write never
 # committed can be recognised and finished by a retry instead of blocking the email.
@@ -50,7 +52,7 @@ def created_by_us(identity: Identity) -> bool:
     return isinstance(meta, dict) and meta.get("created_by") == CREATED_BY["created_by"]
 
 
-def to_user(identity: Identity, roles: list[tuple[str, str]]) -> User:
+def _user_fields(identity: Identity, roles: list[tuple[str, str]]) -> dict[str, Any]:
     traits = traits_of(identity)
     email = email_of(identity)
     verified = any(
@@ -58,13 +60,26 @@ def to_user(identity: Identity, roles: list[tuple[str, str]]) -> User:
     )
     name = traits.get("name")
     username = traits.get("username")
-    return User(
-        id=identity.id,
-        email=email,
-        name=name if isinstance(name, str) else None,
-        username=username if isinstance(username, str) else None,
-        state=identity.state or "active",
-        email_verified=verified,
-        created_at=identity.created_at,
-        roles=[AppRole.model_validate({"app": app, "role": role}) for app, role in roles],
-    )
+    return {
+        "id": identity.id,
+        "email": email,
+        "name": name if isinstance(name, str) else None,
+        "username": username if isinstance(username, str) else None,
+        "state": identity.state or "active",
+        "email_verified": verified,
+        "created_at": identity.created_at,
+        "roles": [{"app": app, "role": role} for app, role in roles],
+    }
+
+
+# One validator for a whole page: a pydantic call per user and per role cost more than the rest.
+_USERS = TypeAdapter(list[User])
+
+
+def to_users(found: Iterable[tuple[Identity, list[tuple[str, str]]]]) -> list[User]:
+    """(identity, its (app slug, role) pairs) → users, validated in one call."""
+    return _USERS.validate_python([_user_fields(identity, roles) for identity, roles in found])
+
+
+def to_user(identity: Identity, roles: list[tuple[str, str]]) -> User:
+    return to_users([(identity, roles)])[0]

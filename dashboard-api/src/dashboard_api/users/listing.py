@@ -98,7 +98,7 @@ def _list_users(
 
     assignments = roles_repository.assignments_for(ctx.session, [i.id for i in found])
     return Page[User](
-        items=[identities.to_user(i, assignments.get(i.id, [])) for i in found],
+        items=identities.to_users((i, assignments.get(i.id, [])) for i in found),
         next_cursor=encode_cursor(next_position) if next_position else None,
     )
 
