@@ -41,7 +41,7 @@ app-docs: install
 	$(UV) run --frozen python -m dashboard_api.catalogue.docs docs/apps
 
 bench: install
-	$(UV) run --frozen python -m devstack.bench
+	$(UV) run --frozen python -m devstack.bench $(ARGS)
 
 clean:
 	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache test-artifacts

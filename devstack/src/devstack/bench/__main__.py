@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import secrets
@@ -14,13 +15,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
+from dashboard_api.pagination import encode_cursor
 from stackspin_clients import ClientConfig, HydraAdmin, KratosAdmin
 from stackspin_clients.models import CreateIdentity, OAuth2Client
 
-from devstack.bench import backends, load, machine, scripted, startup
+from devstack.bench import backends, load, machine, scale, scripted, startup
+from devstack.kratos import paging
+from devstack.kratos.config import KratosConfig
 
 REPORT = Path("docs/benchmarks.md")
 CONCURRENCY = 16
+WARMUP = 50
+PAGE = 100
+CLIENTS = (1, 8, 32)
+# Requests per row by clients (a full run): enough for a p95, bounded in time.
+CLIENT_COUNTS = {1: 200, 8: 400, 32: 640}
 USERS = 50
 REDIRECT_URI = "http://127.0.0.1:9/callback"  # never contacted
 STAND_IN = "devstack stand-in (uvicorn, one thread)"
@@ -39,12 +49,18 @@ class Scenario:
     ok: set[int]
     headers: dict[str, str] | None = None
     note: str = ""
+    clients: int = CONCURRENCY
+    # Name of the floor row (same clients) this one is read against.
+    floor: str | None = None
 
 
 @dataclass
 class Row:
     scenario: Scenario
     result: load.Result
+    # Per request, averaged over the row's requests: stand-in calls, dashboard-api statements.
+    ory_calls: float | None = None
+    statements: float | None = None
 
 
 def seed(ory: backends.OryUrls) -> tuple[str, OAuth2Client]:
@@ -80,35 +96,75 @@ def dashboard_cli(env: dict[str, str], *args: str) -> None:
     )
 
 
-def measure(scenarios: list[Scenario]) -> list[Row]:
+class Counts:
+    """What the measured requests cost elsewhere: the calls every Ory stand-in served
+    (`ory_process`) and the SQL statements dashboard-api sent (its /metrics)."""
+
+    def __init__(self, ory: backends.OryUrls, dashboard: backends.Served | None) -> None:
+        self.ory_url = ory.kratos_admin_url
+        self.dashboard = dashboard
+
+    def now(self) -> tuple[int, float]:
+        calls = sum(backends.ory_requests(self.ory_url).values())
+        statements = 0.0
+        if self.dashboard is not None:
+            text = httpx.get(self.dashboard.url + "/metrics", trust_env=False).text
+            for line in text.splitlines():
+                if line.startswith("dashboard_api_db_statements_total "):
+                    statements += float(line.split()[1])
+        return calls, statements
+
+
+def measure(scenarios: list[Scenario], counts: Counts | None = None) -> list[Row]:
     rows = []
     for scenario in scenarios:
-        print(f"  {scenario.name}: {scenario.count} requests ...", end="", flush=True)
+        print(
+            f"  {scenario.name} ({scenario.clients} clients): {scenario.count} requests ...",
+            end="",
+            flush=True,
+        )
+        before = counts.now() if counts else None
         result = load.run(
             backends.HOST,
             scenario.served.port,
             scenario.path,
             headers=scenario.headers,
             count=scenario.count,
-            concurrency=CONCURRENCY,
+            concurrency=scenario.clients,
             ok=scenario.ok,
+            warmup=WARMUP,
         )
-        print(f" {result.per_second:.0f}/s")
-        rows.append(Row(scenario, result))
+        row = Row(scenario, result)
+        if counts and before:
+            after = counts.now()
+            sent = scenario.count + WARMUP
+            row.ory_calls = (after[0] - before[0]) / sent
+            row.statements = (after[1] - before[1]) / sent
+        print(f" {result.per_second:.0f}/s, p95 {result.percentile(95):.1f} ms")
+        rows.append(row)
     return rows
 
 
+def _per_request(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
 def table(rows: list[Row]) -> str:
+    floors = {row.scenario.name: row for row in rows}
     lines = [
-        "| endpoint | served by | requests | errors | req/s | p50 ms | p95 ms |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| endpoint | served by | clients | requests | errors | req/s | p50 ms | p95 ms "
+        "| p95 / floor | Ory calls/req | DB statements/req |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in rows:
         s, r = row.scenario, row.result
         name = f"{s.name} ({s.note})" if s.note else s.name
+        floor = floors.get(s.floor) if s.floor else None
+        ratio = f"{r.percentile(95) / floor.result.percentile(95):.1f}" if floor else ""
         lines.append(
-            f"| {name} | {s.served.how} | {r.requests} | {r.errors} | {r.per_second:.0f} "
-            f"| {r.percentile(50):.1f} | {r.percentile(95):.1f} |"
+            f"| {name} | {s.served.how} | {s.clients} | {r.requests} | {r.errors} "
+            f"| {r.per_second:.0f} | {r.percentile(50):.1f} | {r.percentile(95):.1f} | {ratio} "
+            f"| {_per_request(row.ory_calls)} | {_per_request(row.statements)} |"
         )
     return "\n".join(lines)
 
@@ -120,14 +176,17 @@ def kept_sections(text: str) -> str:
     return "" if start < 0 else text[start:]
 
 
-def report(rows: list[Row], stack_ms: float, seconds: float, load_before: str, kept: str) -> str:
+def report(
+    rows: list[Row], stack_ms: float, seconds: float, load_before: str, kept: str, command: str
+) -> str:
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"""# Benchmarks
 
-`make bench` (`python -m devstack.bench`) — loopback only, fixed request counts, about a minute.
-Last run {when} on: {machine.describe()}. The whole run took {seconds:.0f} s; the 1-minute
-load average was {load_before} when it began (anything above 0 means other work shared the CPUs,
-and the numbers move with it — compare rows of one run, not runs).
+`make bench` (`python -m devstack.bench`, `--quick` for development) — loopback only, fixed
+request counts, a few minutes. Last run `{command}` at {when} on: {machine.describe()}.
+The whole run took {seconds:.0f} s; the 1-minute load average was {load_before} when it began
+(anything above 0 means other work shared the CPUs, and the numbers move with it — compare
+rows of one run, not runs).
 
 {table(rows)}
 
@@ -138,26 +197,115 @@ How: every server is a separate process started the way production starts it —
 the bare Flask app under gunicorn with `login-service/gunicorn.conf.py` (gthread, 3 workers x 4
 threads), dashboard-api and the bare FastAPI app under gunicorn with
 `dashboard-api/gunicorn.conf.py` (3 `uvicorn_worker.UvicornWorker` processes). Hydra and Kratos
-are the devstack stand-ins (Python, one process, one event loop, in-memory SQLite), not the real
-Go servers; requests that call them measure them too — their own rows show how much is theirs.
-The load generator (raw HTTP/1.1 keep-alive, {CONCURRENCY} connections, 50 unmeasured warm-up
-requests per row) runs on the same machine and shares its CPUs with everything measured.
-p50/p95 are per-request latencies; "errors" counts unexpected statuses and dropped connections.
+are the devstack stand-ins (Python, one process, one event loop; Kratos on a SQLite file,
+Hydra in memory), not the real Go servers; requests that call them measure them too — their
+own rows show how much is theirs. The load generator (raw HTTP/1.1 keep-alive, "clients"
+connections, {WARMUP} unmeasured warm-up requests per row) runs on the same machine and shares
+its CPUs with everything measured. p50/p95 are per-request latencies; "errors" counts
+unexpected statuses and dropped connections. "p95 / floor" divides by the p95 of the floor row
+with as many clients. "Ory calls/req" counts the requests every stand-in served during the row,
+"DB statements/req" the statements dashboard-api sent (`dashboard_api_db_statements_total`),
+both divided by the row's requests including warm-up.
 
 - Flask / FastAPI floor: `GET /healthz` returning a small JSON object: the most either framework
-  can do here; the rows below are read against them.
+  can do here; the rows below are read against them. FastAPI floor `GET /users`: a bare
+  endpoint answering the same page of {PAGE} users the dashboard-api returned (the floor of the
+  users rows).
 - login-service `/auth/login?login_challenge=…` (skip): Hydra remembers the browser, so
   login-service fetches the login request (Hydra admin), checks the identity is still active
   (Kratos admin) and accepts (Hydra admin), answering 303. Three stand-in calls per request.
-- dashboard-api `GET /api/v1/users?limit={USERS}`: a Bearer access token (Hydra introspection,
-  cached by dashboard-api), the admin check and one page of {USERS} users from Kratos's admin API
-  merged with their roles from SQLite.
+- dashboard-api `GET /api/v1/users?limit=…`: a Bearer access token (Hydra introspection,
+  cached by dashboard-api), the admin check and one page of users from Kratos's admin API
+  merged with their roles from SQLite. At 1k/10k/100k identities: the directory seeded straight
+  into the stand-in's SQLite (`devstack.bench.scale`), each person with a role on the dashboard
+  and every third on a second app; "deep" is the page after the identity at 90 % of the list.
+- Kratos stand-in `GET /admin/identities?page_size={PAGE}`: the list itself, first and deep page.
 - dashboard-api `GET /internal/v1/consent-decision`: what login-service asks at every consent
   (shared token, SQLite only).
 {kept}"""
 
 
-def main() -> None:
+@dataclass
+class Plan:
+    """How much a run measures: `--quick` divides the counts and stops at 10k identities."""
+
+    quick: bool
+
+    @property
+    def sizes(self) -> list[int]:
+        return [1_000, 10_000] if self.quick else [1_000, 10_000, 100_000]
+
+    def count(self, full: int) -> int:
+        return max(50, full // 5) if self.quick else full
+
+
+def scale_scenarios(
+    plan: Plan,
+    size: int,
+    *,
+    dashboard: backends.Served,
+    kratos_admin: backends.Served,
+    kratos_database: Path,
+    bearer: dict[str, str],
+) -> list[Scenario]:
+    """The users page at `size` identities: first page at 1/8/32 clients, a deep page, and
+    (at the largest size) the Kratos stand-in's own list."""
+    deep_after = scale.id_at(kratos_database, size * 9 // 10)
+    deep_token = paging.keyset_token(deep_after)
+    deep_cursor = encode_cursor({"k": deep_token})
+    users = f"/api/v1/users?limit={PAGE}"
+    label = f"{size // 1000}k"
+    found = [
+        Scenario(
+            f"dashboard-api `GET {users}` at {label}",
+            dashboard,
+            users,
+            plan.count(CLIENT_COUNTS[clients]),
+            {200},
+            headers=bearer,
+            note="first page",
+            clients=clients,
+            floor=f"FastAPI floor `GET /users` x{clients}",
+        )
+        for clients in CLIENTS
+    ]
+    found.append(
+        Scenario(
+            f"dashboard-api `GET {users}` at {label}",
+            dashboard,
+            f"{users}&cursor={deep_cursor}",
+            plan.count(CLIENT_COUNTS[1]),
+            {200},
+            headers=bearer,
+            note="deep page",
+            clients=1,
+            floor="FastAPI floor `GET /users` x1",
+        )
+    )
+    if size == plan.sizes[-1]:
+        listing = f"/admin/identities?page_size={PAGE}"
+        deep = f"{listing}&page_token={deep_token}"
+        for note, path in (("first page", listing), ("deep page", deep)):
+            found.append(
+                Scenario(
+                    f"Kratos stand-in `GET {listing}` at {label}",
+                    kratos_admin,
+                    path,
+                    plan.count(CLIENT_COUNTS[1]),
+                    {200},
+                    note=note,
+                    clients=1,
+                )
+            )
+    return found
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m devstack.bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer requests, up to 10k people")
+    args = parser.parse_args(argv)
+    plan = Plan(quick=args.quick)
+    command = "make bench" + (" ARGS=--quick" if plan.quick else "")
     logging.disable(logging.WARNING)
     began = time.perf_counter()
     load_before = machine.load_average()
@@ -166,15 +314,17 @@ def main() -> None:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="devstack-bench-")))
         login_port = backends.free_port()
         login_url = f"http://{backends.HOST}:{login_port}"
-        ory = backends.ory_stand_ins(stack, login_url)
+        kratos_database = tmp / "kratos.sqlite3"
+        ory = backends.ory_stand_ins(stack, login_url, kratos_database)
         admin_id, client = seed(ory)
         assert client.client_id
         assert client.client_secret
         internal_token = secrets.token_urlsafe(24)
+        dashboard_database = f"sqlite:///{tmp / 'dashboard.sqlite3'}"
         dashboard_env = {
             "DASHBOARD_ENVIRONMENT": "development",
             "DASHBOARD_SECRET_KEY": secrets.token_urlsafe(24),
-            "DASHBOARD_DATABASE_URL": f"sqlite:///{tmp / 'dashboard.sqlite3'}",
+            "DASHBOARD_DATABASE_URL": dashboard_database,
             "DASHBOARD_HYDRA_ADMIN_URL": ory.hydra_admin_url,
             "DASHBOARD_HYDRA_PUBLIC_URL": ory.hydra_public_url,
             "DASHBOARD_KRATOS_ADMIN_URL": ory.kratos_admin_url,
@@ -203,12 +353,18 @@ def main() -> None:
             "LOGIN_DASHBOARD_INTERNAL_TOKEN": internal_token,
         }
         print(f"seeded ({time.perf_counter() - began:.0f} s); starting servers ...", flush=True)
+        floor_page = tmp / "floor-page.json"
         # Started together, then awaited: each takes seconds to import its app.
         flask_floor = backends.gunicorn(
             stack, "flask-floor", "devstack.bench.floors:flask_app", asgi=False, log_dir=tmp
         )
         fastapi_floor = backends.gunicorn(
-            stack, "fastapi-floor", "devstack.bench.floors:fastapi_app", asgi=True, log_dir=tmp
+            stack,
+            "fastapi-floor",
+            "devstack.bench.floors:fastapi_app",
+            asgi=True,
+            env={"BENCH_FLOOR_PAGE": str(floor_page)},
+            log_dir=tmp,
         )
         dashboard_port = backends.free_port()
         login_env["LOGIN_DASHBOARD_INTERNAL_URL"] = f"http://{backends.HOST}:{dashboard_port}"
@@ -241,31 +397,34 @@ def main() -> None:
             subject=admin_id,
         )
         internal = {"Authorization": f"Bearer {internal_token}"}
+        bearer = {"Authorization": f"Bearer {access_token}"}
         hydra_admin = backends.Served("hydra-admin", _port(ory.hydra_admin_url), STAND_IN)
         kratos_admin = backends.Served("kratos-admin", _port(ory.kratos_admin_url), STAND_IN)
         scenarios = [
-            Scenario("Flask floor `/healthz`", flask_floor, "/healthz", 3000, {200}),
-            Scenario("FastAPI floor `/healthz`", fastapi_floor, "/healthz", 3000, {200}),
+            Scenario("Flask floor `/healthz`", flask_floor, "/healthz", plan.count(3000), {200}),
+            Scenario(
+                "FastAPI floor `/healthz`", fastapi_floor, "/healthz", plan.count(3000), {200}
+            ),
             Scenario(
                 "Hydra stand-in `GET /admin/oauth2/auth/requests/login`",
                 hydra_admin,
                 f"/admin/oauth2/auth/requests/login?login_challenge={challenge}",
-                1000,
+                plan.count(1000),
                 {200},
             ),
             Scenario(
                 "Kratos stand-in `GET /admin/identities/{id}`",
                 kratos_admin,
                 f"/admin/identities/{admin_id}",
-                1000,
+                plan.count(1000),
                 {200},
             ),
-            Scenario("login-service `/healthz`", login, "/healthz", 3000, {200}),
+            Scenario("login-service `/healthz`", login, "/healthz", plan.count(3000), {200}),
             Scenario(
                 "login-service `/auth/login?login_challenge=…`",
                 login,
                 f"/auth/login?login_challenge={challenge}",
-                500,
+                plan.count(500),
                 {303},
                 note="skip",
             ),
@@ -273,21 +432,62 @@ def main() -> None:
                 f"dashboard-api `GET /api/v1/users?limit={USERS}`",
                 dashboard,
                 f"/api/v1/users?limit={USERS}",
-                300,
+                plan.count(300),
                 {200},
-                headers={"Authorization": f"Bearer {access_token}"},
+                headers=bearer,
             ),
             Scenario(
                 "dashboard-api `GET /internal/v1/consent-decision`",
                 dashboard,
                 f"/internal/v1/consent-decision?subject={admin_id}&client_id={client.client_id}",
-                1000,
+                plan.count(1000),
                 {200},
                 headers=internal,
             ),
         ]
         print("measuring ...", flush=True)
-        rows = measure(scenarios)
+        counts = Counts(ory, dashboard)
+        rows = measure(scenarios, counts)
+        seeded = 0
+        for size in plan.sizes:
+            print(f"seeding {size} identities with roles ...", end="", flush=True)
+            seeding = time.perf_counter()
+            config = KratosConfig(database=str(kratos_database))
+            made = scale.seed_identities(kratos_database, config, first=seeded, count=size - seeded)
+            scale.seed_roles(dashboard_database, made, first=seeded)
+            seeded = size
+            print(f" {time.perf_counter() - seeding:.0f} s", flush=True)
+            if not floor_page.exists():
+                page = httpx.get(
+                    f"{dashboard.url}/api/v1/users?limit={PAGE}", headers=bearer, trust_env=False
+                )
+                page.raise_for_status()
+                floor_page.write_bytes(page.content)
+                rows += measure(
+                    [
+                        Scenario(
+                            f"FastAPI floor `GET /users` x{clients}",
+                            fastapi_floor,
+                            "/users",
+                            plan.count(CLIENT_COUNTS[clients]),
+                            {200},
+                            note=f"the same {PAGE} users",
+                            clients=clients,
+                        )
+                        for clients in CLIENTS
+                    ]
+                )
+            rows += measure(
+                scale_scenarios(
+                    plan,
+                    size,
+                    dashboard=dashboard,
+                    kratos_admin=kratos_admin,
+                    kratos_database=kratos_database,
+                    bearer=bearer,
+                ),
+                counts,
+            )
         print("  OryStack start + first request + stop ...", end="", flush=True)
         stack_ms = startup.ory_stack_cycle_ms()
         print(f" {stack_ms:.0f} ms")
@@ -296,11 +496,11 @@ def main() -> None:
     print(table(rows))
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     kept = kept_sections(REPORT.read_text()) if REPORT.exists() else ""
-    REPORT.write_text(report(rows, stack_ms, seconds, load_before, kept))
+    REPORT.write_text(report(rows, stack_ms, seconds, load_before, kept, command))
     print(f"\nwritten to {REPORT} ({seconds:.0f} s)")
     failed = [row.scenario.name for row in rows if row.result.errors > row.result.requests // 100]
-    if failed:
-        raise SystemExit(f"more than 1% errors: {', '.join(failed)}")
+    if failed:  # reported, not failed: a bench run informs, it never breaks a build
+        print(f"more than 1% errors (read those rows with care): {', '.join(failed)}")
 
 
 if __name__ == "__main__":

@@ -147,11 +147,18 @@ class OryUrls:
     kratos_admin_url: str
 
 
-def ory_stand_ins(stack: ExitStack, login_base_url: str) -> OryUrls:
+def ory_stand_ins(stack: ExitStack, login_base_url: str, kratos_database: Path) -> OryUrls:
     """Hydra and Kratos stand-ins in a process of their own (they would otherwise compete with
-    the load generator for this process's GIL), with Hydra's UI pointed at `login_base_url`."""
+    the load generator for this process's GIL), with Hydra's UI pointed at `login_base_url`
+    and Kratos's state in the SQLite file `kratos_database`."""
     process = subprocess.Popen(  # noqa: S603 (our own argv)
-        [sys.executable, "-m", "devstack.bench.ory_process", login_base_url],
+        [
+            sys.executable,
+            "-m",
+            "devstack.bench.ory_process",
+            login_base_url,
+            str(kratos_database),
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -162,6 +169,12 @@ def ory_stand_ins(stack: ExitStack, login_base_url: str) -> OryUrls:
     if not line:
         raise RuntimeError("the Ory stand-ins did not start")
     return OryUrls(**json.loads(line))
+
+
+def ory_requests(url: str) -> dict[str, int]:
+    """How many requests each stand-in has served so far (see `ory_process`)."""
+    counts: dict[str, int] = httpx.get(url + "/__bench/requests", trust_env=False).json()
+    return counts
 
 
 def _close_ory(process: subprocess.Popen[str]) -> None:

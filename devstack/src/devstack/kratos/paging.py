@@ -34,7 +34,8 @@ def page_params(request: Request, default: int = 250) -> tuple[int, str]:
     return size, str(after)
 
 
-def _token_for(key: str) -> str:
+def keyset_token(key: str) -> str:
+    """The page_token that lists what comes after `key`."""
     return base64.urlsafe_b64encode(json.dumps({"k": key}).encode()).decode().rstrip("=")
 
 
@@ -55,7 +56,7 @@ def link_header(request: Request, size: int, next_key: str | None) -> str:
 
     parts = [f'{link(None)}; rel="first"']
     if next_key is not None:
-        parts.append(f'{link(_token_for(next_key))}; rel="next"')
+        parts.append(f'{link(keyset_token(next_key))}; rel="next"')
     return ",".join(parts)
 
 

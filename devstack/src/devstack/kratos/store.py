@@ -111,6 +111,14 @@ class Store:
             ).fetchall()
         return [dict(json.loads(r[0])) for r in rows]
 
+    def id_at(self, kind: str, position: int) -> str | None:
+        """The id at `position` (from 0) in id order."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT id FROM docs WHERE kind = ? ORDER BY id LIMIT 1 OFFSET ?", (kind, position)
+            ).fetchone()
+        return None if row is None else str(row[0])
+
     def set_keys(self, kind: str, id_: str, keys: list[str]) -> None:
         """Replace the unique keys of a document; raise DuplicateKeyError when one is taken."""
         with self._lock:
