@@ -178,7 +178,7 @@ export interface paths {
         };
         /**
          * List Audit Entries
-         * @description Newest first.
+         * @description Newest first, each entry with the names of whom and what it is about.
          */
         get: operations["audit-list_audit_entries"];
         put?: never;
@@ -864,8 +864,11 @@ export interface components {
         };
         /** AuditEntryOut */
         AuditEntryOut: {
-            /** Action */
-            action: string;
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "app.create" | "app.create_from_preset" | "app.delete" | "app.set_groups_claim" | "app.update" | "client.create" | "client.delete" | "client.link" | "client.reconcile_link" | "client.reconcile_orphan" | "client.rotate_secret" | "client.update" | "group.add_member" | "group.create" | "group.delete" | "group.remove_grant" | "group.remove_member" | "group.rename" | "group.set_grant" | "group.update" | "invitation.accept" | "invitation.resend" | "invitation.withdraw" | "user.create" | "user.delete" | "user.email_verified" | "user.invite" | "user.offboard" | "user.reconcile_orphan" | "user.reconcile_roles" | "user.recovery_code" | "user.reset_second_factor" | "user.revoke_sessions" | "user.set_role" | "user.update" | "user.update_self";
             /** Actor */
             actor: string;
             /**
@@ -875,6 +878,7 @@ export interface components {
             at: string;
             /** Id */
             id: number;
+            names: components["schemas"]["AuditNames"];
             /** Request Id */
             request_id: string | null;
             /** Summary */
@@ -885,6 +889,39 @@ export interface components {
             target_id: string;
             /** Target Type */
             target_type: string;
+        };
+        /**
+         * AuditNames
+         * @description The entry's ids in words, for a sentence; null where nobody or nothing is known by it.
+         */
+        AuditNames: {
+            /**
+             * Actor
+             * @description the person acting (actor user:<id>)
+             */
+            actor: string | null;
+            /**
+             * App
+             * @description the app the summary names (`app`), by its name
+             */
+            app: string | null;
+            /**
+             * Apps
+             * @description every app the summary names (`app`, role lists), slug to name
+             */
+            apps: {
+                [key: string]: string;
+            };
+            /**
+             * Member
+             * @description the person the summary names (`subject`)
+             */
+            member: string | null;
+            /**
+             * Target
+             * @description the person, group, app or client acted on
+             */
+            target: string | null;
         };
         /** BatchCreate */
         BatchCreate: {
@@ -1055,6 +1092,8 @@ export interface components {
             members: string[];
             /** Name */
             name: string;
+            /** People */
+            people: components["schemas"]["PersonRef"][];
         };
         /** GroupUpdate */
         GroupUpdate: {
@@ -1093,11 +1132,15 @@ export interface components {
             id: number;
             /** Invited By */
             invited_by: string;
+            /** Invited By Name */
+            invited_by_name?: string | null;
             /**
              * Language
              * @enum {string}
              */
             language: "en" | "nl";
+            /** Name */
+            name?: string | null;
             /** Roles */
             roles: string[][];
             /**
@@ -1221,6 +1264,20 @@ export interface components {
             items: components["schemas"]["User"][];
             /** Next Cursor */
             next_cursor?: string | null;
+        };
+        /**
+         * PersonRef
+         * @description Who an id is, as far as Kratos still knows them (a deleted person is missing).
+         */
+        PersonRef: {
+            /** Email */
+            email: string | null;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string | null;
+            /** Username */
+            username: string | null;
         };
         /**
          * PresetOut
@@ -2319,8 +2376,7 @@ export interface operations {
                 cursor?: string | null;
                 /** @description e.g. user:<id>, cli:root */
                 actor?: string | null;
-                /** @description e.g. user.create */
-                action?: string | null;
+                action?: ("app.create" | "app.create_from_preset" | "app.delete" | "app.set_groups_claim" | "app.update" | "client.create" | "client.delete" | "client.link" | "client.reconcile_link" | "client.reconcile_orphan" | "client.rotate_secret" | "client.update" | "group.add_member" | "group.create" | "group.delete" | "group.remove_grant" | "group.remove_member" | "group.rename" | "group.set_grant" | "group.update" | "invitation.accept" | "invitation.resend" | "invitation.withdraw" | "user.create" | "user.delete" | "user.email_verified" | "user.invite" | "user.offboard" | "user.reconcile_orphan" | "user.reconcile_roles" | "user.recovery_code" | "user.reset_second_factor" | "user.revoke_sessions" | "user.set_role" | "user.update" | "user.update_self") | null;
                 target_type?: string | null;
                 target_id?: string | null;
                 since?: string | null;

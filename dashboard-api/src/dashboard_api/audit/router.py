@@ -7,7 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from dashboard_api.audit import repository
+from dashboard_api.audit import names, repository
+from dashboard_api.audit.actions import AuditAction
 from dashboard_api.audit.schemas import AuditEntryOut
 from dashboard_api.deps import AdminContext
 from dashboard_api.errors import problem_responses
@@ -24,13 +25,13 @@ def list_audit_entries(
     actor: Annotated[
         str | None, Query(max_length=128, description="e.g. user:<id>, cli:root")
     ] = None,
-    action: Annotated[str | None, Query(max_length=64, description="e.g. user.create")] = None,
+    action: Annotated[AuditAction | None, Query()] = None,
     target_type: Annotated[str | None, Query(max_length=32)] = None,
     target_id: Annotated[str | None, Query(max_length=255)] = None,
     since: Annotated[datetime | None, Query()] = None,
     until: Annotated[datetime | None, Query()] = None,
 ) -> Page[AuditEntryOut]:
-    """Newest first."""
+    """Newest first, each entry with the names of whom and what it is about."""
     before = decode_cursor(cursor).get("before")
     entries = repository.page(
         ctx.session,
@@ -44,9 +45,7 @@ def list_audit_entries(
         until=_aware(until),
     )
     next_cursor = encode_cursor({"before": entries[-1].id}) if len(entries) == limit else None
-    return Page[AuditEntryOut](
-        items=[AuditEntryOut.model_validate(e) for e in entries], next_cursor=next_cursor
-    )
+    return Page[AuditEntryOut](items=names.with_names(ctx, entries), next_cursor=next_cursor)
 
 
 def _aware(value: datetime | None) -> datetime | None:

@@ -7,6 +7,7 @@ from typing import Any
 from stackspin_clients import request_id_var
 
 from dashboard_api.audit import repository
+from dashboard_api.audit.actions import AuditAction
 from dashboard_api.audit.models import AuditEntry
 from dashboard_api.context import Context
 from dashboard_api.db import utcnow
@@ -15,7 +16,7 @@ from dashboard_api.db import utcnow
 def record(
     ctx: Context,
     *,
-    action: str,
+    action: AuditAction,
     target_type: str,
     target_id: str,
     summary: dict[str, Any] | None = None,
@@ -36,7 +37,11 @@ def record(
 
 
 def record_many(
-    ctx: Context, *, action: str, target_type: str, entries: list[tuple[str, dict[str, Any]]]
+    ctx: Context,
+    *,
+    action: AuditAction,
+    target_type: str,
+    entries: list[tuple[str, dict[str, Any]]],
 ) -> None:
     """`record` for many targets of one action at once: (target id, summary) each."""
     at, actor, request_id = utcnow(), str(ctx.actor), request_id_var.get()

@@ -145,3 +145,9 @@ def ids_by_name(session: Session, names: Collection[str]) -> dict[str, int]:
             select(Group.id, Group.name).where(Group.name.in_(list(names)))
         ).all()
     }
+
+
+def names_by_id(session: Session, group_ids: Collection[int]) -> dict[int, str]:
+    if not group_ids:
+        return {}
+    return dict(session.execute(select(Group.id, Group.name).where(Group.id.in_(group_ids))).all())

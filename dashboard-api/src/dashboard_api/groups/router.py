@@ -6,6 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
+from dashboard_api import people
+from dashboard_api.context import Context
 from dashboard_api.deps import AdminContext
 from dashboard_api.errors import problem_responses
 from dashboard_api.groups import claims, service
@@ -28,14 +30,25 @@ ERRORS = (401, 403, 422)
 ONE = (*ERRORS, 404)
 
 
-def _out(view: service.GroupView) -> GroupOut:
+def _out(view: service.GroupView, found: dict[str, people.PersonRef]) -> GroupOut:
     return GroupOut(
         id=view.group.id,
         name=view.group.name,
         description=view.group.description,
         members=view.members,
         grants=[GroupGrant(app=app, role=role) for app, role in view.grants],
+        people=[found[s] for s in view.members if s in found],
     )
+
+
+def _outs(ctx: Context, views: list[service.GroupView]) -> list[GroupOut]:
+    """Every group's members named at once: one Kratos call per people.BATCH members."""
+    found = people.resolve(ctx, {s for view in views for s in view.members})
+    return [_out(view, found) for view in views]
+
+
+def _one(ctx: Context, view: service.GroupView) -> GroupOut:
+    return _outs(ctx, [view])[0]
 
 
 @router.get("/claims/{app}", responses=problem_responses(*ONE))
@@ -53,23 +66,24 @@ def set_groups_claim(ctx: AdminContext, app: AppSlug, body: GroupsClaim) -> Grou
 
 @router.get("", responses=problem_responses(*ERRORS))
 def list_groups(ctx: AdminContext) -> list[GroupOut]:
-    return [_out(view) for view in service.list_groups(ctx)]
+    return _outs(ctx, list(service.list_groups(ctx)))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(*ERRORS, 409))
 def create_group(ctx: AdminContext, body: GroupCreate) -> GroupOut:
-    return _out(service.create_group(ctx, name=body.name, description=body.description))
+    return _one(ctx, service.create_group(ctx, name=body.name, description=body.description))
 
 
 @router.get("/{group_id}", responses=problem_responses(*ONE))
 def get_group(ctx: AdminContext, group_id: GroupId) -> GroupOut:
-    return _out(service.get_group(ctx, group_id=group_id))
+    return _one(ctx, service.get_group(ctx, group_id=group_id))
 
 
 @router.patch("/{group_id}", responses=problem_responses(*ONE, 409))
 def update_group(ctx: AdminContext, group_id: GroupId, body: GroupUpdate) -> GroupOut:
-    return _out(
-        service.update_group(ctx, group_id=group_id, name=body.name, description=body.description)
+    return _one(
+        ctx,
+        service.update_group(ctx, group_id=group_id, name=body.name, description=body.description),
     )
 
 
@@ -86,19 +100,19 @@ def delete_group(ctx: AdminContext, group_id: GroupId) -> None:
 
 @router.post("/{group_id}/members", responses=problem_responses(*ONE))
 def add_member(ctx: AdminContext, group_id: GroupId, body: MemberAdd) -> GroupOut:
-    return _out(service.add_member(ctx, group_id=group_id, subject=body.subject))
+    return _one(ctx, service.add_member(ctx, group_id=group_id, subject=body.subject))
 
 
 @router.delete("/{group_id}/members/{subject}", responses=problem_responses(*ONE, 503))
 def remove_member(ctx: AdminContext, group_id: GroupId, subject: Subject) -> GroupOut:
-    return _out(service.remove_member(ctx, group_id=group_id, subject=subject))
+    return _one(ctx, service.remove_member(ctx, group_id=group_id, subject=subject))
 
 
 @router.put("/{group_id}/grants/{app}", responses=problem_responses(*ONE, 503))
 def set_grant(ctx: AdminContext, group_id: GroupId, app: AppSlug, body: GrantSet) -> GroupOut:
-    return _out(service.set_grant(ctx, group_id=group_id, app_slug=app, role=body.role))
+    return _one(ctx, service.set_grant(ctx, group_id=group_id, app_slug=app, role=body.role))
 
 
 @router.delete("/{group_id}/grants/{app}", responses=problem_responses(*ONE, 503))
 def remove_grant(ctx: AdminContext, group_id: GroupId, app: AppSlug) -> GroupOut:
-    return _out(service.set_grant(ctx, group_id=group_id, app_slug=app, role=None))
+    return _one(ctx, service.set_grant(ctx, group_id=group_id, app_slug=app, role=None))

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from dashboard_api.apps.schemas import ClaimName
+from dashboard_api.people import PersonRef
 
 GroupName = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -28,6 +29,8 @@ class GroupOut(BaseModel):
     description: str
     members: list[str]
     grants: list[GroupGrant]
+    # The members Kratos knows, with their names (a deleted person's id stays in `members`).
+    people: list[PersonRef]
 
 
 class GroupCreate(BaseModel):

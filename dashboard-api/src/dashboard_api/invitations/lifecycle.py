@@ -8,7 +8,7 @@ from datetime import timedelta
 from stackspin_clients import errors as ory_errors
 from stackspin_clients.models import Identity
 
-from dashboard_api import mail
+from dashboard_api import mail, people
 from dashboard_api.apps import repository as apps_repository
 from dashboard_api.apps.models import DASHBOARD_APP_SLUG
 from dashboard_api.audit import service as audit
@@ -178,9 +178,22 @@ def list_invitations(
     rows = repository.page(
         ctx.session, limit=limit + 1, now=now, before_id=before, state=state, subject=subject
     )
-    items = [InvitationOut.of(row, row.state_at(now)) for row in rows[:limit]]
+    items = _with_names(ctx, [InvitationOut.of(row, row.state_at(now)) for row in rows[:limit]])
     next_cursor = encode_cursor({"before": rows[limit - 1].id}) if len(rows) > limit else None
     return Page[InvitationOut](items=items, next_cursor=next_cursor)
+
+
+def _with_names(ctx: Context, items: list[InvitationOut]) -> list[InvitationOut]:
+    inviters = {i.id: people.user_id_of_actor(i.invited_by) for i in items}
+    wanted = {i.user_id for i in items} | {s for s in inviters.values() if s}
+    found = people.resolve(ctx, wanted)
+    for item in items:
+        if (person := found.get(item.user_id)) is not None:
+            item.name = person.name
+        inviter = found.get(inviters[item.id] or "")
+        if inviter is not None:
+            item.invited_by_name = inviter.name or inviter.email
+    return items
 
 
 def latest_of(ctx: Context, *, subject: str) -> Invitation | None:

@@ -55,6 +55,9 @@ class InvitationOut(BaseModel):
     expires_at: datetime
     accepted_at: datetime | None = None
     withdrawn_at: datetime | None = None
+    # Filled in lists (one Kratos call a page): the person's name, and who invited in words.
+    name: str | None = None
+    invited_by_name: str | None = None
 
     @classmethod
     def of(cls, row: Invitation, state: str) -> InvitationOut:
