@@ -13,6 +13,7 @@ import type {
   User,
   UserCreate,
 } from "./client";
+import type { components } from "./schema";
 
 export const keys = {
   me: ["me"] as const,
@@ -353,4 +354,167 @@ export function postBatch(users: UserCreate[], dryRun: boolean) {
       body: { users },
     }),
   );
+}
+
+// --- audit log, groups, invitations (admins) ---------------------------------------------
+
+export type AuditEntry = components["schemas"]["AuditEntryOut"];
+export type AuditAction = AuditEntry["action"];
+export type Group = components["schemas"]["GroupOut"];
+export type InvitationState = components["schemas"]["InvitationOut"]["state"];
+
+export interface AuditFilters {
+  actor: string;
+  action: AuditAction | "";
+  targetType: string;
+  targetId: string;
+  /** yyyy-mm-dd, the reader's day; empty: no bound. */
+  since: string;
+  until: string;
+}
+
+/** The start of a yyyy-mm-dd day in the reader's zone, as the API's ISO time. */
+function dayStart(day: string, plusDays = 0): string {
+  const [y, m, d] = day.split("-").map(Number);
+  return new Date(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + plusDays).toISOString();
+}
+
+export function useAudit(filters: AuditFilters, cursor: string | null) {
+  return useQuery({
+    queryKey: ["audit", filters, cursor] as const,
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/v1/audit", {
+          params: {
+            query: {
+              limit: PAGE_SIZE,
+              ...(cursor ? { cursor } : {}),
+              ...(filters.actor ? { actor: filters.actor } : {}),
+              ...(filters.action ? { action: filters.action } : {}),
+              ...(filters.targetType ? { target_type: filters.targetType } : {}),
+              ...(filters.targetId ? { target_id: filters.targetId } : {}),
+              ...(filters.since ? { since: dayStart(filters.since) } : {}),
+              // The whole "until" day counts: the bound is the next day's start.
+              ...(filters.until ? { until: dayStart(filters.until, 1) } : {}),
+            },
+          },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+}
+
+const groupPath = (id: number) => ({ params: { path: { group_id: id } } });
+
+export function useGroup(id: number) {
+  return useQuery({
+    queryKey: ["groups", id],
+    queryFn: () => unwrap(api.GET("/api/v1/groups/{group_id}", groupPath(id))),
+  });
+}
+
+/** After a change to one group: its page shows the answer, the list fetches again. */
+function useGroupChange<A>(id: number, call: (arg: A) => Promise<Group>) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: call,
+    onSuccess: (group: Group) => {
+      client.setQueryData(["groups", id], group);
+      void client.invalidateQueries({ queryKey: ["groups"], exact: true });
+    },
+  });
+}
+
+export function useCreateGroup() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { name: string; description: string }) =>
+      unwrap(api.POST("/api/v1/groups", { body })),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ["groups"], exact: true }),
+  });
+}
+
+export function useUpdateGroup(id: number) {
+  return useGroupChange(id, (body: { name?: string; description?: string }) =>
+    unwrap(api.PATCH("/api/v1/groups/{group_id}", { ...groupPath(id), body })),
+  );
+}
+
+export function useDeleteGroup(id: number) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(api.DELETE("/api/v1/groups/{group_id}", groupPath(id))),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ["groups"], exact: true }),
+  });
+}
+
+export function useAddMember(id: number) {
+  return useGroupChange(id, (subject: string) =>
+    unwrap(api.POST("/api/v1/groups/{group_id}/members", { ...groupPath(id), body: { subject } })),
+  );
+}
+
+export function useRemoveMember(id: number) {
+  return useGroupChange(id, (subject: string) =>
+    unwrap(
+      api.DELETE("/api/v1/groups/{group_id}/members/{subject}", {
+        params: { path: { group_id: id, subject } },
+      }),
+    ),
+  );
+}
+
+export function useSetGrant(id: number) {
+  return useGroupChange(id, ({ app, role }: { app: string; role: RoleName | null }) =>
+    role === null
+      ? unwrap(
+          api.DELETE("/api/v1/groups/{group_id}/grants/{app}", {
+            params: { path: { group_id: id, app } },
+          }),
+        )
+      : unwrap(
+          api.PUT("/api/v1/groups/{group_id}/grants/{app}", {
+            params: { path: { group_id: id, app } },
+            body: { role },
+          }),
+        ),
+  );
+}
+
+export function useAllInvitations(state: InvitationState | "", cursor: string | null) {
+  return useQuery({
+    queryKey: ["invitations", state, cursor] as const,
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/v1/invitations", {
+          params: {
+            query: { limit: PAGE_SIZE, ...(cursor ? { cursor } : {}), ...(state ? { state } : {}) },
+          },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Resend (a new code) or withdraw one invitation; every invitation list fetches again. */
+export function useInvitationAction() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, action }: { id: number; action: "resend" | "withdraw" }) =>
+      action === "resend"
+        ? unwrap(
+            api.POST("/api/v1/invitations/{invitation_id}/resend", {
+              params: { path: { invitation_id: id } },
+            }),
+          )
+        : unwrap(
+            api.POST("/api/v1/invitations/{invitation_id}/withdraw", {
+              params: { path: { invitation_id: id } },
+            }),
+          ),
+    onSuccess: (invitation) => {
+      void client.invalidateQueries({ queryKey: ["invitations"] });
+      void client.invalidateQueries({ queryKey: keys.invitations(invitation.user_id) });
+    },
+  });
 }

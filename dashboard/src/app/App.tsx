@@ -6,7 +6,11 @@ import { Layout } from "../components/Layout";
 import { RequireSession, goToLogin, isUnauthenticated } from "../features/session/RequireSession";
 import { AppPage } from "./routes/AppPage";
 import { AppsPage } from "./routes/AppsPage";
+import { AuditPage } from "./routes/AuditPage";
+import { GroupPage } from "./routes/GroupPage";
+import { GroupsPage } from "./routes/GroupsPage";
 import { ImportPage } from "./routes/ImportPage";
+import { InvitationsPage } from "./routes/InvitationsPage";
 import { MyAppsPage } from "./routes/MyAppsPage";
 import { NewAppPage } from "./routes/NewAppPage";
 import { NewUserPage } from "./routes/NewUserPage";
@@ -33,6 +37,10 @@ export const routes: RouteObject[] = [
       { path: "apps", element: <AppsPage /> },
       { path: "apps/new", element: <NewAppPage /> },
       { path: "apps/:slug", element: <AppPage /> },
+      { path: "groups", element: <GroupsPage /> },
+      { path: "groups/:groupId", element: <GroupPage /> },
+      { path: "invitations", element: <InvitationsPage /> },
+      { path: "audit", element: <AuditPage /> },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

@@ -11,23 +11,43 @@ interface Props {
   confirm: string;
   busy: boolean;
   error: unknown;
-  onConfirm: () => void;
+  /** Do it; call `close` once it is done to put the question away (focus goes back). */
+  onConfirm: (close: () => void) => void;
+  /** The cancel button's text (default: "Cancel"). */
+  cancel?: string;
+  /** Styled as a destructive step (default); false for one that can be repeated. */
+  danger?: boolean;
 }
 
-/** A destructive step behind a confirmation; focus moves into it, Escape cancels. */
-export function Confirm({ open, title, text, confirm, busy, error, onConfirm }: Props) {
+/** A step behind a confirmation; focus moves into it and back, Escape cancels. */
+export function Confirm({
+  open,
+  title,
+  text,
+  confirm,
+  busy,
+  error,
+  onConfirm,
+  cancel,
+  danger = true,
+}: Props) {
   const { t } = useTranslation();
   const id = useId();
   const [asking, setAsking] = useState(false);
   const cancelRef = useRef<HTMLButtonElement>(null);
+  const openRef = useRef<HTMLButtonElement>(null);
+  const wasAsking = useRef(false);
 
   useEffect(() => {
     if (asking) cancelRef.current?.focus();
+    else if (wasAsking.current) openRef.current?.focus();
+    wasAsking.current = asking;
   }, [asking]);
 
+  const style = danger ? "danger" : undefined;
   if (!asking) {
     return (
-      <button type="button" className="danger" onClick={() => setAsking(true)}>
+      <button type="button" className={style} ref={openRef} onClick={() => setAsking(true)}>
         {open}
       </button>
     );
@@ -47,9 +67,14 @@ export function Confirm({ open, title, text, confirm, busy, error, onConfirm }: 
       {error ? <ErrorMessage error={error} /> : null}
       <div className="actions">
         <button type="button" ref={cancelRef} onClick={() => setAsking(false)}>
-          {t("user.cancel")}
+          {cancel ?? t("user.cancel")}
         </button>
-        <button type="button" className="danger" disabled={busy} onClick={onConfirm}>
+        <button
+          type="button"
+          className={style}
+          disabled={busy}
+          onClick={() => onConfirm(() => setAsking(false))}
+        >
           {confirm}
         </button>
       </div>

@@ -36,6 +36,15 @@ export function Layout() {
                 <li>
                   <NavLink to="/apps">{t("nav.apps")}</NavLink>
                 </li>
+                <li>
+                  <NavLink to="/groups">{t("nav.groups")}</NavLink>
+                </li>
+                <li>
+                  <NavLink to="/invitations">{t("nav.invitations")}</NavLink>
+                </li>
+                <li>
+                  <NavLink to="/audit">{t("nav.audit")}</NavLink>
+                </li>
               </>
             ) : null}
             <li>
