@@ -71,6 +71,8 @@ def test_admin_builds_a_group_and_reads_it_in_the_audit_log_as_words(
     page, problems = admin_page
     folder = ARTIFACTS / request.node.callspec.id
     ada_id, ada_email = sso.create_user(name="Ada Lovelace")
+    # Made in Kratos directly: the search sees her once reconcile has run (docs/dashboard-api.md).
+    sso.dashboard_cli("reconcile", "--repair")
     group = f"crew-{secrets.token_hex(3)}"
     nav = page.get_by_role("navigation")
 
