@@ -225,3 +225,19 @@ def test_a_person_made_in_kratos_directly_is_found_once_reconciled(alone: Served
         _reconcile(alone, repair=True)
         for q in (f"OUT-{run}@example.org", f"out{run}", "example.org"):
             assert outside.id in [u["id"] for u in _search(admin, q)], q
+
+
+def test_the_seeded_admin_made_in_kratos_is_found_without_a_reconcile(alone: Served) -> None:
+    """`seed --admin-subject` (make dev, the container bootstrap) names someone made in Kratos:
+    the seed writes their entry, so the search and an import's checks know them at once."""
+    from dashboard_api import bootstrap
+
+    run = uuid.uuid4().hex[:8]
+    made = alone.ory.kratos.create_identity(
+        CreateIdentity(
+            traits={"email": f"first-{run}@example.org", "name": "Grace"}, state="active"
+        )
+    )
+    bootstrap.seed(alone.settings, admin_subject=made.id)
+    with _admin(alone) as admin:
+        assert [u["id"] for u in _search(admin, f"first-{run}@")] == [made.id]
