@@ -118,6 +118,10 @@ def test_proxy_gets_every_template_variable_and_the_repo_config(compose: dict[st
     assert "/etc/nginx/templates" in targets
     assert proxy["environment"]["LOGIN_SERVICE_UPSTREAM"] == "login-service:5000"
     assert proxy["environment"]["DASHBOARD_API_UPSTREAM"] == "dashboard-api:8000"
+    # `/` is the dashboard: the proxy image is the frontend's, holding its built files.
+    assert proxy["build"]["dockerfile"] == "dashboard/Dockerfile"
+    assert proxy["environment"]["PROXY_STATIC_ROOT"] == "/usr/share/nginx/html"
+    assert "/usr/share/nginx/html" not in targets  # no placeholder mounted over them
 
 
 def test_bind_mounted_files_exist_in_the_repo(compose: dict[str, Any]) -> None:

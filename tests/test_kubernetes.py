@@ -12,7 +12,7 @@ import kubernetes_validate
 import pytest
 import yaml
 from devstack.testing import services
-from stack_harness.nginx import STATIC_ROOT, run_nginx
+from stack_harness.nginx import run_nginx
 from stack_harness.ports import free_port
 
 REPO = Path(__file__).resolve().parents[1]
@@ -191,16 +191,31 @@ def test_example_overlay_sets_namespace_host_tls_and_pinned_images(
     assert config["LOGIN_PUBLIC_URL"] == "https://sso.example.org"
 
 
+def test_the_frontend_ships_as_its_own_image_built_from_the_dashboard(
+    overlay: list[dict[str, Any]],
+) -> None:
+    base = (KUSTOMIZE_DIRS["base"] / "frontend.yaml").read_text()
+    assert "image: stackspin/dashboard-frontend:dev" in base
+    (pinned,) = find(overlay, "Deployment", "frontend")["spec"]["template"]["spec"]["containers"]
+    assert pinned["image"] == "registry.example.org/stackspin/dashboard-frontend:0.1.0"
+    dockerfile = (REPO / "dashboard" / "Dockerfile").read_text()
+    assert "npm ci" in dockerfile
+    assert "npm run build" in dockerfile
+    assert "COPY --from=build /src/dist /usr/share/nginx/html" in dockerfile
+
+
 @pytest.mark.requires("nginx")
-def test_frontend_nginx_config_serves_the_page_with_security_headers(
+def test_frontend_nginx_config_serves_the_app_with_security_headers(
     overlay: list[dict[str, Any]], tmp_path: Path
 ) -> None:
     config = find(overlay, "ConfigMap", "frontend-nginx")["data"]["default.conf"]
-    html = find(overlay, "ConfigMap", "frontend-html")["data"]
-    assert html["index.html"] == (STATIC_ROOT / "index.html").read_text()
+    root = tmp_path / "html"
+    (root / "assets").mkdir(parents=True)
+    (root / "index.html").write_text("<!doctype html><title>Stackspin</title>")
+    (root / "assets" / "index-abc123.js").write_text("console.log(1)")
     port = free_port()
     site = config.replace("listen 8080;", f"listen 127.0.0.1:{port};").replace(
-        "root /usr/share/nginx/html;", f"root {STATIC_ROOT};"
+        "root /usr/share/nginx/html;", f"root {root};"
     )
     server = run_nginx(tmp_path, site, port)
     try:
@@ -208,6 +223,13 @@ def test_frontend_nginx_config_serves_the_page_with_security_headers(
         assert page.status_code == 200
         assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
         assert page.headers["x-frame-options"] == "DENY"
-        assert httpx.get(f"{server.url}/nothing-here", timeout=5).status_code == 404
+        assert page.headers["cache-control"] == "no-cache"
+        # A route of the single-page app is its index.html, not a 404.
+        route = httpx.get(f"{server.url}/users/some-id", timeout=5)
+        assert (route.status_code, route.text) == (200, page.text)
+        asset = httpx.get(f"{server.url}/assets/index-abc123.js", timeout=5)
+        assert asset.status_code == 200
+        assert "immutable" in asset.headers["cache-control"]
+        assert httpx.get(f"{server.url}/assets/gone.js", timeout=5).status_code == 404
     finally:
         server.stop()
