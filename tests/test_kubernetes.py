@@ -99,6 +99,23 @@ def test_migration_job_runs_migrate_then_bootstrap(manifests: list[dict[str, Any
     assert command.index("dashboard-api migrate") < command.index("bootstrap.py")
 
 
+def test_reconcile_runs_every_15_minutes_one_at_a_time_with_least_privilege(
+    manifests: list[dict[str, Any]],
+) -> None:
+    cron = find(manifests, "CronJob", "dashboard-api-reconcile")
+    assert cron["spec"]["schedule"] == "*/15 * * * *"
+    assert cron["spec"]["concurrencyPolicy"] == "Forbid"
+    pod = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    assert container["command"] == ["dashboard-api", "reconcile", "--repair"]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    policy = find(manifests, "NetworkPolicy", "dashboard-api-reconcile")
+    ports = {port["port"] for rule in policy["spec"]["egress"] for port in rule["ports"]}
+    assert ports == {3306, 4445, 4434, 53}  # no mail, nothing public
+    assert "ingress" not in policy["spec"]  # nothing may reach it
+
+
 def ingress_paths(docs: list[dict[str, Any]]) -> dict[str, tuple[str, int | str]]:
     paths = {}
     for doc in docs:
