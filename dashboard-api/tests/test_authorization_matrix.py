@@ -36,6 +36,7 @@ ADMIN_EXPECTATIONS: dict[str, tuple[Any, int]] = {
     "users-send_invitation": (None, 204),
     "users-reset_second_factor": (None, 204),
     "users-list_user_sessions": (None, 200),
+    "users-end_user_session": (None, 404),  # a session id the user does not have
     "users-revoke_user_sessions": (None, 204),
     "apps-list_apps": (None, 200),
     "apps-list_app_presets": (None, 200),
@@ -127,6 +128,7 @@ def targets(database, ory_clients, settings, email) -> dict[str, str]:
         "subject": user.id,
         "app": "matrix",
         "preset_id": "nextcloud",
+        "session_id": "00000000-0000-0000-0000-000000000000",
     }
 
 

@@ -268,6 +268,9 @@ def test_sessions_second_factor_and_clients_from_the_cli(run, email, ory_clients
         "LEVEL",
         "METHODS",
     ]
+    missing = run("user", "end-session", address, "00000000-0000-0000-0000-000000000000", ok=False)
+    assert missing.exit_code == 1
+    assert "has no session" in missing.output
     assert "every session ended" in run("user", "revoke-sessions", address).output
     assert "second factors removed" in run("user", "reset-2fa", address).output
 

@@ -623,6 +623,17 @@ def user_revoke_sessions(state: CliState, who: str) -> None:
     click.echo(f"{who}: every session ended")
 
 
+@user.command(name="end-session")
+@click.argument("who", metavar="EMAIL_OR_ID")
+@click.argument("session_id", metavar="SESSION_ID")
+@pass_state
+def user_end_session(state: CliState, who: str, session_id: str) -> None:
+    """End one Kratos session of the person (its id from `user sessions`)."""
+    with state.unit_of_work() as ctx:
+        sessions.end_session(ctx, subject=_subject(ctx, who), session_id=session_id)
+    click.echo(f"{who}: session {session_id} ended")
+
+
 @user.command(name="recovery-code")
 @click.argument("who", metavar="EMAIL_OR_ID")
 @pass_state

@@ -30,6 +30,7 @@ router = APIRouter(prefix="/users", tags=["users"])
 me_router = APIRouter(prefix="/me", tags=["me"])
 
 UserId = Annotated[str, Path(min_length=1, max_length=64, description="Kratos identity id")]
+SessionId = Annotated[str, Path(min_length=1, max_length=64, description="Kratos session id")]
 ADMIN_ERRORS = (401, 403, 422)
 ONE_USER_ERRORS = (*ADMIN_ERRORS, 404)
 
@@ -139,6 +140,18 @@ def list_user_sessions(ctx: AdminContext, user_id: UserId) -> list[UserSession]:
 def revoke_user_sessions(ctx: AdminContext, user_id: UserId) -> None:
     """End every Kratos session and Hydra login/consent session of the user."""
     sessions.revoke_sessions(ctx, subject=user_id)
+
+
+@router.delete(
+    "/{user_id}/sessions/{session_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=problem_responses(*ONE_USER_ERRORS),
+)
+def end_user_session(ctx: AdminContext, user_id: UserId, session_id: SessionId) -> None:
+    """End one Kratos session of the user (404 when it is not theirs); that browser signs in
+    again. Apps it already signed in to keep their tokens: end all sessions for that."""
+    sessions.end_session(ctx, subject=user_id, session_id=session_id)
 
 
 @me_router.get("", responses=problem_responses(401))
