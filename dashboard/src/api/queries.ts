@@ -329,6 +329,19 @@ export function useRevokeSessions(id: string) {
   });
 }
 
+export function useEndSession(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (sessionId: string) =>
+      unwrap(
+        api.DELETE("/api/v1/users/{user_id}/sessions/{session_id}", {
+          params: { path: { user_id: id, session_id: sessionId } },
+        }),
+      ),
+    onSuccess: () => void client.invalidateQueries({ queryKey: keys.sessions(id) }),
+  });
+}
+
 export function useOffboard(id: string) {
   const client = useQueryClient();
   return useMutation({

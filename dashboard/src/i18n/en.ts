@@ -165,6 +165,10 @@ export const en = {
     methods: "Methods",
     revokeAll: "End all sessions",
     revoked: "All sessions ended.",
+    state: "State",
+    endOne: "End this session",
+    ended: "ended",
+    endedOne: "Session ended: that browser has to sign in again.",
   },
   offboard: {
     title: "Offboarding",

@@ -159,6 +159,10 @@ export const nl: Translation = {
     methods: "Methoden",
     revokeAll: "Alle sessies beëindigen",
     revoked: "Alle sessies zijn beëindigd.",
+    state: "Status",
+    endOne: "Deze sessie beëindigen",
+    ended: "beëindigd",
+    endedOne: "Sessie beëindigd: die browser moet zich opnieuw aanmelden.",
   },
   offboard: {
     title: "Offboarding",

@@ -1,4 +1,4 @@
-import { screen } from "@testing-library/react";
+import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { ADMIN, APPS, PERSON, fakeApi } from "../../test/fakeApi";
@@ -26,7 +26,7 @@ const SESSION = {
 
 function adminApi() {
   let current = structuredClone(PERSON);
-  let sessions = [SESSION];
+  let sessions = [SESSION, { ...SESSION, id: "s2", methods: ["password", "totp"], aal: "aal2" }];
   let invitations = [INVITATION];
   return fakeApi({
     "GET /api/v1/users/id-bob/invitations": () => ({
@@ -49,6 +49,10 @@ function adminApi() {
     },
     "POST /api/v1/users/id-bob/reset-second-factor": { status: 204 },
     "GET /api/v1/users/id-bob/sessions": () => ({ status: 200, body: sessions }),
+    "DELETE /api/v1/users/id-bob/sessions/s1": () => {
+      sessions = sessions.map((s) => (s.id === "s1" ? { ...s, active: false } : s));
+      return { status: 204 };
+    },
     "DELETE /api/v1/users/id-bob/sessions": () => {
       sessions = [];
       return { status: 204 };
@@ -187,6 +191,23 @@ describe("Admin: one user", () => {
     expect(await screen.findByText("No sessions.")).toBeInTheDocument();
     expect(api.calls.filter((c) => c.method === "DELETE").map((c) => c.path)).toEqual([
       "/api/v1/users/id-bob/sessions",
+    ]);
+  });
+
+  it("ends one session and leaves the other", async () => {
+    const api = adminApi();
+    const user = userEvent.setup();
+    renderAt("/users/id-bob");
+    const first = (await screen.findByText("password (aal1)")).closest("tr");
+    const second = screen.getByText("password, totp (aal2)").closest("tr");
+    if (!first || !second) throw new Error("no session rows");
+    await user.click(within(first).getByRole("button", { name: "End this session" }));
+    expect(await screen.findByText(/Session ended/)).toBeInTheDocument();
+    expect(await within(first).findByText("ended")).toBeInTheDocument();
+    expect(within(first).queryByRole("button")).not.toBeInTheDocument();
+    expect(within(second).getByRole("button", { name: "End this session" })).toBeEnabled();
+    expect(api.calls.filter((c) => c.method === "DELETE").map((c) => c.path)).toEqual([
+      "/api/v1/users/id-bob/sessions/s1",
     ]);
   });
 

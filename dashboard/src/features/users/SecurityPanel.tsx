@@ -1,14 +1,20 @@
 import { useTranslation } from "react-i18next";
-import { useResetSecondFactor, useRevokeSessions, useSessions } from "../../api/queries";
+import {
+  useEndSession,
+  useResetSecondFactor,
+  useRevokeSessions,
+  useSessions,
+} from "../../api/queries";
 import { ErrorMessage, Loading } from "../../components/States";
 import { formatTime } from "./time";
 
-/** Reset the second factor; the person's sessions, and ending them all. */
+/** Reset the second factor; the person's sessions, ending one or all of them. */
 export function SecurityPanel({ userId }: { userId: string }) {
   const { t, i18n } = useTranslation();
   const reset = useResetSecondFactor(userId);
   const sessions = useSessions(userId);
   const revoke = useRevokeSessions(userId);
+  const end = useEndSession(userId);
 
   return (
     <>
@@ -38,6 +44,7 @@ export function SecurityPanel({ userId }: { userId: string }) {
                 <th scope="col">{t("security.signedIn")}</th>
                 <th scope="col">{t("security.expires")}</th>
                 <th scope="col">{t("security.methods")}</th>
+                <th scope="col">{t("security.state")}</th>
               </tr>
             </thead>
             <tbody>
@@ -49,12 +56,30 @@ export function SecurityPanel({ userId }: { userId: string }) {
                     {s.methods.join(", ") || "—"}
                     {s.aal ? ` (${s.aal})` : ""}
                   </td>
+                  <td>
+                    {s.active ? (
+                      <button
+                        type="button"
+                        className="secondary"
+                        disabled={end.isPending}
+                        onClick={() => end.mutate(s.id)}
+                      >
+                        {t("security.endOne")}
+                      </button>
+                    ) : (
+                      t("security.ended")
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       ) : null}
+      <p className="save-state" role="status">
+        {end.isSuccess ? t("security.endedOne") : ""}
+      </p>
+      {end.isError ? <ErrorMessage error={end.error} /> : null}
       <button
         type="button"
         className="danger"
