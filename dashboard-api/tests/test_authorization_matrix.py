@@ -19,6 +19,7 @@ from dashboard_api.users.schemas import UserCreate
 # Ordered so that deletions come last and never remove what a later call needs.
 ADMIN_EXPECTATIONS: dict[str, tuple[Any, int]] = {
     "auth-login": (None, 302),
+    "branding-get_branding": (None, 200),
     "auth-callback": (None, 400),
     "me-get_me": (None, 200),
     "me-update_me": ({"name": "Matrix Admin"}, 200),
@@ -68,7 +69,7 @@ ADMIN_EXPECTATIONS: dict[str, tuple[Any, int]] = {
     "users-delete_user": (None, 204),
     "auth-logout": (None, 303),
 }
-PUBLIC = {"auth-login": 302, "auth-callback": 400, "auth-logout": 303}
+PUBLIC = {"auth-login": 302, "auth-callback": 400, "auth-logout": 303, "branding-get_branding": 200}
 SELF_SERVICE = {"me-get_me", "me-update_me", "me-list_my_apps", "roles-list_roles"}
 
 

@@ -18,6 +18,7 @@ from dashboard_api.apps.router import router as apps_router
 from dashboard_api.audit.router import router as audit_router
 from dashboard_api.auth.introspection import IntrospectionCache
 from dashboard_api.auth.router import router as auth_router
+from dashboard_api.branding.router import router as branding_router
 from dashboard_api.config import Settings
 from dashboard_api.db import Database, utcnow
 from dashboard_api.errors import Problem, install_error_handlers, problem_responses
@@ -100,6 +101,7 @@ def create_app(
         roles_router,
         groups_router,
         audit_router,
+        branding_router,
     ):
         api.include_router(router)
     app.include_router(api)

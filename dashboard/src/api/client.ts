@@ -1,6 +1,7 @@
 import createClient from "openapi-fetch";
 import type { components, paths } from "./schema";
 
+export type Branding = components["schemas"]["Branding"];
 export type Me = components["schemas"]["Me"];
 export type User = components["schemas"]["User"];
 export type AppRole = components["schemas"]["AppRole"];

@@ -16,6 +16,7 @@ import type {
 import type { components } from "./schema";
 
 export const keys = {
+  branding: ["branding"] as const,
   me: ["me"] as const,
   myApps: ["me", "apps"] as const,
   apps: ["apps"] as const,
@@ -31,6 +32,15 @@ export const keys = {
   invitations: (id: string) => ["user", id, "invitations"] as const,
   sessions: (id: string) => ["user", id, "sessions"] as const,
 };
+
+/** The organisation's name, logo and accent colour: public, the login pages' own. */
+export function useBranding() {
+  return useQuery({
+    queryKey: keys.branding,
+    queryFn: () => unwrap(api.GET("/api/v1/branding")),
+    staleTime: 5 * 60_000,
+  });
+}
 
 export function useMe() {
   return useQuery({ queryKey: keys.me, queryFn: () => unwrap(api.GET("/api/v1/me")) });

@@ -249,6 +249,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/branding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Branding
+         * @description The organisation's name, logo URL (none: the name alone) and accent colour (hex).
+         */
+        get: operations["branding-get_branding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/groups": {
         parameters: {
             query?: never;
@@ -985,6 +1005,18 @@ export interface components {
              * @default 0
              */
             would_create: number;
+        };
+        /**
+         * Branding
+         * @description What the login pages show too (SITE_NAME, LOGO_URL, ACCENT_COLOR; docs/operations.md).
+         */
+        Branding: {
+            /** Accent Color */
+            accent_color: string;
+            /** Logo Url */
+            logo_url: string | null;
+            /** Name */
+            name: string;
         };
         /**
          * ClaimSpec
@@ -2586,6 +2618,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "branding-get_branding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Branding"];
                 };
             };
         };

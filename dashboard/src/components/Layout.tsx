@@ -2,6 +2,7 @@ import { NavLink, Outlet } from "react-router";
 import { useTranslation } from "react-i18next";
 import { ACCOUNT_SETTINGS_URL } from "../api/client";
 import { useMe } from "../api/queries";
+import { Brand } from "../features/branding/Brand";
 import { SignOutButton } from "../features/session/SignOutButton";
 import { LanguageSwitcher } from "./LanguageSwitcher";
 
@@ -15,8 +16,7 @@ export function Layout() {
       </a>
       <header className="top">
         <NavLink to="/" className="brand">
-          <span className="logo" aria-hidden="true" />
-          {t("product")}
+          <Brand />
         </NavLink>
         <nav aria-label={t("nav.main")}>
           <ul>

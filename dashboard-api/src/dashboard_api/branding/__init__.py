@@ -1,0 +1,1 @@
+"""The organisation's name, logo and accent colour, for the dashboard frontend."""
