@@ -6,22 +6,9 @@ from __future__ import annotations
 import httpx
 import pytest
 from stack_harness.admin import admin_api
-from stack_harness.sso_stack import PASSWORD, SsoStack
+from stack_harness.sso_stack import SsoStack
 
 pytestmark = [pytest.mark.requires("nginx", "mariadb"), pytest.mark.timeout(120)]
-
-
-def _api_session(sso: SsoStack, email: str) -> str:
-    """A session token from Kratos's API login flow (no browser), through nginx."""
-    with httpx.Client(base_url=f"{sso.url}/kratos", timeout=15) as kratos:
-        flow = kratos.get("/self-service/login/api").json()
-        done = kratos.post(
-            f"/self-service/login?flow={flow['id']}",
-            json={"method": "password", "identifier": email, "password": PASSWORD},
-        )
-        assert done.status_code == 200, done.text
-        token: str = done.json()["session_token"]
-        return token
 
 
 def _whoami(sso: SsoStack, token: str) -> int:
@@ -34,7 +21,7 @@ def _whoami(sso: SsoStack, token: str) -> int:
 def test_an_admin_ends_one_session_and_only_that_one_stops(sso: SsoStack) -> None:
     subject, email = sso.create_user(name="Sam Sessions")
     other, _ = sso.create_user(name="Otto Other")
-    first, second = _api_session(sso, email), _api_session(sso, email)
+    first, second = sso.api_session(email), sso.api_session(email)
     with admin_api(sso) as api:
         listed = api.get(f"/users/{subject}/sessions").json()
         assert len(listed) == 2
