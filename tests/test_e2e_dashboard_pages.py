@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from devstack.testing import axe, services
 from playwright.sync_api import expect
+from stack_harness.admin import admin_api
 from stack_harness.chromium import launch_chromium
 from stack_harness.dashboard import DESKTOP, PHONE, Person
 from stack_harness.processes import run_click_commands
@@ -52,6 +53,12 @@ ROUTES = [
     Route("users-import", "/users/import"),
     Route("user", "/users/{person}"),
     Route("apps", "/apps"),
+    Route("apps-new", "/apps/new"),
+    Route("app", "/apps/{app}"),
+    Route("groups", "/groups"),
+    Route("group", "/groups/{group}"),
+    Route("invitations", "/invitations"),
+    Route("audit", "/audit"),
     Route("not-found", "/no-such-page"),
 ]
 LANGUAGES = ["en", "nl"]
@@ -82,7 +89,16 @@ def places(sso: SsoStack) -> dict[str, str]:
         ]
     run_click_commands("dashboard_api.cli:main", commands, env=sso.dashboard_env)
     sso.api_session(email)  # a session on their page, with its "End this session" button
-    return {"person": person, "app": "demo"}
+    with admin_api(sso) as api:
+        made = api.post("/groups", json={"name": "Editors", "description": "Write the wiki"})
+        assert made.status_code == 201, made.text
+        group = str(made.json()["id"])
+        invited = api.post(
+            "/users",
+            json={"email": f"ivy-{person[:8]}@example.org", "name": "Ivy Invited", "invite": True},
+        )
+        assert invited.status_code == 201, invited.text
+    return {"person": person, "app": "cloud", "group": group}
 
 
 @pytest.fixture(scope="module")
