@@ -369,6 +369,7 @@ export const en = {
           "{{actor}} removed the roles of {{target}}, whose account no longer exists",
         recovery_code: "{{actor}} made a recovery link for {{target}}",
         reset_second_factor: "{{actor}} reset the second factor of {{target}}",
+        end_session: "{{actor}} ended a session of {{target}}",
         revoke_sessions: "{{actor}} ended every session of {{target}}",
         set_role: "{{actor}} set the role of {{target}} on {{app}}",
         update: "{{actor}} changed the account of {{target}}",

@@ -369,6 +369,7 @@ export const nl: Translation = {
           "{{actor}} verwijderde de rollen van {{target}}, wiens account niet meer bestaat",
         recovery_code: "{{actor}} maakte een herstellink voor {{target}}",
         reset_second_factor: "{{actor}} zette de tweede factor van {{target}} terug",
+        end_session: "{{actor}} beëindigde een sessie van {{target}}",
         revoke_sessions: "{{actor}} beëindigde elke sessie van {{target}}",
         set_role: "{{actor}} stelde de rol van {{target}} in {{app}} in",
         update: "{{actor}} wijzigde het account van {{target}}",

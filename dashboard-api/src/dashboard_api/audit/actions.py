@@ -32,6 +32,7 @@ AuditAction = Literal[
     "user.create",
     "user.delete",
     "user.email_verified",
+    "user.end_session",
     "user.invite",
     "user.offboard",
     "user.reconcile_orphan",
