@@ -6,12 +6,9 @@ import socket
 import time
 from collections.abc import Callable
 
+from devstack.ports import free_port
 
-def free_port() -> int:
-    """A port that was free a moment ago (the caller's server binds it right away)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+__all__ = ["free_port", "wait_for_port"]
 
 
 def wait_for_port(

@@ -23,6 +23,7 @@ from stackspin_clients.models import CreateIdentity, OAuth2Client
 from devstack.bench import backends, load, machine, scale, scripted, startup
 from devstack.kratos import paging
 from devstack.kratos.config import KratosConfig
+from devstack.ports import HOST, free_port
 
 REPORT = Path("docs/benchmarks.md")
 CONCURRENCY = 16
@@ -125,7 +126,7 @@ def measure(scenarios: list[Scenario], counts: Counts | None = None) -> list[Row
         )
         before = counts.now() if counts else None
         result = load.run(
-            backends.HOST,
+            HOST,
             scenario.served.port,
             scenario.path,
             headers=scenario.headers,
@@ -312,8 +313,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"devstack bench on {machine.describe()}, load average {load_before}")
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="devstack-bench-")))
-        login_port = backends.free_port()
-        login_url = f"http://{backends.HOST}:{login_port}"
+        login_port = free_port()
+        login_url = f"http://{HOST}:{login_port}"
         kratos_database = tmp / "kratos.sqlite3"
         ory = backends.ory_stand_ins(stack, login_url, kratos_database)
         admin_id, client = seed(ory)
@@ -366,8 +367,8 @@ def main(argv: list[str] | None = None) -> None:
             env={"BENCH_FLOOR_PAGE": str(floor_page)},
             log_dir=tmp,
         )
-        dashboard_port = backends.free_port()
-        login_env["LOGIN_DASHBOARD_INTERNAL_URL"] = f"http://{backends.HOST}:{dashboard_port}"
+        dashboard_port = free_port()
+        login_env["LOGIN_DASHBOARD_INTERNAL_URL"] = f"http://{HOST}:{dashboard_port}"
         dashboard = backends.gunicorn(
             stack,
             "dashboard-api",

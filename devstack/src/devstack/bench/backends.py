@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,7 +16,8 @@ from typing import Any
 
 import httpx
 
-HOST = "127.0.0.1"
+from devstack.ports import HOST, free_port
+
 # Fallbacks mirroring login-service/gunicorn.conf.py and dashboard-api/gunicorn.conf.py, for when
 # those files are not beside the installed packages.
 GTHREAD_ARGS = [
@@ -42,13 +42,6 @@ UVICORN_ARGS = [
     "--max-requests-jitter",
     "500",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def gunicorn_config(package: str) -> Path | None:

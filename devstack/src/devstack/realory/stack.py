@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import secrets
 import shutil
-import socket
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from devstack import hydra, kratos
 from devstack.mail import MailCatcher
+from devstack.ports import steady_port
 from devstack.realory import configs
 from devstack.realory.process import (
     OryProcess,
@@ -30,13 +30,6 @@ from devstack.serve import AsgiServers
 from devstack.stack import OryStackBase
 
 _DEFAULT_KRATOS_ADMIN = kratos.KratosConfig().admin_url
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def new_secrets() -> configs.RunSecrets:
@@ -76,7 +69,7 @@ class RealOryStack(OryStackBase):
         self._take_configs(hydra_config, kratos_config)
         ports = (hydra_public_port, hydra_admin_port, kratos_public_port, kratos_admin_port)
         self._wanted_ports = ports
-        self._ports = tuple(port or _free_port() for port in ports)
+        self._ports = tuple(port or steady_port() for port in ports)
         self.mail = MailCatcher(smtp_port=smtp_port, database=mail_database)
         self._serve_mail_http = serve_mail_http
         self._mail_servers = AsgiServers()
@@ -116,7 +109,7 @@ class RealOryStack(OryStackBase):
     def _repick_ports(self) -> None:
         """New free ports for those chosen at random: one was taken between the pick and the
         server's bind (another process on the machine)."""
-        self._ports = tuple(wanted or _free_port() for wanted in self._wanted_ports)
+        self._ports = tuple(wanted or steady_port() for wanted in self._wanted_ports)
         urls = [f"http://127.0.0.1:{port}" for port in self._ports]
         self.hydra_public_url, self.hydra_admin_url = urls[0], urls[1]
         self.kratos_public_url, self.kratos_admin_url = urls[2], urls[3]
