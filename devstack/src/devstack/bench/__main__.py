@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import secrets
@@ -11,7 +12,6 @@ import sys
 import tempfile
 import time
 from contextlib import ExitStack
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,48 +20,24 @@ from dashboard_api.pagination import encode_cursor
 from stackspin_clients import ClientConfig, HydraAdmin, KratosAdmin
 from stackspin_clients.models import CreateIdentity, OAuth2Client
 
-from devstack.bench import backends, load, machine, scale, scripted, startup
+from devstack.bench import backends, machine, scale, scripted, startup
+from devstack.bench.plan import CLIENT_COUNTS, CLIENTS, PAGE, Plan
+from devstack.bench.rows import WARMUP, Counts, Row, Scenario, measure, table
 from devstack.kratos import paging
 from devstack.kratos.config import KratosConfig
 from devstack.ports import HOST, free_port
 
 REPORT = Path("docs/benchmarks.md")
-CONCURRENCY = 16
-WARMUP = 50
-PAGE = 100
-CLIENTS = (1, 8, 32)
-# Requests per row by clients (a full run): enough for a p95, bounded in time.
-CLIENT_COUNTS = {1: 200, 8: 400, 32: 640}
 USERS = 50
 REDIRECT_URI = "http://127.0.0.1:9/callback"  # never contacted
 STAND_IN = "devstack stand-in (uvicorn, one thread)"
+# Measured after the main table, each by its own module: `run(plan) -> str` sets up and stops
+# its own servers and answers Markdown that begins with a `### ` heading. `--only` runs some alone.
+SECTIONS: dict[str, str] = {}
 
 
 def _port(url: str) -> int:
     return int(url.rsplit(":", 1)[1])
-
-
-@dataclass
-class Scenario:
-    name: str
-    served: backends.Served
-    path: str
-    count: int
-    ok: set[int]
-    headers: dict[str, str] | None = None
-    note: str = ""
-    clients: int = CONCURRENCY
-    # Name of the floor row (same clients) this one is read against.
-    floor: str | None = None
-
-
-@dataclass
-class Row:
-    scenario: Scenario
-    result: load.Result
-    # Per request, averaged over the row's requests: stand-in calls, dashboard-api statements.
-    ory_calls: float | None = None
-    statements: float | None = None
 
 
 def seed(ory: backends.OryUrls) -> tuple[str, OAuth2Client]:
@@ -97,79 +73,6 @@ def dashboard_cli(env: dict[str, str], *args: str) -> None:
     )
 
 
-class Counts:
-    """What the measured requests cost elsewhere: the calls every Ory stand-in served
-    (`ory_process`) and the SQL statements dashboard-api sent (its /metrics)."""
-
-    def __init__(self, ory: backends.OryUrls, dashboard: backends.Served | None) -> None:
-        self.ory_url = ory.kratos_admin_url
-        self.dashboard = dashboard
-
-    def now(self) -> tuple[int, float]:
-        calls = sum(backends.ory_requests(self.ory_url).values())
-        statements = 0.0
-        if self.dashboard is not None:
-            text = httpx.get(self.dashboard.url + "/metrics", trust_env=False).text
-            for line in text.splitlines():
-                if line.startswith("dashboard_api_db_statements_total "):
-                    statements += float(line.split()[1])
-        return calls, statements
-
-
-def measure(scenarios: list[Scenario], counts: Counts | None = None) -> list[Row]:
-    rows = []
-    for scenario in scenarios:
-        print(
-            f"  {scenario.name} ({scenario.clients} clients): {scenario.count} requests ...",
-            end="",
-            flush=True,
-        )
-        before = counts.now() if counts else None
-        result = load.run(
-            HOST,
-            scenario.served.port,
-            scenario.path,
-            headers=scenario.headers,
-            count=scenario.count,
-            concurrency=scenario.clients,
-            ok=scenario.ok,
-            warmup=WARMUP,
-        )
-        row = Row(scenario, result)
-        if counts and before:
-            after = counts.now()
-            sent = scenario.count + WARMUP
-            row.ory_calls = (after[0] - before[0]) / sent
-            row.statements = (after[1] - before[1]) / sent
-        print(f" {result.per_second:.0f}/s, p95 {result.percentile(95):.1f} ms")
-        rows.append(row)
-    return rows
-
-
-def _per_request(value: float | None) -> str:
-    return "" if value is None else f"{value:.2f}"
-
-
-def table(rows: list[Row]) -> str:
-    floors = {row.scenario.name: row for row in rows}
-    lines = [
-        "| endpoint | served by | clients | requests | errors | req/s | p50 ms | p95 ms "
-        "| p95 / floor | Ory calls/req | DB statements/req |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for row in rows:
-        s, r = row.scenario, row.result
-        name = f"{s.name} ({s.note})" if s.note else s.name
-        floor = floors.get(s.floor) if s.floor else None
-        ratio = f"{r.percentile(95) / floor.result.percentile(95):.1f}" if floor else ""
-        lines.append(
-            f"| {name} | {s.served.how} | {s.clients} | {r.requests} | {r.errors} "
-            f"| {r.per_second:.0f} | {r.percentile(50):.1f} | {r.percentile(95):.1f} | {ratio} "
-            f"| {_per_request(row.ory_calls)} | {_per_request(row.statements)} |"
-        )
-    return "\n".join(lines)
-
-
 def kept_sections(text: str) -> str:
     """The report's hand-written `## ` sections (notes on earlier measurements), which a new
     run keeps below its own text."""
@@ -177,8 +80,21 @@ def kept_sections(text: str) -> str:
     return "" if start < 0 else text[start:]
 
 
+def run_section(name: str, plan: Plan) -> str:
+    print(f"section {name} ...", flush=True)
+    module = importlib.import_module(SECTIONS[name])
+    text: str = module.run(plan)
+    return text.strip() + "\n"
+
+
 def report(
-    rows: list[Row], stack_ms: float, seconds: float, load_before: str, kept: str, command: str
+    rows: list[Row],
+    stack_ms: float,
+    seconds: float,
+    load_before: str,
+    kept: str,
+    command: str,
+    sections: str = "",
 ) -> str:
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"""# Benchmarks
@@ -223,21 +139,7 @@ both divided by the row's requests including warm-up.
 - Kratos stand-in `GET /admin/identities?page_size={PAGE}`: the list itself, first and deep page.
 - dashboard-api `GET /internal/v1/consent-decision`: what login-service asks at every consent
   (shared token, SQLite only).
-{kept}"""
-
-
-@dataclass
-class Plan:
-    """How much a run measures: `--quick` divides the counts and stops at 10k identities."""
-
-    quick: bool
-
-    @property
-    def sizes(self) -> list[int]:
-        return [1_000, 10_000] if self.quick else [1_000, 10_000, 100_000]
-
-    def count(self, full: int) -> int:
-        return max(50, full // 5) if self.quick else full
+{sections}{kept}"""
 
 
 def scale_scenarios(
@@ -304,8 +206,22 @@ def scale_scenarios(
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m devstack.bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer requests, up to 10k people")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated sections to run alone, printed and not written to the report: "
+        + (", ".join(SECTIONS) or "none yet"),
+    )
     args = parser.parse_args(argv)
     plan = Plan(quick=args.quick)
+    if args.only:
+        unknown = [name for name in args.only.split(",") if name not in SECTIONS]
+        if unknown:
+            parser.error(f"no such section: {', '.join(unknown)}")
+        logging.disable(logging.WARNING)
+        for name in args.only.split(","):
+            print(run_section(name, plan))
+        return
     command = "make bench" + (" ARGS=--quick" if plan.quick else "")
     logging.disable(logging.WARNING)
     began = time.perf_counter()
@@ -492,12 +408,13 @@ def main(argv: list[str] | None = None) -> None:
         print("  OryStack start + first request + stop ...", end="", flush=True)
         stack_ms = startup.ory_stack_cycle_ms()
         print(f" {stack_ms:.0f} ms")
+    sections = "".join("\n" + run_section(name, plan) for name in SECTIONS)
     seconds = time.perf_counter() - began
     print()
     print(table(rows))
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     kept = kept_sections(REPORT.read_text()) if REPORT.exists() else ""
-    REPORT.write_text(report(rows, stack_ms, seconds, load_before, kept, command))
+    REPORT.write_text(report(rows, stack_ms, seconds, load_before, kept, command, sections))
     print(f"\nwritten to {REPORT} ({seconds:.0f} s)")
     failed = [row.scenario.name for row in rows if row.result.errors > row.result.requests // 100]
     if failed:  # reported, not failed: a bench run informs, it never breaks a build
