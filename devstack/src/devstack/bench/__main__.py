@@ -33,7 +33,10 @@ REDIRECT_URI = "http://127.0.0.1:9/callback"  # never contacted
 STAND_IN = "devstack stand-in (uvicorn, one thread)"
 # Measured after the main table, each by its own module: `run(plan) -> str` sets up and stops
 # its own servers and answers Markdown that begins with a `### ` heading. `--only` runs some alone.
-SECTIONS: dict[str, str] = {}
+SECTIONS: dict[str, str] = {
+    "batch": "devstack.bench.batch",
+    "memory": "devstack.bench.memory",
+}
 
 
 def _port(url: str) -> int:

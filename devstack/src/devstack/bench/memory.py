@@ -1,0 +1,158 @@
+"""Section `memory`: the RSS of each dashboard-api worker (gunicorn, production settings) before
+its first request, after a warm-up and after many requests of a realistic mix, beside the bare
+FastAPI floor's workers in the same run."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from devstack.bench import backends, dashboard_served, load, machine, rss
+from devstack.bench.plan import Plan
+from devstack.ports import HOST
+
+WARMUP_ROUNDS = 3
+# One round of the mix: (share of a round's requests, path key); the users page is the rarest.
+ROUND = 100
+MIX = (("users", 20), ("consent", 40), ("apps", 40))
+CLIENTS = 8
+SAMPLES = 5
+
+
+@dataclass
+class Workers:
+    """RSS readings (MiB) of one gunicorn master's workers, by pid, at named moments."""
+
+    served: backends.Served
+    readings: list[tuple[str, dict[int, float]]] = field(default_factory=list)
+
+    def read(self, moment: str) -> None:
+        assert self.served.process is not None
+        self.readings.append((moment, rss.workers_mib(self.served.process.pid)))
+
+    def settled(self, timeout: float = 15) -> None:
+        """Wait until every worker has booted (3 of them, RSS unchanged for a second)."""
+        assert self.served.process is not None
+        deadline, last = time.monotonic() + timeout, {}
+        while time.monotonic() < deadline:
+            now = rss.workers_mib(self.served.process.pid)
+            if len(now) >= 3 and now == last:
+                return
+            last = now
+            time.sleep(1)
+
+
+def _run(served: backends.Served, path: str, headers: dict[str, str], count: int) -> int:
+    result = load.run(
+        HOST, served.port, path, headers=headers, count=count, concurrency=CLIENTS, ok={200},
+        warmup=0,
+    )
+    return result.errors
+
+
+def run(plan: Plan) -> str:
+    load_before = machine.load_average()
+    total = 2_000 if plan.quick else 10_000
+    rounds = total // ROUND
+    errors = 0
+    with tempfile.TemporaryDirectory(prefix="devstack-bench-memory-") as tmp, ExitStack() as stack:
+        tmp_path = Path(tmp)
+        floor_page = tmp_path / "floor-page.json"
+        floor = backends.gunicorn(
+            stack,
+            "fastapi-floor",
+            "devstack.bench.floors:fastapi_app",
+            asgi=True,
+            env={"BENCH_FLOOR_PAGE": str(floor_page)},
+            log_dir=tmp_path,
+        )
+        served = dashboard_served.start(stack, tmp_path, f"sqlite:///{tmp_path / 'dash.sqlite3'}")
+        floor.wait()
+        served.dashboard.wait()  # one /healthz, on one worker
+        dash, bare = Workers(served.dashboard), Workers(floor)
+        for workers in (dash, bare):
+            workers.settled()
+            workers.read("before the first request")
+        paths = {
+            "users": ("/api/v1/users?limit=50", served.bearer),
+            "consent": (
+                f"/internal/v1/consent-decision?subject={served.admin_id}"
+                f"&client_id={served.client_id}",
+                served.internal,
+            ),
+            "apps": ("/api/v1/me/apps", served.bearer),
+        }
+        page = httpx.get(
+            served.dashboard.url + paths["users"][0], headers=served.bearer, trust_env=False
+        )
+        page.raise_for_status()
+        floor_page.write_bytes(page.content)
+
+        def mix(times: int) -> int:
+            failed = 0
+            for _ in range(times):
+                for key, share in MIX:
+                    path, headers = paths[key]
+                    failed += _run(served.dashboard, path, headers, share * ROUND // 100)
+            return failed
+
+        errors += mix(WARMUP_ROUNDS)
+        _run(floor, "/users", {}, WARMUP_ROUNDS * ROUND)
+        dash.read("after warm-up")
+        bare.read("after warm-up")
+        began = time.perf_counter()
+        for sample in range(SAMPLES):
+            errors += mix(rounds // SAMPLES)
+            dash.read(f"after {(sample + 1) * total // SAMPLES} requests")
+        seconds = time.perf_counter() - began
+        _run(floor, "/users", {}, total)
+        bare.read(f"after {total} requests")
+    return _report(dash, bare, total, seconds, errors, load_before)
+
+
+def _report(
+    dash: Workers, bare: Workers, total: int, seconds: float, errors: int, load: str
+) -> str:
+    lines = [
+        "### Worker memory (RSS) over requests",
+        "",
+        "| server | worker pid | before first request MB | after warm-up MB | "
+        + " | ".join(f"after {m.split()[1]} MB" for m, _ in dash.readings[2:])
+        + " | growth after warm-up MB |",
+        "| --- | ---: | ---: | ---: | " + " | ".join("---:" for _ in dash.readings[2:]) + " | ---: |",
+    ]
+    recycled: list[int] = []
+    for name, workers in (("dashboard-api", dash), ("FastAPI floor", bare)):
+        first = workers.readings[0][1]
+        for pid in sorted(first):
+            cells = []
+            for moment, reading in workers.readings:
+                if pid not in reading:
+                    recycled.append(pid)
+                cells.append(f"{reading[pid]:.1f}" if pid in reading else "recycled")
+            if name == "FastAPI floor":  # read before, after warm-up and after all, only
+                cells = cells[:2] + [""] * (len(dash.readings) - 3) + cells[2:]
+            warm, last = workers.readings[1][1].get(pid), workers.readings[-1][1].get(pid)
+            growth = f"{last - warm:+.1f}" if warm is not None and last is not None else ""
+            lines.append(f"| {name} | {pid} | " + " | ".join(cells) + f" | {growth} |")
+    per = ", ".join(f"{key} {share} %" for key, share in MIX)
+    lines += [
+        "",
+        f"VmRSS from /proc/<pid>/status of each gunicorn worker (`dashboard-api/gunicorn.conf.py`, "
+        f"3 uvicorn workers), by pid. {total} requests of a mix ({per}: users page of 50 as the "
+        f"admin, consent decision, `/me/apps`) over {CLIENTS} connections in {seconds:.0f} s, "
+        f"{errors} errors; the floor answered as many `GET /users` (the same page). "
+        "'Before the first request': after the workers booted (one `/healthz` on one of them).",
+        "Recycling: production's `max_requests` (5000 + jitter up to 500 per worker) stays on; "
+        "a worker gone from a reading is marked `recycled` instead of being replaced by its "
+        "successor, so a recycle cannot hide growth"
+        + (f" (recycled here: {', '.join(map(str, sorted(set(recycled))))})." if recycled else
+           " (none was recycled in this run)."),
+        f"Load average {load} when the section began.",
+    ]
+    return "\n".join(lines)
