@@ -32,8 +32,11 @@ def test_children_are_found_by_parent_pid_even_with_spaces_in_the_name(tmp_path:
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux /proc only")
 def test_a_real_child_process_is_found_and_its_rss_grows_with_what_it_holds() -> None:
-    code = "import sys; b = bytearray(64 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096]); print('ok', flush=True); sys.stdin.read()"
-    child = subprocess.Popen(  # noqa: S603 (our own argv)
+    code = (
+        "import sys; b = bytearray(64 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096]); "
+        "print('ok', flush=True); sys.stdin.read()"
+    )
+    child = subprocess.Popen(
         [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
     try:

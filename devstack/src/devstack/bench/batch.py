@@ -55,7 +55,7 @@ def _measure(database: str, url: str, plan: Plan, tmp: Path) -> Measured:
         api.post("/api/v1/users/batch", json={"users": _people("warm", 5)}).raise_for_status()
         for person in _people("warmone", 5):
             api.post("/api/v1/users", json=person).raise_for_status()
-        batches = {}
+        batches: dict[int, tuple[float, float, float]] = {}
         for size in SIZES:
             before = counts.now()
             began = time.perf_counter()
@@ -103,7 +103,7 @@ def run(plan: Plan) -> str:
             lines.append(
                 f"| {m.database} | `POST /api/v1/users/batch` | {size} | {seconds:.2f} "
                 f"| {seconds / size * 1000:.2f} | {statements:.0f} | {calls:.0f} "
-                f"| {per_single * size / seconds:.1f}× |"
+                f"| {per_single * size / seconds:.1f}x |"
             )
     how = backends.gunicorn_config("dashboard_api")
     lines += [

@@ -38,7 +38,8 @@ class Workers:
     def settled(self, timeout: float = 15) -> None:
         """Wait until every worker has booted (3 of them, RSS unchanged for a second)."""
         assert self.served.process is not None
-        deadline, last = time.monotonic() + timeout, {}
+        deadline = time.monotonic() + timeout
+        last: dict[int, float] = {}
         while time.monotonic() < deadline:
             now = rss.workers_mib(self.served.process.pid)
             if len(now) >= 3 and now == last:
@@ -49,7 +50,13 @@ class Workers:
 
 def _run(served: backends.Served, path: str, headers: dict[str, str], count: int) -> int:
     result = load.run(
-        HOST, served.port, path, headers=headers, count=count, concurrency=CLIENTS, ok={200},
+        HOST,
+        served.port,
+        path,
+        headers=headers,
+        count=count,
+        concurrency=CLIENTS,
+        ok={200},
         warmup=0,
     )
     return result.errors
@@ -124,14 +131,16 @@ def _report(
         "| server | worker pid | before first request MB | after warm-up MB | "
         + " | ".join(f"after {m.split()[1]} MB" for m, _ in dash.readings[2:])
         + " | growth after warm-up MB |",
-        "| --- | ---: | ---: | ---: | " + " | ".join("---:" for _ in dash.readings[2:]) + " | ---: |",
+        "| --- | ---: | ---: | ---: | "
+        + " | ".join("---:" for _ in dash.readings[2:])
+        + " | ---: |",
     ]
     recycled: list[int] = []
     for name, workers in (("dashboard-api", dash), ("FastAPI floor", bare)):
         first = workers.readings[0][1]
         for pid in sorted(first):
             cells = []
-            for moment, reading in workers.readings:
+            for _moment, reading in workers.readings:
                 if pid not in reading:
                     recycled.append(pid)
                 cells.append(f"{reading[pid]:.1f}" if pid in reading else "recycled")
@@ -151,8 +160,11 @@ def _report(
         "Recycling: production's `max_requests` (5000 + jitter up to 500 per worker) stays on; "
         "a worker gone from a reading is marked `recycled` instead of being replaced by its "
         "successor, so a recycle cannot hide growth"
-        + (f" (recycled here: {', '.join(map(str, sorted(set(recycled))))})." if recycled else
-           " (none was recycled in this run)."),
+        + (
+            f" (recycled here: {', '.join(map(str, sorted(set(recycled))))})."
+            if recycled
+            else " (none was recycled in this run)."
+        ),
         f"Load average {load} when the section began.",
     ]
     return "\n".join(lines)
