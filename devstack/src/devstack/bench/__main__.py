@@ -36,6 +36,7 @@ STAND_IN = "devstack stand-in (uvicorn, one thread)"
 SECTIONS: dict[str, str] = {
     "batch": "devstack.bench.batch",
     "memory": "devstack.bench.memory",
+    "replay": "devstack.bench.replay",
 }
 
 

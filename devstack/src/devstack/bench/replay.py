@@ -1,0 +1,192 @@
+"""Bench section `replay`: the users page at scale with Hydra and Kratos replayed from recorded
+answers (`replay_server`), so the rows measure dashboard-api's own cost."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import httpx
+from dashboard_api.pagination import encode_cursor
+
+from devstack.bench import backends, machine, replay_server, scale, scripted
+from devstack.bench.__main__ import REDIRECT_URI, dashboard_cli, seed
+from devstack.bench.plan import CLIENT_COUNTS, PAGE, Plan
+from devstack.bench.rows import WARMUP, Counts, Row, Scenario, measure, table
+from devstack.kratos import paging
+from devstack.kratos.config import KratosConfig
+from devstack.ports import HOST
+
+CLIENTS = (1, 16)
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def worker_cpu_seconds(master: int) -> float:
+    """utime + stime of the gunicorn workers (the children of `master`) so far."""
+    total = 0
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue  # a worker recycled between the two reads
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15 of stat)
+    return total / _TICK
+
+
+def measure_with_cpu(scenario: Scenario, counts: Counts) -> tuple[Row, float]:
+    """The row, and its server's own CPU milliseconds per request (warm-up included)."""
+    assert scenario.served.process is not None
+    master = scenario.served.process.pid
+    before = worker_cpu_seconds(master)
+    (row,) = measure([scenario], counts)
+    spent = worker_cpu_seconds(master) - before
+    return row, spent * 1000 / (scenario.count + WARMUP)
+
+
+def run(plan: Plan) -> str:
+    size = plan.sizes[-1]
+    load_before = machine.load_average()
+    began = time.perf_counter()
+    with ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-replay-")))
+        kratos_database = tmp / "kratos.sqlite3"
+        ory = backends.ory_stand_ins(stack, f"http://{HOST}:9", kratos_database)
+        admin_id, client = seed(ory)
+        assert client.client_id
+        assert client.client_secret
+        replayed = replay_server.start(
+            stack,
+            [
+                ory.kratos_admin_url,
+                ory.hydra_admin_url,
+                ory.kratos_public_url,
+                ory.hydra_public_url,
+            ],
+        )
+        through = backends.OryUrls(
+            kratos_admin_url=replayed[0],
+            hydra_admin_url=replayed[1],
+            kratos_public_url=replayed[2],
+            hydra_public_url=replayed[3],
+        )
+        database = f"sqlite:///{tmp / 'dashboard.sqlite3'}"
+        env = {
+            "DASHBOARD_ENVIRONMENT": "development",
+            "DASHBOARD_SECRET_KEY": secrets.token_urlsafe(24),
+            "DASHBOARD_DATABASE_URL": database,
+            "DASHBOARD_HYDRA_ADMIN_URL": through.hydra_admin_url,
+            "DASHBOARD_HYDRA_PUBLIC_URL": through.hydra_public_url,
+            "DASHBOARD_KRATOS_ADMIN_URL": through.kratos_admin_url,
+            "DASHBOARD_KRATOS_PUBLIC_URL": through.kratos_public_url,
+            "DASHBOARD_INTERNAL_TOKEN": secrets.token_urlsafe(24),
+            "DASHBOARD_OAUTH_CLIENT_ID": client.client_id,
+            "DASHBOARD_OAUTH_CLIENT_SECRET": client.client_secret,
+        }
+        dashboard_cli(env, "migrate")
+        dashboard_cli(
+            env, "seed", "--admin-subject", admin_id, "--dashboard-client-id", client.client_id
+        )
+        floor_page = tmp / "floor-page.json"
+        floor = backends.gunicorn(
+            stack,
+            "fastapi-floor",
+            "devstack.bench.floors:fastapi_app",
+            asgi=True,
+            env={"BENCH_FLOOR_PAGE": str(floor_page)},
+            log_dir=tmp,
+        )
+        dashboard = backends.gunicorn(
+            stack, "dashboard-api", "dashboard_api.main:app", asgi=True, env=env, log_dir=tmp
+        )
+        config = KratosConfig(database=str(kratos_database))
+        made = scale.seed_identities(kratos_database, config, first=0, count=size)
+        scale.seed_roles(database, made, first=0)
+        deep_token = paging.keyset_token(scale.id_at(kratos_database, size * 9 // 10))
+        _, access_token = scripted.remembered_login(
+            ory,
+            client_id=client.client_id,
+            client_secret=client.client_secret,
+            redirect_uri=REDIRECT_URI,
+            subject=admin_id,
+        )
+        bearer = {"Authorization": f"Bearer {access_token}"}
+        floor.wait()
+        dashboard.wait()
+        users = f"/api/v1/users?limit={PAGE}"
+        pages = {
+            "first page": users,
+            "deep page": f"{users}&cursor={encode_cursor({'k': deep_token})}",
+        }
+        for path in pages.values():  # recorded: every upstream call these pages make
+            for _ in range(3):
+                httpx.get(dashboard.url + path, headers=bearer, trust_env=False).raise_for_status()
+        floor_page.write_bytes(
+            httpx.get(dashboard.url + users, headers=bearer, trust_env=False).content
+        )
+        replay_server.replay(through.kratos_admin_url)
+        counts = Counts(through, dashboard)
+        label = f"{size // 1000}k"
+        rows: list[tuple[Row, float]] = []
+        for clients in CLIENTS:
+            count = plan.count(CLIENT_COUNTS[clients])
+            floor_name = f"FastAPI floor `GET /users` x{clients}"
+            scenarios = [
+                Scenario(
+                    floor_name,
+                    floor,
+                    "/users",
+                    count,
+                    {200},
+                    note=f"the same {PAGE} users",
+                    clients=clients,
+                )
+            ]
+            scenarios += [
+                Scenario(
+                    f"dashboard-api `GET {users}` at {label}, Ory replayed",
+                    dashboard,
+                    path,
+                    count,
+                    {200},
+                    headers=bearer,
+                    note=note,
+                    clients=clients,
+                    floor=floor_name,
+                )
+                for note, path in pages.items()
+            ]
+            for scenario in scenarios:
+                rows.append(measure_with_cpu(scenario, counts))
+    seconds = time.perf_counter() - began
+    return _report(rows, size, load_before, seconds, plan)
+
+
+def _report(
+    rows: list[tuple[Row, float]], size: int, load_before: str, seconds: float, plan: Plan
+) -> str:
+    floor_cpu = {row.scenario.name: cpu for row, cpu in rows if row.scenario.floor is None}
+    lines = table([row for row, _ in rows]).splitlines()
+    lines[0] += " own CPU ms/req | CPU / floor |"
+    lines[1] += " ---: | ---: |"
+    for index, (row, cpu) in enumerate(rows, start=2):
+        floor = floor_cpu.get(row.scenario.floor or "")
+        ratio = f"{cpu / floor:.1f}" if floor else ""
+        lines[index] += f" {cpu:.2f} | {ratio} |"
+    command = "python -m devstack.bench --only replay" + (" --quick" if plan.quick else "")
+    return f"""### Users page at {size // 1000}k identities, Ory replayed
+
+{chr(10).join(lines)}
+
+`{command}`, {seconds:.0f} s, 1-minute load average {load_before} at the start. Kratos and
+Hydra (admin and public) are a replay server (`devstack.bench.replay_server`: one asyncio
+process answering bytes recorded from the stand-ins, keyed by method, path with query and body)
+after {size} identities were seeded with `devstack.bench.scale`; dashboard-api and the FastAPI
+floor run under gunicorn with `dashboard-api/gunicorn.conf.py`. "Ory calls/req" counts the
+replay server's requests. "own CPU ms/req" is the utime + stime of the gunicorn workers
+(`/proc/<pid>/stat`) over the row, warm-up included, divided by its requests.
+"""
