@@ -242,18 +242,13 @@ def main(argv: list[str] | None = None) -> None:
         assert client.client_secret
         internal_token = secrets.token_urlsafe(24)
         dashboard_database = f"sqlite:///{tmp / 'dashboard.sqlite3'}"
-        dashboard_env = {
-            "DASHBOARD_ENVIRONMENT": "development",
-            "DASHBOARD_SECRET_KEY": secrets.token_urlsafe(24),
-            "DASHBOARD_DATABASE_URL": dashboard_database,
-            "DASHBOARD_HYDRA_ADMIN_URL": ory.hydra_admin_url,
-            "DASHBOARD_HYDRA_PUBLIC_URL": ory.hydra_public_url,
-            "DASHBOARD_KRATOS_ADMIN_URL": ory.kratos_admin_url,
-            "DASHBOARD_KRATOS_PUBLIC_URL": ory.kratos_public_url,
-            "DASHBOARD_INTERNAL_TOKEN": internal_token,
-            "DASHBOARD_OAUTH_CLIENT_ID": client.client_id,
-            "DASHBOARD_OAUTH_CLIENT_SECRET": client.client_secret,
-        }
+        dashboard_env = backends.dashboard_env(
+            ory,
+            database_url=dashboard_database,
+            internal_token=internal_token,
+            client_id=client.client_id,
+            client_secret=client.client_secret,
+        )
         dashboard_cli(dashboard_env, "migrate")
         dashboard_cli(
             dashboard_env,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -178,3 +179,21 @@ def _close_ory(process: subprocess.Popen[str]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def dashboard_env(
+    ory: OryUrls, *, database_url: str, internal_token: str, client_id: str, client_secret: str
+) -> dict[str, str]:
+    """dashboard-api's settings for a bench run against `ory` (stand-ins or their replay)."""
+    return {
+        "DASHBOARD_ENVIRONMENT": "development",
+        "DASHBOARD_SECRET_KEY": secrets.token_urlsafe(24),
+        "DASHBOARD_DATABASE_URL": database_url,
+        "DASHBOARD_HYDRA_ADMIN_URL": ory.hydra_admin_url,
+        "DASHBOARD_HYDRA_PUBLIC_URL": ory.hydra_public_url,
+        "DASHBOARD_KRATOS_ADMIN_URL": ory.kratos_admin_url,
+        "DASHBOARD_KRATOS_PUBLIC_URL": ory.kratos_public_url,
+        "DASHBOARD_INTERNAL_TOKEN": internal_token,
+        "DASHBOARD_OAUTH_CLIENT_ID": client_id,
+        "DASHBOARD_OAUTH_CLIENT_SECRET": client_secret,
+    }

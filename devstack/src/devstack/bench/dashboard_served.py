@@ -39,18 +39,13 @@ def start(
     assert client.client_id
     assert client.client_secret
     internal_token = secrets.token_urlsafe(24)
-    env = {
-        "DASHBOARD_ENVIRONMENT": "development",
-        "DASHBOARD_SECRET_KEY": secrets.token_urlsafe(24),
-        "DASHBOARD_DATABASE_URL": database_url,
-        "DASHBOARD_HYDRA_ADMIN_URL": ory.hydra_admin_url,
-        "DASHBOARD_HYDRA_PUBLIC_URL": ory.hydra_public_url,
-        "DASHBOARD_KRATOS_ADMIN_URL": ory.kratos_admin_url,
-        "DASHBOARD_KRATOS_PUBLIC_URL": ory.kratos_public_url,
-        "DASHBOARD_INTERNAL_TOKEN": internal_token,
-        "DASHBOARD_OAUTH_CLIENT_ID": client.client_id,
-        "DASHBOARD_OAUTH_CLIENT_SECRET": client.client_secret,
-    }
+    env = backends.dashboard_env(
+        ory,
+        database_url=database_url,
+        internal_token=internal_token,
+        client_id=client.client_id,
+        client_secret=client.client_secret,
+    )
     dashboard_cli(env, "migrate")
     dashboard_cli(
         env, "seed", "--admin-subject", admin_id, "--dashboard-client-id", client.client_id

@@ -75,18 +75,13 @@ def run(plan: Plan) -> str:
             hydra_public_url=replayed[3],
         )
         database = f"sqlite:///{tmp / 'dashboard.sqlite3'}"
-        env = {
-            "DASHBOARD_ENVIRONMENT": "development",
-            "DASHBOARD_SECRET_KEY": secrets.token_urlsafe(24),
-            "DASHBOARD_DATABASE_URL": database,
-            "DASHBOARD_HYDRA_ADMIN_URL": through.hydra_admin_url,
-            "DASHBOARD_HYDRA_PUBLIC_URL": through.hydra_public_url,
-            "DASHBOARD_KRATOS_ADMIN_URL": through.kratos_admin_url,
-            "DASHBOARD_KRATOS_PUBLIC_URL": through.kratos_public_url,
-            "DASHBOARD_INTERNAL_TOKEN": secrets.token_urlsafe(24),
-            "DASHBOARD_OAUTH_CLIENT_ID": client.client_id,
-            "DASHBOARD_OAUTH_CLIENT_SECRET": client.client_secret,
-        }
+        env = backends.dashboard_env(
+            through,
+            database_url=database,
+            internal_token=secrets.token_urlsafe(24),
+            client_id=client.client_id,
+            client_secret=client.client_secret,
+        )
         dashboard_cli(env, "migrate")
         dashboard_cli(
             env, "seed", "--admin-subject", admin_id, "--dashboard-client-id", client.client_id
