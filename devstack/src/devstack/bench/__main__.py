@@ -37,6 +37,7 @@ SECTIONS: dict[str, str] = {
     "batch": "devstack.bench.batch",
     "memory": "devstack.bench.memory",
     "replay": "devstack.bench.replay",
+    "search": "devstack.bench.search",
 }
 
 
