@@ -14,8 +14,9 @@ import httpx
 from dashboard_api import reconcile as reconciliation
 from dashboard_api.actors import Actor
 from dashboard_api.context import Context
+from dashboard_api.db import Database
 from dashboard_api.search import repository
-from dashboard_api.search.terms import Entry, entry_from, terms_of
+from dashboard_api.search.terms import Entry, entry_from, shared_prefixes, terms_of
 from stackspin_clients.models import CreateIdentity
 
 if TYPE_CHECKING:
@@ -39,6 +40,64 @@ def test_a_search_matches_the_start_of_any_word_of_email_username_or_name() -> N
     }
     assert terms_of(["élodie_b"]) == {"élodie_b", "b"}
     assert entry == Entry("s", "ada.lovelace@example.org", None, "jean-luc picard", "active")
+
+
+def test_each_term_knows_how_much_of_its_start_a_smaller_term_shares() -> None:
+    assert shared_prefixes({"mills", "mia mills", "mia.mills@mail.org", "mail.org", "org"}) == [
+        ("mail.org", 0),
+        ("mia mills", 1),
+        ("mia.mills@mail.org", 3),
+        ("mills", 2),
+        ("org", 0),
+    ]
+    assert shared_prefixes({"ab", "abc"}) == [("ab", 0), ("abc", 2)]
+
+
+def _every_page(database: Database, needle: str, limit: int) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    after = None
+    with database.session(read_only=True) as session:
+        for _ in range(1000):
+            rows, after = repository.page(session, needle, limit=limit, after=after)
+            assert len(rows) <= limit
+            found += rows
+            if after is None:
+                return found
+    raise AssertionError("the pages never ended")
+
+
+def test_pages_list_each_match_once_at_its_smallest_matching_term(database: Database) -> None:
+    """Followed to the end, the pages hold every person with a matching term, once, ordered by
+    their smallest matching term, then id: on both databases, at any page size."""
+    run = f"t{uuid.uuid4().hex[:6]}"
+    people = [
+        entry_from(
+            f"{run}-{n:03}",
+            {
+                "email": f"{run}{first}.{run}{last}{n % 3}@{run}mail.org",
+                "name": f"{run}{first} {run}{last}",
+                **({"username": f"{run}{first[0]}{last}"} if n % 2 else {}),
+            },
+            "active",
+        )
+        for n, (first, last) in enumerate(
+            (first, last)
+            for first in ("mia", "milo", "ada", "mila")
+            for last in ("mills", "mulder", "lovelace")
+        )
+    ]
+    with database.transaction() as session:
+        repository.replace(session, people)
+    for needle in (run, f"{run}m", f"{run}mi", f"{run}mil", f"{run}mia {run}m", f"{run}mail"):
+        expected = sorted(
+            (min(t for t in e.terms() if t.startswith(needle)), e.subject)
+            for e in people
+            if any(t.startswith(needle) for t in e.terms())
+        )
+        assert expected, needle
+        for limit in (1, 2, 3, 5, 100):
+            assert _every_page(database, needle, limit) == expected, (needle, limit)
+    assert _every_page(database, f"{run}zz", 10) == []
 
 
 def _admin(alone: Served) -> httpx.Client:

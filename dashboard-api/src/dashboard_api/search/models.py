@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, SmallInteger, String
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -35,7 +35,9 @@ class SearchEntry(Base):
 
 class SearchTerm(Base):
     """A tail of the email, username or name that starts at a word; a search is a prefix range
-    over `term`, walked in order (the primary key), so a page costs the same at any size."""
+    over `term`, walked in order (the primary key), so a page costs the same at any size.
+    `shared_prefix` (see `terms.shared_prefixes`) says without another query whether the person
+    is listed at this term: only for a query longer than that, else at a smaller term."""
 
     __tablename__ = "user_search_terms"
     __table_args__ = (Index("ix_user_search_terms_subject", "subject", "term"),)
@@ -46,3 +48,4 @@ class SearchTerm(Base):
         ForeignKey("user_search.subject", ondelete="CASCADE"),
         primary_key=True,
     )
+    shared_prefix: Mapped[int] = mapped_column(SmallInteger)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import and_, delete, func, insert, or_, select
+from sqlalchemy import and_, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from dashboard_api.search.models import SearchEntry, SearchTerm
-from dashboard_api.search.terms import Entry
+from dashboard_api.search.terms import Entry, shared_prefixes
 
 # Above every character: `needle + TOP` ends the range of terms that start with `needle`.
 TOP = "\U0010ffff"
@@ -32,7 +32,11 @@ def replace(session: Session, entries: Sequence[Entry]) -> None:
             for e in entries
         ],
     )
-    terms = [{"term": term, "subject": e.subject} for e in entries for term in e.terms()]
+    terms = [
+        {"term": term, "subject": e.subject, "shared_prefix": shared}
+        for e in entries
+        for term, shared in shared_prefixes(e.terms())
+    ]
     if terms:
         session.execute(insert(SearchTerm), terms)
 
@@ -49,12 +53,12 @@ def page(
 ) -> tuple[list[tuple[str, str]], tuple[str, str] | None]:
     """(term, subject) of up to `limit` identities with a term starting with `needle`, each
     once, at its smallest such term, in term order after `after`; and where the next page
-    starts (None at the end). Two statements at any size: a walk along the primary key that
-    stops after 2 x `limit` rows, and those subjects' terms (by the subject index), whose
-    smallest match is where each subject is listed (its later terms are dropped)."""
+    starts (None at the end). One statement at any size: a walk along the primary key that
+    stops after 2 x `limit` rows; a row whose `shared_prefix` is not shorter than `needle` is
+    not where its subject is listed (a smaller term of theirs matches too) and is dropped."""
     end = needle + TOP
     scan = (
-        select(SearchTerm.term, SearchTerm.subject)
+        select(SearchTerm.term, SearchTerm.subject, SearchTerm.shared_prefix)
         .where(SearchTerm.term >= needle, SearchTerm.term < end)
         .order_by(SearchTerm.term, SearchTerm.subject)
         .limit(2 * limit)
@@ -65,29 +69,19 @@ def page(
             SearchTerm.term >= at,
             or_(SearchTerm.term > at, and_(SearchTerm.term == at, SearchTerm.subject > subject)),
         )
-    rows = [(term, subject) for term, subject in session.execute(scan)]
+    rows = session.execute(scan).all()
     if not rows:
         return [], None
-    # Those subjects' matching terms, by the (subject, term) index. The prefix is tested by
-    # `substr`, not as a range, so no backend walks the primary key over every match instead.
-    smallest: dict[str, str] = {}
-    for subject, term in session.execute(
-        select(SearchTerm.subject, SearchTerm.term).where(
-            SearchTerm.subject.in_({subject for _, subject in rows}),
-            func.substr(SearchTerm.term, 1, len(needle)) == needle,
-        )
-    ):
-        if term < smallest.get(subject, end):
-            smallest[subject] = term
     kept: list[tuple[str, str]] = []
-    for index, row in enumerate(rows):
-        if smallest.get(row[1]) == row[0]:
-            kept.append(row)
+    for index, (term, subject, shared) in enumerate(rows):
+        if shared < len(needle):
+            kept.append((term, subject))
             if len(kept) == limit:
                 more = index + 1 < len(rows) or len(rows) == 2 * limit
-                return kept, row if more else None
+                return kept, (term, subject) if more else None
     # The scan stopped at its own limit: more may follow its last row.
-    return kept, rows[-1] if len(rows) == 2 * limit else None
+    last_term, last_subject, _ = rows[-1]
+    return kept, (last_term, last_subject) if len(rows) == 2 * limit else None
 
 
 def holders(session: Session, identifiers: Iterable[str]) -> dict[str, str]:

@@ -63,6 +63,22 @@ def terms_of(values: Iterable[str]) -> set[str]:
     return found
 
 
+def shared_prefixes(terms: Iterable[str]) -> list[tuple[str, int]]:
+    """One person's terms, each with the length of the start it shares with their next smaller
+    term (0 for the smallest). A query is listed at a term only if it is longer than that: a
+    shorter one also starts that smaller term, where the person is listed instead."""
+    ordered = sorted(terms)
+    return [
+        (term, _common_start(ordered[i - 1], term) if i else 0) for i, term in enumerate(ordered)
+    ]
+
+
+def _common_start(a: str, b: str) -> int:
+    return next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+
+
 def needle_of(query: str) -> str | None:
     folded = fold(query)
     return folded[:MAX_TERM] or None
