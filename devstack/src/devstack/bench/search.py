@@ -260,7 +260,7 @@ def run(plan: Plan) -> str:
                 done = size
                 print(f"  search: {name} at {size} ...", flush=True)
                 rows += measure(name, database, size, people[size // 2], repeats)
-    skipped = "" if server else f"MariaDB skipped: set {MARIADB_ENV} (e.g. the tests' account)."
+    skipped = "" if server else f"\nMariaDB skipped: set {MARIADB_ENV} (e.g. the tests' account)."
     at = ", ".join(f"{size // 1000}k" for size in sizes)
     return f"""### Search projection: `repository.page` at {at} entries
 
