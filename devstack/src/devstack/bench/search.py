@@ -13,7 +13,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,8 +26,8 @@ from dashboard_api.search.terms import Entry, entry_from
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from devstack.bench import dashboard_served
 from devstack.bench.plan import PAGE, Plan
-from devstack.testing import databases
 
 MARIADB_ENV = "BENCH_MARIADB_URL"  # e.g. mysql://user:password@127.0.0.1:3306
 FIRST = [
@@ -213,14 +213,17 @@ def measure(name: str, database: Database, size: int, probe: Entry, repeats: int
 
 
 @contextmanager
-def migrated(backend: str, workdir: Path, server: str | None) -> Iterator[Database]:
-    with databases.empty_database(backend, workdir, server=server) as url:
+def migrated(workdir: Path, server: str | None) -> Iterator[Database]:
+    """A fresh migrated database: on the MariaDB `server` when given, else a SQLite file."""
+    with ExitStack() as stack:
+        if server is None:
+            url = f"sqlite:///{workdir / 'search.sqlite3'}"
+        else:
+            url = stack.enter_context(dashboard_served.mariadb_database(server))
         migrate.upgrade(url)
         database = Database.from_url(url)
-        try:
-            yield database
-        finally:
-            database.dispose()
+        stack.callback(database.dispose)
+        yield database
 
 
 def table(rows: list[Timed]) -> str:
@@ -243,15 +246,14 @@ def run(plan: Plan) -> str:
     sizes = [10_000] if plan.quick else [10_000, 100_000]
     repeats = 100 if plan.quick else 300
     server = os.environ.get(MARIADB_ENV) or None
-    backends = [("SQLite", "sqlite")] + ([("MariaDB", "mariadb")] if server else [])
+    backends: list[tuple[str, str | None]] = [("SQLite", None)]
+    if server:
+        backends.append(("MariaDB", server))
     people = entries(sizes[-1])
     rows: list[Timed] = []
     fills: list[str] = []
-    for name, backend in backends:
-        with (
-            tempfile.TemporaryDirectory() as workdir,
-            migrated(backend, Path(workdir), server) as database,
-        ):
+    for name, on in backends:
+        with tempfile.TemporaryDirectory() as workdir, migrated(Path(workdir), on) as database:
             done = 0
             for size in sizes:
                 started = time.perf_counter()
