@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from prometheus_client import Counter
-from sqlalchemy import JSON, DateTime, Engine, MetaData, TypeDecorator, create_engine, event
-from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Engine,
+    MetaData,
+    Select,
+    TypeDecorator,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import Connection, CursorResult, Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from stackspin_clients.deadline import deadline_var, request_deadline, seconds_left
 
@@ -20,6 +29,7 @@ from dashboard_api.errors import DependencyUnavailable
 log = logging.getLogger(__name__)
 
 # Statements sent, for the per-request query count `make bench` reports beside each row.
+Columns = TypeVarTuple("Columns")
 STATEMENTS = Counter("dashboard_api_db_statements_total", "SQL statements sent to the database")
 
 # Session.info key: what to undo outside the database if the unit of work does not commit.
@@ -165,6 +175,16 @@ def _create(url: str, timeouts: DatabaseTimeouts, **kwargs: Any) -> Engine:
     return create_engine(
         url, pool_pre_ping=True, pool_recycle=3600, connect_args=connect_args, **kwargs
     )
+
+
+def core_execute(
+    session: Session, statement: Select[*Columns], params: Mapping[str, object]
+) -> CursorResult[*Columns]:
+    """A Core statement on the session's connection, flushing pending objects first as
+    `session.execute` would: the ORM's per-statement bookkeeping is skipped, not its view."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    return session.connection().execute(statement, params)
 
 
 def on_rollback(session: Session, undo: Callable[[], None]) -> None:

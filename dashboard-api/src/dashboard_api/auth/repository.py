@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from dashboard_api.apps.models import DASHBOARD_APP_SLUG, App, OAuthClientLink
 from dashboard_api.auth.models import DashboardSession, LoginState
+from dashboard_api.db import core_execute
 
 
 def add_login_state(session: Session, state: LoginState) -> None:
@@ -54,11 +55,15 @@ def delete_expired(session: Session, now: datetime) -> None:
     session.execute(delete(LoginState).where(LoginState.expires_at <= now))
 
 
+# Built once: every request with a Bearer token asks it.
+_DASHBOARD_CLIENT = (
+    select(OAuthClientLink.client_id)
+    .join(App, App.id == OAuthClientLink.app_id)
+    .where(OAuthClientLink.client_id == bindparam("client_id"), App.slug == DASHBOARD_APP_SLUG)
+)
+
+
 def is_dashboard_client(session: Session, client_id: str) -> bool:
     """Whether `client_id` is one of the dashboard app's OAuth2 clients."""
-    found = session.scalar(
-        select(OAuthClientLink.client_id)
-        .join(App, App.id == OAuthClientLink.app_id)
-        .where(OAuthClientLink.client_id == client_id, App.slug == DASHBOARD_APP_SLUG)
-    )
+    found = core_execute(session, _DASHBOARD_CLIENT, {"client_id": client_id}).first()
     return found is not None

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 
-from sqlalchemy import bindparam, case, delete, func, select, union_all
+from sqlalchemy import Select, bindparam, case, delete, func, select, union_all
 from sqlalchemy.orm import Session
 
 from dashboard_api.apps.models import App
+from dashboard_api.db import core_execute
 from dashboard_api.groups.models import GroupAppRole, GroupMember
 from dashboard_api.roles.models import RANK, Role, UserAppRole
 
@@ -37,7 +38,8 @@ def assignments_for(session: Session, subjects: Iterable[str]) -> dict[str, list
     found: dict[str, list[tuple[str, str]]] = defaultdict(list)
     if not wanted:
         return found
-    rows = session.execute(_ASSIGNMENTS, {"subjects": wanted}).all()
+    # Core on the session's connection: the ORM's per-statement bookkeeping was most of the cost.
+    rows = core_execute(session, _ASSIGNMENTS, {"subjects": wanted}).all()
     for subject, slug, role in rows:
         found[subject].append((slug, role))
     return found
@@ -137,10 +139,15 @@ def has_any_role(session: Session, subject: str) -> bool:
     )
 
 
+_APP_AND_ROLE_IDS = (
+    select(App.id, Role.id)
+    .join(Role, Role.name == bindparam("role"))
+    .where(App.slug == bindparam("app_slug"))
+)
+
+
 def app_and_role_ids(session: Session, *, app_slug: str, role: str) -> tuple[int, int] | None:
-    row = session.execute(
-        select(App.id, Role.id).join(Role, Role.name == role).where(App.slug == app_slug)
-    ).first()
+    row = core_execute(session, _APP_AND_ROLE_IDS, {"role": role, "app_slug": app_slug}).first()
     return None if row is None else (row[0], row[1])
 
 
@@ -165,6 +172,35 @@ def role_ids_by_app(session: Session, subject: str) -> dict[int, int]:
     return dict(rows)
 
 
+def _direct_and_group_roles(*, on_apps: bool) -> Select[str, int, str]:
+    subjects = bindparam("subjects", type_=UserAppRole.subject.type, expanding=True)
+    direct = select(
+        UserAppRole.subject.label("subject"),
+        UserAppRole.app_id.label("app_id"),
+        UserAppRole.role_id.label("role_id"),
+    ).where(UserAppRole.subject.in_(subjects))
+    grouped = (
+        select(
+            GroupMember.subject.label("subject"),
+            GroupAppRole.app_id.label("app_id"),
+            GroupAppRole.role_id.label("role_id"),
+        )
+        .join(GroupAppRole, GroupAppRole.group_id == GroupMember.group_id)
+        .where(GroupMember.subject.in_(subjects))
+    )
+    if on_apps:
+        app_ids = bindparam("app_ids", type_=UserAppRole.app_id.type, expanding=True)
+        direct = direct.where(UserAppRole.app_id.in_(app_ids))
+        grouped = grouped.where(GroupAppRole.app_id.in_(app_ids))
+    both = union_all(direct, grouped).subquery()
+    return select(both.c.subject, both.c.app_id, Role.name).join(Role, Role.id == both.c.role_id)
+
+
+# Built once (the admin check of every request runs one): building it was most of its cost.
+_DIRECT_AND_GROUP_ROLES = _direct_and_group_roles(on_apps=False)
+_DIRECT_AND_GROUP_ROLES_ON_APPS = _direct_and_group_roles(on_apps=True)
+
+
 def direct_and_group_roles(
     session: Session, *, subjects: Collection[str], app_ids: Collection[int] | None = None
 ) -> list[tuple[str, int, str]]:
@@ -173,30 +209,16 @@ def direct_and_group_roles(
     wanted = list(dict.fromkeys(subjects))
     if not wanted:
         return []
-    direct = select(
-        UserAppRole.subject.label("subject"),
-        UserAppRole.app_id.label("app_id"),
-        UserAppRole.role_id.label("role_id"),
-    ).where(UserAppRole.subject.in_(wanted))
-    grouped = (
-        select(
-            GroupMember.subject.label("subject"),
-            GroupAppRole.app_id.label("app_id"),
-            GroupAppRole.role_id.label("role_id"),
-        )
-        .join(GroupAppRole, GroupAppRole.group_id == GroupMember.group_id)
-        .where(GroupMember.subject.in_(wanted))
-    )
-    if app_ids is not None:
+    if app_ids is None:
+        statement = _DIRECT_AND_GROUP_ROLES
+        params: dict[str, object] = {"subjects": wanted}
+    else:
         ids = list(app_ids)
         if not ids:
             return []
-        direct = direct.where(UserAppRole.app_id.in_(ids))
-        grouped = grouped.where(GroupAppRole.app_id.in_(ids))
-    both = union_all(direct, grouped).subquery()
-    rows = session.execute(
-        select(both.c.subject, both.c.app_id, Role.name).join(Role, Role.id == both.c.role_id)
-    ).all()
+        statement = _DIRECT_AND_GROUP_ROLES_ON_APPS
+        params = {"subjects": wanted, "app_ids": ids}
+    rows = core_execute(session, statement, params).all()
     return [(subject, app_id, role) for subject, app_id, role in rows]
 
 
