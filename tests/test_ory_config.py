@@ -66,12 +66,15 @@ def apply_env(config: dict[str, Any], schema: dict[str, Any], key: str, value: s
     """Set the config key an Ory env variable names (SERVE_PUBLIC_BASE_URL: serve.public.base_url).
 
     Keys contain underscores too, so each level takes the longest property name that matches.
-    An unknown name fails: a typo in docker-compose.yml would be silently ignored by Ory.
+    A number after an array's name is an index into the array the file already holds (Ory's
+    configx does the same: ..._HOOKS_0_CONFIG_URL). An unknown name fails: a typo in
+    docker-compose.yml would be silently ignored by Ory.
     """
     tokens = key.lower().split("_")
-    node, target = schema, config
+    node: dict[str, Any] = schema
+    target: Any = config
     while tokens:
-        node = resolve(schema, node)
+        node = _choice(schema, resolve(schema, node), target, tokens[0])
         properties = node.get("properties", {})
         for size in range(len(tokens), 0, -1):
             name = "_".join(tokens[:size])
@@ -84,8 +87,31 @@ def apply_env(config: dict[str, Any], schema: dict[str, Any], key: str, value: s
         if not tokens:
             target[name] = [value] if child.get("type") == "array" else value
             return
+        if child.get("type") == "array" and tokens[0].isdigit():
+            items, index = target.get(name, []), int(tokens.pop(0))
+            assert index < len(items), f"{key}: the file has no item {index} of {name}"
+            target, node = items[index], child["items"]
+            continue
         target = target.setdefault(name, {})
         node = child
+
+
+def _choice(
+    schema: dict[str, Any], node: dict[str, Any], target: Any, first: str
+) -> dict[str, Any]:
+    """Of an anyOf/oneOf, the choice the file's value is (its `type` const, as Ory's hooks and
+    auth say which they are), else the one with a key starting with `first`."""
+    choices = [resolve(schema, c) for c in node.get("anyOf", node.get("oneOf", []))]
+    if "properties" in node or not choices:
+        return node
+    for choice in choices:
+        const = choice.get("properties", {}).get("type", {}).get("const")
+        if const is not None and isinstance(target, dict) and target.get("type") == const:
+            return choice
+    for choice in choices:
+        if any(p.split("_")[0] == first for p in choice.get("properties", {})):
+            return choice
+    raise AssertionError(f"no choice has a key starting with {first!r}")
 
 
 def effective_config(spec: Path, name: str) -> dict[str, Any]:

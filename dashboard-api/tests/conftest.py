@@ -33,6 +33,7 @@ from sqlalchemy import Engine
 from stackspin_clients.models import CreateIdentity
 
 INTERNAL_TOKEN = "internal-token-for-tests-0123456789"
+KRATOS_HOOK_TOKEN = "kratos-hook-token-for-tests-0123456789"
 
 
 @dataclass
@@ -175,6 +176,7 @@ def settings_for(
         "kratos_admin_url": kratos_admin_url,
         "kratos_public_url": kratos_public_url,
         "internal_token": INTERNAL_TOKEN,
+        "kratos_hook_token": KRATOS_HOOK_TOKEN,
         "oauth_client_id": "dashboard-frontend",
         "oauth_client_secret": "test-oauth-secret-0123456789",
         "smtp_url": smtp_url,

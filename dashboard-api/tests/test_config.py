@@ -52,3 +52,13 @@ def test_the_asgi_app_is_built_on_first_use(monkeypatch, tmp_path) -> None:
     app = main.app
     assert app.openapi()["info"]["title"] == "Stackspin dashboard API"
     monkeypatch.delattr(main, "app")
+
+
+def test_the_kratos_hook_token_may_be_unset_but_never_a_placeholder(monkeypatch) -> None:
+    for name in ("SECRET_KEY", "INTERNAL_TOKEN", "OAUTH_CLIENT_SECRET"):
+        monkeypatch.setenv(f"DASHBOARD_{name}", f"a-real-{name.lower()}-value-123")
+    monkeypatch.setenv("DASHBOARD_ENVIRONMENT", "production")
+    assert Settings().kratos_hook_token is None  # unset: the hook is refused, reconcile catches up
+    monkeypatch.setenv("DASHBOARD_KRATOS_HOOK_TOKEN", "changethis")
+    with pytest.raises(ValidationError, match="DASHBOARD_KRATOS_HOOK_TOKEN"):
+        Settings()

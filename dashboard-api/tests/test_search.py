@@ -5,6 +5,7 @@ On SQLite and MariaDB, against the stand-ins and (ORY=real) real Kratos."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +18,8 @@ from dashboard_api.context import Context
 from dashboard_api.db import Database
 from dashboard_api.search import repository
 from dashboard_api.search.terms import Entry, entry_from, shared_prefixes, terms_of
+from devstack.ports import free_port
+from devstack.stack import OryStackBase
 from stackspin_clients.models import CreateIdentity
 
 if TYPE_CHECKING:
@@ -218,6 +221,81 @@ def test_a_name_changed_on_the_kratos_settings_page_is_found_after_reconcile(
         assert [(u["id"], u["name"]) for u in _search(admin, new_name)] == [(person, new_name)]
         assert [u["id"] for u in _search(admin, "renamed")] == [person]
         assert _reconcile(alone, repair=False).clean
+
+
+HOOK_PATH = "/internal/v1/kratos/identity-changed"
+
+
+def _save_name(alone: Served, token: str, name: str) -> None:
+    """Save a new name on Kratos's settings flow (the API flow: the page posts the same)."""
+    public = alone.settings.kratos_public_url.rstrip("/")
+    with httpx.Client(timeout=30, headers={"X-Session-Token": token}) as kratos:
+        flow = kratos.get(f"{public}/self-service/settings/api").json()
+        email = next(
+            n["attributes"]["value"]
+            for n in flow["ui"]["nodes"]
+            if n["attributes"].get("name") == "traits.email"
+        )
+        changed = kratos.post(
+            flow["ui"]["action"],
+            json={"method": "profile", "traits": {"email": email, "name": name}},
+        )
+        assert changed.status_code == 200, changed.text
+
+
+def test_a_name_saved_on_the_settings_page_is_found_at_once_through_kratos_web_hook(
+    alone: Served, ory_stack: OryStackBase
+) -> None:
+    """deploy/ory/kratos.yml's settings web_hook: Kratos (the stand-in, or real Kratos running
+    identity-changed.jsonnet) tells dashboard-api, which re-reads the entry — no reconcile."""
+    ory_stack.kratos_config.profile_hook_url = alone.server.url + HOOK_PATH
+    ory_stack.kratos_config.profile_hook_token = alone.settings.kratos_hook_token
+    ory_stack.apply()  # real Kratos restarts with the hook
+    person, token = alone.settings_session()
+    new_name = f"Hooked Renamed{uuid.uuid4().hex[:8]}"
+    with _admin(alone) as admin:
+        _save_name(alone, token, new_name)
+        # Asynchronous in Kratos (`response.ignore`): it arrives soon after the answer.
+        deadline = time.monotonic() + 20
+        while (found := _search(admin, new_name)) == [] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [(u["id"], u["name"]) for u in found] == [(person, new_name)]
+        assert person not in _reconcile(alone, repair=False).search_drift
+
+
+def test_a_profile_saves_while_the_web_hook_receiver_is_down(
+    alone: Served, ory_stack: OryStackBase
+) -> None:
+    """The hook is a notification: nobody's save waits for, or fails with, dashboard-api."""
+    ory_stack.kratos_config.profile_hook_url = f"http://127.0.0.1:{free_port()}{HOOK_PATH}"
+    ory_stack.kratos_config.profile_hook_token = alone.settings.kratos_hook_token
+    ory_stack.apply()
+    person, token = alone.settings_session()
+    _save_name(alone, token, "Saved Anyway")
+    assert alone.ory.kratos.get_identity(person).traits["name"] == "Saved Anyway"
+
+
+def test_the_web_hook_takes_only_kratos_own_token_and_names_an_identity(api, settings) -> None:
+    someone = str(uuid.uuid4())
+    kratos_token = settings.kratos_hook_token
+    assert kratos_token
+    with httpx.Client(base_url=api.url, timeout=30) as client:
+        for headers in (
+            {},
+            {"Authorization": f"Bearer {settings.internal_token}"},  # login-service's token
+            {"Authorization": f"Bearer {kratos_token[:-1]}"},
+        ):
+            refused = client.post(HOOK_PATH, json={"identity_id": someone}, headers=headers)
+            assert refused.status_code == 401, refused.text
+            assert refused.headers["content-type"] == "application/problem+json"
+        hook = {"Authorization": f"Bearer {kratos_token}"}
+        for body in ({}, {"identity_id": "not-an-id"}, {"identity_id": someone, "traits": {}}):
+            bad = client.post(HOOK_PATH, json=body, headers=hook)
+            assert bad.status_code == 422, (body, bad.text)
+            assert bad.headers["content-type"] == "application/problem+json"
+        # Someone Kratos does not hold: nothing to index, and nothing fails.
+        gone = client.post(HOOK_PATH, json={"identity_id": someone}, headers=hook)
+        assert gone.status_code == 204, gone.text
 
 
 def test_writes_through_the_api_keep_the_search_in_step(alone: Served) -> None:

@@ -31,6 +31,8 @@ KRATOS_MAY_SET = {
     "selfservice.allowed_return_urls",
     *(f"selfservice.flows.{kind}.ui_url" for kind in (*configs.KRATOS_FLOWS, "error")),
     "selfservice.flows.logout.after.default_browser_return_url",
+    # deploy's settings web_hook with this run's dashboard-api URL and token (or none at all)
+    "selfservice.flows.settings.after.profile.hooks",
     "selfservice.methods.webauthn.enabled",
     "selfservice.methods.webauthn.config.rp.id",
     "selfservice.methods.webauthn.config.rp.origins",
@@ -157,3 +159,29 @@ def test_a_server_that_cannot_start_fails_with_its_log(tmp_path: Path) -> None:
         OryProcess("hydra", [bad], admin_url="http://127.0.0.1:1", log=log).start(timeout=20)
     assert "hydra exited at start" in str(failed.value)
     assert "port" in str(failed.value)  # the config error, from the log
+
+
+def test_the_profile_hook_is_deploys_with_this_runs_url_and_token() -> None:
+    import yaml
+
+    deployed = yaml.safe_load((configs.DEPLOY_ORY / "kratos.yml").read_text())
+    (hook,) = deployed["selfservice"]["flows"]["settings"]["after"]["profile"]["hooks"]
+
+    def hooks(config: KratosConfig) -> Any:
+        rendered = configs.kratos_overrides(
+            config, listen=configs.Listen(4433, 4434), dsn="x", secrets=new_secrets()
+        )
+        return rendered["selfservice"]["flows"]["settings"]["after"]["profile"]["hooks"]
+
+    assert hooks(KratosConfig()) == []  # no dashboard-api to tell: compose's URL is not kept
+    (ours,) = hooks(
+        KratosConfig(profile_hook_url="http://127.0.0.1:9/hook", profile_hook_token="t")
+    )
+    assert ours["config"].pop("url") == "http://127.0.0.1:9/hook"
+    assert ours["config"]["auth"]["config"].pop("value") == "Bearer t"
+    assert ours["config"].pop("body") == (configs.DEPLOY_ORY / "identity-changed.jsonnet").as_uri()
+    assert hook["config"]["body"] == "file:///etc/config/kratos/identity-changed.jsonnet"
+    for key in ("url", "body"):
+        del hook["config"][key]
+    del hook["config"]["auth"]["config"]["value"]
+    assert ours == hook

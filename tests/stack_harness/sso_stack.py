@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 from devstack.hydra import HydraConfig
 from devstack.kratos import KratosConfig
+from devstack.ports import steady_port
 from devstack.realory.stack import RealOryStack
 from devstack.stack import OryStack, OryStackBase
 from devstack.testing import databases
@@ -162,6 +163,14 @@ def _start(workdir: Path, artifacts: Path, exit_stack: ExitStack, backend: str) 
     # As deploy/ory/kratos.yml: after a recovery (an invitation too) the new password leads to
     # the dashboard. Set before point_ui_at, whose apply() restarts real Kratos once.
     ory.kratos_config.recovery_return_url = f"{base}/"
+    # As deploy/ory/kratos.yml: a saved profile tells dashboard-api (started below, on a port
+    # chosen now) at once, with a token of its own.
+    dashboard_port = steady_port()
+    hook_token = secrets.token_urlsafe(32)
+    ory.kratos_config.profile_hook_url = (
+        f"http://127.0.0.1:{dashboard_port}/internal/v1/kratos/identity-changed"
+    )
+    ory.kratos_config.profile_hook_token = hook_token
     ory.point_ui_at(base)
 
     hydra = HydraAdmin(ClientConfig(base_url=ory.hydra_admin_url))
@@ -193,6 +202,7 @@ def _start(workdir: Path, artifacts: Path, exit_stack: ExitStack, backend: str) 
         "DASHBOARD_KRATOS_ADMIN_URL": ory.kratos_admin_url,
         "DASHBOARD_KRATOS_PUBLIC_URL": ory.kratos_public_url,
         "DASHBOARD_INTERNAL_TOKEN": internal_token,
+        "DASHBOARD_KRATOS_HOOK_TOKEN": hook_token,
         "DASHBOARD_OAUTH_CLIENT_ID": dashboard_client.client_id,
         "DASHBOARD_OAUTH_CLIENT_SECRET": dashboard_client.client_secret,
         "DASHBOARD_SMTP_URL": f"smtp://127.0.0.1:{ory.smtp_port}",
@@ -206,6 +216,7 @@ def _start(workdir: Path, artifacts: Path, exit_stack: ExitStack, backend: str) 
         ["--config", str(REPO / "dashboard-api" / "gunicorn.conf.py"), "--workers", "2"],
         env=dashboard_env,
         log_dir=logs,
+        port=dashboard_port,
     )
     exit_stack.callback(dashboard_api.stop)
 

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     kratos_admin_url: str = "http://127.0.0.1:4434"
     kratos_public_url: str = "http://127.0.0.1:4433"
     internal_token: str = DEVELOPMENT_SECRET
+    # What Kratos's settings web_hook sends (deploy/ory/kratos.yml): a person changed their
+    # profile, re-read their search entry. None: the hook is refused, reconcile catches up.
+    kratos_hook_token: str | None = None
     oauth_client_id: str = "dashboard"
     oauth_client_secret: str = DEVELOPMENT_SECRET
     oauth_scope: str = "openid email profile"
@@ -105,9 +108,10 @@ class Settings(BaseSettings):
         says so once when it starts, the CLI — which serves nothing — stays quiet)."""
         return [
             f"DASHBOARD_{name.upper()}"
-            for name in ("secret_key", "internal_token", "oauth_client_secret")
-            # " ChangeThis " is no better than "changethis".
-            if getattr(self, name).strip().casefold() in PLACEHOLDER_SECRETS
+            for name in ("secret_key", "internal_token", "oauth_client_secret", "kratos_hook_token")
+            # " ChangeThis " is no better than "changethis"; an unset hook token is no secret.
+            if (value := getattr(self, name)) is not None
+            and value.strip().casefold() in PLACEHOLDER_SECRETS
         ]
 
     @property

@@ -139,11 +139,10 @@ internal_bearer = HTTPBearer(
 )
 
 
-def require_internal_token(
-    settings: SettingsDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(internal_bearer)],
+def _check_token(
+    expected_token: str | None, credentials: HTTPAuthorizationCredentials | None
 ) -> None:
-    expected = settings.internal_token.encode()
+    expected = (expected_token or "").encode()
     given = credentials.credentials.encode() if credentials else b""
     # An empty token (development allows one) must not match a request that sends none.
     # Constant-time: the comparison must not tell how much of a guess was right.
@@ -151,4 +150,20 @@ def require_internal_token(
         raise Unauthenticated("A valid internal service token is required.")
 
 
+def require_internal_token(
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(internal_bearer)],
+) -> None:
+    _check_token(settings.internal_token, credentials)
+
+
+def require_kratos_hook_token(
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(internal_bearer)],
+) -> None:
+    """Kratos's own token: it may say an identity changed, and nothing else."""
+    _check_token(settings.kratos_hook_token, credentials)
+
+
 InternalToken = Annotated[None, Depends(require_internal_token)]
+KratosHookToken = Annotated[None, Depends(require_kratos_hook_token)]

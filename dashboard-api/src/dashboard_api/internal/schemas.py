@@ -5,6 +5,7 @@ the two in step."""
 from __future__ import annotations
 
 from typing import Any, Literal
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
@@ -27,3 +28,11 @@ class ConsentDecision(BaseModel):
     # The app's role claim under its claim name plus its extra claims, ready for the ID token.
     claims: dict[str, Any]
     reason: Literal["no_role", "user_inactive"] | None
+
+
+class IdentityChanged(BaseModel):
+    """The body of Kratos's settings web_hook (deploy/ory/identity-changed.jsonnet)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    identity_id: UUID

@@ -68,5 +68,10 @@ class KratosConfig:
     argon2_parallelism: int = 1
     # send Kratos's WebAuthn settings nodes (the ceremony itself is not emulated)
     webauthn_nodes: bool = False
+    # selfservice.flows.settings.after.profile.hooks: the web_hook deploy/ory/kratos.yml
+    # configures (dashboard-api's /internal/v1/kratos/identity-changed and its Bearer token);
+    # None: no hook
+    profile_hook_url: str | None = None
+    profile_hook_token: str | None = None
     # minimum password length (selfservice.methods.password.config.min_password_length)
     min_password_length: int = 10

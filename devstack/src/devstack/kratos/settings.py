@@ -24,6 +24,7 @@ from devstack.kratos import (
     text,
     verification,
     web,
+    web_hooks,
     webauthn,
 )
 from devstack.kratos.nodes import Node
@@ -449,6 +450,7 @@ def _profile(
     except identities.DuplicateIdentifierError:
         flows.set_form_message(flow, text.duplicate_credentials())
         return flows.respond_flow(rt, request, flow, status=400)
+    web_hooks.profile_saved(rt.config, identity["id"])
     return _success(rt, request, flow, updated, body)
 
 

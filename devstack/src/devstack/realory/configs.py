@@ -76,6 +76,8 @@ def kratos_overrides(
         )
     if "settings_required_aal" in changed:
         flows["settings"]["required_aal"] = config.settings_required_aal
+    # deploy's hook names compose's dashboard-api: always replaced (a list replaces a list).
+    flows["settings"]["after"] = {"profile": {"hooks": _profile_hooks(config)}}
 
     methods: dict[str, Any] = {}
     if "min_password_length" in changed:
@@ -153,6 +155,24 @@ def kratos_overrides(
             }
         }
     return overrides
+
+
+def _profile_hooks(config: KratosConfig) -> list[dict[str, Any]]:
+    if config.profile_hook_url is None:
+        return []
+    token = {"name": "Authorization", "value": f"Bearer {config.profile_hook_token or ''}"}
+    return [
+        {
+            "hook": "web_hook",
+            "config": {
+                "url": config.profile_hook_url,
+                "method": "POST",
+                "body": (DEPLOY_ORY / "identity-changed.jsonnet").as_uri(),
+                "response": {"ignore": True},
+                "auth": {"type": "api_key", "config": {**token, "in": "header"}},
+            },
+        }
+    ]
 
 
 def hydra_overrides(

@@ -55,6 +55,7 @@ def dashboard_settings(
             kratos_admin_url=wiring.kratos_admin_url,
             kratos_public_url=wiring.kratos_public_url,
             internal_token=secrets.internal_token,
+            kratos_hook_token=secrets.kratos_hook_token,
             oauth_client_id=client.client_id,
             oauth_client_secret=client.client_secret,
             smtp_url=wiring.smtp_url,

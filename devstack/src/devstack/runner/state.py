@@ -25,6 +25,7 @@ class Secrets:
     login_secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     dashboard_secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     internal_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    kratos_hook_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     demo_session_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     admin_email: str = DEFAULT_ADMIN_EMAIL
     admin_password: str = field(default_factory=lambda: secrets.token_urlsafe(15))

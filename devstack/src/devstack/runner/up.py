@@ -99,8 +99,11 @@ class DevStack:
         router_sock = self._router_servers.bind(self.ports.router)
         public = f"http://{self._public_host}:{router_sock.getsockname()[1]}"
         self.status.public_url = public
+        # dashboard-api's too: Kratos's settings web_hook names it.
+        dashboard_sock = self._asgi.bind(self.ports.dashboard_api)
+        dashboard_url = f"http://127.0.0.1:{dashboard_sock.getsockname()[1]}"
 
-        self.ory = ory = self._ory_stack(public, secrets).start()
+        self.ory = ory = self._ory_stack(public, secrets, dashboard_url).start()
         self.status.smtp_port = ory.smtp_port
         ory.kratos_config.admin_url = ory.kratos_admin_url + "/"
 
@@ -128,14 +131,13 @@ class DevStack:
         self.status.admin_email = secrets.admin_email
         self.status.admin_password = secrets.admin_password
 
-        dashboard_sock = self._asgi.bind(self.ports.dashboard_api)
         wiring = services.Wiring(
             public_url=public,
             hydra_public_url=ory.hydra_public_url,
             hydra_admin_url=ory.hydra_admin_url,
             kratos_public_url=ory.kratos_public_url,
             kratos_admin_url=ory.kratos_admin_url,
-            dashboard_url=f"http://127.0.0.1:{dashboard_sock.getsockname()[1]}",
+            dashboard_url=dashboard_url,
             smtp_url=f"smtp://127.0.0.1:{ory.smtp_port}",
             database_url=f"sqlite:///{self.state_dir / 'dashboard.sqlite3'}",
         )
@@ -190,7 +192,7 @@ class DevStack:
         self._write_running(wiring, upstreams)
         return self.status
 
-    def _ory_stack(self, public: str, secrets: Secrets) -> OryStackBase:
+    def _ory_stack(self, public: str, secrets: Secrets, dashboard_url: str) -> OryStackBase:
         """The stand-ins, or (ORY=real) real Hydra and Kratos on the same ports and configs."""
         ports: dict[str, Any] = {
             "hydra_public_port": self.ports.hydra_public,
@@ -206,7 +208,7 @@ class DevStack:
 
             return RealOryStack(
                 self._hydra_config(public),
-                self._kratos_config(public),
+                self._kratos_config(public, secrets, dashboard_url),
                 **ports,
                 mail_database=mail,
                 serve_mail_http=False,
@@ -219,7 +221,7 @@ class DevStack:
             )
         return OryStack(
             self._hydra_config(public),
-            self._kratos_config(public),
+            self._kratos_config(public, secrets, dashboard_url),
             **ports,
             mail_database=mail,
             serve_mail_http=False,
@@ -275,7 +277,9 @@ class DevStack:
             database=str(self.state_dir / "hydra.sqlite3"),
         )
 
-    def _kratos_config(self, public: str) -> kratos.KratosConfig:
+    def _kratos_config(
+        self, public: str, secrets: Secrets, dashboard_url: str
+    ) -> kratos.KratosConfig:
         config = kratos.KratosConfig(
             public_url=f"{public}/kratos/",
             default_return_url=f"{public}/",
@@ -286,6 +290,9 @@ class DevStack:
             database=str(self.state_dir / "kratos.sqlite3"),
             min_password_length=KRATOS_MIN_PASSWORD_LENGTH,
             mail_from="no-reply@example.org",
+            # As deploy/ory/kratos.yml: a saved profile is searchable in the dashboard at once.
+            profile_hook_url=f"{dashboard_url}/internal/v1/kratos/identity-changed",
+            profile_hook_token=secrets.kratos_hook_token,
         )
         for page in ("login", "registration", "recovery", "verification", "settings", "error"):
             setattr(config, f"{page}_ui_url", f"{public}/auth/{page}")
