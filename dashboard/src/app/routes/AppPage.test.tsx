@@ -148,6 +148,29 @@ describe("Admin: one app", () => {
     expect(await navigator.clipboard.readText()).toBe("tier");
   });
 
+  it("clears the app's address and icon when they are emptied", async () => {
+    const { calls } = adminApi();
+    const user = userEvent.setup();
+    renderAt("/apps/nextcloud");
+    await user.click(await screen.findByRole("button", { name: "Edit app" }));
+    await user.type(screen.getByLabelText("Icon URL"), "https://cloud.example.org/icon.png");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    expect(await screen.findByText("Saved.")).toBeInTheDocument();
+    expect(calls.filter((c) => c.method === "PATCH").at(-1)?.body).toEqual({
+      icon_url: "https://cloud.example.org/icon.png",
+    });
+
+    await user.click(await screen.findByRole("button", { name: "Edit app" }));
+    await user.clear(screen.getByLabelText("Address"));
+    await user.clear(screen.getByLabelText("Icon URL"));
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    expect(await screen.findByText("Saved.")).toBeInTheDocument();
+    expect(calls.filter((c) => c.method === "PATCH").at(-1)?.body).toEqual({
+      url: null,
+      icon_url: null,
+    });
+  });
+
   it("names the groups claim and the groups the app may see", async () => {
     const { calls } = adminApi();
     const user = userEvent.setup();

@@ -62,12 +62,13 @@ export function EditApp({ app }: { app: App }) {
       if (first) document.getElementById(id(first))?.focus();
       return;
     }
-    // Only what changed. An emptied address or icon cannot be sent as "none" (the API keeps it).
+    // Only what changed; an emptied address or icon is sent as null, which clears it.
     const change: AppUpdate = {};
     if (draft.name.trim() !== app.name) change.name = draft.name.trim();
-    if (draft.url.trim() && draft.url.trim() !== (app.url ?? "")) change.url = draft.url.trim();
-    if (draft.icon_url.trim() !== (app.icon_url ?? "") && draft.icon_url.trim())
-      change.icon_url = draft.icon_url.trim();
+    const url = draft.url.trim();
+    if (url !== (app.url ?? "")) change.url = url || null;
+    const icon = draft.icon_url.trim();
+    if (icon !== (app.icon_url ?? "")) change.icon_url = icon || null;
     if (draft.trusted !== app.trusted) change.trusted = draft.trusted;
     if (draft.role_claim.trim() !== app.role_claim) change.role_claim = draft.role_claim.trim();
     if (JSON.stringify(claims) !== JSON.stringify(app.extra_claims)) change.extra_claims = claims;
