@@ -60,6 +60,13 @@ describe("Admin: audit log", () => {
       within(table).getByText("Ada Admin added Bob Builder to the group crew."),
     ).toBeInTheDocument();
 
+    // Each action is offered in words, as its sentences say it.
+    expect(screen.getByRole("option", { name: "Added … to the group …" })).toHaveValue(
+      "group.add_member",
+    );
+    expect(screen.getByRole("option", { name: "… accepted their invitation" })).toHaveValue(
+      "invitation.accept",
+    );
     await user.selectOptions(screen.getByLabelText("What"), "group.add_member");
     expect(api.calls.at(-1)?.path).toBe("/api/v1/audit?limit=25&action=group.add_member");
     await user.selectOptions(await screen.findByLabelText("About the app"), "demo");

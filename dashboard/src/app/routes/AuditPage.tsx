@@ -4,7 +4,13 @@ import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client";
 import { useApps, useAudit, type AuditAction, type AuditFilters } from "../../api/queries";
 import { ErrorMessage, Loading } from "../../components/States";
-import { AUDIT_ACTIONS, actorWords, describe, targetWords } from "../../features/audit/sentence";
+import {
+  AUDIT_ACTIONS,
+  actionLabel,
+  actorWords,
+  describe,
+  targetWords,
+} from "../../features/audit/sentence";
 import { formatTime } from "../../features/users/time";
 
 const FIELDS = {
@@ -72,7 +78,7 @@ export function AuditPage() {
               <option value="">{t("audit.anyAction")}</option>
               {AUDIT_ACTIONS.map((action) => (
                 <option key={action} value={action}>
-                  {action}
+                  {actionLabel(action, t)}
                 </option>
               ))}
             </select>

@@ -37,6 +37,22 @@ export function targetWords(entry: AuditEntry, t: TFunction): string {
 
 const capital = (sentence: string) => sentence.charAt(0).toLocaleUpperCase() + sentence.slice(1);
 
+/** An action as a filter's choice, from its sentence: "Added … to the group …" (whoever did it,
+ * to whomever), in the page's language. */
+export function actionLabel(action: AuditAction, t: TFunction): string {
+  const some = "…";
+  const sentence = t(`audit.sentence.${action}`, {
+    actor: "",
+    target: some,
+    member: some,
+    app: some,
+    role: some,
+    before: some,
+    interpolation: { escapeValue: false },
+  });
+  return capital(sentence.trim());
+}
+
 /** One entry as sentences: who did what to whom ("Grace removed the role on Nextcloud of Ada"). */
 export function describe(entry: AuditEntry, t: TFunction): string[] {
   return sentencesOf(entry, t).map(capital);
