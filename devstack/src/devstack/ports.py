@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import random
 import socket
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 HOST = "127.0.0.1"
@@ -46,3 +48,22 @@ def steady_port(tries: int = 200) -> int:
                 continue
             return port
     return free_port()
+
+
+def wait_for_port(
+    port: int, timeout: float = 20.0, alive: Callable[[], bool] | None = None
+) -> None:
+    """Return once 127.0.0.1:port accepts; raise TimeoutError otherwise.
+
+    `alive` is an optional callable returning False when the server process died.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if alive is not None and not alive():
+            raise RuntimeError(f"the server for port {port} exited before it listened")
+        try:
+            with socket.create_connection((HOST, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on {HOST}:{port} after {timeout}s")
