@@ -36,6 +36,7 @@ STAND_IN = "devstack stand-in (uvicorn, one thread)"
 SECTIONS: dict[str, str] = {
     "batch": "devstack.bench.batch",
     "memory": "devstack.bench.memory",
+    "real_ory": "devstack.bench.real_ory",
     "replay": "devstack.bench.replay",
     "search": "devstack.bench.search",
 }

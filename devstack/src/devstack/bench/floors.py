@@ -20,6 +20,7 @@ flask_app = Flask("bench_floor")
 
 
 @flask_app.get("/healthz")
+@flask_app.get("/auth/healthz")  # the same, at a path nginx sends to login-service
 def flask_ok() -> dict[str, str]:
     return {"status": "ok"}
 
