@@ -7,7 +7,7 @@ import platform
 from pathlib import Path
 
 
-def _cpu_model() -> str:
+def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
@@ -37,6 +37,6 @@ def load_average() -> str:
 
 def describe() -> str:
     return (
-        f"{_cpu_model()}, {os.cpu_count()} logical CPUs, {_memory()}; "
+        f"{cpu_model()}, {os.cpu_count()} logical CPUs, {_memory()}; "
         f"{platform.system()} {platform.release()}; Python {platform.python_version()}"
     )

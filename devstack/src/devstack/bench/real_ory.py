@@ -213,9 +213,12 @@ def login_table(runs: list[LoginRun], floors: dict[int, Row]) -> str:
     head = (
         "| clients | logins | errors | logins/s | floor logins/s | p50 s | p95 s "
         "| requests/login | CPU s/login: " + " / ".join(names) + " | CPU s/login, all "
-        "| vCPU per 15 logins/s |"
+        "| vCPU per 15 logins/s | logins/s per vCPU |"
     )
-    lines = [head, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |"]
+    lines = [
+        head,
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |",
+    ]
     for run in runs:
         per_login = run.cpu_per_login()
         total = sum(per_login.values())
@@ -227,24 +230,34 @@ def login_table(runs: list[LoginRun], floors: dict[int, Row]) -> str:
             f"| {floor_logins:.0f} | {run.percentile(50):.2f} | {run.percentile(95):.2f} "
             f"| {requests:.0f} | "
             + " / ".join(f"{per_login[name]:.3f}" for name in names)
-            + f" | {total:.3f} | {total * 15:.1f} |"
+            + f" | {total:.3f} | {total * 15:.1f} | {1 / total if total else 0:.1f} |"
         )
     return "\n".join(lines)
 
 
-def render(runs: list[LoginRun], floor_rows: list[Row], stack_note: str) -> str:
+def upstream_errors(error_log: str, limit: int = 2) -> list[str]:
+    """nginx's error-log lines about an upstream (why a 502 was answered), shortened."""
+    found = [line for line in error_log.splitlines() if "upstream" in line and "[error]" in line]
+    return [line[:300] for line in found[:limit]]
+
+
+def render(
+    runs: list[LoginRun], floor_rows: list[Row], stack_note: str, proxy_errors: list[str]
+) -> str:
     floors = {row.scenario.clients: row for row in floor_rows}
-    errors = [error for run in runs for error in run.errors][:3]
-    error_note = f"\nFirst errors: {'; '.join(errors)}\n" if errors else ""
+    errors = [error[:240] for run in runs for error in run.errors][:2] + proxy_errors
+    error_note = "".join(f"\n- error: `{error}`" for error in errors)
     return f"""### Whole password logins through nginx, real Hydra v2.3.0 and Kratos v1.3.1
 
 {login_table(runs, floors)}
 
 {table(floor_rows)}
 {error_note}
+
 - Each login is a new scripted browser (httpx, a fresh cookie jar): `GET /oauth2/auth` through
   nginx → login-service → Kratos browser login flow → the login page's form (email, password,
-  CSRF token) posted to Kratos → login accepted → consent accepted → redirect with the code →
+  CSRF token) posted to Kratos → login accepted → consent (accepted at a person's first login,
+  then remembered by Hydra and skipped) → redirect with the code →
   `POST /oauth2/token` (client_secret_basic), all via nginx; p50/p95 are of the whole login.
 - {stack_note}
 - Kratos hashes passwords with {hashing()}: the production cost of deploy/ory/kratos.yml,
@@ -252,7 +265,7 @@ def render(runs: list[LoginRun], floor_rows: list[Row], stack_note: str) -> str:
   generator is all the people).
 - CPU s/login: utime + stime from /proc of each process and its children over the run,
   divided by the logins. One vCPU here: one of the {os.cpu_count()} logical CPUs of
-  {machine.describe().split(",")[0]}; "vCPU per 15 logins/s" = 15 x CPU s/login of all the
+  {machine.cpu_model()}; "vCPU per 15 logins/s" = 15 x CPU s/login of all the
   processes (Keycloak sizes one vCPU per 15 password logins/s). The load generator runs on
   the same CPUs and is not counted.
 - Floor logins/s: the Flask floor's requests/s through the same nginx with as many clients,
@@ -294,33 +307,56 @@ def _dashboard_cli(env: dict[str, str], commands: list[list[str]]) -> None:
     )
 
 
+def login_env(
+    ory: RealOryStack, base: str, dashboard_url: str, internal_token: str
+) -> dict[str, str]:
+    """login-service's settings behind nginx at `base` (as tests/stack_harness sets them)."""
+    return {
+        "LOGIN_ENVIRONMENT": "development",
+        "LOGIN_SECRET_KEY": secrets.token_urlsafe(24),
+        "LOGIN_PUBLIC_URL": base,
+        "LOGIN_HYDRA_ADMIN_URL": ory.hydra_admin_url,
+        "LOGIN_KRATOS_PUBLIC_URL": ory.kratos_public_url,
+        "LOGIN_KRATOS_BROWSER_URL": f"{base}/kratos",
+        "LOGIN_KRATOS_ADMIN_URL": ory.kratos_admin_url,
+        "LOGIN_DASHBOARD_INTERNAL_URL": dashboard_url,
+        "LOGIN_DASHBOARD_INTERNAL_TOKEN": internal_token,
+        "LOGIN_ALLOWED_RETURN_URLS": f"{APP_ORIGIN}/",
+        "LOGIN_PROXY_HOPS": "1",
+        "GUNICORN_FORWARDED_ALLOW_IPS": "127.0.0.1",
+    }
+
+
 def run(plan: Plan) -> str:
     how = login_plan(plan)
+    began = time.perf_counter()
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-real-ory-")))
         nginx_port = free_port()
         base = f"http://{HOST}:{nginx_port}"
         ory = RealOryStack(
             HydraConfig(issuer=f"{base}/"), KratosConfig(public_url=f"{base}/kratos/")
-        ).start()
+        )
+        ory.ui_url = base  # set before start: real Ory starts once
+        ory.start()
         stack.callback(ory.stop)
-        ory.kratos_config.admin_url = ory.kratos_admin_url + "/"
-        ory.point_ui_at(base)
+        # The apps import while Ory is seeded and dashboard-api's database migrated.
+        dashboard_port = free_port()
+        internal_token = secrets.token_urlsafe(24)
+        login = backends.gunicorn(
+            stack,
+            "login-service",
+            "login_service.wsgi:app",
+            asgi=False,
+            env=login_env(ory, base, f"http://{HOST}:{dashboard_port}", internal_token),
+            log_dir=tmp,
+        )
+        flask_floor = backends.gunicorn(
+            stack, "flask-floor", "devstack.bench.floors:flask_app", asgi=False, log_dir=tmp
+        )
         with HydraAdmin(ClientConfig(ory.hydra_admin_url)) as hydra:
             dashboard_client = _client(hydra, "Dashboard", f"{base}/api/v1/auth/callback")
             app_client = _client(hydra, "Demo", CALLBACK)
-        with KratosAdmin(ClientConfig(ory.kratos_admin_url)) as kratos:
-            people = kratos.batch_create_identities(
-                [
-                    CreateIdentity(
-                        traits={"email": f"login{n}@example.org", "name": f"Login {n}"},
-                        credentials={"password": {"config": {"password": PASSWORD}}},
-                    )
-                    for n in range(PEOPLE)
-                ]
-            )
-        ids = [str(person.identity) for person in people]
-        internal_token = secrets.token_urlsafe(24)
         urls = backends.OryUrls(
             ory.hydra_public_url, ory.hydra_admin_url, ory.kratos_public_url, ory.kratos_admin_url
         )
@@ -336,6 +372,28 @@ def run(plan: Plan) -> str:
             client_secret=dashboard_client.client_secret,
         )
         dashboard_env["DASHBOARD_PUBLIC_URL"] = base
+        # Its workers import while Kratos hashes the seed passwords and the CLI migrates.
+        dashboard = backends.gunicorn(
+            stack,
+            "dashboard-api",
+            "dashboard_api.main:app",
+            asgi=True,
+            port=dashboard_port,
+            env=dashboard_env,
+            log_dir=tmp,
+        )
+        # argon2 at the production cost, beside six workers importing: give it time.
+        with KratosAdmin(ClientConfig(ory.kratos_admin_url, read_timeout=120)) as kratos:
+            people = kratos.batch_create_identities(
+                [
+                    CreateIdentity(
+                        traits={"email": f"login{n}@example.org", "name": f"Login {n}"},
+                        credentials={"password": {"config": {"password": PASSWORD}}},
+                    )
+                    for n in range(PEOPLE)
+                ]
+            )
+        ids = [str(person.identity) for person in people]
         _dashboard_cli(
             dashboard_env,
             [
@@ -351,34 +409,6 @@ def run(plan: Plan) -> str:
                 ["app", "add-client", "demo", "--client-id", app_client.client_id],
                 *(["user", "set-role", subject, "demo", "user"] for subject in ids),
             ],
-        )
-        dashboard = backends.gunicorn(
-            stack,
-            "dashboard-api",
-            "dashboard_api.main:app",
-            asgi=True,
-            env=dashboard_env,
-            log_dir=tmp,
-        )
-        login_env = {
-            "LOGIN_ENVIRONMENT": "development",
-            "LOGIN_SECRET_KEY": secrets.token_urlsafe(24),
-            "LOGIN_PUBLIC_URL": base,
-            "LOGIN_HYDRA_ADMIN_URL": ory.hydra_admin_url,
-            "LOGIN_KRATOS_PUBLIC_URL": ory.kratos_public_url,
-            "LOGIN_KRATOS_BROWSER_URL": f"{base}/kratos",
-            "LOGIN_KRATOS_ADMIN_URL": ory.kratos_admin_url,
-            "LOGIN_DASHBOARD_INTERNAL_URL": dashboard.url,
-            "LOGIN_DASHBOARD_INTERNAL_TOKEN": internal_token,
-            "LOGIN_ALLOWED_RETURN_URLS": f"{APP_ORIGIN}/",
-            "LOGIN_PROXY_HOPS": "1",
-            "GUNICORN_FORWARDED_ALLOW_IPS": "127.0.0.1",
-        }
-        login = backends.gunicorn(
-            stack, "login-service", "login_service.wsgi:app", asgi=False, env=login_env, log_dir=tmp
-        )
-        flask_floor = backends.gunicorn(
-            stack, "flask-floor", "devstack.bench.floors:flask_app", asgi=False, log_dir=tmp
         )
         for served in (dashboard, login, flask_floor):
             served.wait()
@@ -416,6 +446,7 @@ def run(plan: Plan) -> str:
         def one(n: int) -> Login:
             return password_login(base, client_id, client_secret, f"login{n % PEOPLE}@example.org")
 
+        print(f"  stack up ({time.perf_counter() - began:.0f} s)", flush=True)
         for n in range(how.warmup):
             one(n)
         runs = []
@@ -424,6 +455,7 @@ def run(plan: Plan) -> str:
             done = run_logins(one, count=count, clients=clients, pids=known)
             print(f" {done.per_second:.1f}/s, {len(done.errors)} errors", flush=True)
             runs.append(done)
+        proxy_errors = upstream_errors(front.error_log())
         floor_served = backends.Served(
             "nginx → Flask floor",
             floor_front.port,
@@ -448,4 +480,4 @@ def run(plan: Plan) -> str:
         "`dashboard-api/gunicorn.conf.py` start them; Hydra and Kratos on SQLite (WAL) with "
         f"deploy/ory/*.yml; {PEOPLE} people with a role on the app, rotated."
     )
-    return render(runs, floor_rows, note)
+    return render(runs, floor_rows, note, proxy_errors)
