@@ -241,6 +241,16 @@ def upstream_errors(error_log: str, limit: int = 2) -> list[str]:
     return [line[:300] for line in found[:limit]]
 
 
+def server_errors(logs: dict[str, Path], limit: int = 2) -> list[str]:
+    """The first error lines of each real Ory server's log (why a step stalled)."""
+    found = []
+    for name, log in logs.items():
+        text = log.read_text(errors="replace") if log.exists() else ""
+        lines = [line for line in text.splitlines() if "level=error" in line or "locked" in line]
+        found += [f"{name}: {line[:300]}" for line in lines[:limit]]
+    return found
+
+
 def render(
     runs: list[LoginRun], floor_rows: list[Row], stack_note: str, proxy_errors: list[str]
 ) -> str:
@@ -455,7 +465,7 @@ def run(plan: Plan) -> str:
             done = run_logins(one, count=count, clients=clients, pids=known)
             print(f" {done.per_second:.1f}/s, {len(done.errors)} errors", flush=True)
             runs.append(done)
-        proxy_errors = upstream_errors(front.error_log())
+        proxy_errors = upstream_errors(front.error_log()) + server_errors(ory.logs)
         floor_served = backends.Served(
             "nginx → Flask floor",
             floor_front.port,
