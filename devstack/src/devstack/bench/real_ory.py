@@ -57,7 +57,7 @@ class LoginPlan:
 
 
 def login_plan(plan: Plan) -> LoginPlan:
-    return LoginPlan({1: 8, 4: 16} if plan.quick else {1: 30, 4: 80})
+    return LoginPlan({1: 8, 4: 16} if plan.quick else {1: 20, 4: 40})
 
 
 # ---- CPU time from /proc -------------------------------------------------------------------
