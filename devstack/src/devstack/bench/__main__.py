@@ -35,6 +35,7 @@ STAND_IN = "devstack stand-in (uvicorn, one thread)"
 # its own servers and answers Markdown that begins with a `### ` heading. `--only` runs some alone.
 SECTIONS: dict[str, str] = {
     "batch": "devstack.bench.batch",
+    "login_steps": "devstack.bench.login_steps",
     "memory": "devstack.bench.memory",
     "real_ory": "devstack.bench.real_ory",
     "replay": "devstack.bench.replay",
