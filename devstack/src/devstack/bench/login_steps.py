@@ -4,6 +4,7 @@ answers (`replay_server`), beside the bare Flask floor measured the same way."""
 
 from __future__ import annotations
 
+import os
 import secrets
 import tempfile
 import time
@@ -19,11 +20,41 @@ from stackspin_clients.models import AcceptConsent, AcceptLogin
 from devstack.bench import backends, machine, replay_server
 from devstack.bench.__main__ import REDIRECT_URI, dashboard_cli, seed
 from devstack.bench.plan import Plan
-from devstack.bench.replay import measure_with_cpu
-from devstack.bench.rows import Counts, Row, Scenario, table
+from devstack.bench.rows import WARMUP, Counts, Row, Scenario, measure, table
 from devstack.ports import HOST, free_port
 
 FLOOR = "Flask floor `/healthz`"
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int, proc: Path) -> list[str]:
+    # `pid (comm) state ...`: comm may hold spaces and parentheses, so split after it.
+    return (proc / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+
+
+def workers_cpu_seconds(master: int, proc: Path = Path("/proc")) -> float:
+    """utime + stime of the gunicorn `master`'s workers so far, the ones it recycled
+    (`max_requests`) included: their time is in the master's cutime + cstime once reaped."""
+    fields = _stat(master, proc)
+    ticks = int(fields[13]) + int(fields[14])  # cutime, cstime (fields 16, 17 of stat)
+    children = (proc / str(master) / "task" / str(master) / "children").read_text().split()
+    for pid in children:
+        try:
+            fields = _stat(int(pid), proc)
+        except FileNotFoundError:
+            continue  # reaped between the two reads: counted in cutime next time
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
+    return ticks / _TICK
+
+
+def measure_with_cpu(scenario: Scenario, counts: Counts) -> tuple[Row, float]:
+    """The row, and its server's own CPU milliseconds per request (warm-up included)."""
+    assert scenario.served.process is not None
+    master = scenario.served.process.pid
+    before = workers_cpu_seconds(master)
+    (row,) = measure([scenario], counts)
+    spent = workers_cpu_seconds(master) - before
+    return row, spent * 1000 / (scenario.count + WARMUP)
 
 
 @dataclass(frozen=True)
@@ -233,6 +264,7 @@ Kratos admin and public and dashboard-api's consent decision are a replay server
 so the rows measure login-service's own code. Hydra's challenges are single-use in the real
 sign-in, but the replay answers the recorded bytes every time, so one recorded challenge (and
 one Kratos flow) is replayed for every request of its row. "own CPU ms/req" is the utime +
-stime of the gunicorn workers (`/proc/<pid>/stat`) over the row, warm-up included, divided by
-its requests; "Ory calls/req" counts the replay server's requests.
+stime of the gunicorn workers (`/proc/<pid>/stat`, workers recycled meanwhile included through
+the master's cutime + cstime) over the row, warm-up included, divided by its requests;
+"Ory calls/req" counts the replay server's requests.
 """
