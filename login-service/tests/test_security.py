@@ -258,3 +258,24 @@ def test_secret_looking_log_fields_are_redacted(capfd: pytest.CaptureFixture[str
     assert '"subject": "s"' in line
     for value in ('"lc"', '"v"', '"t"'):
         assert value not in line
+
+
+def test_upstream_calls_leave_no_challenge_in_any_log(
+    env: Env, browser: Browser, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    from login_service.observability import configure_logging
+
+    configure_logging("DEBUG")
+    caplog.set_level(logging.DEBUG)  # every logger that is not told otherwise
+    client = env.create_client()
+    visit = browser.get(env.authorize_url(client))
+    assert visit.page.form("password")
+    leaking = [
+        f"{record.name}: {record.getMessage()}"
+        for record in caplog.records
+        # werkzeug: the tests' WSGI server's access log (gunicorn keeps none: gunicorn.conf.py)
+        if "_challenge=" in record.getMessage() and record.name != "werkzeug"
+    ]
+    assert leaking == []

@@ -73,6 +73,11 @@ class _StderrLogger:
 def configure_logging(level: str = "INFO") -> None:
     """JSON lines on stderr, the request id merged from context vars into every event."""
     logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level.upper())
+    # httpx logs every upstream call's URL at INFO (Hydra's challenges are in the query) and
+    # httpcore the answers' headers at DEBUG (Kratos's Set-Cookie): neither belongs in a log,
+    # and the three or four lines per sign-in step cost CPU. Their warnings still show.
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
