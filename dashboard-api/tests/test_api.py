@@ -546,3 +546,25 @@ def test_a_batch_dry_run_says_what_each_item_would_do_and_writes_nothing(admin, 
 def test_a_session_of_an_identity_deleted_in_kratos_is_401(member, ory_clients) -> None:
     ory_clients.kratos.delete_identity(member.subject)
     _problem(member.client.get("/api/v1/me"), 401)
+
+
+def test_the_log_holds_no_line_of_the_http_client(settings, database, ory_clients, capfd) -> None:
+    """httpx would log each Ory call's URL at INFO (an email in a lookup's query)."""
+    import logging
+
+    from dashboard_api.observability import configure_logging
+
+    app = create_app(
+        settings.model_copy(update={"log_level": "INFO"}), database=database, ory=ory_clients
+    )
+    server = start_asgi(app)
+    try:
+        assert logging.getLogger().isEnabledFor(logging.INFO)
+        capfd.readouterr()
+        assert httpx.get(f"{server.url}/readyz").status_code == 200  # asks Hydra and Kratos
+        logged = capfd.readouterr().err
+    finally:
+        server.stop()
+        configure_logging(settings.log_level, settings.log_json)
+    assert "/readyz" in logged  # our own request line
+    assert "HTTP Request:" not in logged

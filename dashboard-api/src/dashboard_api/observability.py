@@ -11,7 +11,7 @@ import uuid
 
 import structlog
 from prometheus_client import Counter, Histogram
-from stackspin_clients import deadline_var, request_id_var
+from stackspin_clients import deadline_var, quiet_http_logs, request_id_var
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dashboard_api.errors import internal_error_response
@@ -59,6 +59,7 @@ def configure_logging(level: str, as_json: bool) -> None:
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level.upper())
+    quiet_http_logs()  # no Ory URL (people's emails in lookups) from httpx/httpcore in the log
 
 
 class RequestContextMiddleware:

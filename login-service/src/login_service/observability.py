@@ -17,7 +17,7 @@ from typing import Any
 import structlog
 from flask import Flask, g, request
 from prometheus_client import Counter, Histogram
-from stackspin_clients import deadline_var, request_id_var
+from stackspin_clients import deadline_var, quiet_http_logs, request_id_var
 from werkzeug.wrappers import Response
 
 from login_service.config import current_settings
@@ -73,11 +73,7 @@ class _StderrLogger:
 def configure_logging(level: str = "INFO") -> None:
     """JSON lines on stderr, the request id merged from context vars into every event."""
     logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level.upper())
-    # httpx logs every upstream call's URL at INFO (Hydra's challenges are in the query) and
-    # httpcore the answers' headers at DEBUG (Kratos's Set-Cookie): neither belongs in a log,
-    # and the three or four lines per sign-in step cost CPU. Their warnings still show.
-    for name in ("httpx", "httpcore"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+    quiet_http_logs()  # no challenge URL or Set-Cookie from httpx/httpcore in the log
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

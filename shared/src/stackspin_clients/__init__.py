@@ -13,6 +13,7 @@ from stackspin_clients.clients.kratos_public import AsyncKratosPublic, KratosPub
 from stackspin_clients.config import ClientConfig
 from stackspin_clients.deadline import deadline_var, request_deadline
 from stackspin_clients.request_id import request_id_var
+from stackspin_clients.transport import quiet_http_logs
 
 __all__ = [
     "AsyncDashboardInternal",
@@ -25,6 +26,7 @@ __all__ = [
     "KratosAdmin",
     "KratosPublic",
     "deadline_var",
+    "quiet_http_logs",
     "request_deadline",
     "request_id_var",
 ]

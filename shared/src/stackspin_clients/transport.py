@@ -26,6 +26,17 @@ from stackspin_clients.request_id import REQUEST_ID_HEADER, request_id_var
 
 T = TypeVar("T")
 log = logging.getLogger("stackspin_clients")
+HTTP_LOGGERS = ("httpx", "httpcore")
+
+
+def quiet_http_logs() -> None:
+    """Keep httpx's and httpcore's own lines out of a service's log, warnings aside: httpx logs
+    every call's URL at INFO (Hydra's challenges are in the query) and httpcore the answers'
+    headers at DEBUG (Kratos's Set-Cookie); and the lines cost CPU on every call. The services
+    log their own requests; these clients log failures as `stackspin_clients`."""
+    for name in HTTP_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
 
 #: Answers of a proxy or an overloaded service that a repeated attempt may fix.
 RETRYABLE_STATUSES: frozenset[int] = frozenset({502, 503, 504})
