@@ -7,13 +7,17 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import make_msgid
+from functools import cache
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from stackspin_clients.models import RecoveryCodeResult
 
 from dashboard_api.config import Settings
 from dashboard_api.errors import DependencyUnavailable
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 SMTP_TIMEOUT = 10.0
 
@@ -23,13 +27,21 @@ SUBJECTS = {
     "en": ("{inviter} invited you to {site}", "You are invited to {site}"),
     "nl": ("{inviter} heeft je uitgenodigd voor {site}", "Je bent uitgenodigd voor {site}"),
 }
-# .html templates autoescape every value; .txt ones are the plain-text part (nothing to escape).
-_TEMPLATES = Environment(
-    loader=PackageLoader("dashboard_api", "mail_templates"),
-    autoescape=select_autoescape(enabled_extensions=("html",), default=False),
-    undefined=StrictUndefined,
-    keep_trailing_newline=True,
-)
+
+
+@cache
+def _templates() -> Environment:
+    """The mail templates, loaded on the first mail: Jinja2 (about 3 MB per worker) is
+    imported only by workers that send one."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    # .html templates autoescape every value; .txt ones are the plain-text part.
+    return Environment(
+        loader=PackageLoader("dashboard_api", "mail_templates"),
+        autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
 
 
 def landing_link(code: RecoveryCodeResult, language: str) -> str:
@@ -76,9 +88,9 @@ def invitation_message(
     message["To"] = to
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain="dashboard-api")
-    message.set_content(_TEMPLATES.get_template(f"invitation.{language}.txt").render(values))
+    message.set_content(_templates().get_template(f"invitation.{language}.txt").render(values))
     message.add_alternative(
-        _TEMPLATES.get_template(f"invitation.{language}.html").render(values), subtype="html"
+        _templates().get_template(f"invitation.{language}.html").render(values), subtype="html"
     )
     message["Content-Language"] = language  # after the parts: set_content drops Content-*
     return message
