@@ -7,6 +7,7 @@ processes already serve many requests at once.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import tempfile
 
@@ -29,6 +30,18 @@ forwarded_allow_ips = os.environ.get("DASHBOARD_FORWARDED_ALLOW_IPS", "127.0.0.1
 # Prometheus: with several workers each writes its samples here and /metrics adds them up.
 if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="dashboard-api-metrics-")
+
+
+# glibc gives each thread that allocates its own malloc arena (up to 8 per core); the thread
+# pool's threads thus hold several MB of mostly-free heap each. Two arenas are plenty here.
+MALLOC_ARENA_MAX = int(os.environ.get("DASHBOARD_MALLOC_ARENA_MAX", "2"))
+M_ARENA_MAX = -8  # glibc's malloc.h
+
+
+def post_fork(server: object, worker: object) -> None:
+    mallopt = getattr(ctypes.CDLL(None), "mallopt", None)  # the C library's, if it has one
+    if mallopt is not None:
+        mallopt(M_ARENA_MAX, MALLOC_ARENA_MAX)
 
 
 def child_exit(server: object, worker: object) -> None:
