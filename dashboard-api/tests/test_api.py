@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 
 import httpx
@@ -165,6 +166,26 @@ def test_the_last_admin_cannot_demote_themselves(admin) -> None:
 def test_keyset_pages_are_capped_at_500(admin) -> None:
     _problem(admin.client.get("/api/v1/users", params={"limit": 501}), 422)
     _problem(admin.client.get("/api/v1/users", params={"cursor": "%%%garbage"}), 422)
+
+
+def test_a_users_page_holds_the_same_bytes_as_each_user_read_alone(admin, email) -> None:
+    # The page is serialized by the endpoint, a user by FastAPI's response_model path: the
+    # page must be exactly those users' bytes, in order, with the same headers.
+    for name in ('Zoë \u2028 "quoted" \\ <b>', None):
+        body = {"email": email(), "roles": [{"app": "dashboard", "role": "user"}]}
+        admin.client.post("/api/v1/users", json={**body, "name": name}).raise_for_status()
+    page = admin.client.get("/api/v1/users", params={"limit": 3})
+    assert page.status_code == 200
+    assert page.headers["content-type"] == "application/json"
+    assert page.headers["cache-control"] == "no-store"
+    assert page.headers["x-request-id"]
+    ids = [item["id"] for item in page.json()["items"]]
+    assert len(ids) == 3
+    alone = [admin.client.get(f"/api/v1/users/{i}") for i in ids]
+    assert all(a.headers["content-type"] == "application/json" for a in alone)
+    cursor = json.dumps(page.json()["next_cursor"]).encode()
+    expected = b'{"items":[' + b",".join(a.content for a in alone) + b'],"next_cursor":'
+    assert page.content == expected + cursor + b"}"
 
 
 def test_app_crud_and_clients_in_step_with_hydra(admin, ory_clients) -> None:

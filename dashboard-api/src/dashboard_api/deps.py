@@ -21,12 +21,13 @@ from dashboard_api.errors import PermissionDenied, Unauthenticated
 from dashboard_api.ory import OryClients
 
 
-def get_settings(request: Request) -> Settings:
+# The dependencies that only read app state are async: a sync one costs a thread-pool hop.
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_ory(request: Request) -> OryClients:
+async def get_ory(request: Request) -> OryClients:
     ory: OryClients = request.app.state.ory
     return ory
 
@@ -68,7 +69,7 @@ cookie_scheme = APIKeyCookie(
 )
 
 
-def get_system_context(
+async def get_system_context(
     request: Request, session: SessionDep, ory: OryDep, settings: SettingsDep
 ) -> Context:
     return Context(
@@ -119,12 +120,12 @@ def get_principal(
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
-def get_user_context(ctx: SystemContext, principal: CurrentPrincipal) -> Context:
+async def get_user_context(ctx: SystemContext, principal: CurrentPrincipal) -> Context:
     ctx.actor = principal.actor
     return ctx
 
 
-def get_admin_context(ctx: SystemContext, principal: CurrentPrincipal) -> Context:
+async def get_admin_context(ctx: SystemContext, principal: CurrentPrincipal) -> Context:
     if not principal.is_admin:
         raise PermissionDenied("Only dashboard admins may do this.")
     ctx.actor = principal.actor
