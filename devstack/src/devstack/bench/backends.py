@@ -95,12 +95,15 @@ def gunicorn(
     health: str = "/healthz",
     port: int | None = None,
     log_dir: Path,
+    python: Path | None = None,
 ) -> Served:
-    """Start `gunicorn app` as production does (its logs to `log_dir/<name>.log`); stopped
-    (SIGTERM) when `stack` closes. `.wait()` on the result for it to answer."""
+    """Start `gunicorn app` as production does (its logs to `log_dir/<name>.log`) with `python`
+    (this interpreter unless given: another environment's); stopped (SIGTERM) when `stack`
+    closes. `.wait()` on the result for it to answer."""
     port = port or free_port()
     bind = f"{HOST}:{port}"
-    args = [sys.executable, "-m", "gunicorn", app, "--bind", bind, "--log-level", "warning"]
+    interpreter = str(python or sys.executable)
+    args = [interpreter, "-m", "gunicorn", app, "--bind", bind, "--log-level", "warning"]
     if asgi:
         config = gunicorn_config("dashboard_api")
         args += ["-c", str(config)] if config else UVICORN_ARGS

@@ -27,10 +27,15 @@ class DashboardServed:
 
 
 def start(
-    stack: ExitStack, tmp: Path, database_url: str, *, name: str = "dashboard-api"
+    stack: ExitStack,
+    tmp: Path,
+    database_url: str,
+    *,
+    name: str = "dashboard-api",
+    python: Path | None = None,
 ) -> DashboardServed:
-    """Stand-ins, a migrated and seeded dashboard-api on `database_url`, and a token; stopped
-    when `stack` closes."""
+    """Stand-ins, a migrated and seeded dashboard-api on `database_url` (its workers run by
+    `python`, this interpreter unless given), and a token; stopped when `stack` closes."""
     from devstack.bench.__main__ import REDIRECT_URI, dashboard_cli, seed
 
     kratos_database = tmp / f"{name}-kratos.sqlite3"
@@ -51,7 +56,7 @@ def start(
         env, "seed", "--admin-subject", admin_id, "--dashboard-client-id", client.client_id
     )
     dashboard = backends.gunicorn(
-        stack, name, "dashboard_api.main:app", asgi=True, env=env, log_dir=tmp
+        stack, name, "dashboard_api.main:app", asgi=True, env=env, log_dir=tmp, python=python
     )
     _, access_token = scripted.remembered_login(
         ory,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from devstack.bench import backends, dashboard_served, load, machine, rss
+from devstack.bench import backends, dashboard_served, image_env, load, machine, rss
 from devstack.bench.plan import Plan
 from devstack.ports import HOST
 
@@ -22,6 +22,8 @@ ROUND = 100
 MIX = (("users", 20), ("consent", 40), ("apps", 40))
 CLIENTS = 8
 SAMPLES = 5
+IMAGE = "dashboard-api (image environment)"
+WORKSPACE = "dashboard-api (workspace .venv)"
 
 
 @dataclass
@@ -62,11 +64,35 @@ def _run(served: backends.Served, path: str, headers: dict[str, str], count: int
     return result.errors
 
 
+@dataclass
+class Measured:
+    """One dashboard-api under the mix: its workers' readings, and the requests that failed."""
+
+    name: str
+    served: dashboard_served.DashboardServed
+    workers: Workers
+    errors: int = 0
+
+    def mix(self, rounds: int) -> None:
+        paths = {
+            "users": ("/api/v1/users?limit=50", self.served.bearer),
+            "consent": (
+                f"/internal/v1/consent-decision?subject={self.served.admin_id}"
+                f"&client_id={self.served.client_id}",
+                self.served.internal,
+            ),
+            "apps": ("/api/v1/me/apps", self.served.bearer),
+        }
+        for _ in range(rounds):
+            for key, share in MIX:
+                path, headers = paths[key]
+                self.errors += _run(self.served.dashboard, path, headers, share * ROUND // 100)
+
+
 def run(plan: Plan) -> str:
     load_before = machine.load_average()
     total = 2_000 if plan.quick else 10_000
     rounds = total // ROUND
-    errors = 0
     with tempfile.TemporaryDirectory(prefix="devstack-bench-memory-") as tmp, ExitStack() as stack:
         tmp_path = Path(tmp)
         floor_page = tmp_path / "floor-page.json"
@@ -78,53 +104,61 @@ def run(plan: Plan) -> str:
             env={"BENCH_FLOOR_PAGE": str(floor_page)},
             log_dir=tmp_path,
         )
-        served = dashboard_served.start(stack, tmp_path, f"sqlite:///{tmp_path / 'dash.sqlite3'}")
+        image_python = image_env.build(tmp_path / "image-venv")
+        measured = [
+            Measured(name, served, Workers(served.dashboard))
+            for name, served in (
+                (
+                    IMAGE,
+                    dashboard_served.start(
+                        stack,
+                        tmp_path,
+                        f"sqlite:///{tmp_path / 'image.sqlite3'}",
+                        name="dashboard-api-image",
+                        python=image_python,
+                    ),
+                ),
+                (
+                    WORKSPACE,
+                    dashboard_served.start(
+                        stack, tmp_path, f"sqlite:///{tmp_path / 'workspace.sqlite3'}"
+                    ),
+                ),
+            )
+        ]
         floor.wait()
-        served.dashboard.wait()  # one /healthz, on one worker
-        dash, bare = Workers(served.dashboard), Workers(floor)
-        for workers in (dash, bare):
+        for one in measured:
+            one.served.dashboard.wait()  # one /healthz, on one worker
+        bare = Workers(floor)
+        for workers in (*(m.workers for m in measured), bare):
             workers.settled()
             workers.read("before the first request")
-        paths = {
-            "users": ("/api/v1/users?limit=50", served.bearer),
-            "consent": (
-                f"/internal/v1/consent-decision?subject={served.admin_id}"
-                f"&client_id={served.client_id}",
-                served.internal,
-            ),
-            "apps": ("/api/v1/me/apps", served.bearer),
-        }
+        first = measured[0].served
         page = httpx.get(
-            served.dashboard.url + paths["users"][0], headers=served.bearer, trust_env=False
+            first.dashboard.url + "/api/v1/users?limit=50", headers=first.bearer, trust_env=False
         )
         page.raise_for_status()
         floor_page.write_bytes(page.content)
 
-        def mix(times: int) -> int:
-            failed = 0
-            for _ in range(times):
-                for key, share in MIX:
-                    path, headers = paths[key]
-                    failed += _run(served.dashboard, path, headers, share * ROUND // 100)
-            return failed
-
-        errors += mix(WARMUP_ROUNDS)
+        for one in measured:
+            one.mix(WARMUP_ROUNDS)
+            one.workers.read("after warm-up")
         _run(floor, "/users", {}, WARMUP_ROUNDS * ROUND)
-        dash.read("after warm-up")
         bare.read("after warm-up")
         began = time.perf_counter()
         for sample in range(SAMPLES):
-            errors += mix(rounds // SAMPLES)
-            dash.read(f"after {(sample + 1) * total // SAMPLES} requests")
+            for one in measured:
+                one.mix(rounds // SAMPLES)
+                one.workers.read(f"after {(sample + 1) * total // SAMPLES} requests")
         seconds = time.perf_counter() - began
         _run(floor, "/users", {}, total)
         bare.read(f"after {total} requests")
-    return _report(dash, bare, total, seconds, errors, load_before)
+    return _report(measured, bare, total, seconds, load_before)
 
 
-def _report(
-    dash: Workers, bare: Workers, total: int, seconds: float, errors: int, load: str
-) -> str:
+def _report(measured: list[Measured], bare: Workers, total: int, seconds: float, load: str) -> str:
+    dash = measured[0].workers
+    errors = sum(m.errors for m in measured)
     lines = [
         "### Worker memory (RSS) over requests",
         "",
@@ -136,7 +170,7 @@ def _report(
         + " | ---: |",
     ]
     recycled: list[int] = []
-    for name, workers in (("dashboard-api", dash), ("FastAPI floor", bare)):
+    for name, workers in (*((m.name, m.workers) for m in measured), ("FastAPI floor", bare)):
         first = workers.readings[0][1]
         for pid in sorted(first):
             cells = []
@@ -154,9 +188,15 @@ def _report(
         "",
         f"VmRSS from /proc/<pid>/status of each gunicorn worker (`dashboard-api/gunicorn.conf.py`, "
         f"3 uvicorn workers), by pid. {total} requests of a mix ({per}: users page of 50 as the "
-        f"admin, consent decision, `/me/apps`) over {CLIENTS} connections in {seconds:.0f} s, "
-        f"{errors} errors; the floor answered as many `GET /users` (the same page). "
-        "'Before the first request': after the workers booted (one `/healthz` on one of them).",
+        f"admin, consent decision, `/me/apps`) over {CLIENTS} connections to each dashboard-api "
+        f"({seconds:.0f} s for both), {errors} errors; the floor answered as many `GET /users` "
+        "(the same page). 'Before the first request': after the workers booted (one `/healthz` "
+        "on one of them).",
+        f"{IMAGE}: the Python environment dashboard-api's image installs (`uv sync --frozen "
+        "--no-dev --package dashboard-api --no-editable`, built for this run by "
+        "`devstack.bench.image_env`), i.e. what production runs; "
+        f"{WORKSPACE}: the development `.venv`, which also holds rich and pygments (httpx and "
+        "structlog import them when present). Both on SQLite files of their own, taking turns.",
         "Recycling: production's `max_requests` (5000 + jitter up to 500 per worker) stays on; "
         "a worker gone from a reading is marked `recycled` instead of being replaced by its "
         "successor, so a recycle cannot hide growth"
