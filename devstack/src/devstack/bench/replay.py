@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 from dashboard_api.pagination import encode_cursor
 
-from devstack.bench import backends, machine, replay_server, scale, scripted
+from devstack.bench import backends, dashboard_served, machine, replay_server, scale, scripted
 from devstack.bench.__main__ import REDIRECT_URI, dashboard_cli, seed
 from devstack.bench.plan import CLIENT_COUNTS, PAGE, Plan
 from devstack.bench.rows import WARMUP, Counts, Row, Scenario, measure, table
@@ -22,6 +22,7 @@ from devstack.kratos.config import KratosConfig
 from devstack.ports import HOST
 
 CLIENTS = (1, 16)
+MARIADB_ENV = "BENCH_MARIADB_URL"  # e.g. mysql://user:password@127.0.0.1:3306: MariaDB rows too
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -74,18 +75,34 @@ def run(plan: Plan) -> str:
             kratos_public_url=replayed[2],
             hydra_public_url=replayed[3],
         )
-        database = f"sqlite:///{tmp / 'dashboard.sqlite3'}"
-        env = backends.dashboard_env(
-            through,
-            database_url=database,
-            internal_token=secrets.token_urlsafe(24),
-            client_id=client.client_id,
-            client_secret=client.client_secret,
-        )
-        dashboard_cli(env, "migrate")
-        dashboard_cli(
-            env, "seed", "--admin-subject", admin_id, "--dashboard-client-id", client.client_id
-        )
+        internal_token = secrets.token_urlsafe(24)
+        databases = [("SQLite", f"sqlite:///{tmp / 'dashboard.sqlite3'}")]
+        if mariadb := os.environ.get(MARIADB_ENV):
+            databases.append(
+                ("MariaDB", stack.enter_context(dashboard_served.mariadb_database(mariadb)))
+            )
+        dashboards: list[tuple[str, backends.Served]] = []
+        for backend, database in databases:
+            env = backends.dashboard_env(
+                through,
+                database_url=database,
+                internal_token=internal_token,
+                client_id=client.client_id,
+                client_secret=client.client_secret,
+            )
+            dashboard_cli(env, "migrate")
+            dashboard_cli(
+                env, "seed", "--admin-subject", admin_id, "--dashboard-client-id", client.client_id
+            )
+            name = f"dashboard-api-{backend.lower()}"
+            dashboards.append(
+                (
+                    backend,
+                    backends.gunicorn(
+                        stack, name, "dashboard_api.main:app", asgi=True, env=env, log_dir=tmp
+                    ),
+                )
+            )
         floor_page = tmp / "floor-page.json"
         floor = backends.gunicorn(
             stack,
@@ -95,12 +112,10 @@ def run(plan: Plan) -> str:
             env={"BENCH_FLOOR_PAGE": str(floor_page)},
             log_dir=tmp,
         )
-        dashboard = backends.gunicorn(
-            stack, "dashboard-api", "dashboard_api.main:app", asgi=True, env=env, log_dir=tmp
-        )
         config = KratosConfig(database=str(kratos_database))
         made = scale.seed_identities(kratos_database, config, first=0, count=size)
-        scale.seed_roles(database, made, first=0)
+        for _, database in databases:
+            scale.seed_roles(database, made, first=0)
         deep_token = paging.keyset_token(scale.id_at(kratos_database, size * 9 // 10))
         _, access_token = scripted.remembered_login(
             ory,
@@ -111,52 +126,52 @@ def run(plan: Plan) -> str:
         )
         bearer = {"Authorization": f"Bearer {access_token}"}
         floor.wait()
-        dashboard.wait()
         users = f"/api/v1/users?limit={PAGE}"
         pages = {
             "first page": users,
             "deep page": f"{users}&cursor={encode_cursor({'k': deep_token})}",
         }
-        for path in pages.values():  # recorded: every upstream call these pages make
-            for _ in range(3):
-                httpx.get(dashboard.url + path, headers=bearer, trust_env=False).raise_for_status()
+        for _, dashboard in dashboards:
+            dashboard.wait()
+            for path in pages.values():  # recorded: every upstream call these pages make
+                for _ in range(3):
+                    answer = httpx.get(dashboard.url + path, headers=bearer, trust_env=False)
+                    answer.raise_for_status()
+        first = dashboards[0][1]
         floor_page.write_bytes(
-            httpx.get(dashboard.url + users, headers=bearer, trust_env=False).content
+            httpx.get(first.url + users, headers=bearer, trust_env=False).content
         )
         replay_server.replay(through.kratos_admin_url)
-        counts = Counts(through, dashboard)
         label = f"{size // 1000}k"
         rows: list[tuple[Row, float]] = []
         for clients in CLIENTS:
             count = plan.count(CLIENT_COUNTS[clients])
             floor_name = f"FastAPI floor `GET /users` x{clients}"
-            scenarios = [
-                Scenario(
-                    floor_name,
-                    floor,
-                    "/users",
-                    count,
-                    {200},
-                    note=f"the same {PAGE} users",
-                    clients=clients,
-                )
-            ]
-            scenarios += [
-                Scenario(
-                    f"dashboard-api `GET {users}` at {label}, Ory replayed",
-                    dashboard,
-                    path,
-                    count,
-                    {200},
-                    headers=bearer,
-                    note=note,
-                    clients=clients,
-                    floor=floor_name,
-                )
-                for note, path in pages.items()
-            ]
-            for scenario in scenarios:
-                rows.append(measure_with_cpu(scenario, counts))
+            floor_row = Scenario(
+                floor_name,
+                floor,
+                "/users",
+                count,
+                {200},
+                note=f"the same {PAGE} users",
+                clients=clients,
+            )
+            rows.append(measure_with_cpu(floor_row, Counts(through, None)))
+            for backend, dashboard in dashboards:
+                on = "" if backend == "SQLite" else f", {backend}"
+                for note, path in pages.items():
+                    scenario = Scenario(
+                        f"dashboard-api `GET {users}` at {label}, Ory replayed{on}",
+                        dashboard,
+                        path,
+                        count,
+                        {200},
+                        headers=bearer,
+                        note=note,
+                        clients=clients,
+                        floor=floor_name,
+                    )
+                    rows.append(measure_with_cpu(scenario, Counts(through, dashboard)))
     seconds = time.perf_counter() - began
     return _report(rows, size, load_before, seconds, plan)
 
@@ -181,7 +196,9 @@ def _report(
 Hydra (admin and public) are a replay server (`devstack.bench.replay_server`: one asyncio
 process answering bytes recorded from the stand-ins, keyed by method, path with query and body)
 after {size} identities were seeded with `devstack.bench.scale`; dashboard-api and the FastAPI
-floor run under gunicorn with `dashboard-api/gunicorn.conf.py`. "Ory calls/req" counts the
-replay server's requests. "own CPU ms/req" is the utime + stime of the gunicorn workers
-(`/proc/<pid>/stat`) over the row, warm-up included, divided by its requests.
+floor run under gunicorn with `dashboard-api/gunicorn.conf.py`. Rows marked MariaDB are a
+second dashboard-api on a MariaDB database (`BENCH_MARIADB_URL`), the same roles seeded.
+"Ory calls/req" counts the replay server's requests. "own CPU ms/req" is the utime + stime
+of the gunicorn workers (`/proc/<pid>/stat`) over the row, warm-up included, divided by its
+requests.
 """
