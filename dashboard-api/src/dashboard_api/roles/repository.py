@@ -23,12 +23,17 @@ def roles_by_name(session: Session) -> dict[str, Role]:
 
 
 # Built once: building it per call coerced every one of a page's subjects again.
+# STRAIGHT_JOIN: MariaDB must start from the page's subjects (a range on the primary key). Left
+# to itself after a bulk import it started from the two roles and read every assignment through
+# the role_id index (133k rows, 35 ms for a page at 100k people instead of 1 ms).
 _ASSIGNMENTS = (
     select(UserAppRole.subject, App.slug, Role.name)
     .join(App, App.id == UserAppRole.app_id)
     .join(Role, Role.id == UserAppRole.role_id)
     .where(UserAppRole.subject.in_(bindparam("subjects", expanding=True)))
     .order_by(UserAppRole.subject, App.slug)
+    .prefix_with("STRAIGHT_JOIN", dialect="mysql")
+    .prefix_with("STRAIGHT_JOIN", dialect="mariadb")
 )
 
 
