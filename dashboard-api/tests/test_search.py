@@ -199,19 +199,7 @@ def test_a_name_changed_on_the_kratos_settings_page_is_found_after_reconcile(
         assert [u["id"] for u in _search(admin, "settings person")] == [person]
 
         new_name = f"Grace Renamed{uuid.uuid4().hex[:8]}"
-        public = alone.settings.kratos_public_url.rstrip("/")
-        with httpx.Client(timeout=30, headers={"X-Session-Token": token}) as kratos:
-            flow = kratos.get(f"{public}/self-service/settings/api").json()
-            email = next(
-                n["attributes"]["value"]
-                for n in flow["ui"]["nodes"]
-                if n["attributes"].get("name") == "traits.email"
-            )
-            changed = kratos.post(
-                flow["ui"]["action"],
-                json={"method": "profile", "traits": {"email": email, "name": new_name}},
-            )
-            assert changed.status_code == 200, changed.text
+        _save_name(alone, token, new_name)
 
         # Until reconcile the entry is stale: never shown under the name Kratos no longer has.
         assert _search(admin, "settings person") == []

@@ -15,38 +15,15 @@ from dashboard_api.pagination import encode_cursor
 
 from devstack.bench import backends, dashboard_served, machine, replay_server, scale, scripted
 from devstack.bench.__main__ import REDIRECT_URI, dashboard_cli, seed
+from devstack.bench.login_steps import measure_with_cpu
 from devstack.bench.plan import CLIENT_COUNTS, PAGE, Plan
-from devstack.bench.rows import WARMUP, Counts, Row, Scenario, measure, table
+from devstack.bench.rows import Counts, Row, Scenario, table
 from devstack.kratos import paging
 from devstack.kratos.config import KratosConfig
 from devstack.ports import HOST
 
 CLIENTS = (1, 16)
 MARIADB_ENV = "BENCH_MARIADB_URL"  # e.g. mysql://user:password@127.0.0.1:3306: MariaDB rows too
-_TICK = os.sysconf("SC_CLK_TCK")
-
-
-def worker_cpu_seconds(master: int) -> float:
-    """utime + stime of the gunicorn workers (the children of `master`) so far."""
-    total = 0
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    for pid in children:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue  # a worker recycled between the two reads
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15 of stat)
-    return total / _TICK
-
-
-def measure_with_cpu(scenario: Scenario, counts: Counts) -> tuple[Row, float]:
-    """The row, and its server's own CPU milliseconds per request (warm-up included)."""
-    assert scenario.served.process is not None
-    master = scenario.served.process.pid
-    before = worker_cpu_seconds(master)
-    (row,) = measure([scenario], counts)
-    spent = worker_cpu_seconds(master) - before
-    return row, spent * 1000 / (scenario.count + WARMUP)
 
 
 def run(plan: Plan) -> str:
