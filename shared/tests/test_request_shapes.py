@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import httpx
 import pytest
+from stackspin_clients import ClientConfig, KratosAdmin
 from stackspin_clients.models import (
     AcceptConsent,
     AcceptLogin,
@@ -21,7 +23,7 @@ from stackspin_clients.models import (
     RejectRequest,
     UpdateIdentity,
 )
-from stackspin_clients.operation import Operation
+from stackspin_clients.operation import Operation, RequestBase, _query_params, parse_nothing
 from stackspin_clients.operations import hydra_admin as hydra_ops
 from stackspin_clients.operations import kratos_admin as kratos_admin_ops
 from stackspin_clients.operations import kratos_public as kratos_public_ops
@@ -182,3 +184,84 @@ def test_only_get_put_delete_are_retried() -> None:
 
     assert retried == {"GET", "PUT", "DELETE"}
     assert not_retried == {"POST", "PATCH"}
+
+
+# Operation.build_request puts on the wire exactly what httpx's own Client.build_request
+# would: the transports build from a RequestBase read once per client instead.
+
+ODD_OPERATIONS: list[Operation[Any]] = [
+    Operation(
+        "GET",
+        "/admin/identities/%C3%A9l%C3%A8ve%2Fx",
+        parse_nothing,
+        query={
+            "q": "a b&c=d+e/f?g#h%",
+            "ids": ["é", "x y", ""],
+            "flag": False,
+            "on": True,
+            "n": 0,
+            "skip": None,
+        },
+        headers={"Cookie": "ory_kratos_session=abc; csrf=x", "X-Gone": None},
+    ),
+    Operation("POST", "self-service/login", parse_nothing, form={"a": "1 2", "b": "ü"}),
+    Operation("PUT", "/a/b/../c/./d", parse_nothing, json={"name": "Ada", "n": [1, 2]}),
+    Operation(
+        "GET",
+        "/x",
+        parse_nothing,
+        headers={"Accept": "application/problem+json", "user-agent": "me"},
+    ),
+]
+BASES = [
+    "http://127.0.0.1:9",
+    "http://127.0.0.1:9/prefix",
+    "https://user:pw@kratos.example:4434/p/",
+]
+
+
+def _wire(request: httpx.Request) -> tuple[str, str, list[tuple[str, str]], bytes, Any]:
+    return (
+        request.method,
+        str(request.url),
+        request.headers.multi_items(),
+        request.read(),
+        request.extensions["timeout"],
+    )
+
+
+@pytest.mark.parametrize("base_url", BASES)
+@pytest.mark.parametrize("operation", HYDRA_OPERATIONS + KRATOS_OPERATIONS + ODD_OPERATIONS)
+def test_request_is_the_one_httpx_would_build(base_url: str, operation: Operation[Any]) -> None:
+    extra = {"X-Request-Id": "r-1", "Accept": "text/plain"}
+    with httpx.Client(
+        base_url=base_url.rstrip("/") + "/", headers={"Authorization": "Bearer t"}, timeout=3.5
+    ) as client:
+        expected = client.build_request(
+            operation.method,
+            operation.path.lstrip("/"),
+            params=_old_params(operation),
+            json=operation.json,
+            data=dict(operation.form) if operation.form is not None else None,
+            headers={
+                **{k: v for k, v in operation.headers.items() if v is not None},
+                **extra,
+            },
+        )
+        built = operation.build_request(RequestBase.of(client), extra)
+
+    assert _wire(built) == _wire(expected)
+
+
+def _old_params(operation: Operation[Any]) -> httpx.QueryParams:
+    return _query_params(operation.query)
+
+
+def test_each_request_gets_its_own_extensions() -> None:
+    with KratosAdmin(ClientConfig("http://127.0.0.1:9")) as kratos:
+        base = RequestBase.of(kratos._http)
+    first = ODD_OPERATIONS[0].build_request(base, {})
+    first.extensions["timeout"] = {"connect": 0.1, "read": 0.1, "write": 0.1, "pool": 0.1}
+    second = ODD_OPERATIONS[0].build_request(base, {})
+
+    assert second.extensions["timeout"] == kratos._http.timeout.as_dict()

@@ -29,6 +29,21 @@ QueryValue = str | int | bool | Sequence[str] | None
 
 
 @dataclass(frozen=True)
+class RequestBase:
+    """What every request of one pooled client shares, read from it once: the base URL (ending
+    in "/"), the default headers and the default timeout."""
+
+    url: str
+    headers: httpx.Headers
+    timeout: Mapping[str, float | None]
+
+    @classmethod
+    def of(cls, client: httpx.Client | httpx.AsyncClient) -> RequestBase:
+        """The base of ``client``'s requests (its cookie jar is not read: ours stores nothing)."""
+        return cls(str(client.base_url), httpx.Headers(client.headers), client.timeout.as_dict())
+
+
+@dataclass(frozen=True)
 class Operation(Generic[T]):
     """One HTTP call: method, path, query, body, headers, and the parser of a 2xx answer."""
 
@@ -45,19 +60,27 @@ class Operation(Generic[T]):
         """Whether a failed attempt may be repeated (GET/PUT/DELETE)."""
         return self.method in IDEMPOTENT_METHODS
 
-    def build_request(
-        self, client: httpx.Client | httpx.AsyncClient, extra_headers: Mapping[str, str]
-    ) -> httpx.Request:
-        """The httpx request for this call, relative to the client's base URL."""
-        headers = {k: v for k, v in self.headers.items() if v is not None}
-        headers.update(extra_headers)
-        return client.build_request(
+    def build_request(self, base: RequestBase, extra_headers: Mapping[str, str]) -> httpx.Request:
+        """The httpx request for this call, relative to the client's base URL.
+
+        The same request as ``client.build_request`` of the client ``base`` was taken from,
+        with the URL parsed once instead of three times (base merge, query merge).
+        """
+        url = base.url + self.path.lstrip("/")
+        params = _query_params(self.query)
+        if params:
+            url += "?" + str(params)
+        headers = httpx.Headers(base.headers)
+        merged = {k: v for k, v in self.headers.items() if v is not None}
+        merged.update(extra_headers)
+        headers.update(merged)
+        return httpx.Request(
             self.method,
-            self.path.lstrip("/"),
-            params=_query_params(self.query),
+            url,
             json=self.json,
             data=dict(self.form) if self.form is not None else None,
             headers=headers,
+            extensions={"timeout": base.timeout},
         )
 
     def handle(self, response: httpx.Response) -> T:
@@ -99,10 +122,10 @@ def _query_params(query: Mapping[str, QueryValue]) -> httpx.QueryParams:
 
 
 def parse_model(model: type[M]) -> Callable[[httpx.Response], M]:
-    """A parser reading the JSON body as ``model``."""
+    """A parser reading the JSON body as ``model``, from the bytes (no json.loads copy)."""
 
     def parse(response: httpx.Response) -> M:
-        return model.model_validate(response.json())
+        return model.model_validate_json(response.content)
 
     return parse
 

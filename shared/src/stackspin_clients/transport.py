@@ -21,7 +21,7 @@ import httpx
 from stackspin_clients.config import ClientConfig
 from stackspin_clients.deadline import seconds_left
 from stackspin_clients.errors import error_from_transport
-from stackspin_clients.operation import Operation, Page
+from stackspin_clients.operation import Operation, Page, RequestBase
 from stackspin_clients.request_id import REQUEST_ID_HEADER, request_id_var
 
 T = TypeVar("T")
@@ -101,12 +101,13 @@ def _fit_to_deadline(config: ClientConfig, request: httpx.Request) -> None:
         return
     if left <= 0:
         raise DeadlinePassed("the request's deadline passed", request=request)
-    request.extensions["timeout"] = httpx.Timeout(
-        connect=min(config.connect_timeout, left),
-        read=min(config.read_timeout, left),
-        write=min(config.read_timeout, left),
-        pool=min(config.connect_timeout, left),
-    ).as_dict()
+    # The dict httpx.Timeout(...).as_dict() would give, without building the Timeout.
+    request.extensions["timeout"] = {
+        "connect": min(config.connect_timeout, left),
+        "read": min(config.read_timeout, left),
+        "write": min(config.read_timeout, left),
+        "pool": min(config.connect_timeout, left),
+    }
 
 
 def _request_headers() -> dict[str, str]:
@@ -158,12 +159,13 @@ class SyncTransport:
             verify=_tls_context(),
             follow_redirects=False,
         )
+        self._base = RequestBase.of(self._http)
 
     def _send(self, operation: Operation[T]) -> T:
         """Send ``operation``, retrying where allowed, and return its parsed answer."""
         attempt = 0
         while True:
-            request = operation.build_request(self._http, _request_headers())
+            request = operation.build_request(self._base, _request_headers())
             try:
                 _fit_to_deadline(self.config, request)
                 response = self._http.send(request)
@@ -238,12 +240,13 @@ class AsyncTransport:
             verify=_tls_context(),
             follow_redirects=False,
         )
+        self._base = RequestBase.of(self._http)
 
     async def _send(self, operation: Operation[T]) -> T:
         """Send ``operation``, retrying where allowed, and return its parsed answer."""
         attempt = 0
         while True:
-            request = operation.build_request(self._http, _request_headers())
+            request = operation.build_request(self._base, _request_headers())
             try:
                 _fit_to_deadline(self.config, request)
                 response = await self._http.send(request)
