@@ -24,6 +24,7 @@ from devstack.bench.rows import WARMUP, Counts, Row, Scenario, measure, table
 from devstack.ports import HOST, free_port
 
 FLOOR = "Flask floor `/healthz`"
+_LOGIN_REQUEST = "/admin/oauth2/auth/requests/login?"
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -145,6 +146,12 @@ def steps(ory: backends.OryUrls, client_id: str, subject: str) -> list[Step]:
     ]
 
 
+def login_challenge(measured: list[Step]) -> str:
+    """The query of the first step's Hydra get (a recorded answer), encoded as our clients do."""
+    challenge = parse_qs(urlsplit(measured[0].path).query)["login_challenge"][0]
+    return str(httpx.QueryParams({"login_challenge": challenge}))
+
+
 def run(plan: Plan) -> str:
     load_before = machine.load_average()
     began = time.perf_counter()
@@ -215,8 +222,30 @@ def run(plan: Plan) -> str:
             if answer.status_code != step.status:
                 raise RuntimeError(f"{step.name}: {answer.status_code} while recording")
         replay_server.replay(hydra_admin)
+        # The lower bound of a step with n upstream calls: the floor making n bare httpx GETs
+        # of one recorded answer (the login request) on the same replay server.
+        calls = backends.gunicorn(
+            stack,
+            "flask-calls",
+            "devstack.bench.floors:flask_app",
+            asgi=False,
+            env={"BENCH_FLOOR_UPSTREAM": hydra_admin + _LOGIN_REQUEST + login_challenge(measured)},
+            log_dir=tmp,
+        ).wait()
         count = plan.count(1000)
         scenarios = [Scenario(FLOOR, floor, "/healthz", count, {200})]
+        scenarios += [
+            Scenario(
+                f"Flask + {n} bare httpx calls `/calls/{n}`",
+                calls,
+                f"/calls/{n}",
+                count,
+                {200},
+                note="pooled httpx.Client, no stackspin_clients",
+                floor=FLOOR,
+            )
+            for n in (3, 4)
+        ]
         scenarios += [
             Scenario(
                 step.name,
