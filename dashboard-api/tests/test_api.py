@@ -341,8 +341,10 @@ def test_consent_decision_unknown_client_is_404(api, settings, member) -> None:
 
 
 def test_consent_decision_no_role_then_role_then_inactive(
-    api, settings, member, admin, linked_app
+    api, settings, member, admin, linked_app, ory_clients
 ) -> None:
+    from stackspin_clients.claims import identity_claims
+
     token = settings.internal_token
     denied = _decision(api, token, member.subject, linked_app).json()
     assert denied == {
@@ -355,6 +357,7 @@ def test_consent_decision_no_role_then_role_then_inactive(
         },
         "role": None,
         "claims": {},
+        "identity_claims": None,
         "reason": "no_role",
     }
     admin.client.patch(
@@ -369,11 +372,17 @@ def test_consent_decision_no_role_then_role_then_inactive(
         "groups": ["staff"],
         "uid": f"wk-{member.subject}",
     }
+    # The person's own claims, from the identity the decision read (login-service asks no more).
+    identity = ory_clients.kratos.get_identity(member.subject)
+    assert allowed["identity_claims"] == identity_claims(identity)
+    assert allowed["identity_claims"]["email"] == identity.traits["email"]
+    assert allowed["identity_claims"]["email_verified"] is False
     admin.client.patch(
         f"/api/v1/users/{member.subject}", json={"state": "inactive"}
     ).raise_for_status()
     inactive = _decision(api, token, member.subject, linked_app).json()
     assert (inactive["allowed"], inactive["reason"]) == (False, "user_inactive")
+    assert inactive["identity_claims"] is None
 
 
 def test_consent_decision_parses_with_the_shared_client(api, settings, member, linked_app) -> None:

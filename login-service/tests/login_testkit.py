@@ -51,7 +51,9 @@ class DashboardStub:
         trusted: bool = False,
         role: str = "user",
         claims: dict[str, Any] | None = None,
+        identity_claims: dict[str, Any] | None = None,
     ) -> None:
+        """Allow; without ``identity_claims`` the answer is an earlier dashboard-api's."""
         self.decisions[client_id] = {
             "allowed": True,
             "app": {"slug": name.lower(), "name": name, "url": None, "trusted": trusted},
@@ -59,6 +61,8 @@ class DashboardStub:
             "claims": claims if claims is not None else {"role": role},
             "reason": None,
         }
+        if identity_claims is not None:
+            self.decisions[client_id]["identity_claims"] = identity_claims
 
     def deny(self, client_id: str, *, name: str = "Notes", reason: str = "no_role") -> None:
         self.decisions[client_id] = {

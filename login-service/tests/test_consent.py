@@ -145,6 +145,25 @@ def test_claims_in_the_id_token(env: Env, browser: Browser) -> None:
     assert claims["amr"] == ["pwd"]
 
 
+def test_the_decisions_identity_claims_go_into_the_id_token(env: Env, browser: Browser) -> None:
+    # dashboard-api read the identity for its decision and sends its claims: login-service takes
+    # them as they are (these differ from what Kratos holds, so reading Kratos would show).
+    _, email = env.create_user(name="Grace Hopper")
+    client = env.create_client()
+    env.dashboard.allow(
+        client.client_id or "",
+        trusted=True,
+        claims={"role": "user", "email": "spoofed@example.org"},
+        identity_claims={"email": email, "email_verified": True, "name": "G. Hopper"},
+    )
+    visit = env.login(browser, client, email)
+    assert reached_app(visit)
+    claims = jwt_claims(env.exchange_code(client, visit.url)["id_token"])
+    assert (claims["email"], claims["email_verified"], claims["name"]) == (email, True, "G. Hopper")
+    assert "preferred_username" not in claims  # not in the decision's claims: not added
+    assert claims["role"] == "user"
+
+
 def test_our_consent_form_refuses_a_missing_csrf_token(env: Env, browser: Browser) -> None:
     _, email = env.create_user()
     client = env.create_client()

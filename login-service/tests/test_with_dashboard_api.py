@@ -74,6 +74,9 @@ def test_consent_decision_from_the_real_dashboard_api(
         claims = jwt_claims(env.exchange_code(client, visit.url)["id_token"])
         assert claims["sub"] == member
         assert claims["role"] == "admin"  # the app's role claim, from dashboard-api
+        # The person's own claims, in dashboard-api's decision (Kratos is not asked again).
+        assert (claims["email"], claims["email_verified"]) == (member_email, False)
+        assert claims["name"] == "Ada Lovelace"
 
         denied = password_login(refused, refused.get(env.authorize_url(client)), outsider_email)
         assert denied.status == 403

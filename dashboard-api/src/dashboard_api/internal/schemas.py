@@ -27,6 +27,8 @@ class ConsentDecision(BaseModel):
     role: Literal["admin", "user"] | None
     # The app's role claim under its claim name plus its extra claims, ready for the ID token.
     claims: dict[str, Any]
+    # The person's email, email_verified, name and preferred_username; null when refused.
+    identity_claims: dict[str, Any] | None = None
     reason: Literal["no_role", "user_inactive"] | None
 
 

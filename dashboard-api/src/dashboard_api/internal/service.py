@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from stackspin_clients import errors as ory_errors
+from stackspin_clients.claims import identity_claims
 
 from dashboard_api.apps import repository as apps_repository
 from dashboard_api.apps.models import DASHBOARD_APP_SLUG, App
@@ -59,8 +60,8 @@ def consent_decision(ctx: Context, subject: str, client_id: str) -> ConsentDecis
         return ConsentDecision(
             allowed=False, app=decision_app, role=None, claims={}, reason="user_inactive"
         )
-    # Before login-service reads email_verified for the ID token.
-    invitations.confirm_redeemed(ctx, identity)
+    # Before email_verified is read for the ID token.
+    identity = invitations.confirm_redeemed(ctx, identity)
     groups = (
         groups_repository.visible_group_names(ctx.session, subject=subject, app_id=app.id)
         if app.groups_claim
@@ -71,5 +72,7 @@ def consent_decision(ctx: Context, subject: str, client_id: str) -> ConsentDecis
         app=decision_app,
         role=role,
         claims=render_claims(app, subject, role, groups),
+        # login-service would otherwise read the same identity from Kratos a second time.
+        identity_claims=identity_claims(identity),
         reason=None,
     )

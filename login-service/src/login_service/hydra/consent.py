@@ -13,6 +13,7 @@ from typing import Any
 import structlog
 from flask import Blueprint, redirect, render_template, request
 from flask.typing import ResponseReturnValue
+from stackspin_clients.claims import identity_claims as claims_of
 from stackspin_clients.errors import NotFound, Unauthorized
 from stackspin_clients.models import AcceptConsent, ConsentRequest, ConsentSessionData
 
@@ -51,6 +52,7 @@ class Decision:
     trusted: bool
     claims: dict[str, Any]
     reason: str | None
+    identity_claims: dict[str, Any] | None = None
 
 
 def consent_decision(consent_request: ConsentRequest) -> Decision:
@@ -76,38 +78,17 @@ def consent_decision(consent_request: ConsentRequest) -> Decision:
         trusted=app.trusted if app else False,
         claims=dict(decision.claims),
         reason=decision.reason,
+        identity_claims=decision.identity_claims,
     )
 
 
-def _display_name(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value or None
-    if isinstance(value, dict):
-        parts = [str(value.get(k) or "") for k in ("first", "last")]
-        joined = " ".join(p for p in parts if p)
-        return joined or None
-    return None
-
-
-def identity_claims(subject: str) -> dict[str, Any]:
-    """email, email_verified, name and preferred_username from the Kratos identity."""
+def identity_claims(subject: str, decision: Decision) -> dict[str, Any]:
+    """email, email_verified, name and preferred_username: the decision's, or Kratos's when a
+    dashboard-api of an earlier version left them out."""
+    if decision.identity_claims is not None:
+        return dict(decision.identity_claims)
     with calling("kratos"):
-        identity = clients().kratos_admin.get_identity(subject)
-    traits = identity.traits
-    email = traits.get("email")
-    claims: dict[str, Any] = {}
-    if isinstance(email, str) and email:
-        claims["email"] = email
-        claims["email_verified"] = any(
-            a.value == email and a.verified for a in identity.verifiable_addresses or []
-        )
-    name = _display_name(traits.get("name"))
-    if name:
-        claims["name"] = name
-    username = traits.get("username")
-    if isinstance(username, str) and username:
-        claims["preferred_username"] = username
-    return claims
+        return claims_of(clients().kratos_admin.get_identity(subject))
 
 
 def _accept(
@@ -116,7 +97,7 @@ def _accept(
     # consent_decision() has refused a request without subject before we get here.
     subject = str(consent_request.subject)
     # The app's extra claims first, so they can never overwrite the identity's own claims.
-    id_token = {**decision.claims, **identity_claims(subject)}
+    id_token = {**decision.claims, **identity_claims(subject, decision)}
     body: dict[str, Any] = {
         "grant_scope": list(consent_request.requested_scope),
         "grant_access_token_audience": list(consent_request.requested_access_token_audience),

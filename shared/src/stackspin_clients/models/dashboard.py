@@ -21,13 +21,16 @@ class DecisionApp(WireModel):
 class ConsentDecision(WireModel):
     """``GET /internal/v1/consent-decision``: may this subject use this client's app, and how.
 
-    ``claims`` already holds the app's role claim and extra claims, ready for the ID token.
+    ``claims`` already holds the app's role claim and extra claims, ready for the ID token;
+    ``identity_claims`` the person's own (:func:`stackspin_clients.claims.identity_claims`),
+    which a dashboard-api before this field leaves out (``None``: ask Kratos).
     """
 
     allowed: bool
     app: DecisionApp | None = None
     role: str | None = None
     claims: dict[str, Any] = Field(default_factory=dict)
+    identity_claims: dict[str, Any] | None = None
     reason: Literal["no_role", "user_inactive"] | str | None = None
 
 
