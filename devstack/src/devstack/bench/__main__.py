@@ -38,6 +38,7 @@ SECTIONS: dict[str, str] = {
     "login_steps": "devstack.bench.login_steps",
     "memory": "devstack.bench.memory",
     "real_ory": "devstack.bench.real_ory",
+    "real_ory_pages": "devstack.bench.real_ory_pages",
     "replay": "devstack.bench.replay",
     "search": "devstack.bench.search",
 }
