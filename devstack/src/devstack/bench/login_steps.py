@@ -132,7 +132,7 @@ def steps(ory: backends.OryUrls, client_id: str, subject: str) -> list[Step]:
         ),
         Step(
             "login-service `/auth/consent?consent_challenge=…`",
-            "remembered: Hydra get + decision + Kratos identity + Hydra accept",
+            "remembered: Hydra get + decision with the identity claims + Hydra accept",
             f"/auth/consent?consent_challenge={consent_challenge}",
             303,
         ),
