@@ -89,6 +89,14 @@ def run(plan: Plan) -> str:
             env={"BENCH_FLOOR_PAGE": str(floor_page)},
             log_dir=tmp,
         )
+        kratos_floor = backends.gunicorn(
+            stack,
+            "fastapi-kratos-floor",
+            "devstack.bench.kratos_floor:app",
+            asgi=True,
+            env={"BENCH_KRATOS_ADMIN_URL": through.kratos_admin_url},
+            log_dir=tmp,
+        )
         config = KratosConfig(database=str(kratos_database))
         made = scale.seed_identities(kratos_database, config, first=0, count=size)
         for _, database in databases:
@@ -103,6 +111,9 @@ def run(plan: Plan) -> str:
         )
         bearer = {"Authorization": f"Bearer {access_token}"}
         floor.wait()
+        kratos_floor.wait()
+        for _ in range(3):  # recorded too (the same call as the first page's)
+            httpx.get(kratos_floor.url + "/users", trust_env=False).raise_for_status()
         users = f"/api/v1/users?limit={PAGE}"
         pages = {
             "first page": users,
@@ -134,6 +145,17 @@ def run(plan: Plan) -> str:
                 clients=clients,
             )
             rows.append(measure_with_cpu(floor_row, Counts(through, None)))
+            kratos_row = Scenario(
+                f"FastAPI + the one Kratos list call `GET /users` x{clients}",
+                kratos_floor,
+                "/users",
+                count,
+                {200},
+                note=f"{PAGE} identities, lower bound",
+                clients=clients,
+                floor=floor_name,
+            )
+            rows.append(measure_with_cpu(kratos_row, Counts(through, None)))
             for backend, dashboard in dashboards:
                 on = "" if backend == "SQLite" else f", {backend}"
                 for note, path in pages.items():
@@ -175,6 +197,9 @@ process answering bytes recorded from the stand-ins, keyed by method, path with 
 after {size} identities were seeded with `devstack.bench.scale`; dashboard-api and the FastAPI
 floor run under gunicorn with `dashboard-api/gunicorn.conf.py`. Rows marked MariaDB are a
 second dashboard-api on a MariaDB database (`BENCH_MARIADB_URL`), the same roles seeded.
+"FastAPI + the one Kratos list call" (`devstack.bench.kratos_floor`) sends the first page's
+Kratos call through `stackspin_clients`' async client and answers those identities, nothing
+else: the lower bound of any users page whose people live in Kratos.
 "Ory calls/req" counts the replay server's requests. "own CPU ms/req" is the utime + stime
 of the gunicorn workers (`/proc/<pid>/stat`) over the row, warm-up included, divided by its
 requests.

@@ -1,0 +1,44 @@
+"""The lower bound of a users page whose people live in Kratos: FastAPI and one Kratos call.
+
+`GET /users` asks the Kratos admin API at BENCH_KRATOS_ADMIN_URL for one page of identities
+(the same `GET /admin/identities?page_size=<PAGE>` the users page sends, through
+`stackspin_clients`' async Kratos admin client) and answers those identities as JSON. No
+database, no roles, no authentication: what any design that reads people from Kratos pays.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from stackspin_clients import AsyncKratosAdmin, ClientConfig
+from stackspin_clients.models import Identity
+
+from devstack.bench.plan import PAGE
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    kratos = AsyncKratosAdmin(ClientConfig(base_url=os.environ["BENCH_KRATOS_ADMIN_URL"]))
+    app.state.kratos = kratos
+    try:
+        yield
+    finally:
+        await kratos.aclose()
+
+
+app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, lifespan=_lifespan)
+
+
+@app.get("/healthz")
+async def ok() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@app.get("/users")
+async def users(request: Request) -> list[Identity]:
+    kratos: AsyncKratosAdmin = request.app.state.kratos
+    page = await kratos.list_identities(page_size=PAGE)
+    return page.identities
