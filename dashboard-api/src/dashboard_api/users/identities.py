@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from pydantic import TypeAdapter
-from stackspin_clients.models import Identity
+from stackspin_clients.models import Identity, IdentitySummary
 
 from dashboard_api.users.schemas import User
 
@@ -16,12 +16,15 @@ CREATED_BY = {"created_by": "dashboard-api"}
 # metadata_admin key naming the write intent of the request that made the identity.
 INTENT = "intent"
 
+#: What a user is made from: a whole identity, or the summary a page of them is read as.
+Listed = Identity | IdentitySummary
 
-def traits_of(identity: Identity) -> dict[str, Any]:
+
+def traits_of(identity: Listed) -> dict[str, Any]:
     return dict(identity.traits or {})
 
 
-def email_of(identity: Identity) -> str | None:
+def email_of(identity: Listed) -> str | None:
     value = traits_of(identity).get("email")
     return value if isinstance(value, str) else None
 
@@ -52,7 +55,7 @@ def created_by_us(identity: Identity) -> bool:
     return isinstance(meta, dict) and meta.get("created_by") == CREATED_BY["created_by"]
 
 
-def _user_fields(identity: Identity, roles: list[tuple[str, str]]) -> dict[str, Any]:
+def _user_fields(identity: Listed, roles: list[tuple[str, str]]) -> dict[str, Any]:
     traits = traits_of(identity)
     email = email_of(identity)
     verified = any(
@@ -76,7 +79,7 @@ def _user_fields(identity: Identity, roles: list[tuple[str, str]]) -> dict[str, 
 _USERS = TypeAdapter(list[User])
 
 
-def to_users(found: Iterable[tuple[Identity, list[tuple[str, str]]]]) -> list[User]:
+def to_users(found: Iterable[tuple[Listed, list[tuple[str, str]]]]) -> list[User]:
     """(identity, its (app slug, role) pairs) → users, validated in one call."""
     return _USERS.validate_python([_user_fields(identity, roles) for identity, roles in found])
 

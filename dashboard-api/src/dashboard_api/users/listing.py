@@ -64,7 +64,7 @@ def _list_users(
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     position = decode_cursor(cursor)
     needle = terms.needle_of(q) if q else None
-    found: list[Identity]
+    found: Sequence[identities.Listed]
     next_position: dict[str, Any] | None = None
 
     if app is not None or role is not None:
@@ -83,15 +83,17 @@ def _list_users(
             ctx, limit=limit, after=_str(position.get("s")), app_id=app_id, role=role
         )
         by_id = {i.id: i for i in _identities_by_id(ctx, subjects)}
-        found = [by_id[s] for s in subjects if s in by_id]
-        if needle:
-            found = [i for i in found if _matches(i, needle)]
+        held = [by_id[s] for s in subjects if s in by_id]
+        found = [i for i in held if _matches(i, needle)] if needle else held
         if len(subjects) == limit:
             next_position = {"s": subjects[-1]}
     elif needle:
         found, next_position = _search(ctx, needle, limit, position)
     else:
-        page = ctx.ory.kratos.list_identities(page_size=limit, page_token=_str(position.get("k")))
+        # Only what a user shows is read from this page (`IdentitySummary`): the same bytes out.
+        page = ctx.ory.kratos.list_identity_summaries(
+            page_size=limit, page_token=_str(position.get("k"))
+        )
         found = page.identities
         if page.next_page_token:
             next_position = {"k": page.next_page_token}

@@ -10,6 +10,7 @@ from stackspin_clients.models.kratos import (
     CreateIdentity,
     Identity,
     IdentityPage,
+    IdentitySummaryPage,
     JsonPatch,
     RecoveryCodeResult,
     RecoveryLinkResult,
@@ -33,6 +34,13 @@ class KratosAdmin(SyncTransport):
         """One page of identities; pass ``next_page_token`` back for the next."""
         page = self._send(ops.list_identities(page_size, page_token, credentials_identifier, ids))
         return IdentityPage(identities=page.items, next_page_token=page.next_page_token)
+
+    def list_identity_summaries(
+        self, page_size: int = 250, page_token: str | None = None
+    ) -> IdentitySummaryPage:
+        """One page of identities, only what a list of people shows (see ``IdentitySummary``)."""
+        page = self._send(ops.list_identity_summaries(page_size, page_token))
+        return IdentitySummaryPage(identities=page.items, next_page_token=page.next_page_token)
 
     def iter_identities(
         self,
@@ -123,6 +131,13 @@ class AsyncKratosAdmin(AsyncTransport):
             ops.list_identities(page_size, page_token, credentials_identifier, ids)
         )
         return IdentityPage(identities=page.items, next_page_token=page.next_page_token)
+
+    async def list_identity_summaries(
+        self, page_size: int = 250, page_token: str | None = None
+    ) -> IdentitySummaryPage:
+        """One page of identities, only what a list of people shows (see ``IdentitySummary``)."""
+        page = await self._send(ops.list_identity_summaries(page_size, page_token))
+        return IdentitySummaryPage(identities=page.items, next_page_token=page.next_page_token)
 
     def iter_identities(
         self,

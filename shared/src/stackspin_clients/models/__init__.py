@@ -18,6 +18,7 @@ from stackspin_clients.models.hydra import (
 )
 from stackspin_clients.models.kratos import (
     FLOW_KINDS,
+    AddressSummary,
     AuthenticationMethod,
     BatchIdentityResult,
     CreateIdentity,
@@ -29,6 +30,8 @@ from stackspin_clients.models.kratos import (
     Identity,
     IdentityCredentials,
     IdentityPage,
+    IdentitySummary,
+    IdentitySummaryPage,
     JsonPatch,
     LogoutFlow,
     RecoveryAddress,
@@ -46,6 +49,7 @@ __all__ = [
     "FLOW_KINDS",
     "AcceptConsent",
     "AcceptLogin",
+    "AddressSummary",
     "AuthenticationMethod",
     "BatchIdentityResult",
     "ConsentDecision",
@@ -61,6 +65,8 @@ __all__ = [
     "Identity",
     "IdentityCredentials",
     "IdentityPage",
+    "IdentitySummary",
+    "IdentitySummaryPage",
     "IntrospectedToken",
     "InvitationWelcome",
     "JsonPatch",

@@ -14,6 +14,7 @@ from stackspin_clients.models.kratos import (
     BatchIdentityResult,
     CreateIdentity,
     Identity,
+    IdentitySummary,
     JsonPatch,
     RecoveryCodeResult,
     RecoveryLinkResult,
@@ -51,6 +52,19 @@ def list_identities(
             "credentials_identifier": credentials_identifier,
             "ids": list(ids) if ids is not None else None,
         },
+    )
+
+
+def list_identity_summaries(
+    page_size: int = 250, page_token: str | None = None
+) -> Operation[Page[IdentitySummary]]:
+    """``GET /admin/identities`` (one page) read as summaries: the same request as
+    :func:`list_identities`, only the fields a list of people shows validated."""
+    return Operation(
+        "GET",
+        "/admin/identities",
+        parse_page(IdentitySummary),
+        {"page_size": page_size, "page_token": page_token},
     )
 
 
