@@ -1,9 +1,10 @@
 """The lower bound of a users page whose people live in Kratos: FastAPI and one Kratos call.
 
 `GET /users` asks the Kratos admin API at BENCH_KRATOS_ADMIN_URL for one page of identities
-(the same `GET /admin/identities?page_size=<PAGE>` the users page sends, through
-`stackspin_clients`' async Kratos admin client) and answers those identities as JSON. No
-database, no roles, no authentication: what any design that reads people from Kratos pays.
+(the same `GET /admin/identities?page_size=<PAGE>` the users page sends, read as the users page
+reads it: `list_identity_summaries` of `stackspin_clients`' async Kratos admin client) and
+answers them as JSON. No database, no roles, no authentication: what any design that reads
+people from Kratos pays.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from stackspin_clients import AsyncKratosAdmin, ClientConfig
-from stackspin_clients.models import Identity
+from stackspin_clients.models import IdentitySummary
 
 from devstack.bench.plan import PAGE
 
@@ -38,7 +39,7 @@ async def ok() -> dict[str, str]:
 
 
 @app.get("/users")
-async def users(request: Request) -> list[Identity]:
+async def users(request: Request) -> list[IdentitySummary]:
     kratos: AsyncKratosAdmin = request.app.state.kratos
-    page = await kratos.list_identities(page_size=PAGE)
+    page = await kratos.list_identity_summaries(page_size=PAGE)
     return page.identities
