@@ -2,8 +2,9 @@
 
 `GET /users` asks the Kratos admin API at BENCH_KRATOS_ADMIN_URL for one page of identities
 (the same `GET /admin/identities?page_size=<PAGE>` the users page sends, read as the users page
-reads it: `list_identity_summaries` of `stackspin_clients`' async Kratos admin client) and
-answers them as JSON. No database, no roles, no authentication: what any design that reads
+reads it: `list_identity_summaries` of `stackspin_clients`' sync Kratos admin client, from a
+sync endpoint in FastAPI's thread pool, as dashboard-api's endpoints do) and answers them as
+JSON. No database, no roles, no authentication: what any design that reads
 people from Kratos pays.
 """
 
@@ -14,7 +15,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from stackspin_clients import AsyncKratosAdmin, ClientConfig
+from stackspin_clients import ClientConfig, KratosAdmin
 from stackspin_clients.models import IdentitySummary
 
 from devstack.bench.plan import PAGE
@@ -22,12 +23,12 @@ from devstack.bench.plan import PAGE
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    kratos = AsyncKratosAdmin(ClientConfig(base_url=os.environ["BENCH_KRATOS_ADMIN_URL"]))
+    kratos = KratosAdmin(ClientConfig(base_url=os.environ["BENCH_KRATOS_ADMIN_URL"]))
     app.state.kratos = kratos
     try:
         yield
     finally:
-        await kratos.aclose()
+        kratos.close()
 
 
 app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, lifespan=_lifespan)
@@ -39,7 +40,7 @@ async def ok() -> dict[str, str]:
 
 
 @app.get("/users")
-async def users(request: Request) -> list[IdentitySummary]:
-    kratos: AsyncKratosAdmin = request.app.state.kratos
-    page = await kratos.list_identity_summaries(page_size=PAGE)
+def users(request: Request) -> list[IdentitySummary]:
+    kratos: KratosAdmin = request.app.state.kratos
+    page = kratos.list_identity_summaries(page_size=PAGE)
     return page.identities

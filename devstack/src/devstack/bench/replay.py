@@ -198,9 +198,9 @@ after {size} identities were seeded with `devstack.bench.scale`; dashboard-api a
 floor run under gunicorn with `dashboard-api/gunicorn.conf.py`. Rows marked MariaDB are a
 second dashboard-api on a MariaDB database (`BENCH_MARIADB_URL`), the same roles seeded.
 "FastAPI + the one Kratos list call" (`devstack.bench.kratos_floor`) sends the first page's
-Kratos call through `stackspin_clients`' async client, reads it as the users page does
-(`list_identity_summaries`) and answers those, nothing else: the lower bound of any users page
-whose people live in Kratos.
+Kratos call through `stackspin_clients`' sync client from a sync endpoint, as dashboard-api
+does, reads it as the users page does (`list_identity_summaries`) and answers those, nothing
+else: the lower bound of any users page whose people live in Kratos.
 "Ory calls/req" counts the replay server's requests. "own CPU ms/req" is the utime + stime
 of the gunicorn workers (`/proc/<pid>/stat`) over the row, warm-up included, divided by its
 requests.
