@@ -1,5 +1,6 @@
 """`make bench`'s scale seeding stores what the admin API would: the stand-in lists, finds and
-guards seeded identities like made ones, and dashboard-api reads their roles."""
+guards seeded identities like made ones, and dashboard-api reads their roles and finds them in
+its search projection as if its own writes had indexed them."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ from pathlib import Path
 import httpx
 from dashboard_api.migrate import upgrade
 from dashboard_api.roles.repository import assignments_for
+from dashboard_api.search import repository
+from dashboard_api.search.terms import entry_of
 from devstack.bench import scale
 from devstack.kratos import KratosConfig, create_apps
 from devstack.serve import start_asgi
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
+from stackspin_clients import ClientConfig, KratosAdmin
 
 
 def _shape(value: object) -> object:
@@ -77,3 +81,28 @@ def test_seeded_roles_are_read_by_dashboard_api(tmp_path: Path) -> None:
         "s2": [("dashboard", "user")],
         "s3": [("dashboard", "user"), ("wiki", "user")],
     }
+
+
+def test_seeded_search_entries_are_those_of_the_identities_kratos_holds(tmp_path: Path) -> None:
+    config = KratosConfig(database=str(tmp_path / "kratos.sqlite3"))
+    _, admin_app = create_apps(config)
+    admin = start_asgi(admin_app)
+    url = f"sqlite:///{tmp_path / 'dashboard.sqlite3'}"
+    upgrade(url)
+    try:
+        seeded = scale.seed_identities(Path(config.database), config, first=40, count=3)
+        scale.seed_search(url, seeded, first=40)
+        with KratosAdmin(ClientConfig(admin.url)) as kratos:
+            held = kratos.list_identities(page_size=10).identities
+    finally:
+        admin.stop()
+
+    engine = create_engine(url)
+    with Session(engine) as session:
+        stored = repository.entries_page(session, limit=10)
+        found, _ = repository.page(session, "person 41", limit=10)
+        by_email, _ = repository.page(session, "person000042@", limit=10)
+    engine.dispose()
+    assert stored == sorted((entry_of(i) for i in held), key=lambda e: e.subject)
+    assert [subject for _, subject in found] == [seeded[1]]
+    assert [subject for _, subject in by_email] == [seeded[2]]

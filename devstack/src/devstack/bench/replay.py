@@ -1,5 +1,5 @@
-"""Bench section `replay`: the users page at scale with Hydra and Kratos replayed from recorded
-answers (`replay_server`), so the rows measure dashboard-api's own cost."""
+"""Bench section `replay`: the users page and its search at scale with Hydra and Kratos replayed
+from recorded answers (`replay_server`), so the rows measure dashboard-api's own cost."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import tempfile
 import time
 from contextlib import ExitStack
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 from dashboard_api.pagination import encode_cursor
@@ -101,6 +102,7 @@ def run(plan: Plan) -> str:
         made = scale.seed_identities(kratos_database, config, first=0, count=size)
         for _, database in databases:
             scale.seed_roles(database, made, first=0)
+            scale.seed_search(database, made, first=0)
         deep_token = paging.keyset_token(scale.id_at(kratos_database, size * 9 // 10))
         _, access_token = scripted.remembered_login(
             ory,
@@ -119,12 +121,22 @@ def run(plan: Plan) -> str:
             "first page": users,
             "deep page": f"{users}&cursor={encode_cursor({'k': deep_token})}",
         }
+        searches = {needle: f"{users}&{urlencode({'q': needle})}" for needle in _needles(size)}
+        found: dict[str, int] = {}
         for _, dashboard in dashboards:
             dashboard.wait()
-            for path in pages.values():  # recorded: every upstream call these pages make
+            # Recorded: every upstream call these pages make.
+            for path in [*pages.values(), *searches.values()]:
                 for _ in range(3):
                     answer = httpx.get(dashboard.url + path, headers=bearer, trust_env=False)
                     answer.raise_for_status()
+            for needle, path in searches.items():
+                items = httpx.get(dashboard.url + path, headers=bearer, trust_env=False)
+                count = len(items.json()["items"])
+                if found.setdefault(needle, count) != count or count == 0:
+                    raise RuntimeError(f"search {needle!r} found {count}, expected {found[needle]}")
+        for needle, path in searches.items():
+            pages[f"search `{needle}`: {found[needle]} found"] = path
         first = dashboards[0][1]
         floor_page.write_bytes(
             httpx.get(first.url + users, headers=bearer, trust_env=False).content
@@ -175,6 +187,13 @@ def run(plan: Plan) -> str:
     return _report(rows, size, load_before, seconds, plan)
 
 
+def _needles(size: int) -> list[str]:
+    """Searches of the seeded people (`scale.traits_of`): one email, a name word with a few
+    people, and one that every seeded name starts with (a full page)."""
+    n = size * 2 // 3
+    return [f"person{n:06}@example.org", str(n // 10), "person"]
+
+
 def _report(
     rows: list[tuple[Row, float]], size: int, load_before: str, seconds: float, plan: Plan
 ) -> str:
@@ -187,7 +206,7 @@ def _report(
         ratio = f"{cpu / floor:.1f}" if floor else ""
         lines[index] += f" {cpu:.2f} | {ratio} |"
     command = "python -m devstack.bench --only replay" + (" --quick" if plan.quick else "")
-    return f"""### Users page at {size // 1000}k identities, Ory replayed
+    return f"""### Users page and search at {size // 1000}k identities, Ory replayed
 
 {chr(10).join(lines)}
 
@@ -197,6 +216,9 @@ process answering bytes recorded from the stand-ins, keyed by method, path with 
 after {size} identities were seeded with `devstack.bench.scale`; dashboard-api and the FastAPI
 floor run under gunicorn with `dashboard-api/gunicorn.conf.py`. Rows marked MariaDB are a
 second dashboard-api on a MariaDB database (`BENCH_MARIADB_URL`), the same roles seeded.
+The search rows are the same endpoint with `q`: dashboard-api's search projection (seeded
+with `scale.seed_search`, the entries its own writes make) gives a page of people, then one
+Kratos call reads them by id.
 "FastAPI + the one Kratos list call" (`devstack.bench.kratos_floor`) sends the first page's
 Kratos call through `stackspin_clients`' sync client from a sync endpoint, as dashboard-api
 does, reads it as the users page does (`list_identity_summaries`) and answers those, nothing

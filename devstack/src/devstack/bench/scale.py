@@ -1,5 +1,6 @@
 """Scale seeding for `make bench`: many identities written straight into the Kratos stand-in's
-SQLite file, and their roles into dashboard-api's database — seconds, not 100k HTTP calls.
+SQLite file, and their roles and search entries into dashboard-api's database — seconds, not
+100k HTTP calls.
 
 Each identity is built by the stand-in's own code (`identities.new_identity` and `derive`), so
 it is stored exactly as one created through the admin API without a password would be.
@@ -10,7 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from dashboard_api.apps.models import App
+from dashboard_api.db import Database
 from dashboard_api.roles.models import USER, Role, UserAppRole
+from dashboard_api.search import repository
+from dashboard_api.search.terms import entry_from
 from sqlalchemy import create_engine, insert, select
 
 from devstack.kratos import identities
@@ -23,6 +27,11 @@ SECOND_APP = "wiki"
 SECOND_APP_EVERY = 3
 
 
+def traits_of(n: int) -> dict[str, str]:
+    """The traits of seeded person `n`."""
+    return {"email": f"person{n:06}@example.org", "name": f"Person {n}"}
+
+
 def seed_identities(database: Path, config: KratosConfig, *, first: int, count: int) -> list[str]:
     """Identities `person<first>` … `person<first+count-1>` in the stand-in's store at
     `database` (safe while the stand-in serves it: SQLite WAL); their ids."""
@@ -33,9 +42,7 @@ def seed_identities(database: Path, config: KratosConfig, *, first: int, count: 
             docs = []
             keys: list[tuple[str, str]] = []
             for n in range(start, min(start + BATCH, first + count)):
-                identity = identities.new_identity(
-                    config, {"email": f"person{n:06}@example.org", "name": f"Person {n}"}
-                )
+                identity = identities.new_identity(config, traits_of(n))
                 identities.derive(config, identity)
                 docs.append(identity)
                 keys += [(key, identity["id"]) for key in identities.unique_keys(identity)]
@@ -72,6 +79,23 @@ def seed_roles(database_url: str, subjects: list[str], *, first: int) -> None:
                 conn.execute(insert(UserAppRole), rows[start : start + BATCH])
     finally:
         engine.dispose()
+
+
+def seed_search(database_url: str, subjects: list[str], *, first: int) -> None:
+    """dashboard-api's search projection of seeded `subjects` (person `first` onwards), the
+    entries its own writes make for an active identity with those traits."""
+    database = Database.from_url(database_url)
+    try:
+        with database.transaction() as session:
+            for start in range(0, len(subjects), BATCH):
+                chunk = subjects[start : start + BATCH]
+                entries = [
+                    entry_from(subject, traits_of(n), "active")
+                    for n, subject in enumerate(chunk, start=first + start)
+                ]
+                repository.replace(session, entries)
+    finally:
+        database.dispose()
 
 
 def id_at(database: Path, position: int) -> str:
