@@ -78,14 +78,25 @@ def fresh_database(name: str, target: Path) -> Path:
 
 
 class OryProcess:
-    """`<name> serve ...` with the given config files; `start()` waits for /health/ready.
+    """`<name> serve ...` with the given config files; `start()` waits for the admin port's
+    /health/ready and, given `public_url`, the public port's /health/alive (the server opens
+    its two ports side by side: the admin one answering says nothing of the other).
     `spawn()` + `wait_ready()` and `terminate()` + `stop()` let a stack start or stop Hydra and
     Kratos side by side (each takes ~0.5 s to get ready or to shut down)."""
 
-    def __init__(self, name: str, configs: list[Path], *, admin_url: str, log: Path) -> None:
+    def __init__(
+        self,
+        name: str,
+        configs: list[Path],
+        *,
+        admin_url: str,
+        log: Path,
+        public_url: str | None = None,
+    ) -> None:
         self.name = name
         self.configs = configs
         self.admin_url = admin_url
+        self.public_url = public_url
         self.log = log
         self._process: subprocess.Popen[bytes] | None = None
         self._out: IO[bytes] | None = None
@@ -112,7 +123,9 @@ class OryProcess:
 
     def wait_ready(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
-        url = f"{self.admin_url.rstrip('/')}/health/ready"
+        waiting = [f"{self.admin_url.rstrip('/')}/health/ready"]
+        if self.public_url is not None:
+            waiting.append(f"{self.public_url.rstrip('/')}/health/alive")
         while time.monotonic() < deadline:
             assert self._process is not None
             if self._process.poll() is not None:
@@ -120,10 +133,12 @@ class OryProcess:
                 raise OryProcessError(f"{self.name} exited at start:\n{_tail(self.log)}")
             try:
                 # Kratos answers its admin /health/ready with a redirect to /admin/health/ready.
-                if httpx.get(url, timeout=1, follow_redirects=True).status_code == 200:
-                    return
+                while waiting and _answers_ok(waiting[0]):
+                    waiting.pop(0)
             except httpx.HTTPError:
                 pass
+            if not waiting:
+                return
             time.sleep(0.02)
         self.stop()
         raise OryProcessError(f"{self.name} not ready after {timeout:.0f} s:\n{_tail(self.log)}")
@@ -160,3 +175,7 @@ def _tail(log: Path, lines: int = 30) -> str:
         return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return "(no log)"
+
+
+def _answers_ok(url: str) -> bool:
+    return httpx.get(url, timeout=1, follow_redirects=True).status_code == 200

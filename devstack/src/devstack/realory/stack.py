@@ -190,11 +190,12 @@ class RealOryStack(OryStackBase):
         for name, overrides in changed.items():
             self._rendered.pop(name, None)
             path = configs.write(self._workdir / f"{name}-overrides.json", overrides)
-            admin = self.hydra_admin_url if name == "hydra" else self.kratos_admin_url
+            hydra = name == "hydra"
             process = OryProcess(
                 name,
                 [configs.DEPLOY_ORY / f"{name}.yml", path],
-                admin_url=admin,
+                admin_url=self.hydra_admin_url if hydra else self.kratos_admin_url,
+                public_url=self.hydra_public_url if hydra else self.kratos_public_url,
                 log=self.logs[name],
             )
             process.spawn()
