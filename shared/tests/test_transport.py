@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 from devstack.serve import RunningServer, start_asgi
 from stackspin_clients import AsyncKratosAdmin, ClientConfig, KratosAdmin
 
@@ -75,6 +79,34 @@ async def test_async_client_reuses_one_connection(
             await kratos.get_identity("ada")
 
     assert len(set(identity_app.client_ports)) == 1
+
+
+def test_a_connection_idle_past_the_keepalive_expiry_is_not_reused(
+    identity_server: RunningServer, identity_app: IdentityApp
+) -> None:
+    with KratosAdmin(ClientConfig(identity_server.url, keepalive_expiry=0.3)) as kratos:
+        kratos.get_identity("ada")
+        kratos.get_identity("ada")
+        time.sleep(0.5)
+        kratos.get_identity("ada")
+
+    first, again, after_idle = identity_app.client_ports
+    assert first == again
+    assert after_idle != first
+
+
+def test_the_default_keepalive_expiry_is_below_every_servers_keep_alive() -> None:
+    """A client that keeps a connection as long as the server does sends, now and then, on
+    one the server is closing: a POST then fails (CI met it against a stand-in)."""
+    root = Path(__file__).parents[2]
+    servers = {"uvicorn (the stand-ins)": uvicorn.Config(app=None).timeout_keep_alive}
+    for conf in ("login-service/gunicorn.conf.py", "dashboard-api/gunicorn.conf.py"):
+        found = re.search(r"^keepalive = (\d+)$", (root / conf).read_text(), re.MULTILINE)
+        assert found, conf
+        servers[conf] = int(found.group(1))
+
+    expiry = ClientConfig("http://127.0.0.1:9").keepalive_expiry
+    assert all(expiry < seconds - 0.5 for seconds in servers.values()), (expiry, servers)
 
 
 def test_timeouts_come_from_the_config() -> None:

@@ -381,7 +381,9 @@ class Router:
                 trust_env=False,
                 cookies=http.cookiejar.CookieJar(policy=_NoCookies()),
                 timeout=httpx.Timeout(self.read_timeout, connect=self.connect_timeout),
-                limits=httpx.Limits(max_keepalive_connections=16),
+                # Below the 5 s keep-alive of the servers behind it (uvicorn, gunicorn): never
+                # a request on a connection the server is closing (ClientConfig says more).
+                limits=httpx.Limits(max_keepalive_connections=16, keepalive_expiry=4.0),
             )
             self._clients[key] = client
         return client

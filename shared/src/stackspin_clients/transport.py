@@ -110,6 +110,13 @@ def _fit_to_deadline(config: ClientConfig, request: httpx.Request) -> None:
     }
 
 
+def _limits(config: ClientConfig) -> httpx.Limits:
+    """httpx's default pool sizes, with the config's keep-alive expiry."""
+    return httpx.Limits(
+        max_connections=100, max_keepalive_connections=20, keepalive_expiry=config.keepalive_expiry
+    )
+
+
 def _request_headers() -> dict[str, str]:
     request_id = request_id_var.get()
     return {REQUEST_ID_HEADER: request_id} if request_id else {}
@@ -153,6 +160,7 @@ class SyncTransport:
         self._http = httpx.Client(
             base_url=_base_url(config),
             timeout=_timeout(config),
+            limits=_limits(config),
             headers=headers,
             transport=transport,
             cookies=_no_cookie_jar(),
@@ -234,6 +242,7 @@ class AsyncTransport:
         self._http = httpx.AsyncClient(
             base_url=_base_url(config),
             timeout=_timeout(config),
+            limits=_limits(config),
             headers=headers,
             transport=transport,
             cookies=_no_cookie_jar(),
