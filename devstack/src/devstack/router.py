@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import httpx
+from stackspin_clients import ClientConfig
 
 from devstack import static_site
 
@@ -381,9 +382,10 @@ class Router:
                 trust_env=False,
                 cookies=http.cookiejar.CookieJar(policy=_NoCookies()),
                 timeout=httpx.Timeout(self.read_timeout, connect=self.connect_timeout),
-                # Below the 5 s keep-alive of the servers behind it (uvicorn, gunicorn): never
-                # a request on a connection the server is closing (ClientConfig says more).
-                limits=httpx.Limits(max_keepalive_connections=16, keepalive_expiry=4.0),
+                # The clients' expiry, below the servers' keep-alive (ClientConfig says why).
+                limits=httpx.Limits(
+                    max_keepalive_connections=16, keepalive_expiry=ClientConfig.keepalive_expiry
+                ),
             )
             self._clients[key] = client
         return client

@@ -126,13 +126,14 @@ def run(plan: Plan) -> str:
         for _, dashboard in dashboards:
             dashboard.wait()
             # Recorded: every upstream call these pages make.
+            answers = {}
             for path in [*pages.values(), *searches.values()]:
                 for _ in range(3):
                     answer = httpx.get(dashboard.url + path, headers=bearer, trust_env=False)
                     answer.raise_for_status()
+                answers[path] = answer
             for needle, path in searches.items():
-                items = httpx.get(dashboard.url + path, headers=bearer, trust_env=False)
-                count = len(items.json()["items"])
+                count = len(answers[path].json()["items"])
                 if found.setdefault(needle, count) != count or count == 0:
                     raise RuntimeError(f"search {needle!r} found {count}, expected {found[needle]}")
         for needle, path in searches.items():
