@@ -7,6 +7,8 @@ import uuid
 
 import httpx
 import pytest
+from dashboard_api.roles.effective import higher
+from dashboard_api.roles.models import ADMIN, RANK, USER
 
 PROBLEM = "application/problem+json"
 
@@ -194,3 +196,9 @@ def test_dashboard_admin_through_a_group(admin, member) -> None:
     _ok(admin.client.delete(f"/api/v1/groups/{gid}/members/{member.subject}"))
     assert member.client.get("/api/v1/me").json()["is_admin"] is False
     _problem(member.client.get("/api/v1/groups"), 403)
+
+
+def test_admin_outranks_every_role_so_holding_it_anywhere_makes_an_admin() -> None:
+    # `roles.is_dashboard_admin` asks only whether admin is held, directly or by a group.
+    assert max(RANK, key=RANK.__getitem__) == ADMIN
+    assert higher(ADMIN, USER) == higher(USER, ADMIN) == ADMIN

@@ -17,7 +17,14 @@ from dashboard_api.actors import Actor
 from dashboard_api.context import Context
 from dashboard_api.db import Database
 from dashboard_api.search import repository
-from dashboard_api.search.terms import Entry, entry_from, shared_prefixes, terms_of
+from dashboard_api.search.terms import (
+    Entry,
+    entry_from,
+    matches,
+    needle_of,
+    shared_prefixes,
+    terms_of,
+)
 from devstack.ports import free_port
 from devstack.stack import OryStackBase
 from stackspin_clients.models import CreateIdentity
@@ -43,6 +50,48 @@ def test_a_search_matches_the_start_of_any_word_of_email_username_or_name() -> N
     }
     assert terms_of(["élodie_b"]) == {"élodie_b", "b"}
     assert entry == Entry("s", "ada.lovelace@example.org", None, "jean-luc picard", "active")
+
+
+def test_matching_an_entry_agrees_with_its_terms() -> None:
+    long_name = "x" * 250 + " abc def"
+    values = [
+        {"email": "Ada.Lovelace@Example.org", "name": "Jean-Luc  Picard"},
+        {"username": "élodie_b", "name": "Ωmega Straße 9"},
+        {"email": "a_b@c.d", "username": "__init__", "name": long_name},
+        {"name": "lalala"},
+    ]
+    needles = [
+        "",
+        "a",
+        "ada",
+        "lovelace@",
+        "org",
+        "luc p",
+        "_b",
+        "b",
+        "init",
+        "__",
+        "ωmega",
+        "strasse",
+        "9",
+        "la",
+        "ala",
+        "abc",
+        "x" * 254,
+        "xx",
+        long_name,
+        "c.d",
+        "d",
+    ]
+    for traits in values:
+        entry = entry_from("s", traits, "active")
+        for raw in needles:
+            needle = needle_of(raw) if raw else None
+            if needle is None:
+                continue
+            expected = any(term.startswith(needle) for term in entry.terms())
+            assert matches(entry, needle) is expected, (traits, needle)
+    assert needle_of("a" * 253 + "  b") == "a" * 253
 
 
 def test_each_term_knows_how_much_of_its_start_a_smaller_term_shares() -> None:

@@ -65,3 +65,19 @@ async def test_summaries_check_the_fields_they_read_and_only_those(
     assert summary.traits["email"] == "ada@example.org"
     with pytest.raises(OryError, match="verified"):
         await kratos_admin("list_identity_summaries", page_size=2)
+
+
+async def test_summaries_by_ids_send_the_request_of_identities_by_ids(
+    kratos_admin: Any, httpserver: HTTPServer, wire: Any
+) -> None:
+    other = dict(wire("IDENTITY_2"), id="other")
+    httpserver.expect_request(
+        "/admin/identities", query_string="page_size=2&ids=other&ids=bare"
+    ).respond_with_json([other])
+
+    whole = await kratos_admin("list_identities", page_size=2, ids=["other", "bare"])
+    summaries = await kratos_admin("list_identity_summaries", page_size=2, ids=["other", "bare"])
+
+    assert [_shown(i) for i in summaries.identities] == [_shown(i) for i in whole.identities]
+    assert [i.id for i in summaries.identities] == ["other"]
+    assert len(httpserver.log) == 2

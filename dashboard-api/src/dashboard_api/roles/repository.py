@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 
-from sqlalchemy import Select, bindparam, case, delete, func, select, union_all
+from sqlalchemy import Select, and_, bindparam, case, delete, func, select, union_all
 from sqlalchemy.orm import Session
 
 from dashboard_api.apps.models import App
@@ -149,6 +149,38 @@ _APP_AND_ROLE_IDS = (
     .join(Role, Role.name == bindparam("role"))
     .where(App.slug == bindparam("app_slug"))
 )
+
+
+def _holds_role_on_app() -> Select[bool, bool]:
+    """(a direct role, a role through a group) of `subject` named `role` on the app `app_slug`."""
+    on_app = and_(App.slug == bindparam("app_slug"), Role.name == bindparam("role"))
+    direct = (
+        select(UserAppRole.subject)
+        .join(App, App.id == UserAppRole.app_id)
+        .join(Role, Role.id == UserAppRole.role_id)
+        .where(UserAppRole.subject == bindparam("subject"), on_app)
+    )
+    grouped = (
+        select(GroupMember.subject)
+        .join(GroupAppRole, GroupAppRole.group_id == GroupMember.group_id)
+        .join(App, App.id == GroupAppRole.app_id)
+        .join(Role, Role.id == GroupAppRole.role_id)
+        .where(GroupMember.subject == bindparam("subject"), on_app)
+    )
+    return select(direct.exists(), grouped.exists())
+
+
+# Built once: the admin check of every request runs it.
+_HOLDS_ROLE_ON_APP = _holds_role_on_app()
+
+
+def holds_role_directly_or_by_group(
+    session: Session, *, subject: str, app_slug: str, role: str
+) -> bool:
+    """The subject holds `role` on the app, directly or through a group; one query."""
+    params = {"subject": subject, "app_slug": app_slug, "role": role}
+    direct, grouped = core_execute(session, _HOLDS_ROLE_ON_APP, params).one()
+    return bool(direct or grouped)
 
 
 def app_and_role_ids(session: Session, *, app_slug: str, role: str) -> tuple[int, int] | None:

@@ -71,11 +71,11 @@ def dashboard_admin_ids(ctx: Context) -> tuple[int, int] | None:
 
 
 def is_dashboard_admin(ctx: Context, *, subject: str) -> bool:
-    """Admin on the dashboard app, directly or through a group."""
-    ids = dashboard_admin_ids(ctx)
-    if ids is None:
-        return False
-    return effective.effective_role(ctx, subject=subject, app_id=ids[0]) == ADMIN
+    """Admin on the dashboard app, directly or through a group (one query: admin is the
+    highest role, so holding it anywhere makes it the effective one)."""
+    return repository.holds_role_directly_or_by_group(
+        ctx.session, subject=subject, app_slug=DASHBOARD_APP_SLUG, role=ADMIN
+    )
 
 
 def ensure_an_effective_admin_is_left(ctx: Context) -> None:

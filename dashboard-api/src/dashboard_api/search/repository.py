@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import and_, delete, insert, or_, select
+from sqlalchemy import and_, bindparam, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
+from dashboard_api.db import core_execute
 from dashboard_api.search.models import SearchEntry, SearchTerm
 from dashboard_api.search.terms import Entry, shared_prefixes
 
@@ -48,6 +49,21 @@ def remove(session: Session, subjects: Iterable[str]) -> None:
         session.execute(delete(SearchEntry).where(SearchEntry.subject.in_(wanted)))
 
 
+_SCAN = (
+    select(SearchTerm.term, SearchTerm.subject, SearchTerm.shared_prefix)
+    .where(SearchTerm.term >= bindparam("needle"), SearchTerm.term < bindparam("end"))
+    .order_by(SearchTerm.term, SearchTerm.subject)
+    .limit(bindparam("rows"))
+)
+_SCAN_AFTER = _SCAN.where(
+    SearchTerm.term >= bindparam("at"),
+    or_(
+        SearchTerm.term > bindparam("at"),
+        and_(SearchTerm.term == bindparam("at"), SearchTerm.subject > bindparam("subject")),
+    ),
+)
+
+
 def page(
     session: Session, needle: str, *, limit: int, after: tuple[str, str] | None = None
 ) -> tuple[list[tuple[str, str]], tuple[str, str] | None]:
@@ -56,20 +72,11 @@ def page(
     starts (None at the end). One statement at any size: a walk along the primary key that
     stops after 2 x `limit` rows; a row whose `shared_prefix` is not shorter than `needle` is
     not where its subject is listed (a smaller term of theirs matches too) and is dropped."""
-    end = needle + TOP
-    scan = (
-        select(SearchTerm.term, SearchTerm.subject, SearchTerm.shared_prefix)
-        .where(SearchTerm.term >= needle, SearchTerm.term < end)
-        .order_by(SearchTerm.term, SearchTerm.subject)
-        .limit(2 * limit)
-    )
+    params: dict[str, object] = {"needle": needle, "end": needle + TOP, "rows": 2 * limit}
     if after is not None:
-        at, subject = after
-        scan = scan.where(
-            SearchTerm.term >= at,
-            or_(SearchTerm.term > at, and_(SearchTerm.term == at, SearchTerm.subject > subject)),
-        )
-    rows = session.execute(scan).all()
+        params["at"], params["subject"] = after
+    # Built once, Core on the session's connection (as `roles.repository.assignments_for`).
+    rows = core_execute(session, _SCAN if after is None else _SCAN_AFTER, params).all()
     if not rows:
         return [], None
     kept: list[tuple[str, str]] = []

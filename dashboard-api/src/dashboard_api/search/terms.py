@@ -8,12 +8,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from stackspin_clients.models import Identity
-
 from dashboard_api.users import identities
 
 # A word starts at a letter or digit after anything that is neither.
 _WORD_START = re.compile(r"(?<![^\W_])[^\W_]|^.", re.UNICODE)
+_WORD_CHARACTER = re.compile(r"[^\W_]", re.UNICODE)
 MAX_TERM = 254
 
 
@@ -35,7 +34,7 @@ def fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def entry_of(identity: Identity) -> Entry:
+def entry_of(identity: identities.Listed) -> Entry:
     return entry_from(identity.id, identities.traits_of(identity), identity.state or "active")
 
 
@@ -80,9 +79,29 @@ def _common_start(a: str, b: str) -> int:
 
 
 def needle_of(query: str) -> str | None:
-    folded = fold(query)
-    return folded[:MAX_TERM] or None
+    # rstrip: cut to MAX_TERM it could end in a space, which no (rstripped) term does.
+    folded = fold(query)[:MAX_TERM].rstrip()
+    return folded or None
 
 
 def matches(entry: Entry, needle: str) -> bool:
-    return any(term.startswith(needle) for term in entry.terms())
+    """Whether one of the entry's terms starts with `needle` (a `needle_of`), found where the
+    needle occurs instead of by building the terms: a search re-checks a page of these."""
+    return any(
+        _starts_a_word(value, needle)
+        for value in (entry.email, entry.username, entry.name)
+        if value
+    )
+
+
+def _starts_a_word(value: str, needle: str) -> bool:
+    # A term is `value[start:][:MAX_TERM].rstrip()`: with a needle of at most MAX_TERM
+    # characters that does not end in a space, it starts the term iff it starts there.
+    at = value.find(needle)
+    while at >= 0:
+        if at == 0 or (
+            _WORD_CHARACTER.match(value, at) and not _WORD_CHARACTER.match(value, at - 1)
+        ):
+            return True
+        at = value.find(needle, at + 1)
+    return False

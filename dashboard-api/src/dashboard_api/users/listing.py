@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from stackspin_clients import errors as ory_errors
-from stackspin_clients.models import Identity
+from stackspin_clients.models import IdentitySummary
 
 from dashboard_api.apps import repository as apps_repository
 from dashboard_api.context import Context
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 MAX_PAGE_SIZE = 500
 
 
-def _matches(identity: Identity, needle: str) -> bool:
+def _matches(identity: IdentitySummary, needle: str) -> bool:
     return terms.matches(terms.entry_of(identity), needle)
 
 
@@ -107,7 +107,7 @@ def _list_users(
 
 def _search(
     ctx: Context, needle: str, limit: int, position: dict[str, Any]
-) -> tuple[list[Identity], dict[str, Any] | None]:
+) -> tuple[list[IdentitySummary], dict[str, Any] | None]:
     """A page of matches from the search projection, in the order of the matched text, then
     one Kratos call for those identities. Each is checked against what Kratos holds now, so an
     entry that went stale (changed in Kratos directly, until reconcile) is never shown wrongly."""
@@ -124,10 +124,12 @@ def _search(
     return found, {"t": going_on[0], "s": going_on[1]} if going_on else None
 
 
-def _identities_by_id(ctx: Context, subjects: Sequence[str]) -> list[Identity]:
+def _identities_by_id(ctx: Context, subjects: Sequence[str]) -> list[IdentitySummary]:
+    """One Kratos call for these identities, read as the users page reads its page."""
     if not subjects:
         return []
-    return ctx.ory.kratos.list_identities(page_size=len(subjects), ids=list(subjects)).identities
+    page = ctx.ory.kratos.list_identity_summaries(page_size=len(subjects), ids=list(subjects))
+    return page.identities
 
 
 def _str(value: Any) -> str | None:

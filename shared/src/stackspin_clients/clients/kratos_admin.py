@@ -36,10 +36,13 @@ class KratosAdmin(SyncTransport):
         return IdentityPage(identities=page.items, next_page_token=page.next_page_token)
 
     def list_identity_summaries(
-        self, page_size: int = 250, page_token: str | None = None
+        self,
+        page_size: int = 250,
+        page_token: str | None = None,
+        ids: Sequence[str] | None = None,
     ) -> IdentitySummaryPage:
         """One page of identities, only what a list of people shows (see ``IdentitySummary``)."""
-        page = self._send(ops.list_identity_summaries(page_size, page_token))
+        page = self._send(ops.list_identity_summaries(page_size, page_token, ids))
         return IdentitySummaryPage(identities=page.items, next_page_token=page.next_page_token)
 
     def iter_identities(
@@ -133,10 +136,13 @@ class AsyncKratosAdmin(AsyncTransport):
         return IdentityPage(identities=page.items, next_page_token=page.next_page_token)
 
     async def list_identity_summaries(
-        self, page_size: int = 250, page_token: str | None = None
+        self,
+        page_size: int = 250,
+        page_token: str | None = None,
+        ids: Sequence[str] | None = None,
     ) -> IdentitySummaryPage:
         """One page of identities, only what a list of people shows (see ``IdentitySummary``)."""
-        page = await self._send(ops.list_identity_summaries(page_size, page_token))
+        page = await self._send(ops.list_identity_summaries(page_size, page_token, ids))
         return IdentitySummaryPage(identities=page.items, next_page_token=page.next_page_token)
 
     def iter_identities(

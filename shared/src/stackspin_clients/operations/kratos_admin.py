@@ -56,7 +56,7 @@ def list_identities(
 
 
 def list_identity_summaries(
-    page_size: int = 250, page_token: str | None = None
+    page_size: int = 250, page_token: str | None = None, ids: Sequence[str] | None = None
 ) -> Operation[Page[IdentitySummary]]:
     """``GET /admin/identities`` (one page) read as summaries: the same request as
     :func:`list_identities`, only the fields a list of people shows validated."""
@@ -64,7 +64,11 @@ def list_identity_summaries(
         "GET",
         "/admin/identities",
         parse_page(IdentitySummary),
-        {"page_size": page_size, "page_token": page_token},
+        {
+            "page_size": page_size,
+            "page_token": page_token,
+            "ids": list(ids) if ids is not None else None,
+        },
     )
 
 
