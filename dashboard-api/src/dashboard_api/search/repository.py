@@ -50,8 +50,12 @@ def remove(session: Session, subjects: Iterable[str]) -> None:
 
 
 _SCAN = (
-    select(SearchTerm.term, SearchTerm.subject, SearchTerm.shared_prefix)
-    .where(SearchTerm.term >= bindparam("needle"), SearchTerm.term < bindparam("end"))
+    select(SearchTerm.term, SearchTerm.subject)
+    .where(
+        SearchTerm.term >= bindparam("needle"),
+        SearchTerm.term < bindparam("end"),
+        SearchTerm.shared_prefix < bindparam("length"),
+    )
     .order_by(SearchTerm.term, SearchTerm.subject)
     .limit(bindparam("rows"))
 )
@@ -69,26 +73,24 @@ def page(
 ) -> tuple[list[tuple[str, str]], tuple[str, str] | None]:
     """(term, subject) of up to `limit` identities with a term starting with `needle`, each
     once, at its smallest such term, in term order after `after`; and where the next page
-    starts (None at the end). One statement at any size: a walk along the primary key that
-    stops after 2 x `limit` rows; a row whose `shared_prefix` is not shorter than `needle` is
-    not where its subject is listed (a smaller term of theirs matches too) and is dropped."""
-    params: dict[str, object] = {"needle": needle, "end": needle + TOP, "rows": 2 * limit}
+    starts (None at the end).
+
+    One statement at any size: a walk along the primary key from `needle` that stops after
+    `limit` + 1 rows listed. A row whose `shared_prefix` is not shorter than `needle` is not
+    where its subject is listed (a smaller term of theirs matches too): the database skips it,
+    and there are at most as many of those per person listed as their traits have words."""
+    params: dict[str, object] = {
+        "needle": needle,
+        "end": needle + TOP,
+        "length": len(needle),
+        "rows": limit + 1,
+    }
     if after is not None:
         params["at"], params["subject"] = after
     # Built once, Core on the session's connection (as `roles.repository.assignments_for`).
     rows = core_execute(session, _SCAN if after is None else _SCAN_AFTER, params).all()
-    if not rows:
-        return [], None
-    kept: list[tuple[str, str]] = []
-    for index, (term, subject, shared) in enumerate(rows):
-        if shared < len(needle):
-            kept.append((term, subject))
-            if len(kept) == limit:
-                more = index + 1 < len(rows) or len(rows) == 2 * limit
-                return kept, (term, subject) if more else None
-    # The scan stopped at its own limit: more may follow its last row.
-    last_term, last_subject, _ = rows[-1]
-    return kept, (last_term, last_subject) if len(rows) == 2 * limit else None
+    kept = [(term, subject) for term, subject in rows[:limit]]
+    return kept, kept[-1] if len(rows) > limit else None
 
 
 def holders(session: Session, identifiers: Iterable[str]) -> dict[str, str]:
