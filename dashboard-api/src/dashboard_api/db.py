@@ -232,33 +232,34 @@ def _run_after_commit(actions: list[Callable[[], None]]) -> None:
             log.exception("an action after the commit failed")
 
 
-def _begin_read_only(session: Session) -> None:
-    session.connection(execution_options={READ_ONLY: True})
-
-
 class Database:
-    """Engine plus session factory. Tests bind it to one connection inside an outer transaction."""
+    """Engine plus session factory. Tests bind it to one connection inside an outer transaction.
+
+    A session begins its transaction at its first statement; a read-only one on an engine
+    view whose connections carry READ_ONLY, so SQLite's begins DEFERRED (`_create`)."""
 
     def __init__(self, engine: Engine, bind: Connection | None = None) -> None:
         self.engine = engine
         if bind is None:
             self._factory = sessionmaker(engine, expire_on_commit=False)
+            self._read_only_factory = sessionmaker(
+                engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+            )
         else:
             # Every commit becomes a SAVEPOINT release; the outer transaction is rolled back later.
             self._factory = sessionmaker(
                 bind=bind, expire_on_commit=False, join_transaction_mode="create_savepoint"
             )
+            self._read_only_factory = self._factory  # inside the outer transaction: no BEGIN
 
     @classmethod
     def from_url(cls, url: str, timeouts: DatabaseTimeouts = UNBOUNDED) -> Database:
         return cls(make_engine(url, timeouts))
 
     def session(self, *, read_only: bool = False) -> Session:
-        """A session; `read_only` ones never wait for (or take) SQLite's write lock."""
-        session = self._factory()
-        if read_only:
-            _begin_read_only(session)
-        return session
+        """A session; `read_only` ones never wait for (or take) SQLite's write lock. Making one
+        does no I/O."""
+        return self._read_only_factory() if read_only else self._factory()
 
     @contextmanager
     def transaction(self, *, read_only: bool = False) -> Iterator[Session]:
@@ -266,10 +267,8 @@ class Database:
         run the compensations registered with `on_rollback`).
 
         Past the request's deadline it rolls back instead: the proxy has stopped waiting."""
-        session = self._factory()
+        session = self.session(read_only=read_only)
         try:
-            if read_only:
-                _begin_read_only(session)
             yield session
             refuse_after_deadline()
             session.commit()

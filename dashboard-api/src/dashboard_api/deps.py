@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
+import anyio
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
@@ -44,18 +46,42 @@ def writes_on_read(endpoint: Endpoint) -> Endpoint:
     return endpoint
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request: committed before the response is sent, else rolled back.
 
     A GET that is not marked `writes_on_read` only reads: on SQLite its transaction does not
     take (or wait for) the write lock that every writing request holds from its start.
+    The session is made here (no I/O: its first statement begins the transaction); only the
+    commit or rollback goes to a thread, one thread-pool hop instead of two per request.
     """
     database: Database = request.app.state.database
     read_only = request.method in SAFE_METHODS and not getattr(
         request.scope.get("endpoint"), _WRITES_ON_READ, False
     )
-    with database.transaction(read_only=read_only) as session:
+    unit = database.transaction(read_only=read_only)
+    session = unit.__enter__()
+    try:
         yield session
+    except BaseException as exc:
+        if not await _end_in_thread(unit, exc):
+            raise
+    else:
+        await _end_in_thread(unit, None)
+
+
+async def _end_in_thread(unit: AbstractContextManager[Session], exc: BaseException | None) -> bool:
+    """Leave the unit of work in a worker thread, as FastAPI leaves a sync generator
+    dependency: shielded (a client that went away does not cut a commit or rollback short) and
+    with a limiter of its own (it never waits for a thread-pool slot held by a request)."""
+    with anyio.CancelScope(shield=True):
+        handled = await anyio.to_thread.run_sync(
+            unit.__exit__,
+            type(exc) if exc is not None else None,
+            exc,
+            exc.__traceback__ if exc is not None else None,
+            limiter=anyio.CapacityLimiter(1),
+        )
+    return bool(handled)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
