@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from dashboard_api.apps.models import DASHBOARD_APP_SLUG, App, OAuthClientLink
 from dashboard_api.auth.models import DashboardSession, LoginState
 from dashboard_api.db import core_execute
+from dashboard_api.roles.models import ADMIN
+from dashboard_api.roles.repository import holds_role_on_app
 
 
 def add_login_state(session: Session, state: LoginState) -> None:
@@ -27,14 +29,6 @@ def pop_login_state(session: Session, state_hash: str, now: datetime) -> LoginSt
 
 def add_session(session: Session, dashboard_session: DashboardSession) -> None:
     session.add(dashboard_session)
-
-
-def live_session(session: Session, token_hash: str, now: datetime) -> DashboardSession | None:
-    return session.scalar(
-        select(DashboardSession).where(
-            DashboardSession.token_hash == token_hash, DashboardSession.expires_at > now
-        )
-    )
 
 
 def get_session(session: Session, token_hash: str) -> DashboardSession | None:
@@ -55,15 +49,35 @@ def delete_expired(session: Session, now: datetime) -> None:
     session.execute(delete(LoginState).where(LoginState.expires_at <= now))
 
 
-# Built once: every request with a Bearer token asks it.
-_DASHBOARD_CLIENT = (
+# Built once, one statement each: every request asks one of them who is calling (a Bearer
+# token's client is the dashboard's, a dashboard session is live) and whether they are an admin.
+_TOKEN_STANDING = select(
     select(OAuthClientLink.client_id)
     .join(App, App.id == OAuthClientLink.app_id)
     .where(OAuthClientLink.client_id == bindparam("client_id"), App.slug == DASHBOARD_APP_SLUG)
+    .exists(),
+    holds_role_on_app(bindparam("subject"), app_slug=DASHBOARD_APP_SLUG, role=ADMIN),
+)
+_SESSION_STANDING = select(
+    DashboardSession.subject,
+    holds_role_on_app(DashboardSession.subject, app_slug=DASHBOARD_APP_SLUG, role=ADMIN),
+).where(
+    DashboardSession.token_hash == bindparam("token_hash"),
+    DashboardSession.expires_at > bindparam("now"),
 )
 
 
-def is_dashboard_client(session: Session, client_id: str) -> bool:
-    """Whether `client_id` is one of the dashboard app's OAuth2 clients."""
-    found = core_execute(session, _DASHBOARD_CLIENT, {"client_id": client_id}).first()
-    return found is not None
+def token_standing(session: Session, client_id: str, subject: str) -> tuple[bool, bool]:
+    """(`client_id` is one of the dashboard app's OAuth2 clients, `subject` is a dashboard
+    admin, directly or through a group); one query."""
+    params = {"client_id": client_id, "subject": subject}
+    dashboard_client, admin = core_execute(session, _TOKEN_STANDING, params).one()
+    return bool(dashboard_client), bool(admin)
+
+
+def session_standing(session: Session, token_hash: str, now: datetime) -> tuple[str, bool] | None:
+    """(subject, is a dashboard admin) of the live dashboard session; None when there is none
+    or it expired; one query."""
+    params = {"token_hash": token_hash, "now": now}
+    found = core_execute(session, _SESSION_STANDING, params).first()
+    return None if found is None else (found[0], bool(found[1]))

@@ -26,7 +26,6 @@ from dashboard_api.config import Settings
 from dashboard_api.context import Context
 from dashboard_api.db import utcnow
 from dashboard_api.errors import DependencyUnavailable, InvalidRequest, Unauthenticated
-from dashboard_api.roles import service as roles
 
 SESSION_COOKIE = "dashboard_session"
 # Holds the state of the login this browser started: a callback carrying another browser's
@@ -212,20 +211,21 @@ def logout(ctx: Context, session_token: str | None) -> str:
     return f"{ctx.settings.hydra_browser_base}/oauth2/sessions/logout?{urlencode(params)}"
 
 
-def _subject_from_session(ctx: Context, session_token: str) -> str | None:
-    found = repository.live_session(ctx.session, _digest(ctx.settings, session_token), utcnow())
-    return None if found is None else found.subject
+def _standing_from_session(ctx: Context, session_token: str) -> tuple[str, bool] | None:
+    return repository.session_standing(ctx.session, _digest(ctx.settings, session_token), utcnow())
 
 
-def _subject_from_token(ctx: Context, cache: IntrospectionCache, token: str) -> str | None:
+def _standing_from_token(
+    ctx: Context, cache: IntrospectionCache, token: str
+) -> tuple[str, bool] | None:
     result = cache.introspect(ctx.ory.hydra, token)
     if not result.active or not result.sub or not result.client_id:
         return None
     if result.token_use not in (None, "access_token"):
         return None
     # Only tokens issued to the dashboard's own clients speak for the person here.
-    dashboard_client = repository.is_dashboard_client(ctx.session, result.client_id)
-    return result.sub if dashboard_client else None
+    dashboard_client, admin = repository.token_standing(ctx.session, result.client_id, result.sub)
+    return (result.sub, admin) if dashboard_client else None
 
 
 def resolve_principal(
@@ -235,18 +235,17 @@ def resolve_principal(
     bearer: str | None,
     session_token: str | None,
 ) -> Principal:
+    """Who is calling, and whether they are a dashboard admin: one query besides the token's
+    introspection (cached); admin directly or through a group, as `roles.is_dashboard_admin`."""
     if bearer:
-        subject = _subject_from_token(ctx, cache, bearer)
+        standing = _standing_from_token(ctx, cache, bearer)
         via = "token"
     elif session_token:
-        subject = _subject_from_session(ctx, session_token)
+        standing = _standing_from_session(ctx, session_token)
         via = "session"
     else:
         raise Unauthenticated("Sign in, or send a Bearer access token.")
-    if subject is None:
+    if standing is None:
         raise Unauthenticated("The session or token is not (or no longer) valid.")
-    return Principal(
-        subject=subject,
-        is_admin=roles.is_dashboard_admin(ctx, subject=subject),
-        via=via,  # type: ignore[arg-type]
-    )
+    subject, is_admin = standing
+    return Principal(subject=subject, is_admin=is_admin, via=via)  # type: ignore[arg-type]

@@ -5,8 +5,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 
-from sqlalchemy import Select, and_, bindparam, case, delete, func, select, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from dashboard_api.apps.models import App
 from dashboard_api.db import core_execute
@@ -151,27 +162,35 @@ _APP_AND_ROLE_IDS = (
 )
 
 
-def _holds_role_on_app() -> Select[bool, bool]:
-    """(a direct role, a role through a group) of `subject` named `role` on the app `app_slug`."""
-    on_app = and_(App.slug == bindparam("app_slug"), Role.name == bindparam("role"))
+def holds_role_on_app(
+    subject: ColumnElement[str] | InstrumentedAttribute[str],
+    *,
+    app_slug: ColumnElement[str] | str,
+    role: ColumnElement[str] | str,
+) -> ColumnElement[bool]:
+    """SQL: `subject` holds `role` on the app `app_slug`, directly or through a group (two
+    EXISTS on primary keys), for a statement of its own or inside another (`auth.repository`)."""
+    on_app = and_(App.slug == app_slug, Role.name == role)
     direct = (
         select(UserAppRole.subject)
         .join(App, App.id == UserAppRole.app_id)
         .join(Role, Role.id == UserAppRole.role_id)
-        .where(UserAppRole.subject == bindparam("subject"), on_app)
+        .where(UserAppRole.subject == subject, on_app)
     )
     grouped = (
         select(GroupMember.subject)
         .join(GroupAppRole, GroupAppRole.group_id == GroupMember.group_id)
         .join(App, App.id == GroupAppRole.app_id)
         .join(Role, Role.id == GroupAppRole.role_id)
-        .where(GroupMember.subject == bindparam("subject"), on_app)
+        .where(GroupMember.subject == subject, on_app)
     )
-    return select(direct.exists(), grouped.exists())
+    return or_(direct.exists(), grouped.exists())
 
 
-# Built once: the admin check of every request runs it.
-_HOLDS_ROLE_ON_APP = _holds_role_on_app()
+# Built once: the admin checks of requests run it.
+_HOLDS_ROLE_ON_APP = select(
+    holds_role_on_app(bindparam("subject"), app_slug=bindparam("app_slug"), role=bindparam("role"))
+)
 
 
 def holds_role_directly_or_by_group(
@@ -179,8 +198,7 @@ def holds_role_directly_or_by_group(
 ) -> bool:
     """The subject holds `role` on the app, directly or through a group; one query."""
     params = {"subject": subject, "app_slug": app_slug, "role": role}
-    direct, grouped = core_execute(session, _HOLDS_ROLE_ON_APP, params).one()
-    return bool(direct or grouped)
+    return bool(core_execute(session, _HOLDS_ROLE_ON_APP, params).scalar())
 
 
 def app_and_role_ids(session: Session, *, app_slug: str, role: str) -> tuple[int, int] | None:
