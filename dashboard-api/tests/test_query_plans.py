@@ -16,8 +16,8 @@ from dashboard_api.search.terms import entry_from
 from sqlalchemy import event, insert, select
 
 
-def _explained(database: Database, run: Any, table: str) -> tuple[Any, ...]:
-    """The first row of EXPLAIN for the statement on `table` that `run(session)` sends."""
+def _explained(database: Database, run: Any, table: str) -> list[tuple[Any, ...]]:
+    """The rows of EXPLAIN for the statement on `table` that `run(session)` sends."""
     sent: list[tuple[str, Any]] = []
 
     def before(conn, cursor, statement, parameters, *args) -> None:
@@ -33,7 +33,7 @@ def _explained(database: Database, run: Any, table: str) -> tuple[Any, ...]:
         ((statement, parameters),) = [s for s in sent if table in s[0]]
         cursor = session.connection().connection.cursor()
         cursor.execute("EXPLAIN " + statement, parameters)
-        return tuple(cursor.fetchall()[0])
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def test_a_pages_assignments_start_from_its_subjects(database: Database, settings) -> None:
@@ -52,7 +52,7 @@ def test_a_pages_assignments_start_from_its_subjects(database: Database, setting
     def read(session: Any) -> None:
         found.update(repository.assignments_for(session, subjects[100:200]))
 
-    first = _explained(database, read, "user_app_roles")
+    first = _explained(database, read, "user_app_roles")[0]
     assert sorted(found) == subjects[100:200]
     table, key = first[2], first[5]
     assert (table, key) == ("user_app_roles", "PRIMARY")
@@ -75,7 +75,18 @@ def test_a_search_walks_the_terms_from_its_needle(database: Database, settings) 
     def search(session: Any) -> None:
         listed.extend(search_repository.page(session, f"{run} 1", limit=100)[0])
 
-    first = _explained(database, search, "user_search_terms")
+    first = _explained(database, search, "user_search_terms")[0]
     assert len(listed) == 100
     table, kind, key = first[2], first[3], first[5]
     assert (table, kind, key) == ("user_search_terms", "range", "PRIMARY")
+
+    def search_with_roles(session: Any) -> None:
+        search_repository.page_with_roles(session, f"{run} 1", limit=100)
+
+    # The page is read first (a derived table over that range), then each person's roles.
+    plan = {
+        row[2]: (row[3], row[5])
+        for row in _explained(database, search_with_roles, "user_search_terms")
+    }
+    assert plan["user_search_terms"] == ("range", "PRIMARY")
+    assert plan["user_app_roles"][1] == "PRIMARY"

@@ -16,6 +16,8 @@ from dashboard_api import reconcile as reconciliation
 from dashboard_api.actors import Actor
 from dashboard_api.context import Context
 from dashboard_api.db import Database
+from dashboard_api.models import App, Role, UserAppRole
+from dashboard_api.roles import repository as roles_repository
 from dashboard_api.search import repository
 from dashboard_api.search.terms import (
     Entry,
@@ -27,6 +29,7 @@ from dashboard_api.search.terms import (
 )
 from devstack.ports import free_port
 from devstack.stack import OryStackBase
+from sqlalchemy import insert, select
 from stackspin_clients.models import CreateIdentity
 
 if TYPE_CHECKING:
@@ -150,6 +153,40 @@ def test_pages_list_each_match_once_at_its_smallest_matching_term(database: Data
         for limit in (1, 2, 3, 5, 100):
             assert _every_page(database, needle, limit) == expected, (needle, limit)
     assert _every_page(database, f"{run}zz", 10) == []
+
+
+def test_a_page_with_roles_is_the_page_and_its_peoples_assignments(database: Database) -> None:
+    run = f"r{uuid.uuid4().hex[:6]}"
+    people = [
+        entry_from(f"{run}-{n:02}", {"email": f"{run}{n}@x.org", "name": f"{run} {n}"}, "active")
+        for n in range(12)
+    ]
+    with database.transaction() as session:
+        repository.replace(session, people)
+        session.execute(insert(App).values(slug=f"{run}-wiki", name="Wiki", url="http://wiki/"))
+        apps = dict(session.execute(select(App.slug, App.id)).all())
+        roles = dict(session.execute(select(Role.name, Role.id)).all())
+        # Some with no role, some with one, some with two (the second app sorts after).
+        held = [(p.subject, "dashboard", "user") for p in people[::2]]
+        held += [(p.subject, f"{run}-wiki", "admin") for p in people[::3]]
+        session.execute(
+            insert(UserAppRole),
+            [{"subject": s, "app_id": apps[a], "role_id": roles[r]} for s, a, r in held],
+        )
+    with database.session(read_only=True) as session:
+        for limit in (1, 5, 100):
+            after = None
+            while True:
+                listed, going_on, assigned = repository.page_with_roles(
+                    session, run, limit=limit, after=after
+                )
+                expected, expected_next = repository.page(session, run, limit=limit, after=after)
+                assert (listed, going_on) == (expected, expected_next)
+                wanted = roles_repository.assignments_for(session, [s for _, s in listed])
+                assert assigned == {s: wanted.get(s, []) for _, s in listed}
+                if going_on is None:
+                    break
+                after = going_on
 
 
 def _admin(alone: Served) -> httpx.Client:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import and_, bindparam, delete, insert, or_, select
+from sqlalchemy import Select, Subquery, and_, bindparam, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
+from dashboard_api.apps.models import App
 from dashboard_api.db import core_execute
+from dashboard_api.roles.models import Role, UserAppRole
 from dashboard_api.search.models import SearchEntry, SearchTerm
 from dashboard_api.search.terms import Entry, shared_prefixes
 
@@ -68,6 +70,18 @@ _SCAN_AFTER = _SCAN.where(
 )
 
 
+def _scan_params(needle: str, limit: int, after: tuple[str, str] | None) -> dict[str, object]:
+    params: dict[str, object] = {
+        "needle": needle,
+        "end": needle + TOP,
+        "length": len(needle),
+        "rows": limit + 1,
+    }
+    if after is not None:
+        params["at"], params["subject"] = after
+    return params
+
+
 def page(
     session: Session, needle: str, *, limit: int, after: tuple[str, str] | None = None
 ) -> tuple[list[tuple[str, str]], tuple[str, str] | None]:
@@ -79,18 +93,54 @@ def page(
     `limit` + 1 rows listed. A row whose `shared_prefix` is not shorter than `needle` is not
     where its subject is listed (a smaller term of theirs matches too): the database skips it,
     and there are at most as many of those per person listed as their traits have words."""
-    params: dict[str, object] = {
-        "needle": needle,
-        "end": needle + TOP,
-        "length": len(needle),
-        "rows": limit + 1,
-    }
-    if after is not None:
-        params["at"], params["subject"] = after
+    params = _scan_params(needle, limit, after)
     # Built once, Core on the session's connection (as `roles.repository.assignments_for`).
     rows = core_execute(session, _SCAN if after is None else _SCAN_AFTER, params).all()
     kept = [(term, subject) for term, subject in rows[:limit]]
     return kept, kept[-1] if len(rows) > limit else None
+
+
+# A page with its people's roles, one statement: the scan (a derived table, LIMIT inside)
+# drives, each listed row is joined to the person's assignments by the primary key; LEFT
+# JOINs keep that order on MariaDB (the outer side first) and keep people without a role.
+_LISTED = _SCAN.subquery("listed")
+_LISTED_AFTER = _SCAN_AFTER.subquery("listed")
+
+
+def _with_roles(listed: Subquery) -> Select[str, str, str | None, str | None]:
+    return (
+        select(listed.c.term, listed.c.subject, App.slug, Role.name)
+        .select_from(listed)
+        .outerjoin(UserAppRole, UserAppRole.subject == listed.c.subject)
+        .outerjoin(App, App.id == UserAppRole.app_id)
+        .outerjoin(Role, Role.id == UserAppRole.role_id)
+        .order_by(listed.c.term, listed.c.subject, App.slug)
+    )
+
+
+_PAGE_WITH_ROLES = _with_roles(_LISTED)
+_PAGE_WITH_ROLES_AFTER = _with_roles(_LISTED_AFTER)
+
+
+def page_with_roles(
+    session: Session, needle: str, *, limit: int, after: tuple[str, str] | None = None
+) -> tuple[list[tuple[str, str]], tuple[str, str] | None, dict[str, list[tuple[str, str]]]]:
+    """`page`, and the (app slug, role name) pairs of each person on it (as
+    `roles.repository.assignments_for`), in one statement instead of two."""
+    params = _scan_params(needle, limit, after)
+    statement = _PAGE_WITH_ROLES if after is None else _PAGE_WITH_ROLES_AFTER
+    listed: list[tuple[str, str]] = []
+    roles: dict[str, list[tuple[str, str]]] = {}
+    for term, subject, slug, role in core_execute(session, statement, params):
+        if not listed or listed[-1] != (term, subject):
+            listed.append((term, subject))
+            roles.setdefault(subject, [])
+        if slug is not None and role is not None:
+            roles[subject].append((slug, role))
+    kept = listed[:limit]
+    for _, subject in listed[limit:]:
+        roles.pop(subject, None)
+    return kept, kept[-1] if len(listed) > limit else None, roles
 
 
 def holders(session: Session, identifiers: Iterable[str]) -> dict[str, str]:

@@ -34,12 +34,12 @@ def forget(ctx: Context, *, subjects: Iterable[str]) -> None:
     repository.remove(ctx.session, subjects)
 
 
-def page(
+def page_with_roles(
     ctx: Context, *, needle: str, limit: int, after: tuple[str, str] | None = None
-) -> tuple[list[tuple[str, str]], tuple[str, str] | None]:
-    """(matched term, subject) of one page of matches, and where the next page starts; see
-    `repository.page`."""
-    return repository.page(ctx.session, needle, limit=limit, after=after)
+) -> tuple[list[tuple[str, str]], tuple[str, str] | None, dict[str, list[tuple[str, str]]]]:
+    """(matched term, subject) of one page of matches, where the next page starts, and each
+    listed person's (app slug, role name) pairs, in one query; see `repository.page_with_roles`."""
+    return repository.page_with_roles(ctx.session, needle, limit=limit, after=after)
 
 
 def holders(ctx: Context, *, identifiers: Iterable[str]) -> dict[str, str]:

@@ -88,7 +88,8 @@ def _list_users(
         if len(subjects) == limit:
             next_position = {"s": subjects[-1]}
     elif needle:
-        found, next_position = _search(ctx, needle, limit, position)
+        found, next_position, assignments = _search(ctx, needle, limit, position)
+        return _page(found, assignments, next_position)
     else:
         # Only what a user shows is read from this page (`IdentitySummary`): the same bytes out.
         page = ctx.ory.kratos.list_identity_summaries(
@@ -99,6 +100,14 @@ def _list_users(
             next_position = {"k": page.next_page_token}
 
     assignments = roles_repository.assignments_for(ctx.session, [i.id for i in found])
+    return _page(found, assignments, next_position)
+
+
+def _page(
+    found: Sequence[identities.Listed],
+    assignments: dict[str, list[tuple[str, str]]],
+    next_position: dict[str, Any] | None,
+) -> Page[User]:
     return Page[User](
         items=identities.to_users((i, assignments.get(i.id, [])) for i in found),
         next_cursor=encode_cursor(next_position) if next_position else None,
@@ -107,12 +116,13 @@ def _list_users(
 
 def _search(
     ctx: Context, needle: str, limit: int, position: dict[str, Any]
-) -> tuple[list[IdentitySummary], dict[str, Any] | None]:
-    """A page of matches from the search projection, in the order of the matched text, then
-    one Kratos call for those identities. Each is checked against what Kratos holds now, so an
-    entry that went stale (changed in Kratos directly, until reconcile) is never shown wrongly."""
+) -> tuple[list[IdentitySummary], dict[str, Any] | None, dict[str, list[tuple[str, str]]]]:
+    """A page of matches from the search projection, in the order of the matched text, with
+    their roles (one query), then one Kratos call for those identities. Each is checked against
+    what Kratos holds now, so an entry that went stale (changed in Kratos directly, until
+    reconcile) is never shown wrongly."""
     at, after = _str(position.get("t")), _str(position.get("s"))
-    rows, going_on = search.page(
+    rows, going_on, assignments = search.page_with_roles(
         ctx,
         needle=needle,
         limit=limit,
@@ -121,7 +131,8 @@ def _search(
     subjects = [subject for _, subject in rows]
     by_id = {i.id: i for i in _identities_by_id(ctx, subjects)}
     found = [by_id[s] for s in subjects if s in by_id and _matches(by_id[s], needle)]
-    return found, {"t": going_on[0], "s": going_on[1]} if going_on else None
+    next_position = {"t": going_on[0], "s": going_on[1]} if going_on else None
+    return found, next_position, assignments
 
 
 def _identities_by_id(ctx: Context, subjects: Sequence[str]) -> list[IdentitySummary]:
