@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, CursorResult, Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import PoolResetState
 from stackspin_clients.deadline import deadline_var, request_deadline, seconds_left
 
 from dashboard_api.errors import DependencyUnavailable
@@ -90,6 +91,7 @@ class DatabaseTimeouts:
 
 # Execution option of a session that only reads: on SQLite its transaction begins DEFERRED.
 READ_ONLY = "dashboard_read_only"
+SERVER_STATUS_IN_TRANS = 1  # pymysql.constants.SERVER_STATUS (not imported where SQLite serves)
 
 
 # Migrations and tools: no statement timeout, the connect timeout MariaDB engines always had.
@@ -172,9 +174,47 @@ def _create(url: str, timeouts: DatabaseTimeouts, **kwargs: Any) -> Engine:
         kwargs.setdefault("pool_timeout", timeouts.pool)
     if url.startswith("mysql") and "isolation_level" not in kwargs:
         kwargs["isolation_level"] = "READ COMMITTED"
-    return create_engine(
+    if url.startswith("mysql"):
+        kwargs.setdefault("pool_reset_on_return", None)  # `_roll_back_if_open` instead
+    engine = create_engine(
         url, pool_pre_ping=True, pool_recycle=3600, connect_args=connect_args, **kwargs
     )
+    if url.startswith("mysql") and kwargs["pool_reset_on_return"] is None:
+        _reset_only_open_transactions(engine)
+    return engine
+
+
+_OPEN = "dashboard_transaction_open"
+
+
+def _reset_only_open_transactions(engine: Engine) -> None:
+    """Give connections back to the pool rolled back only if a transaction may be open.
+
+    The pool's own reset sends a ROLLBACK for every connection it takes back, even one whose
+    transaction was just committed (SQLAlchemy's `Connection.close` rolls back any transaction
+    it still has): a round trip per request. Here each pooled connection records whether one
+    may be open: yes from checkout (a DBAPI connection used directly says nothing) and at
+    every BEGIN, no once SQLAlchemy has sent its COMMIT or ROLLBACK; and a connection whose
+    server still reported a transaction in its last OK answer (pymysql's `server_status`,
+    e.g. a COMMIT that failed after writes) is rolled back as well.
+    """
+
+    def mark(info: dict[Any, Any], is_open: bool) -> None:
+        info[_OPEN] = is_open
+
+    def reset(dbapi_connection: Any, record: Any, state: PoolResetState) -> None:
+        if state.terminate_only:
+            return
+        in_transaction = getattr(dbapi_connection, "server_status", 0) & SERVER_STATUS_IN_TRANS
+        if record.info.get(_OPEN, True) or in_transaction:
+            dbapi_connection.rollback()
+        mark(record.info, False)
+
+    event.listen(engine, "checkout", lambda _dbapi, record, _proxy: mark(record.info, True))
+    event.listen(engine, "begin", lambda conn: mark(conn.connection.info, True))
+    event.listen(engine, "commit", lambda conn: mark(conn.connection.info, False))
+    event.listen(engine, "rollback", lambda conn: mark(conn.connection.info, False))
+    event.listen(engine, "reset", reset)
 
 
 def core_execute(
