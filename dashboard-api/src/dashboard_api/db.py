@@ -175,7 +175,7 @@ def _create(url: str, timeouts: DatabaseTimeouts, **kwargs: Any) -> Engine:
     if url.startswith("mysql") and "isolation_level" not in kwargs:
         kwargs["isolation_level"] = "READ COMMITTED"
     if url.startswith("mysql"):
-        kwargs.setdefault("pool_reset_on_return", None)  # `_roll_back_if_open` instead
+        kwargs.setdefault("pool_reset_on_return", None)  # `_reset_only_open_transactions` instead
     engine = create_engine(
         url, pool_pre_ping=True, pool_recycle=3600, connect_args=connect_args, **kwargs
     )

@@ -50,7 +50,8 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request: committed before the response is sent, else rolled back.
 
     A GET that is not marked `writes_on_read` only reads: on SQLite its transaction does not
-    take (or wait for) the write lock that every writing request holds from its start.
+    take (or wait for) the write lock that every writing request holds from its first
+    statement (for a signed-in caller: resolving who they are).
     The session is made here (no I/O: its first statement begins the transaction); only the
     commit or rollback goes to a thread, one thread-pool hop instead of two per request.
     """

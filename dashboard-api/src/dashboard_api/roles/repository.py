@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql import Subquery
 
 from dashboard_api.apps.models import App
 from dashboard_api.db import core_execute
@@ -46,6 +48,21 @@ _ASSIGNMENTS = (
     .prefix_with("STRAIGHT_JOIN", dialect="mysql")
     .prefix_with("STRAIGHT_JOIN", dialect="mariadb")
 )
+
+
+def with_assignments(rows: Subquery) -> Select[*tuple[Any, ...]]:
+    """`rows` (a subquery with a `subject` column), each joined to that person's (app slug,
+    role name) pairs, in `rows`' column order then by slug; a person without a role appears
+    once with two NULLs. LEFT JOINs: MariaDB reads `rows` first and each person's assignments
+    by the primary key (what `_ASSIGNMENTS` needs STRAIGHT_JOIN for)."""
+    return (
+        select(*rows.c, App.slug, Role.name)
+        .select_from(rows)
+        .outerjoin(UserAppRole, UserAppRole.subject == rows.c.subject)
+        .outerjoin(App, App.id == UserAppRole.app_id)
+        .outerjoin(Role, Role.id == UserAppRole.role_id)
+        .order_by(*rows.c, App.slug)
+    )
 
 
 def assignments_for(session: Session, subjects: Iterable[str]) -> dict[str, list[tuple[str, str]]]:

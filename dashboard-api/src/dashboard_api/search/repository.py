@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Select, Subquery, and_, bindparam, delete, insert, or_, select
+from sqlalchemy import and_, bindparam, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
-from dashboard_api.apps.models import App
 from dashboard_api.db import core_execute
-from dashboard_api.roles.models import Role, UserAppRole
+from dashboard_api.roles.repository import with_assignments
 from dashboard_api.search.models import SearchEntry, SearchTerm
 from dashboard_api.search.terms import Entry, shared_prefixes
 
@@ -101,25 +100,9 @@ def page(
 
 
 # A page with its people's roles, one statement: the scan (a derived table, LIMIT inside)
-# drives, each listed row is joined to the person's assignments by the primary key; LEFT
-# JOINs keep that order on MariaDB (the outer side first) and keep people without a role.
-_LISTED = _SCAN.subquery("listed")
-_LISTED_AFTER = _SCAN_AFTER.subquery("listed")
-
-
-def _with_roles(listed: Subquery) -> Select[str, str, str | None, str | None]:
-    return (
-        select(listed.c.term, listed.c.subject, App.slug, Role.name)
-        .select_from(listed)
-        .outerjoin(UserAppRole, UserAppRole.subject == listed.c.subject)
-        .outerjoin(App, App.id == UserAppRole.app_id)
-        .outerjoin(Role, Role.id == UserAppRole.role_id)
-        .order_by(listed.c.term, listed.c.subject, App.slug)
-    )
-
-
-_PAGE_WITH_ROLES = _with_roles(_LISTED)
-_PAGE_WITH_ROLES_AFTER = _with_roles(_LISTED_AFTER)
+# drives, each listed person's assignments joined to it (`roles.repository.with_assignments`).
+_PAGE_WITH_ROLES = with_assignments(_SCAN.subquery("listed"))
+_PAGE_WITH_ROLES_AFTER = with_assignments(_SCAN_AFTER.subquery("listed"))
 
 
 def page_with_roles(

@@ -7,10 +7,10 @@ import logging
 from stackspin_clients import errors as ory_errors
 from stackspin_clients.models import Identity
 
+from dashboard_api.auth.schemas import Principal
 from dashboard_api.context import Context
 from dashboard_api.errors import NotFound, Unauthenticated
 from dashboard_api.roles import repository as roles_repository
-from dashboard_api.roles import service as roles
 from dashboard_api.users import identities
 from dashboard_api.users.schemas import (
     Me,
@@ -35,12 +35,14 @@ def get_user(ctx: Context, *, subject: str) -> User:
     return identities.to_user(identity, assignments.get(subject, []))
 
 
-def get_me(ctx: Context, *, subject: str) -> Me:
+def get_me(ctx: Context, *, principal: Principal) -> Me:
+    """The caller as a user, and whether they are an admin as resolving them found (in this
+    same transaction: no second query)."""
     try:
-        user = get_user(ctx, subject=subject)
+        user = get_user(ctx, subject=principal.subject)
     except NotFound as exc:
         raise Unauthenticated("Your account no longer exists.") from exc
-    return Me(**user.model_dump(), is_admin=roles.is_dashboard_admin(ctx, subject=subject))
+    return Me(**user.model_dump(), is_admin=principal.is_admin)
 
 
 def resolve_subject(ctx: Context, *, email_or_id: str) -> str:

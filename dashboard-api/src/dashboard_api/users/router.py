@@ -156,13 +156,13 @@ def end_user_session(ctx: AdminContext, user_id: UserId, session_id: SessionId) 
 
 @me_router.get("", responses=problem_responses(401))
 def get_me(ctx: UserContext, principal: CurrentPrincipal) -> Me:
-    return reading.get_me(ctx, subject=principal.subject)
+    return reading.get_me(ctx, principal=principal)
 
 
 @me_router.patch("", responses=problem_responses(401, 403, 409, 422))
 def update_me(ctx: UserContext, principal: CurrentPrincipal, body: MeUpdate) -> Me:
     """Change your own name or username."""
-    return updates.update_me(ctx, subject=principal.subject, data=body)
+    return updates.update_me(ctx, principal=principal, data=body)
 
 
 @me_router.get("/apps", responses=problem_responses(401))

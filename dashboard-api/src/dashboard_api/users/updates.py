@@ -13,6 +13,7 @@ from stackspin_clients.models import Identity, JsonPatch
 from dashboard_api import locks
 from dashboard_api.audit import service as audit
 from dashboard_api.auth import repository as auth_repository
+from dashboard_api.auth.schemas import Principal
 from dashboard_api.context import Context
 from dashboard_api.db import on_rollback
 from dashboard_api.errors import DomainError, NotFound, Unauthenticated, Unprocessable
@@ -140,7 +141,8 @@ def update_user(ctx: Context, *, subject: str, data: UserUpdate) -> User:
     return identities.to_user(identity, assignments.get(subject, []))
 
 
-def update_me(ctx: Context, *, subject: str, data: MeUpdate) -> Me:
+def update_me(ctx: Context, *, principal: Principal, data: MeUpdate) -> Me:
+    subject = principal.subject
     # One change of a person at a time, so their search entry ends as Kratos does.
     locks.hold(ctx.session, [locks.subject_name(subject)])
     try:
@@ -159,7 +161,7 @@ def update_me(ctx: Context, *, subject: str, data: MeUpdate) -> Me:
         ctx.session.flush()  # a database failure surfaces before Kratos changes
         search.index(ctx, identities=[_patch_undoably(ctx, current, patches)])
         ctx.session.flush()
-    return get_me(ctx, subject=subject)
+    return get_me(ctx, principal=principal)
 
 
 def delete_user(ctx: Context, *, subject: str) -> None:
