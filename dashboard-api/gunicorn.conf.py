@@ -12,8 +12,11 @@ import gc
 import os
 import tempfile
 
+from dashboard_api.serving import Ledger
+
 wsgi_app = "dashboard_api.main:app"
-worker_class = "uvicorn_worker.UvicornWorker"
+# uvicorn's worker, new connections going to the one holding the fewest (dashboard_api.serving).
+worker_class = "dashboard_api.serving.Worker"
 bind = os.environ.get("DASHBOARD_BIND", "0.0.0.0:8000")
 # 2 cores: three processes keep both busy while one waits on a slow Kratos answer.
 workers = int(os.environ.get("DASHBOARD_WORKERS", "3"))
@@ -39,6 +42,16 @@ MALLOC_ARENA_MAX = int(os.environ.get("DASHBOARD_MALLOC_ARENA_MAX", "2"))
 M_ARENA_MAX = -8  # glibc's malloc.h
 
 
+# Each worker's open connections, shared with the workers; room for recycled ones overlapping.
+ledger = Ledger(2 * workers)
+
+
+def pre_fork(server: object, worker: object) -> None:
+    enter = getattr(worker, "enter", None)  # dashboard_api.serving.Worker's
+    if enter is not None:
+        enter(ledger)
+
+
 def post_fork(server: object, worker: object) -> None:
     mallopt = getattr(ctypes.CDLL(None), "mallopt", None)  # the C library's, if it has one
     if mallopt is not None:
@@ -52,6 +65,9 @@ def post_worker_init(worker: object) -> None:
 
 
 def child_exit(server: object, worker: object) -> None:
+    leave = getattr(worker, "leave", None)
+    if leave is not None:
+        leave()
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]

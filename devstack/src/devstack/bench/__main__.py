@@ -121,9 +121,10 @@ request and stop in {stack_ms:.0f} ms (mean of 5).
 How: every server is a separate process started the way production starts it — login-service and
 the bare Flask app under gunicorn with `login-service/gunicorn.conf.py` (gthread, 3 workers x 4
 threads), dashboard-api and the bare FastAPI app under gunicorn with
-`dashboard-api/gunicorn.conf.py` (3 `uvicorn_worker.UvicornWorker` processes). Hydra and Kratos
-are the devstack stand-ins (Python, one process, one event loop; Kratos on a SQLite file,
-Hydra in memory), not the real Go servers; requests that call them measure them too — their
+`dashboard-api/gunicorn.conf.py` (3 `dashboard_api.serving.Worker` processes: uvicorn's worker,
+new connections going to the least busy). Hydra and Kratos are the devstack stand-ins
+(Python, one process, one event loop; Kratos on a SQLite file, Hydra in memory), not the real
+Go servers; requests that call them measure them too — their
 own rows show how much is theirs. The load generator (raw HTTP/1.1 keep-alive, "clients"
 connections, {WARMUP} unmeasured warm-up requests per row) runs on the same machine and shares
 its CPUs with everything measured. p50/p95 are per-request latencies; "errors" counts

@@ -33,7 +33,7 @@ GTHREAD_ARGS = [
 ]
 UVICORN_ARGS = [
     "--worker-class",
-    "uvicorn_worker.UvicornWorker",
+    "dashboard_api.serving.Worker",
     "--workers",
     "3",
     "--keep-alive",
