@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import hmac
+import inspect
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractContextManager
-from typing import Annotated, Any, TypeVar
+from contextvars import ContextVar
+from typing import Annotated, Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 import anyio
 from fastapi import Depends, Request
+from fastapi.routing import APIRoute
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -46,43 +50,86 @@ def writes_on_read(endpoint: Endpoint) -> Endpoint:
     return endpoint
 
 
+class _UnitOfWork:
+    """The request's transaction, ended once: by the endpoint's own thread when the endpoint
+    returned (`EndsUnitOfWork`), else by `get_session` afterwards."""
+
+    def __init__(self, manager: AbstractContextManager[Session]) -> None:
+        self._manager = manager
+        self.ended = False
+
+    def begin(self) -> Session:
+        return self._manager.__enter__()
+
+    def end(self, exc: BaseException | None) -> bool:
+        """Commit (no `exc`) or roll back; whether `exc` was handled. Blocking: in a thread."""
+        self.ended = True
+        kind = type(exc) if exc is not None else None
+        trace = exc.__traceback__ if exc is not None else None
+        return bool(self._manager.__exit__(kind, exc, trace))
+
+
+_unit_of_work: ContextVar[_UnitOfWork | None] = ContextVar("dashboard_unit_of_work", default=None)
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request: committed before the response is sent, else rolled back.
 
     A GET that is not marked `writes_on_read` only reads: on SQLite its transaction does not
     take (or wait for) the write lock that every writing request holds from its first
     statement (for a signed-in caller: resolving who they are).
-    The session is made here (no I/O: its first statement begins the transaction); only the
-    commit or rollback goes to a thread, one thread-pool hop instead of two per request.
+    The session is made here (no I/O: its first statement begins the transaction). A sync
+    endpoint commits in its own thread as it returns (`EndsUnitOfWork`); otherwise, and for a
+    rollback, the end goes to a thread from here.
     """
     database: Database = request.app.state.database
     read_only = request.method in SAFE_METHODS and not getattr(
         request.scope.get("endpoint"), _WRITES_ON_READ, False
     )
-    unit = database.transaction(read_only=read_only)
-    session = unit.__enter__()
+    unit = _UnitOfWork(database.transaction(read_only=read_only))
+    session = unit.begin()
+    _unit_of_work.set(unit)  # the endpoint's thread runs in a copy of this context
     try:
         yield session
     except BaseException as exc:
-        if not await _end_in_thread(unit, exc):
-            raise
+        if unit.ended or not await _end_in_thread(unit, exc):
+            raise  # (ended: its commit failed, rolled back already)
     else:
-        await _end_in_thread(unit, None)
+        if not unit.ended:
+            await _end_in_thread(unit, None)
 
 
-async def _end_in_thread(unit: AbstractContextManager[Session], exc: BaseException | None) -> bool:
-    """Leave the unit of work in a worker thread, as FastAPI leaves a sync generator
+async def _end_in_thread(unit: _UnitOfWork, exc: BaseException | None) -> bool:
+    """End the unit of work in a worker thread, as FastAPI leaves a sync generator
     dependency: shielded (a client that went away does not cut a commit or rollback short) and
     with a limiter of its own (it never waits for a thread-pool slot held by a request)."""
     with anyio.CancelScope(shield=True):
-        handled = await anyio.to_thread.run_sync(
-            unit.__exit__,
-            type(exc) if exc is not None else None,
-            exc,
-            exc.__traceback__ if exc is not None else None,
-            limiter=anyio.CapacityLimiter(1),
-        )
+        handled = await anyio.to_thread.run_sync(unit.end, exc, limiter=anyio.CapacityLimiter(1))
     return bool(handled)
+
+
+def _ending_unit_of_work(endpoint: Endpoint) -> Endpoint:
+    """`endpoint` (sync) followed, in the same thread, by the commit of the request's unit of
+    work: one thread-pool hop less than committing after it from the event loop."""
+
+    @functools.wraps(endpoint)
+    def endpoint_then_commit(*args: Any, **kwargs: Any) -> Any:
+        result = endpoint(*args, **kwargs)
+        unit = _unit_of_work.get()
+        if unit is not None and not unit.ended:
+            unit.end(None)
+        return result
+
+    return cast(Endpoint, endpoint_then_commit)
+
+
+class EndsUnitOfWork(APIRoute):
+    """The route class of every router here: sync endpoints commit as they return."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        if not inspect.iscoroutinefunction(endpoint):
+            endpoint = _ending_unit_of_work(endpoint)
+        super().__init__(path, endpoint, **kwargs)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

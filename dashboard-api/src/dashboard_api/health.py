@@ -16,9 +16,10 @@ from sqlalchemy.pool import NullPool
 
 from dashboard_api.config import Settings
 from dashboard_api.db import READ_ONLY, Database, DatabaseTimeouts, make_engine
+from dashboard_api.deps import EndsUnitOfWork
 from dashboard_api.errors import problem_response
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=EndsUnitOfWork)
 
 # Every check runs at once and gives up after this long, so /readyz answers within about
 # PROBE_TIMEOUT even when the database or an Ory server hangs.

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Body, Path
 
 from dashboard_api.access import offboarding
 from dashboard_api.access.schemas import OffboardReport, OffboardRequest
-from dashboard_api.deps import AdminContext
+from dashboard_api.deps import AdminContext, EndsUnitOfWork
 from dashboard_api.errors import problem_responses
 
-router = APIRouter(prefix="/users", tags=["users"])
+router = APIRouter(prefix="/users", tags=["users"], route_class=EndsUnitOfWork)
 
 UserId = Annotated[str, Path(min_length=1, max_length=64, description="Kratos identity id")]
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from swagger_ui_bundle import swagger_ui_path
 
+from dashboard_api.deps import EndsUnitOfWork
 from dashboard_api.errors import NotFound
 
 DOCS_PATH = "/api/docs"
@@ -39,7 +40,7 @@ ASSETS: dict[str, tuple[Traversable, str]] = {
 
 _FILES = {"index.html": _OURS / "index.html"} | {name: file for name, (file, _) in ASSETS.items()}
 
-router = APIRouter(prefix=DOCS_PATH, include_in_schema=False)
+router = APIRouter(prefix=DOCS_PATH, include_in_schema=False, route_class=EndsUnitOfWork)
 
 
 @cache

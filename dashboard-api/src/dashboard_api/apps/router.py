@@ -24,10 +24,10 @@ from dashboard_api.catalogue.schemas import (
     AppSignIn,
     PresetOut,
 )
-from dashboard_api.deps import AdminContext
+from dashboard_api.deps import AdminContext, EndsUnitOfWork
 from dashboard_api.errors import problem_responses
 
-router = APIRouter(prefix="/apps", tags=["apps"])
+router = APIRouter(prefix="/apps", tags=["apps"], route_class=EndsUnitOfWork)
 
 AppSlug = Annotated[str, Path(min_length=1, max_length=64)]
 ClientId = Annotated[str, Path(min_length=1, max_length=255)]

@@ -10,11 +10,11 @@ from fastapi import APIRouter, Query
 from dashboard_api.audit import names, repository
 from dashboard_api.audit.actions import AuditAction
 from dashboard_api.audit.schemas import AuditEntryOut
-from dashboard_api.deps import AdminContext
+from dashboard_api.deps import AdminContext, EndsUnitOfWork
 from dashboard_api.errors import problem_responses
 from dashboard_api.pagination import Page, decode_cursor, encode_cursor
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = APIRouter(prefix="/audit", tags=["audit"], route_class=EndsUnitOfWork)
 
 
 @router.get("", responses=problem_responses(401, 403, 422))

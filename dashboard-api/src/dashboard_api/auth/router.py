@@ -10,10 +10,10 @@ from fastapi.security import APIKeyCookie
 
 from dashboard_api.auth import service
 from dashboard_api.config import Settings
-from dashboard_api.deps import SystemContext, cookie_scheme, refuse_cross_site
+from dashboard_api.deps import EndsUnitOfWork, SystemContext, cookie_scheme, refuse_cross_site
 from dashboard_api.errors import InvalidRequest, problem_responses
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(prefix="/auth", tags=["auth"], route_class=EndsUnitOfWork)
 
 REDIRECT = {"description": "Redirect (Location header)"}
 CALLBACK_PATH = "/api/v1/auth/callback"

@@ -6,9 +6,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from dashboard_api.deps import SettingsDep
+from dashboard_api.deps import EndsUnitOfWork, SettingsDep
 
-router = APIRouter(prefix="/branding", tags=["branding"])
+router = APIRouter(prefix="/branding", tags=["branding"], route_class=EndsUnitOfWork)
 PATH = "/api/v1/branding"
 CACHE_CONTROL = b"public, max-age=300"
 

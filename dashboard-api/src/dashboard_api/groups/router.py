@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Response, status
 
 from dashboard_api import people
 from dashboard_api.context import Context
-from dashboard_api.deps import AdminContext
+from dashboard_api.deps import AdminContext, EndsUnitOfWork
 from dashboard_api.errors import problem_responses
 from dashboard_api.groups import claims, service
 from dashboard_api.groups.schemas import (
@@ -21,7 +21,7 @@ from dashboard_api.groups.schemas import (
     MemberAdd,
 )
 
-router = APIRouter(prefix="/groups", tags=["groups"])
+router = APIRouter(prefix="/groups", tags=["groups"], route_class=EndsUnitOfWork)
 
 GroupId = Annotated[int, Path(ge=1, le=2**62, description="group id")]
 Subject = Annotated[str, Path(min_length=1, max_length=64, description="Kratos identity id")]

@@ -6,7 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from dashboard_api.deps import InternalToken, KratosHookToken, SystemContext, writes_on_read
+from dashboard_api.deps import (
+    EndsUnitOfWork,
+    InternalToken,
+    KratosHookToken,
+    SystemContext,
+    writes_on_read,
+)
 from dashboard_api.errors import problem_responses
 from dashboard_api.internal import service
 from dashboard_api.internal.schemas import ConsentDecision, IdentityChanged
@@ -15,7 +21,9 @@ from dashboard_api.invitations.schemas import InvitationWelcome, InvitationWelco
 from dashboard_api.search import service as search
 
 # Not in /api/openapi.json: the public schema documents only what nginx routes.
-router = APIRouter(prefix="/internal/v1", tags=["internal"], include_in_schema=False)
+router = APIRouter(
+    prefix="/internal/v1", tags=["internal"], include_in_schema=False, route_class=EndsUnitOfWork
+)
 
 
 @router.get("/consent-decision", responses=problem_responses(401, 404, 422))

@@ -6,14 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from dashboard_api.deps import AdminContext
+from dashboard_api.deps import AdminContext, EndsUnitOfWork
 from dashboard_api.errors import problem_responses
 from dashboard_api.invitations import lifecycle
 from dashboard_api.invitations.schemas import InvitationOut, InvitationRequest, InvitationState
 from dashboard_api.pagination import Page
 
-router = APIRouter(prefix="/invitations", tags=["invitations"])
-user_router = APIRouter(prefix="/users", tags=["invitations"])
+router = APIRouter(prefix="/invitations", tags=["invitations"], route_class=EndsUnitOfWork)
+user_router = APIRouter(prefix="/users", tags=["invitations"], route_class=EndsUnitOfWork)
 
 InvitationId = Annotated[int, Path(ge=1, le=2**62)]
 UserId = Annotated[str, Path(min_length=1, max_length=64, description="Kratos identity id")]

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Response, status
 
 from dashboard_api.apps import service as apps_service
 from dashboard_api.apps.schemas import MyApp
-from dashboard_api.deps import AdminContext, CurrentPrincipal, UserContext
+from dashboard_api.deps import AdminContext, CurrentPrincipal, EndsUnitOfWork, UserContext
 from dashboard_api.errors import problem_responses
 from dashboard_api.invitations.schemas import InvitationRequest
 from dashboard_api.pagination import Page
@@ -26,8 +26,8 @@ from dashboard_api.users.schemas import (
     UserUpdate,
 )
 
-router = APIRouter(prefix="/users", tags=["users"])
-me_router = APIRouter(prefix="/me", tags=["me"])
+router = APIRouter(prefix="/users", tags=["users"], route_class=EndsUnitOfWork)
+me_router = APIRouter(prefix="/me", tags=["me"], route_class=EndsUnitOfWork)
 
 UserId = Annotated[str, Path(min_length=1, max_length=64, description="Kratos identity id")]
 SessionId = Annotated[str, Path(min_length=1, max_length=64, description="Kratos session id")]
