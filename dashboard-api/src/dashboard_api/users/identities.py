@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter
 from stackspin_clients.models import Identity, IdentitySummary
+from typing_extensions import TypedDict  # pydantic reads typing's only from Python 3.12
 
 from dashboard_api.users.schemas import User
 
@@ -55,7 +57,26 @@ def created_by_us(identity: Identity) -> bool:
     return isinstance(meta, dict) and meta.get("created_by") == CREATED_BY["created_by"]
 
 
-def _user_fields(identity: Listed, roles: list[tuple[str, str]]) -> dict[str, Any]:
+class AppRoleRow(TypedDict):
+    app: str
+    role: str
+
+
+class UserRow(TypedDict):
+    """A `User` as plain data, field for field: what a page of users is serialised from
+    without building a model per user and per role."""
+
+    id: str
+    email: str | None
+    name: str | None
+    username: str | None
+    state: str
+    email_verified: bool
+    created_at: datetime | None
+    roles: list[AppRoleRow]
+
+
+def user_row(identity: Listed, roles: list[tuple[str, str]]) -> UserRow:
     traits = traits_of(identity)
     email = email_of(identity)
     verified = any(
@@ -63,16 +84,16 @@ def _user_fields(identity: Listed, roles: list[tuple[str, str]]) -> dict[str, An
     )
     name = traits.get("name")
     username = traits.get("username")
-    return {
-        "id": identity.id,
-        "email": email,
-        "name": name if isinstance(name, str) else None,
-        "username": username if isinstance(username, str) else None,
-        "state": identity.state or "active",
-        "email_verified": verified,
-        "created_at": identity.created_at,
-        "roles": [{"app": app, "role": role} for app, role in roles],
-    }
+    return UserRow(
+        id=identity.id,
+        email=email,
+        name=name if isinstance(name, str) else None,
+        username=username if isinstance(username, str) else None,
+        state=identity.state or "active",
+        email_verified=verified,
+        created_at=identity.created_at,
+        roles=[AppRoleRow(app=app, role=role) for app, role in roles],
+    )
 
 
 # One validator for a whole page: a pydantic call per user and per role cost more than the rest.
@@ -81,7 +102,11 @@ _USERS = TypeAdapter(list[User])
 
 def to_users(found: Iterable[tuple[Listed, list[tuple[str, str]]]]) -> list[User]:
     """(identity, its (app slug, role) pairs) → users, validated in one call."""
-    return _USERS.validate_python([_user_fields(identity, roles) for identity, roles in found])
+    return users_of([user_row(identity, roles) for identity, roles in found])
+
+
+def users_of(rows: list[UserRow]) -> list[User]:
+    return _USERS.validate_python(rows)
 
 
 def to_user(identity: Identity, roles: list[tuple[str, str]]) -> User:

@@ -43,9 +43,11 @@ def list_users(
     q: Annotated[str | None, Query(max_length=254, description="email or name")] = None,
     app: Annotated[str | None, Query(max_length=64, description="app slug")] = None,
     role: Annotated[RoleName | None, Query()] = None,
-) -> Page[User]:
+) -> Response:
     """Users, a page at a time (keyset); search by email or name, filter by app and role."""
-    return listing.list_users(ctx, limit=limit, cursor=cursor, q=q, app=app, role=role)
+    # Serialised here, in the endpoint's thread; `response_model` documents it.
+    page = listing.list_users_json(ctx, limit=limit, cursor=cursor, q=q, app=app, role=role)
+    return Response(page, media_type="application/json")
 
 
 @router.post(
