@@ -77,23 +77,24 @@ class UserRow(TypedDict):
 
 
 def user_row(identity: Listed, roles: list[tuple[str, str]]) -> UserRow:
-    traits = traits_of(identity)
-    email = email_of(identity)
+    """Runs for every person on a page: reads the traits in place, builds literals."""
+    traits = identity.traits or {}
+    email, name, username = traits.get("email"), traits.get("name"), traits.get("username")
+    if not isinstance(email, str):
+        email = None
     verified = any(
-        a.verified for a in identity.verifiable_addresses or [] if email is None or a.value == email
+        a.verified for a in identity.verifiable_addresses or () if email is None or a.value == email
     )
-    name = traits.get("name")
-    username = traits.get("username")
-    return UserRow(
-        id=identity.id,
-        email=email,
-        name=name if isinstance(name, str) else None,
-        username=username if isinstance(username, str) else None,
-        state=identity.state or "active",
-        email_verified=verified,
-        created_at=identity.created_at,
-        roles=[AppRoleRow(app=app, role=role) for app, role in roles],
-    )
+    return {
+        "id": identity.id,
+        "email": email,
+        "name": name if isinstance(name, str) else None,
+        "username": username if isinstance(username, str) else None,
+        "state": identity.state or "active",
+        "email_verified": verified,
+        "created_at": identity.created_at,
+        "roles": [{"app": app, "role": role} for app, role in roles],
+    }
 
 
 # One validator for a whole page: a pydantic call per user and per role cost more than the rest.
