@@ -17,6 +17,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[4]
 SYNC = ["sync", "--frozen", "--no-dev", "--package", "dashboard-api", "--no-editable"]
+# uv caches a local package's wheel until its pyproject.toml changes: the image builds from
+# scratch, so build this checkout's packages afresh too.
+OURS = ["dashboard-api", "stackspin-clients"]
+FRESH = [
+    flag
+    for package in OURS
+    for flag in ("--refresh-package", package, "--reinstall-package", package)
+]
 
 
 def uv() -> str:
@@ -37,7 +45,7 @@ def build(target: Path) -> Path:
     }
     env.pop("VIRTUAL_ENV", None)  # uv would warn that it differs from the target
     done = subprocess.run(  # noqa: S603 (uv with fixed arguments)
-        [uv(), *SYNC, "--python", sys.executable, "--quiet"],
+        [uv(), *SYNC, *FRESH, "--python", sys.executable, "--quiet"],
         cwd=REPO,
         env=env,
         capture_output=True,
