@@ -95,7 +95,12 @@ def run(plan: Plan) -> str:
             "fastapi-kratos-floor",
             "devstack.bench.kratos_floor:app",
             asgi=True,
-            env={"BENCH_KRATOS_ADMIN_URL": through.kratos_admin_url},
+            env={
+                "BENCH_KRATOS_ADMIN_URL": through.kratos_admin_url,
+                "BENCH_FLOOR_DATABASE_URL": databases[0][1],
+                "BENCH_FLOOR_CLIENT_ID": client.client_id,
+                "BENCH_FLOOR_SUBJECT": admin_id,
+            },
             log_dir=tmp,
         )
         config = KratosConfig(database=str(kratos_database))
@@ -116,6 +121,7 @@ def run(plan: Plan) -> str:
         kratos_floor.wait()
         for _ in range(3):  # recorded too (the same call as the first page's)
             httpx.get(kratos_floor.url + "/users", trust_env=False).raise_for_status()
+            httpx.get(kratos_floor.url + "/users-with-roles", trust_env=False).raise_for_status()
         users = f"/api/v1/users?limit={PAGE}"
         pages = {
             "first page": users,
@@ -169,6 +175,17 @@ def run(plan: Plan) -> str:
                 floor=floor_name,
             )
             rows.append(measure_with_cpu(kratos_row, Counts(through, None)))
+            required = Scenario(
+                f"FastAPI + the Kratos call + the admin check and the roles x{clients}",
+                kratos_floor,
+                "/users-with-roles",
+                count,
+                {200},
+                note="one transaction, lower bound of a users page of ours",
+                clients=clients,
+                floor=floor_name,
+            )
+            rows.append(measure_with_cpu(required, Counts(through, None)))
             for backend, dashboard in dashboards:
                 on = "" if backend == "SQLite" else f", {backend}"
                 for note, path in pages.items():
@@ -223,7 +240,11 @@ Kratos call reads them by id.
 "FastAPI + the one Kratos list call" (`devstack.bench.kratos_floor`) sends the first page's
 Kratos call through `stackspin_clients`' sync client from a sync endpoint, as dashboard-api
 does, reads it as the users page does (`list_identity_summaries`) and answers those, nothing
-else: the lower bound of any users page whose people live in Kratos.
+else: the lower bound of any users page whose people live in Kratos. "FastAPI + the Kratos call
++ the admin check and the roles" adds, in one read-only transaction on the SQLite database,
+the two statements any users page of ours must send (is the caller an admin on a dashboard
+client; the page's roles): the lower bound of this design's page, without its middleware,
+dependencies or serialisation of roles.
 "Ory calls/req" counts the replay server's requests. "own CPU ms/req" is the utime + stime
 of the gunicorn workers (`/proc/<pid>/stat`) over the row, warm-up included, divided by its
 requests.
