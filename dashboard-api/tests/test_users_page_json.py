@@ -31,8 +31,8 @@ def test_the_users_page_answers_what_page_of_user_models_would(
         assert answer.headers["content-type"] == "application/json"
         with database.transaction(read_only=True) as session:
             ctx = Context(session=session, ory=ory_clients, settings=settings, actor=Actor.system())
-            models = listing.list_users(ctx, limit=limit)
-            raw = listing.list_users_json(ctx, limit=limit)
+            rows = listing.list_users(ctx, limit=limit)
+            models, raw = listing.as_page(rows), listing.as_json(rows)
         expected = json.loads(models.model_dump_json())
         assert json.loads(raw) == expected
         assert answer.json() == expected

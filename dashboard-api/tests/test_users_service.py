@@ -151,7 +151,9 @@ def test_list_filters_by_app_and_role_and_pages_by_keyset(ctx: Context, email) -
     seen: list[str] = []
     cursor = None
     while True:
-        page = listing.list_users(ctx, limit=2, cursor=cursor, app="chat", role="user")
+        page = listing.as_page(
+            listing.list_users(ctx, limit=2, cursor=cursor, app="chat", role="user")
+        )
         seen.extend(u.id for u in page.items)
         assert all(("chat", "user") in {(r.app, r.role) for r in u.roles} for u in page.items)
         cursor = page.next_cursor
@@ -163,11 +165,11 @@ def test_list_filters_by_app_and_role_and_pages_by_keyset(ctx: Context, email) -
 def test_list_searches_by_exact_email_and_by_part_of_the_name(ctx: Context, email) -> None:
     address = email()
     user = creation.create_user(ctx, data=UserCreate(email=address, name="Grace Hopperfield"))
-    assert [u.id for u in listing.list_users(ctx, q=address).items] == [user.id]
+    assert [u.id for u in listing.as_page(listing.list_users(ctx, q=address)).items] == [user.id]
     found = []
     cursor = None
     for _ in range(50):
-        page = listing.list_users(ctx, q="hopperfield", cursor=cursor)
+        page = listing.as_page(listing.list_users(ctx, q="hopperfield", cursor=cursor))
         found.extend(u.id for u in page.items)
         cursor = page.next_cursor
         if cursor is None:
@@ -178,10 +180,10 @@ def test_list_searches_by_exact_email_and_by_part_of_the_name(ctx: Context, emai
 def test_unfiltered_list_pages_through_kratos(ctx: Context, email) -> None:
     for _ in range(3):
         creation.create_user(ctx, data=UserCreate(email=email()))
-    first = listing.list_users(ctx, limit=2)
+    first = listing.as_page(listing.list_users(ctx, limit=2))
     assert len(first.items) == 2
     assert first.next_cursor
-    second = listing.list_users(ctx, limit=2, cursor=first.next_cursor)
+    second = listing.as_page(listing.list_users(ctx, limit=2, cursor=first.next_cursor))
     assert {u.id for u in first.items}.isdisjoint({u.id for u in second.items})
 
 
@@ -249,7 +251,7 @@ def test_part_of_an_email_is_searched_too(ctx: Context, email) -> None:
     found = []
     cursor = None
     for _ in range(50):
-        page = listing.list_users(ctx, q=domain_part + "@", cursor=cursor)
+        page = listing.as_page(listing.list_users(ctx, q=domain_part + "@", cursor=cursor))
         found.extend(u.id for u in page.items)
         cursor = page.next_cursor
         if cursor is None:
@@ -265,12 +267,12 @@ def test_tampered_cursors_are_refused_or_ignored_never_a_crash(ctx: Context) -> 
     for position, q in cases:
         # Either a page (the bad part ignored) or a 422; never an unexpected error.
         try:
-            page = listing.list_users(ctx, cursor=encode_cursor(position), q=q)
+            page = listing.as_page(listing.list_users(ctx, cursor=encode_cursor(position), q=q))
         except Unprocessable as exc:
             outcomes.append(("422", str(exc)))
         else:
             outcomes.append(("page", len(page.items)))
-    first_page = listing.list_users(ctx)
+    first_page = listing.as_page(listing.list_users(ctx))
     assert outcomes == [
         ("422", "The cursor is not one this API handed out."),  # a Kratos token it never gave
         ("page", 0),  # a position in a search nobody matches: an empty page

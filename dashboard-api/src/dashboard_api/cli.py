@@ -473,7 +473,8 @@ def user_list(
     cursor: str | None = None
     while True:
         with state.unit_of_work(read_only=True) as ctx:
-            page = listing.list_users(ctx, limit=limit, cursor=cursor, q=q, app=app, role=role)
+            rows = listing.list_users(ctx, limit=limit, cursor=cursor, q=q, app=app, role=role)
+            page = listing.as_page(rows)
         _echo_table(
             ("ID", "EMAIL", "NAME", "STATE", "ROLES"),
             [

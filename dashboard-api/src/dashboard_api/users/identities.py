@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -101,14 +100,10 @@ def user_row(identity: Listed, roles: list[tuple[str, str]]) -> UserRow:
 _USERS = TypeAdapter(list[User])
 
 
-def to_users(found: Iterable[tuple[Listed, list[tuple[str, str]]]]) -> list[User]:
-    """(identity, its (app slug, role) pairs) → users, validated in one call."""
-    return users_of([user_row(identity, roles) for identity, roles in found])
-
-
 def users_of(rows: list[UserRow]) -> list[User]:
+    """Rows → users, validated in one call."""
     return _USERS.validate_python(rows)
 
 
 def to_user(identity: Identity, roles: list[tuple[str, str]]) -> User:
-    return to_users([(identity, roles)])[0]
+    return users_of([user_row(identity, roles)])[0]

@@ -51,41 +51,23 @@ def list_users(
     q: str | None = None,
     app: str | None = None,
     role: str | None = None,
-) -> Page[User]:
-    """One page of users; see `_list_users`."""
-    rows = _listed(ctx, limit=limit, cursor=cursor, q=q, app=app, role=role)
-    return Page[User](items=identities.users_of(rows["items"]), next_cursor=rows["next_cursor"])
-
-
-def list_users_json(
-    ctx: Context,
-    *,
-    limit: int = 100,
-    cursor: str | None = None,
-    q: str | None = None,
-    app: str | None = None,
-    role: str | None = None,
-) -> bytes:
-    """The same page as JSON (`Page[User]`'s), serialised straight from the rows: the API's
-    users page, with no model built per user or role."""
-    rows = _listed(ctx, limit=limit, cursor=cursor, q=q, app=app, role=role)
-    return _PAGE_JSON.dump_json(rows)
-
-
-def _listed(
-    ctx: Context,
-    *,
-    limit: int,
-    cursor: str | None,
-    q: str | None,
-    app: str | None,
-    role: str | None,
 ) -> UserPageRows:
-    """A page token Kratos refuses came from a bad cursor."""
+    """One page of users as plain rows (`as_json` for the API, `as_page` for models); see
+    `_list_users`. A page token Kratos refuses came from a bad cursor."""
     try:
         return _list_users(ctx, limit=limit, cursor=cursor, q=q, app=app, role=role)
     except ory_errors.ValidationFailed as exc:
         raise Unprocessable("The cursor is not one this API handed out.") from exc
+
+
+def as_json(rows: UserPageRows) -> bytes:
+    """The page as `Page[User]`'s JSON, serialised straight from the rows: no model is built
+    per user or role."""
+    return _PAGE_JSON.dump_json(rows)
+
+
+def as_page(rows: UserPageRows) -> Page[User]:
+    return Page[User](items=identities.users_of(rows["items"]), next_cursor=rows["next_cursor"])
 
 
 def _list_users(

@@ -46,8 +46,8 @@ def list_users(
 ) -> Response:
     """Users, a page at a time (keyset); search by email or name, filter by app and role."""
     # Serialised here, in the endpoint's thread; `response_model` documents it.
-    page = listing.list_users_json(ctx, limit=limit, cursor=cursor, q=q, app=app, role=role)
-    return Response(page, media_type="application/json")
+    page = listing.list_users(ctx, limit=limit, cursor=cursor, q=q, app=app, role=role)
+    return Response(listing.as_json(page), media_type="application/json")
 
 
 @router.post(
