@@ -40,7 +40,22 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _serve(tmp_path: Path, *extra: str) -> Iterator[str]:
+def _workers(master: int) -> set[str]:
+    return set(Path(f"/proc/{master}/task/{master}/children").read_text().split())
+
+
+def _answering(url: str, pids: set[str], deadline: float) -> None:
+    """Until each of `pids` has answered a request of its own connection."""
+    seen: set[str] = set()
+    while not pids <= seen:
+        assert time.monotonic() < deadline, f"workers {pids - seen} did not answer"
+        try:
+            seen.add(httpx.get(url, trust_env=False, timeout=2).text)
+        except httpx.TransportError:
+            time.sleep(0.1)
+
+
+def _serve(tmp_path: Path, *extra: str) -> Iterator[tuple[str, int]]:
     (tmp_path / "pid_app.py").write_text(PID_APP)
     port = _free_port()
     log = (tmp_path / "gunicorn.log").open("w")
@@ -73,7 +88,7 @@ def _serve(tmp_path: Path, *extra: str) -> Iterator[str]:
                 pids.add(httpx.get(url, trust_env=False, timeout=2).text)
             except httpx.TransportError:
                 time.sleep(0.1)
-        yield url
+        yield url, process.pid
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
@@ -82,7 +97,8 @@ def _serve(tmp_path: Path, *extra: str) -> Iterator[str]:
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
-    yield from _serve(tmp_path)
+    for url, _ in _serve(tmp_path):
+        yield url
 
 
 async def _burst(url: str, clients: int, requests: int) -> list[str]:
@@ -116,29 +132,34 @@ def _spread(url: str, clients: int = 12) -> list[int]:
     return sorted(served_by.values())
 
 
+def _assert_spread(spread: list[int]) -> None:
+    # 12 connections, 3 workers: 4 each. A worker the scheduler kept off the CPU for the few
+    # milliseconds others wait for it loses its turn, so allow 2 to 6 (uvicorn's own worker
+    # splits them as [1, 11], [12], [1, 4, 7]).
+    assert len(spread) == 3, spread
+    assert spread[0] >= 2, spread
+    assert spread[-1] <= 6, spread
+
+
 def test_a_burst_of_keep_alive_clients_is_spread_over_every_worker(served: str) -> None:
     for _ in range(3):
-        spread = _spread(served)
-        # 12 connections, 3 workers: 4 each, give or take one a worker left to a busy other.
-        assert len(spread) == 3, spread
-        assert spread[0] >= 3, spread
-        assert spread[-1] <= 5, spread
+        _assert_spread(_spread(served))
 
 
-def test_recycled_workers_take_their_turn_too(tmp_path: Path) -> None:
-    for url in _serve(tmp_path, "--max-requests", "10", "--max-requests-jitter", "0"):
-        answered = 0
-        for _ in range(90):  # each worker recycled a few times over
-            try:
-                httpx.get(url, trust_env=False, timeout=5, headers={"Connection": "close"})
-                answered += 1
-            except httpx.TransportError:
-                pass  # a worker that just reached max_requests closed the socket
-        assert answered >= 85
-        time.sleep(1)  # the last recycled worker boots
-        spread = _spread(url, clients=9)
-        assert len(spread) == 3, spread
-        assert spread[0] >= 2, spread
+def test_workers_that_replace_exited_ones_take_their_turn_too(tmp_path: Path) -> None:
+    for url, master in _serve(tmp_path):
+        # More replacements than the ledger has slots (2 per worker): exited workers' slots
+        # must be handed out again.
+        for _ in range(8):
+            before = _workers(master)
+            gone = sorted(before)[0]
+            os.kill(int(gone), signal.SIGTERM)
+            deadline = time.monotonic() + 30
+            while gone in (now := _workers(master)) or len(now) < 3:
+                assert time.monotonic() < deadline, "no worker replaced the one that exited"
+                time.sleep(0.05)
+            _answering(url, now, deadline)
+        _assert_spread(_spread(url))
 
 
 def test_the_ledger_names_the_least_busy_serving_worker() -> None:
